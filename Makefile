@@ -1,0 +1,58 @@
+# Certify: `make run` serves the app with demo data; `make test` runs the whole suite (SQLite, then PostgreSQL).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+export SESSION_COOKIE_SECURE ?= false
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+LOCALES := ru en
+
+.PHONY: setup system venv translations catalogs run test test-sqlite test-postgres lint format clean
+
+setup: system venv catalogs
+
+system:
+	@bash scripts/install-system-packages.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# Compile the catalogs the app reads (the .po files are the source, kept in git).
+catalogs: venv
+	@$(VENV)/bin/pybabel compile --use-fuzzy -d certify/translations -D messages >/dev/null
+
+# After changing user-facing text: extract it and merge it into both catalogs, then translate ru.
+translations: venv
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o certify/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i certify/translations/messages.pot -d certify/translations --no-fuzzy-matching
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) certify demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-sqlite: setup
+	$(PY) -m pytest -q
+
+test-postgres: setup
+	@bash scripts/ensure-postgres.sh
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,152 @@
+"""Account forms: they check shape; the services enforce the rules."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from certify.accounts.models import PriorityField, Role
+from certify.accounts.passwords import MAX_LENGTH
+from certify.web.forms import select_choices
+
+COUNTRIES = (
+    ("RU", _l("Russia")),
+    ("BY", _l("Belarus")),
+    ("KZ", _l("Kazakhstan")),
+    ("FI", _l("Finland")),
+    ("EE", _l("Estonia")),
+    ("LV", _l("Latvia")),
+    ("LT", _l("Lithuania")),
+    ("SE", _l("Sweden")),
+    ("NO", _l("Norway")),
+    ("DK", _l("Denmark")),
+    ("IS", _l("Iceland")),
+    ("DE", _l("Germany")),
+    ("PL", _l("Poland")),
+)
+PRIORITY_FIELD_LABELS = {
+    PriorityField.URBAN_ENERGY_EFFICIENCY: _l("Energy saving and efficiency in cities"),
+    PriorityField.WATER: _l("Efficient use of water, water treatment and wastewater"),
+    PriorityField.SUSTAINABLE_CONSTRUCTION: _l("Sustainable construction"),
+    PriorityField.ENVIRONMENT_AND_WASTE: _l("Environmental protection and waste management"),
+}
+ROLE_LABELS = {
+    Role.MANAGER: _l("Cluster manager"),
+    Role.ASSESSOR: _l("Assessor"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.ADMIN: _l("Administrator"),
+}
+LANGUAGE_CHOICES = (("ru", "Русский"), ("en", "English"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def email_field(label=None):
+    return EmailField(
+        label or _l("E-mail"),
+        validators=[DataRequired(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)],
+    )
+
+
+def new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description=_l("At least 12 characters; a phrase of several words is easy to remember."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    return password, confirm
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    submit = SubmitField(_l("Log in"))
+
+
+class RegistrationForm(FlaskForm):
+    email = email_field()
+    full_name_ru = StringField(_l("Your full name in Russian"), validators=[DataRequired(), Length(max=200)])
+    full_name_en = StringField(
+        _l("Your full name in Latin letters"), validators=[DataRequired(), Length(max=200)]
+    )
+    password, confirm = new_password_fields()
+    organisation_name_ru = StringField(
+        _l("Management company, name in Russian"), validators=[DataRequired(), Length(max=300)]
+    )
+    organisation_name_en = StringField(
+        _l("Management company, name in English"), validators=[DataRequired(), Length(max=300)]
+    )
+    registration_number = StringField(
+        _l("Registration number (OGRN or national company code)"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(r"^[0-9A-Za-z\- ]+$", message=_l("Use digits, Latin letters and dashes only.")),
+        ],
+    )
+    country = SelectField(_l("Country"), choices=select_choices(COUNTRIES), validators=[InputRequired()])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=200)])
+    cluster_name_ru = StringField(
+        _l("Cluster, name in Russian"), validators=[DataRequired(), Length(max=300)]
+    )
+    cluster_name_en = StringField(
+        _l("Cluster, name in English"), validators=[DataRequired(), Length(max=300)]
+    )
+    specialisation = TextAreaField(
+        _l("Specialisation of the cluster"), validators=[Optional(), Length(max=2000)]
+    )
+    priority_fields = MultiCheckboxField(
+        _l("Priority fields"), choices=select_choices(PRIORITY_FIELD_LABELS.items()), validators=[Optional()]
+    )
+    submit = SubmitField(_l("Register"))
+
+
+class EmailOnlyForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField(_l("Send"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
+    )
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Change the password"))
+
+
+class UserForm(FlaskForm):
+    """The admin's form for one user; `password` only when creating."""
+
+    email = email_field()
+    full_name_ru = StringField(_l("Full name in Russian"), validators=[DataRequired(), Length(max=200)])
+    full_name_en = StringField(_l("Full name in Latin letters"), validators=[Optional(), Length(max=200)])
+    locale = SelectField(_l("Language of e-mails"), choices=select_choices(LANGUAGE_CHOICES))
+    roles = MultiCheckboxField(_l("Roles"), choices=select_choices(ROLE_LABELS.items()))
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=MAX_LENGTH)])
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,63 @@
+"""Assembles the application: settings, extensions, blueprints (the app's table of contents), CLI, errors."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from certify.config import PROJECT_ROOT, settings_from_environment
+from certify.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def build_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        "certify",
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(settings_from_environment(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    logging.basicConfig(level=logging.INFO)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from certify.web import i18n, navigation, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "certify" / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    navigation.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from certify.accounts.admin_views import bp as accounts_admin
+    from certify.accounts.views import bp as accounts
+    from certify.web.errors import register_error_handlers
+    from certify.web.views import bp as web
+
+    for blueprint in (web, accounts, accounts_admin):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from certify.cli import certify_cli
+
+    app.cli.add_command(certify_cli)

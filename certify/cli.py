@@ -1,0 +1,22 @@
+"""The `flask certify …` command group; each domain adds its own commands."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from certify.accounts.cli import user_cli
+from certify.demo.cli import demo_command
+
+certify_cli = AppGroup("certify", help="Certify administration commands.")
+certify_cli.add_command(user_cli)
+certify_cli.add_command(demo_command)
+
+
+@certify_cli.command("init")
+def init_command() -> None:
+    """Apply the database migrations (same as `flask db upgrade`)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo("database is up to date")

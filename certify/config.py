@@ -1,0 +1,87 @@
+"""Settings read from the environment, with safe defaults for an embedded, zero-configuration install."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _minutes(name: str, default: int) -> timedelta:
+    return timedelta(minutes=int(os.environ.get(name, default)))
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{instance_path / 'certify.sqlite'}")
+    # Hosting platforms often hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The SECRET_KEY from the environment, or one generated once and kept in the instance folder.
+
+    Generated rather than a constant so that no two installations share a key; kept on disk so that
+    sessions survive restarts. Several hosts must share it: production sets SECRET_KEY.
+    """
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def settings_from_environment(instance_path: Path) -> dict:
+    """All settings of the app, each overridable by an environment variable of the same name."""
+    storage = Path(os.environ.get("CERTIFY_STORAGE", instance_path / "storage"))
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": _secret_key(instance_path),
+        "CERTIFY_STORAGE": storage,
+        # Mail: without MAIL_SERVER, messages go to the log and to instance/mail/ as .eml files.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Certify <no-reply@certify.example.org>"),
+        "MAIL_FOLDER": Path(os.environ.get("MAIL_FOLDER", instance_path / "mail")),
+        # Public address used in e-mails and QR codes when there is no request to take it from.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Sessions (OWASP ASVS 3.x): cookie flags, idle and absolute lifetime.
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_IDLE_TIMEOUT": _minutes("SESSION_IDLE_TIMEOUT_MINUTES", 30),
+        "SESSION_ABSOLUTE_TIMEOUT": _minutes("SESSION_ABSOLUTE_TIMEOUT_MINUTES", 12 * 60),
+        "PERMANENT_SESSION_LIFETIME": _minutes("SESSION_ABSOLUTE_TIMEOUT_MINUTES", 12 * 60),
+        "TOKEN_MAX_AGE": timedelta(hours=int(os.environ.get("TOKEN_MAX_AGE_HOURS", 24))),
+        # Rate limits are shared between workers and hosts only through a shared store (redis://…).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session that holds it
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("CERTIFY_TIMEZONE", "Europe/Moscow"),
+        "LANGUAGES": ("ru", "en"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", 20)) * 1024 * 1024 + 64 * 1024,
+    }

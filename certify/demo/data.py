@@ -1,0 +1,151 @@
+"""Demo organisations and users of every role, so that each screen has something real on a fresh install."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from certify.accounts import services
+from certify.accounts.models import Organisation, PriorityField, Role, User
+
+# Demo users exist only on machines where someone ran `flask certify demo`.
+DEFAULT_PASSWORD = "Klaster-Demo-2026!"  # noqa: S105
+
+ORGANISATIONS = (
+    {
+        "registration_number": "1167800053411",
+        "name_ru": "АНО «Центр кластерного развития чистых технологий»",
+        "name_en": "Cleantech Cluster Development Centre",
+        "country": "RU",
+        "region": "Санкт-Петербург",
+        "cluster_name_ru": "Санкт-Петербургский кластер чистых технологий",
+        "cluster_name_en": "St Petersburg Cleantech Cluster",
+        "specialisation": "Энергоэффективность городской среды, водоподготовка, обращение с отходами",
+        "priority_fields": [
+            PriorityField.URBAN_ENERGY_EFFICIENCY.value,
+            PriorityField.WATER.value,
+            PriorityField.ENVIRONMENT_AND_WASTE.value,
+        ],
+    },
+    {
+        "registration_number": "1121600004523",
+        "name_ru": "АО «Управляющая компания Камского кластера»",
+        "name_en": "Kama Cluster Management Company",
+        "country": "RU",
+        "region": "Республика Татарстан",
+        "cluster_name_ru": "Камский инновационный территориально-производственный кластер",
+        "cluster_name_en": "Kama Innovative Territorial Production Cluster",
+        "specialisation": "Нефтехимия, автомобилестроение, устойчивое строительство",
+        "priority_fields": [PriorityField.SUSTAINABLE_CONSTRUCTION.value],
+    },
+    {
+        "registration_number": "40003856621",
+        "name_ru": "Ассоциация «Клинтек Латвия»",
+        "name_en": "Cleantech Latvia",
+        "country": "LV",
+        "region": "Riga",
+        "cluster_name_ru": "Латвийский кластер чистых технологий",
+        "cluster_name_en": "Latvian Cleantech Cluster",
+        "specialisation": "Water technologies, renewable energy, circular economy",
+        "priority_fields": [PriorityField.WATER.value, PriorityField.ENVIRONMENT_AND_WASTE.value],
+    },
+)
+
+USERS = (
+    (
+        "admin@certify-demo.example.org",
+        "Администратор Системы",
+        "System Administrator",
+        [Role.ADMIN],
+        None,
+        "ru",
+    ),
+    (
+        "coordinator@certify-demo.example.org",
+        "Ольга Сергеевна Воронцова",
+        "Olga Vorontsova",
+        [Role.COORDINATOR],
+        None,
+        "ru",
+    ),
+    (
+        "assessor1@certify-demo.example.org",
+        "Андрей Петрович Лебедев",
+        "Andrey Lebedev",
+        [Role.ASSESSOR],
+        None,
+        "ru",
+    ),
+    ("assessor2@certify-demo.example.org", "Liisa Virtanen", "Liisa Virtanen", [Role.ASSESSOR], None, "en"),
+    (
+        "assessor3@certify-demo.example.org",
+        "Марина Игоревна Соколова",
+        "Marina Sokolova",
+        [Role.ASSESSOR],
+        None,
+        "ru",
+    ),
+    (
+        "manager@certify-demo.example.org",
+        "Иван Алексеевич Смирнов",
+        "Ivan Smirnov",
+        [Role.MANAGER],
+        "1167800053411",
+        "ru",
+    ),
+    (
+        "manager2@certify-demo.example.org",
+        "Рустам Ильдарович Галиев",
+        "Rustam Galiev",
+        [Role.MANAGER],
+        "1121600004523",
+        "ru",
+    ),
+    (
+        "manager3@certify-demo.example.org",
+        "Jānis Bērziņš",
+        "Janis Berzins",
+        [Role.MANAGER],
+        "40003856621",
+        "en",
+    ),
+)
+
+
+def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role]]]:
+    """Create what is missing (idempotent); with `password`, also reset the demo users' passwords."""
+    organisations = {o["registration_number"]: _organisation(session, o) for o in ORGANISATIONS}
+    logins = []
+    for email, name_ru, name_en, roles, organisation_number, locale in USERS:
+        user = services.find_user(session, email)
+        if user is None:
+            user = services.create_user(
+                session,
+                email=email,
+                password=password or DEFAULT_PASSWORD,
+                full_name_ru=name_ru,
+                full_name_en=name_en,
+                roles=roles,
+                organisation=organisations.get(organisation_number),
+                locale=locale,
+                confirmed=True,
+            )
+        elif password:
+            services.set_password(session, user, password)
+        logins.append((user.email, roles))
+    return logins
+
+
+def _organisation(session, fields: dict) -> Organisation:
+    number = fields["registration_number"]
+    existing = session.scalar(sa.select(Organisation).where(Organisation.registration_number == number))
+    if existing:
+        return existing
+    organisation = Organisation(**fields)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def demo_users(session) -> list[User]:
+    emails = [u[0] for u in USERS]
+    return list(session.scalars(sa.select(User).where(User.email.in_(emails)).order_by(User.id)))

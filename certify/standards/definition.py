@@ -1,0 +1,202 @@
+"""The in-memory shape of one version of a standard: frozen dataclasses of plain values.
+
+This module is pure (no Flask, no SQLAlchemy). `certify.standards.format` builds these objects from a
+validated YAML file; the scoring engine, the questionnaire and the review read them. Nothing here changes
+after loading, which is what lets a published version be shared safely between requests and workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+RUBRIC_SCORES = (0, 1, 2, 3, 4)
+LANGUAGES = ("ru", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages of the standard."""
+
+    ru: str
+    en: str
+
+    def get(self, locale: str) -> str:
+        """The text in `locale`, falling back to Russian (the standard's first language)."""
+        return self.en if locale.startswith("en") else self.ru
+
+
+class QuestionType(StrEnum):
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    PERCENTAGE = "percentage"
+    MONEY = "money"
+    DATE = "date"
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    EVIDENCE = "evidence"
+
+
+NUMBER_TYPES = frozenset(
+    {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENTAGE, QuestionType.MONEY}
+)
+#: Types whose answers earn points by themselves; text and evidence count only through the rubric.
+POINTED_TYPES = NUMBER_TYPES | {
+    QuestionType.SINGLE_CHOICE,
+    QuestionType.MULTIPLE_CHOICE,
+    QuestionType.YES_NO,
+}
+
+
+class Condition(Protocol):
+    """A parsed `visible_if` / eligibility expression (see `certify.standards.conditions`)."""
+
+    source: str
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool: ...
+
+    def references(self) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+    points: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Band:
+    """Turns a number into points: `minimum <= value < maximum` (an open end is None)."""
+
+    points: Decimal
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+    def contains(self, value: Decimal) -> bool:
+        return (self.minimum is None or value >= self.minimum) and (
+            self.maximum is None or value < self.maximum
+        )
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the questionnaire.
+
+    Answer values, as the scoring engine and the questionnaire exchange them:
+    single_choice -> str (an option value); multiple_choice -> tuple[str, ...]; yes_no -> bool;
+    integer -> int; decimal, percentage, money -> Decimal; date -> datetime.date;
+    short_text, long_text -> str; evidence -> tuple[str, ...] of stored file ids (non-empty = provided).
+    A missing key or None means "not answered".
+    """
+
+    id: str
+    type: QuestionType
+    label: Text
+    help: Text | None = None
+    required: bool = True
+    visible_if: Condition | None = None
+    options: tuple[Option, ...] = ()
+    #: multiple_choice: the points summed over chosen options are capped at this value.
+    cap: Decimal | None = None
+    #: multiple_choice: at most this many options may be chosen (None: any number).
+    max_choices: int | None = None
+    #: yes_no: points for each answer.
+    points_yes: Decimal = Decimal(0)
+    points_no: Decimal = Decimal(0)
+    unit: Text | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    bands: tuple[Band, ...] = ()
+
+    @property
+    def max_points(self) -> Decimal:
+        """The most points an answer can earn (0 for questions that earn none by themselves)."""
+        if self.type == QuestionType.SINGLE_CHOICE:
+            return max((o.points for o in self.options), default=Decimal(0))
+        if self.type == QuestionType.MULTIPLE_CHOICE:
+            total = sum((o.points for o in self.options if o.points > 0), Decimal(0))
+            return min(total, self.cap) if self.cap is not None else total
+        if self.type == QuestionType.YES_NO:
+            return max(self.points_yes, self.points_no)
+        if self.type in NUMBER_TYPES:
+            return max((b.points for b in self.bands), default=Decimal(0))
+        return Decimal(0)
+
+    @property
+    def is_pointed(self) -> bool:
+        return self.type in POINTED_TYPES and self.max_points > 0
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: Text
+    weight: Decimal
+    guidance: Text
+    #: descriptor for each rubric score 0..4, indexed by score
+    rubric: tuple[Text, Text, Text, Text, Text]
+    expected_evidence: Text
+    questions: tuple[Question, ...] = ()
+    #: when evidence is expected but none is attached, the indicator's score is capped at this (0-100)
+    evidence_required: bool = False
+    cap_without_evidence: Decimal = Decimal(25)
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: Text
+    weight: Decimal
+    description: Text | None = None
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A knock-out eligibility requirement: `rule` must hold on the answers for any level."""
+
+    id: str
+    title: Text
+    rule: Condition
+    evidence: Text
+    questions: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    name: Text
+    #: higher rank = better level; levels are tried from the highest rank down
+    rank: int
+    min_total: Decimal
+    min_area: Decimal = Decimal(0)
+    #: indicator id -> minimum consensus rubric score (0..4)
+    min_rubric: Mapping[str, int] = field(default_factory=dict)
+    assessors: int = 1
+
+
+@dataclass(frozen=True)
+class Standard:
+    code: str
+    version: str
+    title: Text
+    description: Text
+    validity_months: int
+    eligibility: tuple[Requirement, ...]
+    levels: tuple[Level, ...]
+    areas: tuple[Area, ...]
+
+    def all_questions(self) -> tuple[Question, ...]:
+        """Every question in questionnaire order: eligibility first, then area by area."""
+        eligibility = tuple(q for r in self.eligibility for q in r.questions)
+        return eligibility + tuple(q for a in self.areas for i in a.indicators for q in i.questions)
+
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for a in self.areas for i in a.indicators)

@@ -1,0 +1,32 @@
+"""Who may do what: every access check of the app goes through here, never ad hoc in views or templates."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from certify.accounts.models import Role
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+def roles_required(*roles: Role):
+    """View decorator: the user must be logged in and hold at least one of `roles` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def can_manage_users(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.ADMIN)

@@ -1,0 +1,34 @@
+"""Language choice: the user's saved preference, else the one picked on this browser, else Russian."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+#: remembers the language chosen on this browser, for visitors who are not logged in
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work: the messages' default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if request.cookies.get(LANGUAGE_COOKIE) in languages:
+        return request.cookies[LANGUAGE_COOKIE]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_decimal)
+
+    @app.context_processor
+    def language_context():
+        return {"current_language": current_language(), "language_names": LANGUAGE_NAMES}

@@ -1,0 +1,44 @@
+"""The navigation bar by role, and safe redirects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from certify.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: object
+    endpoint: str
+    roles: tuple[Role, ...]
+
+
+NAV_ITEMS = (NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),)
+
+
+def navigation_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAV_ITEMS if user.has_role(*item.roles)]
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site; anything pointing elsewhere (open redirect) is dropped."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def navigation_context():
+        return {"navigation": navigation_for(current_user)}

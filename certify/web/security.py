@@ -1,0 +1,83 @@
+"""Session handling (OWASP ASVS level 2, chapter 3) and security headers on every response."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from certify.accounts.models import User
+from certify.extensions import db, login_manager
+from certify.web.timeutil import utcnow
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    app.before_request(enforce_session_timeouts)
+    app.after_request(add_security_headers)
+
+
+def load_user(cookie_id: str) -> User | None:
+    """The user of a session cookie, if the cookie's session token is still the user's current one."""
+    user_id, _, token = cookie_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Log in with a fresh session: nothing of the anonymous session (fixation) carries over."""
+    session.clear()
+    login_user(user)
+    session["login_at"] = session["seen_at"] = utcnow().timestamp()
+    session.permanent = True
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def enforce_session_timeouts():
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    config = current_app.config
+    now = utcnow().timestamp()
+    idle = now - session.get("seen_at", 0) > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    expired = now - session.get("login_at", 0) > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+    if idle or expired:
+        end_session()
+        flash(_l("Your session has expired. Please log in again."), "warning")
+        return redirect(url_for("accounts.login", next=request.full_path))
+    session["seen_at"] = now
+    return None
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_user and current_user.is_authenticated:
+        # Pages of a logged-in user must not be kept by shared caches or the back button after logout.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

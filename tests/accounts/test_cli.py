@@ -1,0 +1,70 @@
+"""`flask certify user create` and `flask certify demo`."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from certify.accounts.models import Role, User
+from certify.demo.data import USERS
+
+
+def test_user_create_with_roles(runner, db):
+    result = runner.invoke(
+        args=[
+            "certify",
+            "user",
+            "create",
+            "Coord@certify-test.example.org",
+            "--role",
+            "coordinator",
+            "--role",
+            "admin",
+            "--password",
+            "Birch-Compass-Window-3",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.scalar(sa.select(User))
+    assert user.email == "coord@certify-test.example.org"
+    assert user.roles == {Role.COORDINATOR, Role.ADMIN}
+    assert user.email_confirmed_at is not None
+
+
+def test_user_create_prompts_for_the_password(runner, db):
+    result = runner.invoke(
+        args=["certify", "user", "create", "a@certify-test.example.org", "--role", "assessor"],
+        input="Birch-Compass-Window-3\nBirch-Compass-Window-3\n",
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_user_create_refuses_a_weak_password_clearly(runner, db):
+    result = runner.invoke(
+        args=[
+            "certify",
+            "user",
+            "create",
+            "a@certify-test.example.org",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ]
+    )
+    assert result.exit_code == 1
+    assert "12" in result.output
+    assert db.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_no_account_exists_until_created(db):
+    assert db.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_demo_is_idempotent_and_prints_a_login_for_every_role(runner, db):
+    first = runner.invoke(args=["certify", "demo", "--password", "Birch-Compass-Window-3"])
+    second = runner.invoke(args=["certify", "demo"])
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert db.scalar(sa.select(sa.func.count(User.id))) == len(USERS)
+    for role in Role:
+        assert role.value in first.output
+    assert "admin@certify-demo.example.org" in second.output
