@@ -28,7 +28,7 @@ catalogs: venv
 
 # After changing user-facing text: extract it and merge it into both catalogs, then translate ru.
 translations: venv
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 	  -o certify/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i certify/translations/messages.pot -d certify/translations --no-fuzzy-matching
 

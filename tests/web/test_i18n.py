@@ -98,6 +98,8 @@ def test_catalogs_are_up_to_date(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "N_",
             "--no-location",
             "-o",
             str(template),
