@@ -34,6 +34,7 @@ translations: venv
 
 run: setup
 	$(FLASK) db upgrade
+	$(FLASK) certify standard install
 	$(FLASK) certify demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

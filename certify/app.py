@@ -21,10 +21,17 @@ def build_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings_from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
     logging.basicConfig(level=logging.INFO)
+    _import_models()
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
+
+
+def _import_models() -> None:
+    """Every domain's tables, so that create_all and the migrations see the whole schema."""
+    import certify.accounts.models
+    import certify.standards.models  # noqa: F401
 
 
 def _init_extensions(app: Flask) -> None:
@@ -49,10 +56,11 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from certify.accounts.admin_views import bp as accounts_admin
     from certify.accounts.views import bp as accounts
+    from certify.standards.views import bp as standards
     from certify.web.errors import register_error_handlers
     from certify.web.views import bp as web
 
-    for blueprint in (web, accounts, accounts_admin):
+    for blueprint in (web, accounts, accounts_admin, standards):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -19,7 +19,10 @@ class NavItem:
     roles: tuple[Role, ...]
 
 
-NAV_ITEMS = (NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),)
+NAV_ITEMS = (
+    NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),
+    NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),
+)
 
 
 def navigation_for(user) -> list[NavItem]:

@@ -1,0 +1,154 @@
+"""The registry that turns each question type of the standard into a WTForms field.
+
+Each field is named after the question's stable `id`, so the form posts `{question id: value}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from certify.standards.definition import Question, QuestionType
+from certify.web.forms import select_choices
+
+SHORT_TEXT_LIMIT = 500
+LONG_TEXT_LIMIT = 10_000
+#: the widest integers both databases and JSON carry exactly
+INTEGER_LIMIT = 10**15
+
+
+class MultipleChoiceField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AtMostChoices:
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.limit:
+            raise ValidationError(_l("Choose at most %(n)d options.", n=self.limit))
+
+
+def _bounds(question: Question) -> list:
+    if question.minimum is None and question.maximum is None:
+        return []
+    return [
+        NumberRange(
+            min=question.minimum,
+            max=question.maximum,
+            message=_bounds_message(question),
+        )
+    ]
+
+
+def _bounds_message(question: Question):
+    low, high = question.minimum, question.maximum
+    if low is not None and high is not None:
+        return _l("Enter a number from %(low)s to %(high)s.", low=low, high=high)
+    if low is not None:
+        return _l("Enter a number of at least %(low)s.", low=low)
+    return _l("Enter a number of at most %(high)s.", high=high)
+
+
+def _choice(question: Question, locale: str, **kwargs):
+    choices = select_choices((o.value, o.label.get(locale)) for o in question.options)
+    return RadioField(choices=choices, **kwargs)
+
+
+def _multiple(question: Question, locale: str, validators, **kwargs):
+    choices = select_choices((o.value, o.label.get(locale)) for o in question.options)
+    if question.max_choices:
+        validators = [*validators, AtMostChoices(question.max_choices)]
+    return MultipleChoiceField(choices=choices, validators=validators, **kwargs)
+
+
+def _yes_no(question: Question, locale: str, **kwargs):
+    return RadioField(choices=select_choices([("yes", _l("Yes")), ("no", _l("No"))]), **kwargs)
+
+
+def _integer(question: Question, locale: str, validators, **kwargs):
+    limits = [NumberRange(min=-INTEGER_LIMIT, max=INTEGER_LIMIT)]
+    return IntegerField(
+        validators=[*validators, *limits, *_bounds(question)],
+        render_kw={"inputmode": "numeric"},
+        **kwargs,
+    )
+
+
+def _decimal(question: Question, locale: str, validators, **kwargs):
+    return DecimalField(
+        places=None,
+        validators=[*validators, *_bounds(question)],
+        render_kw={"inputmode": "decimal"},
+        **kwargs,
+    )
+
+
+def _date(question: Question, locale: str, **kwargs):
+    return DateField(**kwargs)
+
+
+def _short_text(question: Question, locale: str, validators, **kwargs):
+    return StringField(validators=[*validators, Length(max=SHORT_TEXT_LIMIT)], **kwargs)
+
+
+def _long_text(question: Question, locale: str, validators, **kwargs):
+    return TextAreaField(
+        validators=[*validators, Length(max=LONG_TEXT_LIMIT)], render_kw={"rows": 5}, **kwargs
+    )
+
+
+FieldFactory = Callable[..., object]
+#: question type -> field factory; evidence questions are answered by uploads, not form fields
+FIELD_FACTORIES: dict[QuestionType, tuple[FieldFactory, bool]] = {
+    QuestionType.SINGLE_CHOICE: (_choice, False),
+    QuestionType.MULTIPLE_CHOICE: (_multiple, True),
+    QuestionType.YES_NO: (_yes_no, False),
+    QuestionType.INTEGER: (_integer, True),
+    QuestionType.DECIMAL: (_decimal, True),
+    QuestionType.PERCENTAGE: (_decimal, True),
+    QuestionType.MONEY: (_decimal, True),
+    QuestionType.DATE: (_date, False),
+    QuestionType.SHORT_TEXT: (_short_text, True),
+    QuestionType.LONG_TEXT: (_long_text, True),
+}
+
+
+def question_field(question: Question, locale: str, *, enforce_required: bool):
+    """The unbound field for `question`; `enforce_required` is off while saving drafts."""
+    factory, takes_validators = FIELD_FACTORIES[question.type]
+    required = question.required and enforce_required
+    validators = [InputRequired(message=_l("This question needs an answer."))] if required else [Optional()]
+    kwargs = {
+        "label": question.label.get(locale),
+        "description": question.help.get(locale) if question.help else "",
+        "id": f"q-{question.id}",
+    }
+    if takes_validators:
+        return factory(question, locale, validators, **kwargs)
+    return factory(question, locale, validators=validators, **kwargs)
+
+
+def questionnaire_form_class(questions: Sequence[Question], locale: str, *, enforce_required: bool):
+    """A Form class with one field per (non-evidence) question, named by the question's id."""
+    fields = {
+        q.id: question_field(q, locale, enforce_required=enforce_required)
+        for q in questions
+        if q.type in FIELD_FACTORIES
+    }
+    return type("QuestionnaireForm", (FlaskForm,), fields)

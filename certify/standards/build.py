@@ -1,0 +1,123 @@
+"""Turns the plain values of a checked standard file into the frozen dataclasses of `definition`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from certify.standards.conditions import parse
+from certify.standards.definition import (
+    Area,
+    Band,
+    Indicator,
+    Level,
+    Option,
+    Question,
+    QuestionType,
+    Requirement,
+    Standard,
+    Text,
+)
+
+
+def build_standard(data: dict[str, Any]) -> Standard:
+    """The `Standard` described by `data`, which has passed the schema and the checks."""
+    return Standard(
+        code=data["code"],
+        version=data["version"],
+        title=_text(data["title"]),
+        description=_text(data["description"]),
+        validity_months=data["validity_months"],
+        eligibility=tuple(_requirement(item) for item in data["eligibility"]),
+        levels=tuple(_level(item) for item in data["levels"]),
+        areas=tuple(_area(item) for item in data["areas"]),
+    )
+
+
+def _text(value: dict[str, str] | None) -> Text | None:
+    return None if value is None else Text(ru=value["ru"].strip(), en=value["en"].strip())
+
+
+def _number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _requirement(data: dict[str, Any]) -> Requirement:
+    return Requirement(
+        id=data["id"],
+        title=_text(data["title"]),
+        rule=parse(data["rule"]),
+        evidence=_text(data["evidence"]),
+        questions=tuple(_question(item) for item in data.get("questions", ())),
+    )
+
+
+def _level(data: dict[str, Any]) -> Level:
+    return Level(
+        id=data["id"],
+        name=_text(data["name"]),
+        rank=data["rank"],
+        min_total=Decimal(data["min_total"]),
+        min_area=Decimal(data.get("min_area", 0)),
+        min_rubric=dict(data.get("min_rubric", {})),
+        assessors=data.get("assessors", 1),
+    )
+
+
+def _area(data: dict[str, Any]) -> Area:
+    return Area(
+        id=data["id"],
+        title=_text(data["title"]),
+        weight=Decimal(data["weight"]),
+        description=_text(data.get("description")),
+        indicators=tuple(_indicator(item) for item in data["indicators"]),
+    )
+
+
+def _indicator(data: dict[str, Any]) -> Indicator:
+    return Indicator(
+        id=data["id"],
+        title=_text(data["title"]),
+        weight=Decimal(data["weight"]),
+        guidance=_text(data["guidance"]),
+        rubric=tuple(_text(item) for item in data["rubric"]),
+        expected_evidence=_text(data["expected_evidence"]),
+        questions=tuple(_question(item) for item in data.get("questions", ())),
+        evidence_required=data.get("evidence_required", False),
+        cap_without_evidence=Decimal(data.get("cap_without_evidence", 25)),
+    )
+
+
+def _question(data: dict[str, Any]) -> Question:
+    visible_if = data.get("visible_if")
+    return Question(
+        id=data["id"],
+        type=QuestionType(data["type"]),
+        label=_text(data["label"]),
+        help=_text(data.get("help")),
+        required=data.get("required", True),
+        visible_if=None if visible_if is None else parse(visible_if),
+        options=tuple(
+            Option(
+                value=item["value"],
+                label=_text(item["label"]),
+                points=Decimal(item.get("points", 0)),
+            )
+            for item in data.get("options", ())
+        ),
+        cap=_number(data.get("cap")),
+        max_choices=data.get("max_choices"),
+        points_yes=Decimal(data.get("points_yes", 0)),
+        points_no=Decimal(data.get("points_no", 0)),
+        unit=_text(data.get("unit")),
+        minimum=_number(data.get("minimum")),
+        maximum=_number(data.get("maximum")),
+        bands=tuple(
+            Band(
+                points=Decimal(item["points"]),
+                minimum=_number(item.get("minimum")),
+                maximum=_number(item.get("maximum")),
+            )
+            for item in data.get("bands", ())
+        ),
+    )

@@ -1,0 +1,60 @@
+"""Every message the standard's loader reports, as `str.format` templates in one place.
+
+Messages stay English here because this package is pure; the web layer translates a `Problem` with
+`gettext(problem.template).format(**problem.params)`. `N_` only marks a template for extraction
+(`pybabel extract -k N_`), as `gettext_noop` does.
+"""
+
+from __future__ import annotations
+
+from certify.textmarks import N_
+
+# Reading the file
+FILE_TOO_LARGE = N_("the file is {size} bytes; a standard may be at most {limit} bytes, so it was not read")
+NOT_UTF8 = N_("the file is not valid UTF-8 text: {error}")
+YAML_SYNTAX = N_("YAML syntax error at column {column}: {error}")
+YAML_UNSUPPORTED = N_("unsupported YAML: {error}")
+YAML_ALIAS = N_("anchors and aliases (&name, *name) are not allowed in a standard")
+YAML_DUPLICATE_KEY = N_("the key '{key}' appears twice in this mapping (first on line {first})")
+YAML_BAD_KEY = N_("mapping keys must be plain text, not {kind}")
+YAML_NOT_FINITE = N_("numbers must be finite, not {value}")
+YAML_EMPTY = N_("the file is empty")
+
+# Shape (JSON Schema)
+SCHEMA_REQUIRED = N_("the required property '{name}' is missing")
+SCHEMA_TRANSLATION = N_("the text has no '{language}' version; ru and en are both required")
+SCHEMA_UNKNOWN = N_("unknown property '{name}'")
+SCHEMA_TYPE = N_("expected {expected}, found {found}")
+SCHEMA_ENUM = N_("must be one of: {allowed}")
+SCHEMA_MINIMUM = N_("must be at least {limit}, not {value}")
+SCHEMA_MAXIMUM = N_("must be at most {limit}, not {value}")
+SCHEMA_EXCLUSIVE_MINIMUM = N_("must be greater than {limit}, not {value}")
+SCHEMA_PATTERN = N_("'{value}' does not have the expected form ({hint})")
+SCHEMA_EMPTY_TEXT = N_("must not be empty")
+SCHEMA_TOO_FEW = N_("needs at least {limit} item(s)")
+SCHEMA_TOO_MANY = N_("allows at most {limit} item(s)")
+SCHEMA_OTHER = N_("{error}")
+
+# Meaning (certify.standards.checks)
+DUPLICATE_ID = N_("duplicate {kind} id '{id}' (first used on line {first})")
+DUPLICATE_RANK = N_("two levels have rank {rank}")
+WEIGHTS_ALL_ZERO = N_("all {kind} weights are zero; at least one must be positive")
+WEIGHTS_NOT_100 = N_("the {kind} weights add up to {total}, not 100")
+EXPRESSION_SYNTAX = N_("invalid expression: {error}")
+REFERENCE_UNKNOWN = N_("refers to '{id}', which is not a question of this standard")
+REFERENCE_SELF = N_("refers to its own question '{id}' (a cycle)")
+REFERENCE_FORWARD = N_(
+    "refers to '{id}', which comes later in the questionnaire; a question may depend only on earlier ones"
+)
+OPTION_UNKNOWN = N_("compares '{id}' with '{value}', which is not one of its options")
+OPTIONS_MISSING = N_("a {type} question needs at least two options")
+OPTIONS_NOT_ALLOWED = N_("only choice questions have options; this one is {type}")
+FIELD_NOT_ALLOWED = N_("'{field}' does not apply to a {type} question")
+BOUNDS_REVERSED = N_("minimum {minimum} is not below maximum {maximum}")
+MAX_CHOICES_TOO_MANY = N_("max_choices is {value} but there are only {count} options")
+BAND_EMPTY = N_("the band's minimum {minimum} is not below its maximum {maximum}")
+BANDS_OVERLAP = N_("bands {first} and {second} overlap")
+LEVEL_UNKNOWN_INDICATOR = N_("min_rubric names '{id}', which is not an indicator")
+LEVEL_NOT_STRICTER = N_(
+    "level '{id}' ranks above '{lower}' but its {field} ({value}) is lower ({lower_value})"
+)

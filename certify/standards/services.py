@@ -1,0 +1,104 @@
+"""Import, publish and retire versions of a standard; find the current one; parse once per process."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from certify.standards.definition import Standard
+from certify.standards.format import LIBRARY, load_standard
+from certify.standards.models import StandardStatus, StandardVersion
+from certify.web.timeutil import utcnow
+
+
+class StandardRefused(Exception):
+    """An operation on a standard that is not allowed; `message` is shown to the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def import_standard(session, source: str | bytes, *, source_name: str, user=None) -> StandardVersion:
+    """Validate `source` and store it as a draft; raises StandardInvalid (every problem) or StandardRefused.
+
+    Importing the same code and version again replaces a draft, is a no-op for an identical
+    published file, and is refused for a changed published one: published versions never change.
+    """
+    standard = load_standard(source, source_name=source_name)
+    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    row = find_version(session, standard.code, standard.version)
+    if row is not None and row.status != StandardStatus.DRAFT:
+        if row.source_sha256 == digest:
+            return row
+        raise StandardRefused(
+            _l(
+                "Version %(version)s of %(code)s is published and cannot change. "
+                "Give the changed file a new version number.",
+                version=standard.version,
+                code=standard.code,
+            )
+        )
+    row = row or StandardVersion(code=standard.code, version=standard.version)
+    row.title_ru, row.title_en = standard.title.ru, standard.title.en
+    row.source, row.source_sha256 = text, digest
+    row.imported_at, row.imported_by_id = utcnow(), getattr(user, "id", None)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def publish_version(session, row: StandardVersion) -> None:
+    """Make a draft the current version of its standard; from now on it never changes."""
+    if row.status != StandardStatus.DRAFT:
+        raise StandardRefused(_l("Only a draft can be published; %(label)s is not one.", label=row.label))
+    row.status, row.published_at = StandardStatus.PUBLISHED.value, utcnow()
+    session.flush()
+
+
+def retire_version(session, row: StandardVersion) -> None:
+    """Stop new applications on a published version; applications already on it keep it."""
+    if row.status != StandardStatus.PUBLISHED:
+        raise StandardRefused(_l("Only a published version can be retired."))
+    row.status, row.retired_at = StandardStatus.RETIRED.value, utcnow()
+    session.flush()
+
+
+def find_version(session, code: str, version: str) -> StandardVersion | None:
+    return session.scalar(
+        sa.select(StandardVersion).where(StandardVersion.code == code, StandardVersion.version == version)
+    )
+
+
+def current_version(session, code: str | None = None) -> StandardVersion | None:
+    """The most recently published, not retired version (of `code`, or of any standard)."""
+    statement = sa.select(StandardVersion).where(StandardVersion.status == StandardStatus.PUBLISHED.value)
+    if code:
+        statement = statement.where(StandardVersion.code == code)
+    return session.scalar(statement.order_by(StandardVersion.published_at.desc()).limit(1))
+
+
+def definition_of(row: StandardVersion) -> Standard:
+    """The parsed standard of a stored version; parsed once per process and shared (it is immutable)."""
+    return _parse(row.source_sha256, row.source, f"{row.code}-{row.version}.yaml")
+
+
+@lru_cache(maxsize=32)
+def _parse(digest: str, source: str, source_name: str) -> Standard:
+    return load_standard(source, source_name=source_name)
+
+
+def install_library(session) -> list[StandardVersion]:
+    """Import and publish every standard shipped in the library that the database does not have yet."""
+    installed = []
+    for path in sorted(Path(LIBRARY).glob("*.yaml")):
+        row = import_standard(session, path.read_bytes(), source_name=path.name)
+        if row.status == StandardStatus.DRAFT:
+            publish_version(session, row)
+        installed.append(row)
+    return installed

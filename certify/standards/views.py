@@ -1,0 +1,167 @@
+"""Admin pages for standards (list, import, preview in both languages, publish, retire) and the JSON API."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import yaml
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SubmitField
+
+from certify.accounts.models import Role
+from certify.extensions import db
+from certify.questionnaire.fields import questionnaire_form_class
+from certify.standards import services
+from certify.standards.format import diff_standards
+from certify.standards.models import StandardStatus, StandardVersion
+from certify.standards.problems import StandardInvalid
+from certify.web.access import STAFF, roles_required
+
+bp = Blueprint("standards", __name__)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(validators=[FileRequired()])
+    submit = SubmitField()
+
+
+@bp.get("/admin/standards/")
+@roles_required(*STAFF)
+def index():
+    """Every stored version, newest first, with what can be done to it."""
+    rows = db.session.scalars(
+        sa.select(StandardVersion).order_by(StandardVersion.code, StandardVersion.imported_at.desc())
+    ).all()
+    current = services.current_version(db.session)
+    return render_template(
+        "standards/index.html",
+        rows=rows,
+        current=current,
+        form=ImportForm(),
+        can_import=current_user.has_role(Role.ADMIN),
+    )
+
+
+@bp.post("/admin/standards/import")
+@roles_required(Role.ADMIN)
+def import_version():
+    """Upload a YAML file: every problem is listed with its line, or it is stored as a draft."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a YAML file to import."), "danger")
+        return redirect(url_for("standards.index"))
+    upload = form.file.data
+    try:
+        row = services.import_standard(
+            db.session, upload.read(), source_name=upload.filename or "standard.yaml", user=current_user
+        )
+    except StandardInvalid as error:
+        db.session.rollback()
+        return render_template("standards/problems.html", problems=error.problems), 422
+    except services.StandardRefused as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("standards.index")), 409
+    db.session.commit()
+    flash(_("%(label)s imported as a draft.", label=row.label), "success")
+    return redirect(url_for("standards.preview", version_id=row.id))
+
+
+@bp.get("/admin/standards/<int:version_id>")
+@roles_required(*STAFF)
+def preview(version_id: int):
+    """The questionnaire exactly as a manager sees it, in the chosen language, with changes since current."""
+    row = db.get_or_404(StandardVersion, version_id)
+    language = request.args.get("lang", "ru") if request.args.get("lang") in ("ru", "en") else "ru"
+    standard = services.definition_of(row)
+    form = questionnaire_form_class(standard.all_questions(), language, enforce_required=False)(
+        meta={"csrf": False}
+    )
+    current = services.current_version(db.session, row.code)
+    changes = (
+        diff_standards(services.definition_of(current), standard) if current and current.id != row.id else []
+    )
+    return render_template(
+        "standards/preview.html",
+        row=row,
+        standard=standard,
+        form=form,
+        language=language,
+        changes=changes,
+        can_change=current_user.has_role(Role.ADMIN),
+    )
+
+
+@bp.post("/admin/standards/<int:version_id>/<any(publish, retire):operation>")
+@roles_required(Role.ADMIN)
+def change_status(version_id: int, operation: str):
+    """Publish a draft or retire a published version."""
+    row = db.get_or_404(StandardVersion, version_id)
+    try:
+        (services.publish_version if operation == "publish" else services.retire_version)(db.session, row)
+    except services.StandardRefused as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("standards.preview", version_id=row.id)), 409
+    db.session.commit()
+    flash(_("%(label)s is now %(status)s.", label=row.label, status=status_label(row.status)), "success")
+    return redirect(url_for("standards.preview", version_id=row.id))
+
+
+def status_label(status: str) -> str:
+    return {
+        StandardStatus.DRAFT: _("draft"),
+        StandardStatus.PUBLISHED: _("published"),
+        StandardStatus.RETIRED: _("retired"),
+    }[StandardStatus(status)]
+
+
+def problem_text(problem) -> str:
+    """A loader problem in the user's language (the pure loader reports English templates)."""
+    if not problem.template:
+        return problem.message
+    return _(problem.template).format(**problem.params)
+
+
+@bp.app_context_processor
+def standards_helpers():
+    return {"status_label": status_label, "problem_text": problem_text}
+
+
+def _public_versions():
+    return sa.select(StandardVersion).where(StandardVersion.status != StandardStatus.DRAFT.value)
+
+
+@bp.get("/api/v1/standards")
+def api_list():
+    """Published and retired versions (drafts are not public)."""
+    current = services.current_version(db.session)
+    rows = db.session.scalars(_public_versions().order_by(StandardVersion.code, StandardVersion.published_at))
+    return jsonify(
+        [
+            {
+                "code": row.code,
+                "version": row.version,
+                "status": row.status,
+                "current": current is not None and row.id == current.id,
+                "title": {"ru": row.title_ru, "en": row.title_en},
+                "published_at": row.published_at.isoformat() if row.published_at else None,
+                "url": url_for("standards.api_version", code=row.code, version=row.version, _external=True),
+            }
+            for row in rows
+        ]
+    )
+
+
+@bp.get("/api/v1/standards/<code>/<version>")
+def api_version(code: str, version: str):
+    """One published or retired version: its whole definition, as in its YAML file."""
+    row = db.first_or_404(
+        _public_versions().where(StandardVersion.code == code, StandardVersion.version == version)
+    )
+    return jsonify(
+        {"status": row.status, "sha256": row.source_sha256, "definition": yaml.safe_load(row.source)}
+    )
