@@ -1,0 +1,166 @@
+"""Certificate rendering, checked with poppler's command-line tools on the real PDF bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from certify.certificates import render
+from certify.certificates.render import (
+    STATIC_DIR,
+    CertificateContext,
+    StaticFilesFetcher,
+    render_certificate,
+    static_file_for,
+)
+
+HOSTILE_NAME = '<img src="file:///etc/passwd"> <b>x</b>'
+
+
+def make_context(**changes) -> CertificateContext:
+    """A realistic certificate context; keyword arguments replace fields."""
+    context = CertificateContext(
+        number="CMQ-2026-000042",
+        holder_name_ru="Анна Сергеевна Иванова",
+        holder_name_en="Anna Ivanova",
+        organisation_name_ru="АНО «Центр кластерного развития Республики Татарстан»",
+        organisation_name_en="Tatarstan Cluster Development Centre",
+        cluster_name_ru="Камский инновационный территориально-производственный кластер",
+        cluster_name_en="Kama Innovative Territorial Production Cluster",
+        region="Республика Татарстан",
+        country="Россия",
+        standard_title_ru="Единый стандарт качества управления кластерами",
+        standard_title_en="Unified Standard of Cluster Management Quality",
+        standard_code="CMQ",
+        standard_version="2.1",
+        level_name_ru="Золотой",
+        level_name_en="Gold",
+        assessed_score=Decimal("87.5"),
+        issued_on=date(2026, 11, 28),
+        expires_on=date(2029, 11, 27),
+        verify_url="https://certify.example.org/verify/CMQ-2026-000042",
+        issuer_name_ru="Орган по сертификации «Сертифай»",
+        issuer_name_en="Certify certification body",
+    )
+    return dataclasses.replace(context, **changes)
+
+
+def poppler(tool: str, pdf: Path, *args: str) -> str:
+    return subprocess.run([tool, *args, str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_text(pdf: Path) -> str:
+    # "-" sends the text to stdout (by default pdftotext writes a .txt file next to the PDF).
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def pdf_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("render") / "certificate.pdf"
+    path.write_bytes(render_certificate(make_context()))
+    return path
+
+
+def test_text_shows_cyrillic_holder_number_levels_and_dates(pdf_file):
+    text = pdf_text(pdf_file)
+    for expected in (
+        "Сертификат / Certificate",
+        "Анна Сергеевна Иванова",
+        "CMQ-2026-000042",
+        "Золотой",
+        "Gold",
+        "28 ноября 2026 г.",
+        "November 28, 2026",
+        "87,5",
+        "Проверить подлинность / Verify at:",
+        "https://certify.example.org/verify/CMQ-2026-000042",
+    ):
+        assert expected in text
+
+
+def test_all_fonts_are_embedded_dejavu(pdf_file):
+    rows = poppler("pdffonts", pdf_file).splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert "DejaVu" in row
+        # Columns: name, type (two words), encoding, emb, sub, uni, object, generation.
+        assert row.split()[-5] == "yes", row
+
+
+def test_info_title_author_page_size_and_pdfa(pdf_file):
+    info = poppler("pdfinfo", pdf_file)
+    assert "Title:           Сертификат CMQ-2026-000042 / Certificate CMQ-2026-000042" in info
+    assert "Author:          Орган по сертификации «Сертифай» / Certify certification body" in info
+    assert "Keywords:        CMQ-2026-000042" in info
+    assert re.search(r"Page size:\s+841\.89 x 595\.276 pts \(A4\)", info)
+    metadata = poppler("pdfinfo", pdf_file, "-meta")
+    assert 'pdfaid:part="3"' in metadata and 'pdfaid:conformance="B"' in metadata
+
+
+def test_document_language_is_russian(pdf_file):
+    with pdf_file.open("rb") as stream:
+        assert PdfFileReader(stream).root["/Lang"] == "ru"
+
+
+def test_no_embedded_files(pdf_file):
+    assert poppler("pdfdetach", pdf_file, "-list").strip() == "0 embedded files"
+
+
+def test_markup_in_names_prints_as_text_and_fetches_nothing(tmp_path, monkeypatch):
+    fetched: list[str] = []
+    original_fetch = StaticFilesFetcher.fetch
+
+    def recording_fetch(self, url, headers=None):
+        fetched.append(url)
+        return original_fetch(self, url, headers)
+
+    monkeypatch.setattr(StaticFilesFetcher, "fetch", recording_fetch)
+    pdf = tmp_path / "hostile.pdf"
+    pdf.write_bytes(
+        render_certificate(make_context(holder_name_ru=HOSTILE_NAME, holder_name_en=HOSTILE_NAME))
+    )
+
+    assert HOSTILE_NAME in pdf_text(pdf)
+    assert fetched == []
+
+
+def test_renders_reuse_one_font_configuration_and_stylesheet():
+    render_certificate(make_context(number="CMQ-2026-000001"))
+    font_config, stylesheet = render._font_config(), render._stylesheet()
+    render_certificate(make_context(number="CMQ-2026-000002"))
+    assert render._font_config() is font_config
+    assert render._stylesheet() is stylesheet
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://example.org/logo.png",
+        "http://169.254.169.254/latest/meta-data/",
+        "data:text/plain,hello",
+        (STATIC_DIR / "css" / ".." / ".." / "config.py").as_uri(),
+        (STATIC_DIR / "css").as_uri(),
+        "file://evil.example.org" + str(STATIC_DIR / "css" / "certify.css"),
+    ],
+)
+def test_fetcher_refuses_everything_outside_static(url):
+    assert static_file_for(url) is None
+    with pytest.raises(render.ResourceRefused):
+        StaticFilesFetcher().fetch(url)
+
+
+def test_fetcher_serves_static_files():
+    stylesheet = STATIC_DIR / "css" / "certify.css"
+    response = StaticFilesFetcher().fetch(stylesheet.as_uri())
+    assert response.read() == stylesheet.read_bytes()
+    assert response.content_type == "text/css"
