@@ -54,3 +54,25 @@ def make_user(
         confirmed=confirmed,
         **fields,
     )
+
+
+def install_default_standard(session):
+    from certify.standards.services import install_library
+
+    return install_library(session)[0]
+
+
+def make_application(session, manager: User, *, answers: dict | None = None):
+    """A draft application of the manager's organisation on the default standard, with `answers` stored."""
+    from certify.questionnaire import services as questionnaire
+    from certify.questionnaire.models import Answer
+
+    if questionnaire.current_version(session) is None:
+        install_default_standard(session)
+    application = questionnaire.start_application(session, manager.organisation, manager)
+    session.add_all(
+        Answer(application_id=application.id, question_id=qid, value=value)
+        for qid, value in (answers or {}).items()
+    )
+    session.flush()
+    return application

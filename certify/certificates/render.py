@@ -29,6 +29,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "certificates" / "pdf"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 PDF_VARIANT = "pdf/a-3b"
+#: Babel locales for the long dates: "28 ноября 2026 г." and "28 November 2026" (day first in both).
+DATE_LOCALES = {"ru": "ru", "en": "en_GB"}
+#: Type scales tried in turn (a class on <body>) until the certificate fits on one page: long
+#: organisation or cluster names need the smaller ones, and a certificate must never run onto a page 2.
+DENSITIES = ("regular", "compact", "tight")
 #: Our name for the sRGB output intent; any name but WeasyPrint's own "srgb" (see _srgb_profile).
 OUTPUT_INTENT = "certify-srgb"
 
@@ -146,24 +151,41 @@ def qr_code_svg(url: str) -> Markup:
 def template_values(ctx: CertificateContext) -> dict:
     """Return the values the template prints: the context plus dates and score in each language."""
     values = {"c": ctx, "qr_svg": qr_code_svg(ctx.verify_url)}
-    for lang in ("ru", "en"):
-        values[f"issued_on_{lang}"] = format_date(ctx.issued_on, format="long", locale=lang)
-        values[f"expires_on_{lang}"] = format_date(ctx.expires_on, format="long", locale=lang)
-        values[f"score_{lang}"] = format_decimal(ctx.assessed_score, locale=lang)
+    for lang, locale in DATE_LOCALES.items():
+        values[f"issued_on_{lang}"] = format_date(ctx.issued_on, format="long", locale=locale)
+        values[f"expires_on_{lang}"] = format_date(ctx.expires_on, format="long", locale=locale)
+        # "0.0": the score always shows one decimal, so 87 prints as 87,0 / 87.0 like its peers.
+        values[f"score_{lang}"] = format_decimal(ctx.assessed_score, format="0.0", locale=lang)
     return values
 
 
 def render_certificate(ctx: CertificateContext) -> bytes:
-    """Render the bilingual A4 landscape certificate for `ctx` as PDF/A-3b bytes."""
+    """Render the bilingual A4 landscape certificate for `ctx` as one page of PDF/A-3b bytes."""
+    values = template_values(ctx)
+    # Most certificates fit at the first density, so extra layouts cost only the long ones. Names too
+    # long even for the tightest scale keep its (two-page) layout: better than refusing to issue.
+    for density in DENSITIES:
+        document = _layout(values, density)
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf(**_pdf_options())
+
+
+def _layout(values: dict, density: str):
+    """Lay the certificate out at one density and return WeasyPrint's Document."""
     html = HTML(
-        string=_template().render(template_values(ctx)),
+        string=_template().render(values, density=density),
         base_url=STATIC_DIR.as_uri() + "/",
         url_fetcher=_fetcher(),
     )
-    return html.write_pdf(
-        stylesheets=[_stylesheet()],
+    return html.render(
         font_config=_font_config(),
         color_profiles={OUTPUT_INTENT: _srgb_profile()},
-        output_intent=OUTPUT_INTENT,
-        pdf_variant=PDF_VARIANT,
+        stylesheets=[_stylesheet()],
+        **_pdf_options(),
     )
+
+
+def _pdf_options() -> dict:
+    # Given to both layout and writing, as HTML.write_pdf does: the variant affects both steps.
+    return {"output_intent": OUTPUT_INTENT, "pdf_variant": PDF_VARIANT}

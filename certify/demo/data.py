@@ -6,6 +6,8 @@ import sqlalchemy as sa
 
 from certify.accounts import services
 from certify.accounts.models import Organisation, PriorityField, Role, User
+from certify.demo.applications import load_demo_applications
+from certify.standards.services import install_library
 
 # Demo users exist only on machines where someone ran `flask certify demo`.
 DEFAULT_PASSWORD = "Klaster-Demo-2026!"  # noqa: S105
@@ -113,8 +115,9 @@ USERS = (
 
 def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role]]]:
     """Create what is missing (idempotent); with `password`, also reset the demo users' passwords."""
-    organisations = {o["registration_number"]: _organisation(session, o) for o in ORGANISATIONS}
-    logins = []
+    install_library(session)
+    organisations = {o["registration_number"]: ensure_organisation(session, o) for o in ORGANISATIONS}
+    logins, managers = [], {}
     for email, name_ru, name_en, roles, organisation_number, locale in USERS:
         user = services.find_user(session, email)
         if user is None:
@@ -132,10 +135,13 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
         elif password:
             services.set_password(session, user, password)
         logins.append((user.email, roles))
+        if Role.MANAGER in roles:
+            managers[user.email] = user
+    load_demo_applications(session, managers)
     return logins
 
 
-def _organisation(session, fields: dict) -> Organisation:
+def ensure_organisation(session, fields: dict) -> Organisation:
     number = fields["registration_number"]
     existing = session.scalar(sa.select(Organisation).where(Organisation.registration_number == number))
     if existing:

@@ -30,3 +30,27 @@ def roles_required(*roles: Role):
 
 def can_manage_users(user) -> bool:
     return user.is_authenticated and user.has_role(Role.ADMIN)
+
+
+def is_staff(user) -> bool:
+    return user.is_authenticated and user.has_role(*STAFF)
+
+
+def is_applicant(user, application) -> bool:
+    """A manager of the organisation that owns the application."""
+    return (
+        user.is_authenticated
+        and user.has_role(Role.MANAGER)
+        and user.organisation_id is not None
+        and user.organisation_id == application.organisation_id
+    )
+
+
+def can_view_application(user, application) -> bool:
+    return is_applicant(user, application) or is_staff(user)
+
+
+def require(allowed: bool) -> None:
+    """Stop with 404 when the user may not see something: its existence is not revealed either."""
+    if not allowed:
+        abort(404)

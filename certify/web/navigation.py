@@ -20,6 +20,7 @@ class NavItem:
 
 
 NAV_ITEMS = (
+    NavItem(_l("Applications"), "questionnaire.index", (Role.MANAGER,)),
     NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),
 )

@@ -79,12 +79,56 @@ def test_text_shows_cyrillic_holder_number_levels_and_dates(pdf_file):
         "Золотой",
         "Gold",
         "28 ноября 2026 г.",
-        "November 28, 2026",
+        "28 November 2026",
+        "27 ноября 2029 г.",
+        "27 November 2029",
+        "87.5",
         "87,5",
         "Проверить подлинность / Verify at:",
         "https://certify.example.org/verify/CMQ-2026-000042",
     ):
         assert expected in text
+
+
+def test_score_always_shows_one_decimal(tmp_path):
+    pdf = tmp_path / "round.pdf"
+    pdf.write_bytes(render_certificate(make_context(assessed_score=Decimal("87"))))
+    text = pdf_text(pdf)
+    assert "87,0" in text and "87.0" in text
+
+
+LONG_ORGANISATION = (
+    "Автономная некоммерческая организация «Центр кластерного развития и поддержки малого "
+    "и среднего предпринимательства Республики Татарстан»"
+)
+
+
+@pytest.mark.parametrize("repeat", [1, 2])
+def test_long_names_still_fit_on_one_page(tmp_path, repeat):
+    pdf = tmp_path / "long.pdf"
+    long_text = LONG_ORGANISATION * repeat
+    context = make_context(
+        holder_name_ru="Константинопольская-Вознесенская Александра Владимировна-Максимилиановна" * repeat,
+        organisation_name_ru=long_text,
+        organisation_name_en="Centre for Cluster Development and Support of Small Enterprises " * repeat,
+        cluster_name_ru=long_text,
+        standard_title_ru=long_text,
+    )
+    pdf.write_bytes(render_certificate(context))
+
+    assert re.search(r"^Pages:\s+1$", poppler("pdfinfo", pdf), re.MULTILINE)
+    assert "Константинопольская-Вознесенская" in pdf_text(pdf)
+
+
+def test_qr_code_is_drawn_as_vectors(pdf_file):
+    # No QR decoder is installed; the check is that segno's path reached the page as vector strokes
+    # (hundreds of line segments) and no raster image stands in for it.
+    with pdf_file.open("rb") as stream:
+        page = PdfFileReader(stream).root["/Pages"]["/Kids"][0]
+        content = page["/Contents"].data
+        resources = page["/Resources"]
+        assert not resources.get("/XObject")
+    assert content.count(b" l\n") > 200
 
 
 def test_all_fonts_are_embedded_dejavu(pdf_file):

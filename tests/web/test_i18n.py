@@ -15,8 +15,9 @@ from certify.accounts.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "certify" / "translations"
-#: attributes whose values people read or hear
-VISIBLE_ATTRIBUTES = {"placeholder", "title", "alt", "aria-label", "value"}
+#: attributes whose values people read or hear (`value` only where it is a button's caption)
+VISIBLE_ATTRIBUTES = {"placeholder", "title", "alt", "aria-label"}
+BUTTON_INPUTS = {"submit", "button", "reset"}
 
 
 def test_russian_is_the_default(client):
@@ -60,6 +61,8 @@ class _TextCollector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.texts.extend(value for name, value in attrs if name in VISIBLE_ATTRIBUTES and value)
+        if tag == "input" and dict(attrs).get("type") in BUTTON_INPUTS:
+            self.texts.append(dict(attrs).get("value") or "")
 
 
 def _literal_text(template: Path) -> list[str]:

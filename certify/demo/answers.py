@@ -1,0 +1,78 @@
+"""Plausible answers to a standard, for demo data, benchmarks and tests: deterministic for a seed.
+
+`strength` (0–1) moves every answer from the weakest option or band towards the strongest, so demo
+applications land at different levels.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from certify.questionnaire.answers import Stored, typed, visible_questions
+from certify.standards.definition import Question, QuestionType, Standard
+
+
+def plausible_answers(standard: Standard, *, seed: int = 0, strength: float = 0.7) -> dict[str, Stored]:
+    """Answers in the stored (form) shape for every question shown, in questionnaire order."""
+    chooser = random.Random(seed)
+    answers: dict[str, Stored] = {}
+    typed_so_far: dict = {}
+    for question in standard.all_questions():
+        if question.type == QuestionType.EVIDENCE:
+            continue
+        if question.id not in visible_questions([question], typed_so_far):
+            continue
+        value = _answer(question, chooser, strength)
+        answers[question.id] = value
+        typed_so_far[question.id] = typed(question, value)
+    return answers
+
+
+def _ranked(question: Question) -> list:
+    return sorted(question.options, key=lambda option: option.points)
+
+
+def _pick_index(count: int, chooser: random.Random, strength: float) -> int:
+    spread = chooser.uniform(-0.25, 0.25)
+    return max(0, min(count - 1, round((strength + spread) * (count - 1))))
+
+
+def _answer(question: Question, chooser: random.Random, strength: float) -> Stored:
+    kind = question.type
+    if kind == QuestionType.SINGLE_CHOICE:
+        return _ranked(question)[_pick_index(len(question.options), chooser, strength)].value
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        limit = question.max_choices or len(question.options)
+        count = max(1, min(limit, round(strength * len(question.options))))
+        return [o.value for o in _ranked(question)[::-1][:count]]
+    if kind == QuestionType.YES_NO:
+        return "yes" if chooser.random() < strength + 0.15 else "no"
+    if kind in (QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENTAGE, QuestionType.MONEY):
+        return _number(question, chooser, strength)
+    if kind == QuestionType.DATE:
+        return (date(2026, 1, 1) - timedelta(days=chooser.randint(30, 900))).isoformat()
+    if kind == QuestionType.SHORT_TEXT:
+        if "url" in question.id or "site" in question.id:
+            return "https://cluster.example.org"
+        return "Подробности приведены в приложенных документах"
+    return (
+        "Управляющая компания ведёт эту работу по утверждённому плану; результаты обсуждаются "
+        "с участниками кластера на ежеквартальных встречах."
+    )
+
+
+def _number(question: Question, chooser: random.Random, strength: float) -> str:
+    """A number inside the question's bounds, in the band `strength` points to."""
+    bands = sorted(question.bands, key=lambda band: band.points)
+    low = question.minimum if question.minimum is not None else Decimal(0)
+    high = question.maximum if question.maximum is not None else low + 1000
+    if bands:
+        band = bands[_pick_index(len(bands), chooser, strength)]
+        low = max(low, band.minimum if band.minimum is not None else low)
+        high = min(high, band.maximum - Decimal("0.01") if band.maximum is not None else low + 100)
+    value = low + (high - low) * Decimal(str(round(chooser.random(), 2)))
+    if question.type == QuestionType.INTEGER:
+        return str(int(value.to_integral_value()))
+    return format(value.quantize(Decimal("0.01")).normalize(), "f")

@@ -1,0 +1,78 @@
+"""Answers in their two shapes: as stored (the strings a form posts) and as the scoring engine reads them.
+
+Stored shape, one JSON value per question: single choice, yes/no ("yes"/"no"), numbers, dates (ISO) and
+texts are strings; multiple choice is a list of option values. Keeping the form's own strings means a
+page, the XLSX workbook and the autosave all go through the same WTForms validation.
+Pure: no Flask, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from certify.standards.definition import Question, QuestionType, Standard
+
+Stored = str | list[str] | None
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def encode(question: Question, data: Any) -> Stored:
+    """A WTForms field's data in the stored shape; empty answers become None."""
+    if is_empty(data):
+        return None
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        return [str(value) for value in data]
+    if isinstance(data, Decimal):
+        return format(data.normalize(), "f")
+    if isinstance(data, date):
+        return data.isoformat()
+    return str(data).strip() if isinstance(data, str) else str(data)
+
+
+def typed(question: Question, stored: Stored) -> Any:
+    """The stored answer as the scoring engine and conditions read it (see Question's docstring)."""
+    if is_empty(stored):
+        return None
+    kind = question.type
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        return tuple(stored)
+    if kind == QuestionType.YES_NO:
+        return stored == "yes"
+    if kind == QuestionType.INTEGER:
+        return int(stored)
+    if kind in (QuestionType.DECIMAL, QuestionType.PERCENTAGE, QuestionType.MONEY):
+        return Decimal(stored)
+    if kind == QuestionType.DATE:
+        return date.fromisoformat(stored)
+    return stored
+
+
+def typed_answers(
+    standard: Standard, stored: Mapping[str, Stored], evidence: Mapping[str, Iterable[str]]
+) -> dict[str, Any]:
+    """Every answered question of `standard`, typed; evidence questions get the files of their indicator."""
+    questions = {q.id: q for q in standard.all_questions()}
+    answers = {qid: typed(questions[qid], value) for qid, value in stored.items() if qid in questions}
+    for requirement in standard.eligibility:
+        _attach_evidence(answers, requirement.questions, evidence.get(requirement.id, ()))
+    for indicator in standard.indicators():
+        _attach_evidence(answers, indicator.questions, evidence.get(indicator.id, ()))
+    return {qid: value for qid, value in answers.items() if value is not None}
+
+
+def _attach_evidence(answers: dict, questions: Iterable[Question], files: Iterable[str]) -> None:
+    files = tuple(files)
+    for question in questions:
+        if question.type == QuestionType.EVIDENCE:
+            answers[question.id] = files or None
+
+
+def visible_questions(questions: Iterable[Question], answers: Mapping[str, Any]) -> set[str]:
+    """Ids of the questions shown for these answers (a question without a condition is always shown)."""
+    return {q.id for q in questions if q.visible_if is None or q.visible_if.evaluate(answers)}

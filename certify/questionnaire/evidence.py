@@ -1,0 +1,93 @@
+"""Evidence files: checked by content, stored outside any public folder under a random name, hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from certify.questionnaire import filetypes
+from certify.questionnaire.models import Application, EvidenceFile
+from certify.questionnaire.pages import evidence_targets
+from certify.questionnaire.services import QuestionnaireError, ensure_editable, standard_of
+
+CHUNK = 1024 * 1024
+
+
+def evidence_folder() -> Path:
+    folder = Path(current_app.config["CERTIFY_STORAGE"]) / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def upload_limit() -> int:
+    return int(current_app.config.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def add_evidence(
+    session, application: Application, target: str, stream: BinaryIO, filename: str, user, round_: int = 0
+) -> EvidenceFile:
+    """Check the file's size and content type, store it under a random name and record it."""
+    if round_ == 0:
+        ensure_editable(application)
+    if target not in evidence_targets(standard_of(application)):
+        raise QuestionnaireError(_l("There is no such indicator in this questionnaire."), 404)
+    size = _size_of(stream)
+    try:
+        filetypes.check_size(size, upload_limit())
+        kind = filetypes.detect_kind(stream, size=size)
+    except filetypes.FileRefused as error:
+        raise QuestionnaireError(_(error.message, **error.params), 415) from error
+    stored_name = secrets.token_hex(16)
+    digest = _copy_hashing(stream, evidence_folder() / stored_name)
+    row = EvidenceFile(
+        application_id=application.id,
+        evidence_for=target,
+        original_name=filetypes.safe_display_name(filename or ""),
+        stored_name=stored_name,
+        kind=kind.value,
+        size=size,
+        sha256=digest,
+        uploaded_by_id=user.id,
+        round=round_,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def remove_evidence(session, application: Application, row: EvidenceFile) -> Path:
+    """Forget a file before submission (afterwards evidence is read-only); returns the path to delete.
+
+    The caller deletes the stored file only after the commit, so a failed transaction loses nothing.
+    """
+    ensure_editable(application)
+    session.delete(row)
+    session.flush()
+    return evidence_path(row)
+
+
+def evidence_path(row: EvidenceFile) -> Path:
+    return evidence_folder() / row.stored_name
+
+
+def _size_of(stream: BinaryIO) -> int:
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _copy_hashing(stream: BinaryIO, destination: Path) -> str:
+    digest = hashlib.sha256()
+    with destination.open("wb") as target:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            target.write(chunk)
+    stream.seek(0)
+    return digest.hexdigest()

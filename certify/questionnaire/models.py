@@ -1,0 +1,94 @@
+"""Applications, their answers page by page, and evidence files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certify.accounts.models import Organisation, User
+from certify.extensions import db
+from certify.standards.models import StandardVersion
+from certify.web.timeutil import utcnow
+
+
+class Application(db.Model):
+    """One organisation's application for certification, pinned to the standard version it started on."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    standard_version_id: Mapped[int] = mapped_column(sa.ForeignKey("standard_versions.id"))
+    #: a value of certify.workflow State
+    state: Mapped[str] = mapped_column(sa.String(30), default="draft", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: the answers as submitted ({question id: stored value}); never changes afterwards
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: the application this one was pre-filled from (a renewal or a new attempt)
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"))
+
+    organisation: Mapped[Organisation] = relationship()
+    standard_version: Mapped[StandardVersion] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    previous: Mapped[Application | None] = relationship(remote_side=[id])
+
+
+class ApplicationPage(db.Model):
+    """The version counter of one page, for optimistic locking between people editing at once."""
+
+    __tablename__ = "application_pages"
+
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    page: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class Answer(db.Model):
+    """The current answer to one question, in the form's own string encoding (see answers.py)."""
+
+    __tablename__ = "answers"
+
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class EvidenceFile(db.Model):
+    """A document attached to an indicator or an eligibility requirement; stored under a random name."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    #: the indicator id or eligibility requirement id the file supports
+    evidence_for: Mapped[str] = mapped_column(sa.String(80))
+    #: the uploader's file name, cleaned for display; never used as a path
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: 0 for the application itself; n for files added in the n-th clarification round
+    round: Mapped[int] = mapped_column(default=0)
+
+    uploaded_by: Mapped[User | None] = relationship()

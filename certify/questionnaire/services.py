@@ -1,0 +1,289 @@
+"""Applications: start, save a page (optimistic locking), progress, submit. Services flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from certify.accounts.models import Organisation, User
+from certify.questionnaire import pages as pages_module
+from certify.questionnaire.answers import Stored, is_empty, typed_answers, visible_questions
+from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
+from certify.standards.definition import Standard
+from certify.standards.services import current_version, definition_of
+from certify.web.i18n import current_language
+from certify.web.timeutil import utcnow
+from certify.workflow import Action, ActorContext, Facts, State, TransitionRefused, apply
+from certify.workflow import Role as WorkflowRole
+
+EDITABLE_STATES = frozenset({State.DRAFT})
+#: an organisation prepares one application at a time
+OPEN_STATES = frozenset({State.DRAFT})
+
+
+class QuestionnaireError(Exception):
+    """A refused operation; `message` is shown to the user, `status` is the HTTP status to answer with."""
+
+    status = 422
+
+    def __init__(self, message, status: int | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status or self.status
+
+
+@dataclass
+class PageConflict(Exception):
+    """Someone saved the page since it was opened: their answers and version, to show beside ours."""
+
+    version: int
+    theirs: dict[str, Stored]
+    updated_by: User | None
+
+
+def actor_of(user: User, application: Application) -> ActorContext:
+    """The user as the workflow sees them on this application."""
+    return ActorContext(
+        roles=frozenset(WorkflowRole(role.value) for role in user.roles),
+        is_applicant=user.organisation_id == application.organisation_id,
+    )
+
+
+def take_transition(application: Application, action: Action, user: User, facts: Facts) -> State:
+    """The state `action` leads to, or QuestionnaireError with the workflow's reason."""
+    try:
+        return apply(State(application.state), action, actor_of(user, application), facts)
+    except TransitionRefused as refused:
+        raise QuestionnaireError(gettext(refused.message) % refused.params, 409) from refused
+
+
+def standard_of(application: Application) -> Standard:
+    return definition_of(application.standard_version)
+
+
+def start_application(
+    session, organisation: Organisation, user: User, previous: Application | None = None
+) -> Application:
+    """A new draft on the current standard, optionally pre-filled from an earlier submitted application."""
+    if session.scalar(
+        sa.select(Application.id).where(
+            Application.organisation_id == organisation.id, Application.state.in_(OPEN_STATES)
+        )
+    ):
+        raise QuestionnaireError(
+            _l("Your organisation already has an application in preparation. Continue that one."), 409
+        )
+    version = current_version(session)
+    if version is None:
+        raise QuestionnaireError(_l("No standard is published yet. Please try again later."), 409)
+    application = Application(
+        organisation=organisation, standard_version=version, created_by_id=user.id, previous=previous
+    )
+    session.add(application)
+    session.flush()
+    standard = definition_of(version)
+    session.add_all(
+        ApplicationPage(application_id=application.id, page=p.key) for p in pages_module.pages_of(standard)
+    )
+    if previous is not None:
+        _prefill(session, application, previous, standard, user)
+    session.flush()
+    return application
+
+
+def _prefill(session, application: Application, previous: Application, standard: Standard, user: User):
+    """Copy the answers of `previous` (as submitted) that still exist in this application's standard."""
+    known = {q.id for q in standard.all_questions()}
+    answers = previous.snapshot or load_answers(session, previous)
+    session.add_all(
+        Answer(application_id=application.id, question_id=qid, value=value, updated_by_id=user.id)
+        for qid, value in answers.items()
+        if qid in known and not is_empty(value)
+    )
+
+
+def load_answers(session, application: Application) -> dict[str, Stored]:
+    rows = session.execute(
+        sa.select(Answer.question_id, Answer.value).where(Answer.application_id == application.id)
+    )
+    return {qid: value for qid, value in rows}
+
+
+def evidence_by_target(session, application: Application) -> dict[str, list[EvidenceFile]]:
+    files: dict[str, list[EvidenceFile]] = {}
+    rows = session.scalars(
+        sa.select(EvidenceFile)
+        .where(EvidenceFile.application_id == application.id)
+        .order_by(EvidenceFile.uploaded_at)
+    )
+    for row in rows:
+        files.setdefault(row.evidence_for, []).append(row)
+    return files
+
+
+def typed_answers_of(session, application: Application, stored: Mapping[str, Stored] | None = None):
+    """The application's answers as the scoring engine reads them, evidence included."""
+    stored = load_answers(session, application) if stored is None else stored
+    evidence = {
+        target: [str(f.id) for f in files]
+        for target, files in evidence_by_target(session, application).items()
+    }
+    return typed_answers(standard_of(application), stored, evidence)
+
+
+def page_version(session, application: Application, page: str) -> ApplicationPage:
+    row = session.get(ApplicationPage, (application.id, page))
+    if row is None:
+        raise QuestionnaireError(_l("There is no such page in this questionnaire."), 404)
+    return row
+
+
+def ensure_editable(application: Application) -> None:
+    if application.state not in EDITABLE_STATES:
+        raise QuestionnaireError(
+            _l("This application has been submitted; its answers can no longer be changed."), 409
+        )
+
+
+def save_page(
+    session,
+    application: Application,
+    page_key: str,
+    *,
+    expected_version: int,
+    posted: Mapping[str, Stored],
+    user: User,
+) -> int:
+    """Store the answers of one page if nobody saved it since `expected_version`; returns the new version.
+
+    Raises PageConflict when someone else saved first (nothing is written), QuestionnaireError when
+    an answer belongs to no question of the page, or to a question not asked with these answers.
+    """
+    ensure_editable(application)
+    standard = standard_of(application)
+    page = pages_module.page_by_key(standard, page_key)
+    if page is None:
+        raise QuestionnaireError(_l("There is no such page in this questionnaire."), 404)
+    _refuse_foreign_answers(page, posted)
+    stored = load_answers(session, application)
+    merged = {**stored, **posted}
+    _refuse_hidden_answers(session, application, page, merged, posted)
+    _claim_version(session, application, page_key, expected_version, user, stored)
+    _write_answers(session, application, page, posted, stored, user)
+    application.updated_at = utcnow()
+    session.flush()
+    return expected_version + 1
+
+
+def _refuse_foreign_answers(page: pages_module.Page, posted: Mapping[str, Stored]) -> None:
+    allowed = {q.id for q in page.questions}
+    for question_id in posted:
+        if question_id not in allowed:
+            raise QuestionnaireError(
+                _l("The answer to '%(id)s' does not belong to this page.", id=question_id[:80]), 400
+            )
+
+
+def _refuse_hidden_answers(session, application, page, merged, posted) -> None:
+    typed = typed_answers_of(session, application, merged)
+    shown = visible_questions(page.questions, typed)
+    for question in page.questions:
+        if question.id not in shown and not is_empty(posted.get(question.id)):
+            raise QuestionnaireError(
+                _l(
+                    "'%(label)s' is not asked with your other answers, so it cannot be answered.",
+                    label=question.label.get(current_language()),
+                )
+            )
+
+
+def _claim_version(session, application, page_key, expected_version, user, stored) -> None:
+    """Bump the page's version only if it is still `expected_version` (one atomic UPDATE)."""
+    result = session.execute(
+        sa.update(ApplicationPage)
+        .where(
+            ApplicationPage.application_id == application.id,
+            ApplicationPage.page == page_key,
+            ApplicationPage.version == expected_version,
+        )
+        .values(version=expected_version + 1, updated_at=utcnow(), updated_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        row = page_version(session, application, page_key)
+        session.refresh(row)
+        raise PageConflict(version=row.version, theirs=stored, updated_by=row.updated_by)
+
+
+def _write_answers(session, application, page, posted, stored, user) -> None:
+    now = utcnow()
+    changed = [q.id for q in page.questions if q.id in posted and posted[q.id] != stored.get(q.id)]
+    if not changed:
+        return
+    session.execute(
+        sa.delete(Answer).where(Answer.application_id == application.id, Answer.question_id.in_(changed))
+    )
+    rows = [
+        {
+            "application_id": application.id,
+            "question_id": qid,
+            "value": posted[qid],
+            "updated_at": now,
+            "updated_by_id": user.id,
+        }
+        for qid in changed
+        if not is_empty(posted[qid])
+    ]
+    if rows:
+        session.execute(sa.insert(Answer), rows)
+
+
+def applications_of(session, organisation: Organisation) -> list[Application]:
+    return list(
+        session.scalars(
+            sa.select(Application)
+            .where(Application.organisation_id == organisation.id)
+            .order_by(Application.created_at.desc())
+        )
+    )
+
+
+def last_submitted(session, organisation: Organisation) -> Application | None:
+    return session.scalar(
+        sa.select(Application)
+        .where(Application.organisation_id == organisation.id, Application.submitted_at.is_not(None))
+        .order_by(Application.submitted_at.desc())
+        .limit(1)
+    )
+
+
+def submit_application(session, application: Application, user: User) -> None:
+    """Freeze the answers as submitted: only when every required, shown question is answered.
+
+    The state changes with a conditional UPDATE, so two people pressing Submit at once submit once.
+    """
+    ensure_editable(application)
+    standard = standard_of(application)
+    stored = load_answers(session, application)
+    still_missing = pages_module.missing(standard, typed_answers_of(session, application, stored))
+    if still_missing:
+        raise QuestionnaireError(
+            _l("%(n)d required answers are missing; the summary lists them.", n=len(still_missing))
+        )
+    next_state = take_transition(application, Action.SUBMIT, user, Facts(questionnaire_complete=True))
+    now = utcnow()
+    result = session.execute(
+        sa.update(Application)
+        .where(Application.id == application.id, Application.state == application.state)
+        .values(
+            state=next_state.value, submitted_at=now, submitted_by_id=user.id, snapshot=stored, updated_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise QuestionnaireError(_l("This application has already been submitted."), 409)
+    session.refresh(application)

@@ -1,0 +1,157 @@
+"""Answers, question by question: is a typed answer acceptable, and how many points does it earn.
+
+The Python type of each answer is fixed by `certify.standards.definition.Question`. Anything else raises
+`ScoringInputError` naming the question: a wrong answer must never be scored as a silent zero. Numbers
+outside the question's own minimum/maximum are refused too, since the questionnaire never lets them through.
+Both functions return closures, built once per question by the scoring plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from certify.scoring.results import ScoringInputError
+from certify.standards.definition import NUMBER_TYPES, Question, QuestionType, Text
+
+#: what `wrong_type` says an answer must be, in both languages
+BOOLEAN = Text(ru="значением True или False", en="true or false")
+DATE = Text(ru="датой", en="a date")
+STRING = Text(ru="строкой", en="a string")
+FILE_IDS = Text(ru="кортежем идентификаторов файлов", en="a tuple of file ids")
+OPTION = Text(ru="значением варианта", en="an option value")
+OPTIONS = Text(ru="кортежем значений вариантов", en="a tuple of option values")
+INTEGER = Text(ru="целым числом", en="an integer")
+NUMBER = Text(ru="Decimal или целым числом", en="a Decimal or an integer")
+
+Checker = Callable[[Any], None]
+Pointer = Callable[[Any], Decimal]
+
+_TEXT_TYPES = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+
+
+def checker(question: Question) -> Checker:
+    """A function that raises ScoringInputError when a (non-None) answer does not fit `question`."""
+    kind = question.type
+    if kind == QuestionType.SINGLE_CHOICE:
+        return _single_choice_checker(question)
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        return _multiple_choice_checker(question)
+    if kind in NUMBER_TYPES:
+        return _number_checker(question)
+    if kind == QuestionType.YES_NO:
+        return _type_checker(question, BOOLEAN, lambda value: isinstance(value, bool))
+    if kind == QuestionType.DATE:
+        return _type_checker(question, DATE, _is_date)
+    if kind in _TEXT_TYPES:
+        return _type_checker(question, STRING, lambda value: isinstance(value, str))
+    return _type_checker(question, FILE_IDS, _is_tuple_of_str)
+
+
+def pointer(question: Question) -> Pointer:
+    """A function from a checked answer to the points it earns (for pointed question types only)."""
+    kind = question.type
+    if kind == QuestionType.SINGLE_CHOICE:
+        return {option.value: option.points for option in question.options}.__getitem__
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        return _multiple_choice_pointer(question)
+    if kind == QuestionType.YES_NO:
+        yes, no = question.points_yes, question.points_no
+        return lambda value: yes if value else no
+    return _band_pointer(question)
+
+
+def _multiple_choice_pointer(question: Question) -> Pointer:
+    table = {option.value: option.points for option in question.options}
+    cap = question.cap
+
+    def points(values: tuple[str, ...]) -> Decimal:
+        total = sum((table[value] for value in values), Decimal(0))
+        return total if cap is None else min(total, cap)
+
+    return points
+
+
+def _band_pointer(question: Question) -> Pointer:
+    bands = question.bands
+
+    def points(value: int | Decimal) -> Decimal:
+        # Bands never overlap (the standard's checks see to it); a value in a gap earns nothing.
+        number = Decimal(value)
+        return next((band.points for band in bands if band.contains(number)), Decimal(0))
+
+    return points
+
+
+def _type_checker(question: Question, expected: Text, accepts: Callable[[Any], bool]) -> Checker:
+    def check(value: Any) -> None:
+        if not accepts(value):
+            raise _wrong_type(question, expected, value)
+
+    return check
+
+
+def _single_choice_checker(question: Question) -> Checker:
+    options = frozenset(option.value for option in question.options)
+
+    def check(value: Any) -> None:
+        if not isinstance(value, str):
+            raise _wrong_type(question, OPTION, value)
+        if value not in options:
+            raise ScoringInputError("unknown_option", question=question.id, value=value)
+
+    return check
+
+
+def _multiple_choice_checker(question: Question) -> Checker:
+    single = _single_choice_checker(question)
+    limit = question.max_choices
+
+    def check(value: Any) -> None:
+        if not isinstance(value, tuple):
+            raise _wrong_type(question, OPTIONS, value)
+        for choice in value:
+            single(choice)
+        if len(set(value)) != len(value):
+            repeated = next(choice for choice in value if value.count(choice) > 1)
+            raise ScoringInputError("repeated_option", question=question.id, value=repeated)
+        if limit is not None and len(value) > limit:
+            raise ScoringInputError("too_many_choices", question=question.id, limit=limit, count=len(value))
+
+    return check
+
+
+def _number_checker(question: Question) -> Checker:
+    integer = question.type == QuestionType.INTEGER
+    expected = INTEGER if integer else NUMBER
+    low, high = question.minimum, question.maximum
+
+    def check(value: Any) -> None:
+        # bool is an int subclass, and a float would carry binary rounding into the points: both refused.
+        exact = isinstance(value, int) or (not integer and isinstance(value, Decimal) and value.is_finite())
+        if isinstance(value, bool) or not exact:
+            raise _wrong_type(question, expected, value)
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise _out_of_range(question, value)
+
+    return check
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _is_tuple_of_str(value: Any) -> bool:
+    return isinstance(value, tuple) and all(isinstance(item, str) for item in value)
+
+
+def _out_of_range(question: Question, value: int | Decimal) -> ScoringInputError:
+    # As strings: a Decimal parameter would be shown rounded to one decimal, hiding why it is out of range.
+    low, high = (str(bound) if bound is not None else "…" for bound in (question.minimum, question.maximum))
+    return ScoringInputError("out_of_range", question=question.id, value=str(value), low=low, high=high)
+
+
+def _wrong_type(question: Question, expected: Text, value: Any) -> ScoringInputError:
+    return ScoringInputError("wrong_type", question=question.id, expected=expected, found=repr(value))

@@ -1,0 +1,129 @@
+"""Every sentence the scoring engine can say, one table per language, keyed by the reason or error code.
+
+The English table is the gettext source: its templates are marked with `N_`, so the app's Flask-Babel
+catalogs may translate or replace them (`gettext(EN[code]) % rendered_params(params, locale)`); the
+Russian table lets the pure engine speak both languages of the standard without the app. Parameters are
+filled in by `render`: a `Text` in the reader's language, a `Decimal` with one decimal and the locale's
+decimal separator, anything else as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from certify.standards.definition import Text
+from certify.textmarks import N_
+
+EN: Mapping[str, str] = {
+    # Reasons: why an outcome reached its level, or none.
+    "eligibility_unmet": N_(
+        "Eligibility requirement '%(requirement)s' is not met, so no level can be granted."
+    ),
+    "total_missing": N_("There is no total score: no question that earns points is shown."),
+    "total_below_minimum": N_(
+        "The total score is %(score)s, below the %(required)s level '%(level)s' requires."
+    ),
+    "area_below_minimum": N_(
+        "Area '%(area)s' is %(score)s, below the %(required)s level '%(level)s' requires."
+    ),
+    "rubric_below_minimum": N_(
+        "Indicator '%(indicator)s' was scored %(rubric)s, below the %(required)s level '%(level)s' requires."
+    ),
+    "rubric_pending": N_(
+        "Level '%(level)s' needs indicator '%(indicator)s' scored at least %(required)s by the assessors,"
+        " which a self-assessment cannot show yet."
+    ),
+    "level_reached": N_("Level '%(level)s' is reached with a total score of %(score)s."),
+    # Errors: input the engine refuses to score.
+    "wrong_type": N_("The answer to question '%(question)s' must be %(expected)s, not %(found)s."),
+    "unknown_option": N_("'%(value)s' is not an option of question '%(question)s'."),
+    "repeated_option": N_("Option '%(value)s' is chosen more than once in question '%(question)s'."),
+    "too_many_choices": N_("Question '%(question)s' allows at most %(limit)s choices, not %(count)s."),
+    "out_of_range": N_(
+        "The answer %(value)s to question '%(question)s' is outside its range %(low)s to %(high)s."
+    ),
+    "unknown_question": N_("There is no question '%(question)s' in this standard."),
+    "unknown_indicator": N_("There is no indicator '%(indicator)s' in this standard."),
+    "bad_rubric_score": N_(
+        "The rubric score of indicator '%(indicator)s' must be an integer from 0 to 4, not %(found)s."
+    ),
+    "missing_rubric": N_("These indicators have no rubric score: %(indicators)s."),
+    "negative_weight": N_("The weight of '%(subject)s' is negative."),
+    "area_weights_zero": N_("The area weights of standard '%(standard)s' are all zero."),
+    "indicator_weights_zero": N_("The indicator weights of area '%(area)s' are all zero."),
+    "unknown_rubric_indicator": N_(
+        "Level '%(level)s' requires a rubric score on unknown indicator '%(indicator)s'."
+    ),
+}
+
+RU: Mapping[str, str] = {
+    "eligibility_unmet": (
+        "Условие допуска «%(requirement)s» не выполнено, поэтому уровень не может быть присвоен."
+    ),
+    "total_missing": "Общей оценки нет: не показан ни один вопрос, за который начисляются баллы.",
+    "total_below_minimum": ("Общая оценка: %(score)s — ниже %(required)s, требуемых для уровня «%(level)s»."),
+    "area_below_minimum": (
+        "Область «%(area)s»: %(score)s — ниже %(required)s, требуемых для уровня «%(level)s»."
+    ),
+    "rubric_below_minimum": (
+        "Индикатор «%(indicator)s» оценён на %(rubric)s — ниже %(required)s,"
+        " требуемых для уровня «%(level)s»."
+    ),
+    "rubric_pending": (
+        "Для уровня «%(level)s» эксперты должны оценить индикатор «%(indicator)s»"
+        " не ниже чем на %(required)s; самооценка этого пока показать не может."
+    ),
+    "level_reached": "Уровень «%(level)s» достигнут с общей оценкой %(score)s.",
+    "wrong_type": "Ответ на вопрос «%(question)s» должен быть %(expected)s, а не %(found)s.",
+    "unknown_option": "«%(value)s» — не вариант ответа на вопрос «%(question)s».",
+    "repeated_option": "Вариант «%(value)s» выбран в вопросе «%(question)s» больше одного раза.",
+    "too_many_choices": (
+        "В вопросе «%(question)s» можно выбрать не больше %(limit)s вариантов, а не %(count)s."
+    ),
+    "out_of_range": (
+        "Ответ %(value)s на вопрос «%(question)s» вне допустимого диапазона от %(low)s до %(high)s."
+    ),
+    "unknown_question": "В этом стандарте нет вопроса «%(question)s».",
+    "unknown_indicator": "В этом стандарте нет индикатора «%(indicator)s».",
+    "bad_rubric_score": (
+        "Экспертная оценка индикатора «%(indicator)s» должна быть целым числом от 0 до 4, а не %(found)s."
+    ),
+    "missing_rubric": "У этих индикаторов нет экспертной оценки: %(indicators)s.",
+    "negative_weight": "Вес «%(subject)s» отрицателен.",
+    "area_weights_zero": "Веса всех областей стандарта «%(standard)s» равны нулю.",
+    "indicator_weights_zero": "Веса всех индикаторов области «%(area)s» равны нулю.",
+    "unknown_rubric_indicator": (
+        "Уровень «%(level)s» требует экспертной оценки несуществующего индикатора «%(indicator)s»."
+    ),
+}
+
+
+def template(code: str, locale: str = "en") -> str:
+    """The template of `code` in `locale`; like `Text.get`, any locale but English reads Russian."""
+    return EN[code] if _is_english(locale) else RU[code]
+
+
+def render(code: str, params: Mapping[str, Any], locale: str = "en") -> str:
+    """The sentence `code` in `locale`, its parameters filled in."""
+    return template(code, locale) % rendered_params(params, locale)
+
+
+def rendered_params(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    return {key: render_param(value, locale) for key, value in params.items()}
+
+
+def render_param(value: Any, locale: str) -> Any:
+    """A parameter as it reads in `locale`: a Text in that language, a Decimal with one decimal."""
+    if isinstance(value, Text):
+        return value.get(locale)
+    if isinstance(value, Decimal):
+        shown = format(value, ".1f")
+        # Russian writes a decimal comma: 38,0.
+        return shown if _is_english(locale) else shown.replace(".", ",")
+    return value
+
+
+def _is_english(locale: str) -> bool:
+    return locale.startswith("en")

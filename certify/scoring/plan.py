@@ -1,0 +1,121 @@
+"""The scoring plan of a standard: everything that does not depend on the answers, worked out once.
+
+A plan holds, per question, a closure that checks an answer's type and one that turns it into points; per
+indicator and area, their weights as exact fractions. `plan_for` caches plans by the standard's identity:
+a `Standard` is not hashable (levels hold `min_rubric` dicts), so the cache is keyed by `id()` and a
+`weakref.finalize` drops the entry when the standard is collected, before its id can be reused.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from certify.scoring.answers import checker, pointer
+from certify.scoring.results import ScoringInputError
+from certify.standards.definition import Area, Indicator, Level, Question, QuestionType, Requirement, Standard
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPlan:
+    question: Question
+    check: Callable[[Any], None]
+    #: answer -> points; None for questions that earn no points by themselves
+    points: Callable[[Any], Any] | None
+    #: `question.max_points`, a property that would otherwise be recomputed for every submission
+    max_points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorPlan:
+    indicator: Indicator
+    weight: Fraction
+    pointed: tuple[QuestionPlan, ...]
+    evidence: tuple[Question, ...]
+    #: the score's ceiling (0-100) when required evidence is missing; None when evidence is optional
+    cap: Fraction | None
+
+
+@dataclass(frozen=True, slots=True)
+class AreaPlan:
+    area: Area
+    weight: Fraction
+    indicators: tuple[IndicatorPlan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringPlan:
+    standard: weakref.ref
+    questions: Mapping[str, QuestionPlan]
+    areas: tuple[AreaPlan, ...]
+    indicators: Mapping[str, IndicatorPlan]
+    eligibility: tuple[Requirement, ...]
+    #: highest rank first, the order in which levels are tried
+    levels: tuple[Level, ...]
+
+
+_PLANS: dict[int, ScoringPlan] = {}
+
+
+def plan_for(standard: Standard) -> ScoringPlan:
+    """The cached plan of `standard`, built (and the standard checked) on first use."""
+    plan = _PLANS.get(id(standard))
+    if plan is None or plan.standard() is not standard:
+        plan = build_plan(standard)
+        _PLANS[id(standard)] = plan
+        weakref.finalize(standard, _PLANS.pop, id(standard), None)
+    return plan
+
+
+def build_plan(standard: Standard) -> ScoringPlan:
+    """Check that `standard` can be scored and precompute its plan; raises ScoringInputError."""
+    _check_weights(standard)
+    questions = {q.id: _question_plan(q) for q in standard.all_questions()}
+    areas = tuple(_area_plan(area, questions) for area in standard.areas)
+    indicators = {i.indicator.id: i for area in areas for i in area.indicators}
+    levels = tuple(sorted(standard.levels, key=lambda level: level.rank, reverse=True))
+    _check_min_rubric(levels, indicators)
+    return ScoringPlan(weakref.ref(standard), questions, areas, indicators, standard.eligibility, levels)
+
+
+def _question_plan(question: Question) -> QuestionPlan:
+    points = pointer(question) if question.is_pointed else None
+    return QuestionPlan(question, checker(question), points, question.max_points)
+
+
+def _area_plan(area: Area, questions: Mapping[str, QuestionPlan]) -> AreaPlan:
+    indicators = tuple(_indicator_plan(indicator, questions) for indicator in area.indicators)
+    return AreaPlan(area, Fraction(area.weight), indicators)
+
+
+def _indicator_plan(indicator: Indicator, questions: Mapping[str, QuestionPlan]) -> IndicatorPlan:
+    return IndicatorPlan(
+        indicator,
+        Fraction(indicator.weight),
+        tuple(questions[q.id] for q in indicator.questions if q.is_pointed),
+        tuple(q for q in indicator.questions if q.type == QuestionType.EVIDENCE),
+        Fraction(indicator.cap_without_evidence) if indicator.evidence_required else None,
+    )
+
+
+def _check_weights(standard: Standard) -> None:
+    # A weighted mean over weights that are all zero has no value; refusing the standard beats a silent 0.
+    for item in (*standard.areas, *standard.indicators()):
+        if item.weight < 0:
+            raise ScoringInputError("negative_weight", subject=item.id)
+    if not any(area.weight for area in standard.areas):
+        raise ScoringInputError("area_weights_zero", standard=standard.code)
+    for area in standard.areas:
+        if not any(indicator.weight for indicator in area.indicators):
+            raise ScoringInputError("indicator_weights_zero", area=area.id)
+
+
+def _check_min_rubric(levels: tuple[Level, ...], indicators: Mapping[str, IndicatorPlan]) -> None:
+    for level in levels:
+        for indicator_id in level.min_rubric:
+            if indicator_id not in indicators:
+                raise ScoringInputError("unknown_rubric_indicator", level=level.id, indicator=indicator_id)

@@ -1,0 +1,74 @@
+"""What the machine is told: who acts, and the plain facts about the application at that moment.
+
+The review services build both from the database; the machine only reads them, which keeps it pure and
+lets tests state any situation in one line. Counts describe the application before the action; fields
+marked "input" carry what the actor enters with the action itself (a reason, a chosen level …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from certify.workflow.states import Role
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    """The user taking an action, as seen from one application."""
+
+    #: account roles (manager, assessor, coordinator, admin)
+    roles: frozenset[Role] = frozenset()
+    #: a manager of the organisation that applies
+    is_applicant: bool = False
+    #: holds an active (not declined) assignment on this application; under appeal, the appeal assignment
+    is_assigned_assessor: bool = False
+    #: the assigned assessor named lead by the coordinator
+    is_lead: bool = False
+    #: this assessor has confirmed independence for the assignment
+    has_confirmed: bool = False
+    #: this assessor has submitted scores (in the current review or the appeal review)
+    has_submitted: bool = False
+
+    def workflow_roles(self) -> frozenset[Role]:
+        """The roles this actor holds on this application: account roles narrowed by relationship."""
+        held = {role for role in (Role.COORDINATOR, Role.ADMIN) if role in self.roles}
+        if Role.MANAGER in self.roles and self.is_applicant:
+            held.add(Role.MANAGER)
+        if Role.ASSESSOR in self.roles and self.is_assigned_assessor:
+            held.add(Role.ASSESSOR)
+            if self.is_lead:
+                held.add(Role.LEAD_ASSESSOR)
+        return frozenset(held)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The application's situation, as plain values; every field has a harmless default."""
+
+    today: date = field(default_factory=date.today)
+    questionnaire_complete: bool = False
+    #: active assignments (declined ones excluded); 3 once a third assessor has been added
+    assessors_assigned: int = 0
+    lead_assigned: bool = False
+    assessors_confirmed: int = 0
+    scores_submitted: int = 0
+    #: input: the indicators an assessor asks the manager to clarify
+    clarification_indicators: tuple[str, ...] = ()
+    #: highest minus lowest of the assessors' totals; None while fewer than two totals exist
+    totals_spread: Decimal | None = None
+    #: the level the scoring rules give (None: no level reached)
+    computed_level: str | None = None
+    #: input: the level the coordinator certifies at (None: not certified)
+    chosen_level: str | None = None
+    #: input: reasons for declining an assignment, for a decision, or the grounds of an appeal
+    reasons: str = ""
+    #: input: why a decision departs from the computed level
+    justification: str = ""
+    decided_on: date | None = None
+    appeal_used: bool = False
+    appeal_assessor_assigned: bool = False
+    #: input: the assessor proposed for the appeal took part in the review under appeal
+    appeal_assessor_took_part: bool = False
+    appeal_review_submitted: bool = False

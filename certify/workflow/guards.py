@@ -1,0 +1,177 @@
+"""The conditions a transition requires, each with the text the docs show and the refusal it raises.
+
+Refusals are English `%`-templates marked with `N_`; their params are plain values (numbers, dates,
+level ids), so the web layer shows one with `gettext(refusal.message) % refusal.params`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from certify.textmarks import N_
+from certify.workflow.context import ActorContext, Facts
+
+MAX_ASSESSORS = 3
+#: totals this far apart (or further) call for a third opinion before consensus
+SPREAD_LIMIT = Decimal(30)
+APPEAL_DAYS = 30
+
+Check = Callable[[ActorContext, Facts], bool]
+
+
+def _no_params(actor: ActorContext, facts: Facts) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A requirement: `holds` must be true, or the action is refused with `refusal`."""
+
+    requirement: str
+    holds: Check
+    refusal: str
+    params: Callable[[ActorContext, Facts], dict] = _no_params
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Chooses between rows that share a state and an action, e.g. a decision with or without a level."""
+
+    condition: str
+    holds: Check
+
+
+def _given(text: str) -> bool:
+    return bool(text.strip())
+
+
+def _appeal_deadline(facts: Facts):
+    return facts.decided_on + timedelta(days=APPEAL_DAYS) if facts.decided_on else None
+
+
+QUESTIONNAIRE_COMPLETE = Guard(
+    "questionnaire complete",
+    lambda actor, facts: facts.questionnaire_complete,
+    N_("The questionnaire is not complete: answer every required question before submitting."),
+)
+TEAM_SIZE = Guard(
+    "1-3 assessors assigned",
+    lambda actor, facts: 1 <= facts.assessors_assigned <= MAX_ASSESSORS,
+    N_("A review needs 1 to %(most)s assessors; %(count)s are assigned."),
+    lambda actor, facts: {"most": MAX_ASSESSORS, "count": facts.assessors_assigned},
+)
+LEAD_NAMED = Guard(
+    "a lead assessor named",
+    lambda actor, facts: facts.lead_assigned,
+    N_("Name one of the assessors as the lead before the review starts."),
+)
+ALL_CONFIRMED = Guard(
+    "every assessor confirmed independence",
+    lambda actor, facts: facts.assessors_confirmed >= facts.assessors_assigned,
+    N_("%(waiting)s of the %(count)s assessors have not yet confirmed their independence."),
+    lambda actor, facts: {
+        "waiting": facts.assessors_assigned - facts.assessors_confirmed,
+        "count": facts.assessors_assigned,
+    },
+)
+NOT_YET_CONFIRMED = Guard(
+    "not yet confirmed",
+    lambda actor, facts: not actor.has_confirmed,
+    N_("You have already confirmed your independence; ask the coordinator to change the assignment."),
+)
+REASONS_GIVEN = Guard(
+    "reasons given",
+    lambda actor, facts: _given(facts.reasons),
+    N_("Give your reasons."),
+)
+CONFIRMED = Guard(
+    "own independence confirmed",
+    lambda actor, facts: actor.has_confirmed,
+    N_("Confirm your independence before you work on this application."),
+)
+NOT_YET_SUBMITTED = Guard(
+    "own scores not yet submitted",
+    lambda actor, facts: not actor.has_submitted,
+    N_("You have already submitted your scores."),
+)
+INDICATORS_NAMED = Guard(
+    "indicators named",
+    lambda actor, facts: bool(facts.clarification_indicators),
+    N_("Name the indicators on which you need clarification."),
+)
+SPREAD_CALLS_FOR_THIRD = Guard(
+    "totals differ by 30 points or more",
+    lambda actor, facts: facts.totals_spread is not None and facts.totals_spread >= SPREAD_LIMIT,
+    N_("A third assessor is added only when the assessors' totals differ by %(limit)s points or more."),
+    lambda actor, facts: {"limit": SPREAD_LIMIT},
+)
+ROOM_FOR_THIRD = Guard(
+    "fewer than 3 assessors",
+    lambda actor, facts: facts.assessors_assigned < MAX_ASSESSORS,
+    N_("The review already has %(most)s assessors."),
+    lambda actor, facts: {"most": MAX_ASSESSORS},
+)
+SPREAD_SETTLED = Guard(
+    "totals differ by less than 30 points, or 3 assessors",
+    lambda actor, facts: (
+        facts.totals_spread is None
+        or facts.totals_spread < SPREAD_LIMIT
+        or facts.assessors_assigned >= MAX_ASSESSORS
+    ),
+    N_(
+        "The assessors' totals differ by %(spread)s points (%(limit)s or more): "
+        "the coordinator must add a third assessor before consensus."
+    ),
+    lambda actor, facts: {"spread": facts.totals_spread, "limit": SPREAD_LIMIT},
+)
+JUSTIFIED = Guard(
+    "a justification if the level differs from the computed one",
+    lambda actor, facts: facts.chosen_level == facts.computed_level or _given(facts.justification),
+    N_("The decision differs from the computed result (%(computed)s): give a justification."),
+    lambda actor, facts: {"computed": facts.computed_level or "-"},
+)
+NOT_APPEALED_BEFORE = Guard(
+    "no earlier appeal",
+    lambda actor, facts: not facts.appeal_used,
+    N_("This application was already appealed once; the decision on the appeal is final."),
+)
+DECISION_DATED = Guard(
+    "a dated decision",
+    lambda actor, facts: facts.decided_on is not None,
+    N_("The decision has no date, so its appeal period cannot be counted."),
+)
+WITHIN_APPEAL_PERIOD = Guard(
+    "within 30 days of the decision",
+    lambda actor, facts: facts.decided_on is None or facts.today <= _appeal_deadline(facts),
+    N_("The appeal period ended on %(deadline)s: an appeal must be lodged within %(days)s days."),
+    lambda actor, facts: {"deadline": _appeal_deadline(facts), "days": APPEAL_DAYS},
+)
+NO_APPEAL_ASSESSOR_YET = Guard(
+    "no appeal assessor assigned yet",
+    lambda actor, facts: not facts.appeal_assessor_assigned,
+    N_("An assessor is already assigned to this appeal."),
+)
+TOOK_NO_PART = Guard(
+    "the assessor took no part before",
+    lambda actor, facts: not facts.appeal_assessor_took_part,
+    N_("This assessor took part in the review under appeal; choose one who did not."),
+)
+APPEAL_REVIEW_IN = Guard(
+    "the appeal review submitted",
+    lambda actor, facts: facts.appeal_review_submitted,
+    N_("The appeal assessor has not submitted the review yet."),
+)
+
+LEVEL_CHOSEN = Branch("if a level is chosen", lambda actor, facts: facts.chosen_level is not None)
+NO_LEVEL_CHOSEN = Branch("if no level is chosen", lambda actor, facts: facts.chosen_level is None)
+OTHERS_STILL_SCORING = Branch(
+    "if others have yet to submit",
+    lambda actor, facts: facts.scores_submitted + 1 < facts.assessors_assigned,
+)
+LAST_TO_SCORE = Branch(
+    "if the last to submit",
+    lambda actor, facts: facts.scores_submitted + 1 >= facts.assessors_assigned,
+)

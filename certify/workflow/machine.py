@@ -1,0 +1,181 @@
+"""The review workflow as a table of transitions, and the two functions views and services call.
+
+`apply(state, action, actor, facts)` returns the next state or raises `TransitionRefused`;
+`allowed_actions(state, actor, facts)` lists what `apply` would accept, for showing buttons. A row says
+from which state an action leads where, who may take it and what it requires; anything not in the table is
+refused. docs/workflow.md shows the same table, and a test keeps the two equal.
+
+A refusal is checked in a fixed order, so its message names the first thing wrong: the state, then the
+actor's role on the application, then each requirement in the row's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from certify.textmarks import N_
+from certify.workflow import guards as g
+from certify.workflow.context import ActorContext, Facts
+from certify.workflow.states import ACTION_LABELS, ROLE_LABELS, STATE_LABELS, Action, Role, State
+
+WRONG_STATE = N_("“%(action)s” is not possible while the application is “%(state)s”.")
+WRONG_ROLE = N_("“%(action)s” on this application is reserved for: %(roles)s.")
+
+
+class TransitionRefused(Exception):
+    """An action the workflow does not allow; `message` % `params` explains why.
+
+    Params named `action`, `state` and `roles` are `N_`-marked labels: translate them too.
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params)
+        self.message = message
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: `action` taken in `source` by one of `roles` leads to `target`."""
+
+    source: State
+    action: Action
+    target: State
+    roles: frozenset[Role]
+    requires: tuple[g.Guard, ...] = ()
+    #: set when several rows share source and action; exactly one branch holds for any facts
+    when: g.Branch | None = None
+
+
+def _rows(sources, action, target, roles, requires=(), when=None) -> list[Transition]:
+    """Rows for each source; `target=None` means the action keeps the application where it is."""
+    return [
+        Transition(source, action, target or source, frozenset(roles), tuple(requires), when)
+        for source in sources
+    ]
+
+
+S, A, R = State, Action, Role
+_DECISION = (g.REASONS_GIVEN, g.JUSTIFIED)
+_SCORING = (g.CONFIRMED, g.NOT_YET_SUBMITTED)
+
+TRANSITIONS: tuple[Transition, ...] = tuple(
+    _rows([S.DRAFT], A.SUBMIT, S.SUBMITTED, [R.MANAGER], [g.QUESTIONNAIRE_COMPLETE])
+    # Withdrawing is possible until a coordinator starts the review.
+    + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, [R.MANAGER])
+    # Assigning also replaces an assessor who declined, including a third one added during review.
+    + _rows([S.SUBMITTED, S.IN_REVIEW], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR])
+    + _rows(
+        [S.SUBMITTED, S.IN_REVIEW, S.APPEALED],
+        A.CONFIRM_INDEPENDENCE,
+        None,
+        [R.ASSESSOR],
+        [g.NOT_YET_CONFIRMED],
+    )
+    + _rows(
+        [S.SUBMITTED, S.IN_REVIEW, S.APPEALED],
+        A.DECLINE_ASSIGNMENT,
+        None,
+        [R.ASSESSOR],
+        [g.NOT_YET_CONFIRMED, g.REASONS_GIVEN],
+    )
+    + _rows(
+        [S.SUBMITTED],
+        A.START_REVIEW,
+        S.IN_REVIEW,
+        [R.COORDINATOR],
+        [g.TEAM_SIZE, g.LEAD_NAMED, g.ALL_CONFIRMED],
+    )
+    # Several assessors may ask while one request is open; the manager answers them together.
+    + _rows(
+        [S.IN_REVIEW, S.CLARIFICATION_REQUESTED],
+        A.REQUEST_CLARIFICATION,
+        S.CLARIFICATION_REQUESTED,
+        [R.ASSESSOR],
+        [*_SCORING, g.INDICATORS_NAMED],
+    )
+    + _rows([S.CLARIFICATION_REQUESTED], A.ANSWER_CLARIFICATION, S.IN_REVIEW, [R.MANAGER])
+    + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.IN_REVIEW, [R.ASSESSOR], _SCORING, g.OTHERS_STILL_SCORING)
+    + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.SCORED, [R.ASSESSOR], _SCORING, g.LAST_TO_SCORE)
+    + _rows(
+        [S.SCORED],
+        A.ADD_THIRD_ASSESSOR,
+        S.IN_REVIEW,
+        [R.COORDINATOR],
+        [g.SPREAD_CALLS_FOR_THIRD, g.ROOM_FOR_THIRD],
+    )
+    + _rows([S.SCORED], A.RECORD_CONSENSUS, S.CONSENSUS, [R.LEAD_ASSESSOR], [g.SPREAD_SETTLED])
+    + _rows([S.CONSENSUS], A.DECIDE, S.CERTIFIED, [R.COORDINATOR], _DECISION, g.LEVEL_CHOSEN)
+    + _rows([S.CONSENSUS], A.DECIDE, S.NOT_CERTIFIED, [R.COORDINATOR], _DECISION, g.NO_LEVEL_CHOSEN)
+    + _rows(
+        [S.CERTIFIED, S.NOT_CERTIFIED],
+        A.APPEAL,
+        S.APPEALED,
+        [R.MANAGER],
+        [g.NOT_APPEALED_BEFORE, g.DECISION_DATED, g.WITHIN_APPEAL_PERIOD, g.REASONS_GIVEN],
+    )
+    + _rows(
+        [S.APPEALED],
+        A.ASSIGN_APPEAL_ASSESSOR,
+        None,
+        [R.COORDINATOR],
+        [g.NO_APPEAL_ASSESSOR_YET, g.TOOK_NO_PART],
+    )
+    + _rows([S.APPEALED], A.SUBMIT_SCORES, None, [R.ASSESSOR], _SCORING)
+    + _rows(
+        [S.APPEALED],
+        A.DECIDE_APPEAL,
+        S.CERTIFIED,
+        [R.COORDINATOR],
+        [g.APPEAL_REVIEW_IN, *_DECISION],
+        g.LEVEL_CHOSEN,
+    )
+    + _rows(
+        [S.APPEALED],
+        A.DECIDE_APPEAL,
+        S.NOT_CERTIFIED,
+        [R.COORDINATOR],
+        [g.APPEAL_REVIEW_IN, *_DECISION],
+        g.NO_LEVEL_CHOSEN,
+    )
+)
+
+
+def _wrong_role(transition: Transition) -> TransitionRefused:
+    roles = ", ".join(ROLE_LABELS[role] for role in sorted(transition.roles))
+    return TransitionRefused(WRONG_ROLE, action=ACTION_LABELS[transition.action], roles=roles)
+
+
+def find_transition(state: State, action: Action, actor: ActorContext, facts: Facts) -> Transition:
+    """The row that lets `actor` take `action` now, or `TransitionRefused` saying what stands in the way."""
+    rows = [
+        row
+        for row in TRANSITIONS
+        if row.source == state and row.action == action and (row.when is None or row.when.holds(actor, facts))
+    ]
+    if not rows:
+        raise TransitionRefused(WRONG_STATE, action=ACTION_LABELS[action], state=STATE_LABELS[state])
+    (row,) = rows
+    if not row.roles & actor.workflow_roles():
+        raise _wrong_role(row)
+    for guard in row.requires:
+        if not guard.holds(actor, facts):
+            raise TransitionRefused(guard.refusal, **guard.params(actor, facts))
+    return row
+
+
+def apply(state: State, action: Action, actor: ActorContext, facts: Facts) -> State:
+    """The state after `actor` takes `action` on an application in `state`; raises `TransitionRefused`."""
+    return find_transition(State(state), Action(action), actor, facts).target
+
+
+def allowed_actions(state: State, actor: ActorContext, facts: Facts) -> list[Action]:
+    """The actions `apply` accepts from `actor` now, in the order of `Action`."""
+    allowed = []
+    for action in Action:
+        try:
+            find_transition(State(state), action, actor, facts)
+        except TransitionRefused:
+            continue
+        allowed.append(action)
+    return allowed

@@ -1,0 +1,98 @@
+"""The states of an application, the actions that move it between them, and who takes them.
+
+Values are stored in `applications.state` (a 30-character column) and appear in URLs, so they never change
+once released; "draft" and "submitted" were stored before this package existed. The labels are English,
+marked with `N_` so the web layer can translate them with `gettext(label)`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from certify.textmarks import N_
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    CLARIFICATION_REQUESTED = "clarification_requested"
+    SCORED = "scored"
+    CONSENSUS = "consensus"
+    CERTIFIED = "certified"
+    NOT_CERTIFIED = "not_certified"
+    APPEALED = "appealed"
+    WITHDRAWN = "withdrawn"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    ASSIGN_ASSESSORS = "assign_assessors"
+    CONFIRM_INDEPENDENCE = "confirm_independence"
+    DECLINE_ASSIGNMENT = "decline_assignment"
+    # Explicit, not automatic on the last confirmation: it ends the manager's right to withdraw and the
+    # coordinator checks the team (1-3 assessors, a lead, all independent) at one audited moment.
+    START_REVIEW = "start_review"
+    REQUEST_CLARIFICATION = "request_clarification"
+    ANSWER_CLARIFICATION = "answer_clarification"
+    SUBMIT_SCORES = "submit_scores"
+    ADD_THIRD_ASSESSOR = "add_third_assessor"
+    RECORD_CONSENSUS = "record_consensus"
+    DECIDE = "decide"
+    APPEAL = "appeal"
+    ASSIGN_APPEAL_ASSESSOR = "assign_appeal_assessor"
+    DECIDE_APPEAL = "decide_appeal"
+
+
+class Role(StrEnum):
+    """A role on one application, derived by `ActorContext.workflow_roles` from account roles and facts.
+
+    `LEAD_ASSESSOR` is never an account role: it is an assigned assessor whom the coordinator named lead.
+    """
+
+    MANAGER = "manager"
+    ASSESSOR = "assessor"
+    LEAD_ASSESSOR = "lead_assessor"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+STATE_LABELS: dict[str, str] = {
+    State.DRAFT: N_("Draft"),
+    State.SUBMITTED: N_("Submitted"),
+    State.IN_REVIEW: N_("In review"),
+    State.CLARIFICATION_REQUESTED: N_("Clarification requested"),
+    State.SCORED: N_("Scored"),
+    State.CONSENSUS: N_("Consensus recorded"),
+    State.CERTIFIED: N_("Certified"),
+    State.NOT_CERTIFIED: N_("Not certified"),
+    State.APPEALED: N_("Under appeal"),
+    State.WITHDRAWN: N_("Withdrawn"),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    Action.SUBMIT: N_("Submit the application"),
+    Action.WITHDRAW: N_("Withdraw the application"),
+    Action.ASSIGN_ASSESSORS: N_("Assign assessors"),
+    Action.CONFIRM_INDEPENDENCE: N_("Confirm independence"),
+    Action.DECLINE_ASSIGNMENT: N_("Decline the assignment"),
+    Action.START_REVIEW: N_("Start the review"),
+    Action.REQUEST_CLARIFICATION: N_("Request clarification"),
+    Action.ANSWER_CLARIFICATION: N_("Answer the clarification request"),
+    Action.SUBMIT_SCORES: N_("Submit scores"),
+    Action.ADD_THIRD_ASSESSOR: N_("Add a third assessor"),
+    Action.RECORD_CONSENSUS: N_("Record the consensus"),
+    Action.DECIDE: N_("Decide"),
+    Action.APPEAL: N_("Appeal the decision"),
+    Action.ASSIGN_APPEAL_ASSESSOR: N_("Assign the appeal assessor"),
+    Action.DECIDE_APPEAL: N_("Decide the appeal"),
+}
+
+ROLE_LABELS: dict[str, str] = {
+    Role.MANAGER: N_("Manager of the applying organisation"),
+    Role.ASSESSOR: N_("Assigned assessor"),
+    Role.LEAD_ASSESSOR: N_("Lead assessor"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.ADMIN: N_("Administrator"),
+}

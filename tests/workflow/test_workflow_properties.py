@@ -1,0 +1,104 @@
+"""Random actors, facts and action sequences: the machine stays consistent and cannot be cut short."""
+
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from certify.workflow import (
+    TRANSITIONS,
+    Action,
+    ActorContext,
+    Facts,
+    Role,
+    State,
+    TransitionRefused,
+    allowed_actions,
+    apply,
+)
+from tests.workflow.situations import TODAY
+
+LEVELS = st.sampled_from([None, "bronze", "silver", "gold"])
+TEXTS = st.sampled_from(["", "  ", "documented reasons"])
+
+actors = st.builds(
+    ActorContext,
+    roles=st.frozensets(st.sampled_from(Role)),
+    is_applicant=st.booleans(),
+    is_assigned_assessor=st.booleans(),
+    is_lead=st.booleans(),
+    has_confirmed=st.booleans(),
+    has_submitted=st.booleans(),
+)
+facts = st.builds(
+    Facts,
+    today=st.just(TODAY),
+    questionnaire_complete=st.booleans(),
+    assessors_assigned=st.integers(0, 4),
+    lead_assigned=st.booleans(),
+    assessors_confirmed=st.integers(0, 4),
+    scores_submitted=st.integers(0, 4),
+    clarification_indicators=st.sampled_from([(), ("I1",), ("I1", "I5")]),
+    totals_spread=st.none() | st.decimals(0, 100, places=1),
+    computed_level=LEVELS,
+    chosen_level=LEVELS,
+    reasons=TEXTS,
+    justification=TEXTS,
+    decided_on=st.none() | st.integers(0, 45).map(lambda days: TODAY - timedelta(days=days)),
+    appeal_used=st.booleans(),
+    appeal_assessor_assigned=st.booleans(),
+    appeal_assessor_took_part=st.booleans(),
+    appeal_review_submitted=st.booleans(),
+)
+OFFERED = {state: {row.action for row in TRANSITIONS if row.source == state} for state in State}
+
+
+def accepts(state: State, action: Action, actor: ActorContext, situation: Facts) -> bool:
+    try:
+        apply(state, action, actor, situation)
+    except TransitionRefused:
+        return False
+    return True
+
+
+@given(st.sampled_from(State), actors, facts)
+def test_allowed_actions_are_exactly_those_apply_accepts(state, actor, situation):
+    allowed = allowed_actions(state, actor, situation)
+    assert allowed == [action for action in Action if accepts(state, action, actor, situation)]
+    assert set(allowed) <= OFFERED[state]
+
+
+@given(st.sampled_from(State), actors, facts)
+def test_every_refusal_formats_with_its_own_params(state, actor, situation):
+    for action in set(Action) - set(allowed_actions(state, actor, situation)):
+        try:
+            apply(state, action, actor, situation)
+        except TransitionRefused as refused:
+            assert str(refused) == refused.message % refused.params
+
+
+@given(st.sampled_from([State.CERTIFIED, State.NOT_CERTIFIED, State.WITHDRAWN]), actors, facts)
+def test_final_states_offer_at_most_the_documented_appeal(state, actor, situation):
+    allowed = allowed_actions(state, actor, situation)
+    assert allowed in ([], [Action.APPEAL])
+    assert not (state == State.WITHDRAWN and allowed)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_no_sequence_certifies_without_submission_consensus_and_decision(data):
+    state, taken = State.DRAFT, []
+    for _ in range(data.draw(st.integers(1, 80), label="steps")):
+        actor, situation = data.draw(actors), data.draw(facts)
+        # Withdrawing ends every walk early and cannot lead to a certificate, so the walk never takes it.
+        allowed = [action for action in allowed_actions(state, actor, situation) if action != Action.WITHDRAW]
+        if not allowed:
+            continue
+        action = data.draw(st.sampled_from(allowed))
+        state = apply(state, action, actor, situation)
+        taken.append(action)
+        if state == State.CERTIFIED:
+            assert {Action.SUBMIT, Action.START_REVIEW, Action.RECORD_CONSENSUS, Action.DECIDE} <= set(taken)
+            assert (
+                taken.index(Action.SUBMIT) < taken.index(Action.RECORD_CONSENSUS) < taken.index(Action.DECIDE)
+            )
