@@ -53,6 +53,10 @@ EN: Mapping[str, str] = {
     "negative_weight": N_("The weight of '%(subject)s' is negative."),
     "area_weights_zero": N_("The area weights of standard '%(standard)s' are all zero."),
     "indicator_weights_zero": N_("The indicator weights of area '%(area)s' are all zero."),
+    "negative_points": N_("Question '%(question)s' gives negative points."),
+    "bad_evidence_cap": N_(
+        "The score cap without evidence of indicator '%(indicator)s' must lie between 0 and 100."
+    ),
     "unknown_rubric_indicator": N_(
         "Level '%(level)s' requires a rubric score on unknown indicator '%(indicator)s'."
     ),
@@ -94,6 +98,10 @@ RU: Mapping[str, str] = {
     "negative_weight": "Вес «%(subject)s» отрицателен.",
     "area_weights_zero": "Веса всех областей стандарта «%(standard)s» равны нулю.",
     "indicator_weights_zero": "Веса всех индикаторов области «%(area)s» равны нулю.",
+    "negative_points": "Вопрос «%(question)s» даёт отрицательные баллы.",
+    "bad_evidence_cap": (
+        "Предел оценки индикатора «%(indicator)s» без подтверждающих документов должен быть от 0 до 100."
+    ),
     "unknown_rubric_indicator": (
         "Уровень «%(level)s» требует экспертной оценки несуществующего индикатора «%(indicator)s»."
     ),

@@ -74,6 +74,7 @@ def plan_for(standard: Standard) -> ScoringPlan:
 def build_plan(standard: Standard) -> ScoringPlan:
     """Check that `standard` can be scored and precompute its plan; raises ScoringInputError."""
     _check_weights(standard)
+    _check_points(standard)
     questions = {q.id: _question_plan(q) for q in standard.all_questions()}
     areas = tuple(_area_plan(area, questions) for area in standard.areas)
     indicators = {i.indicator.id: i for area in areas for i in area.indicators}
@@ -112,6 +113,18 @@ def _check_weights(standard: Standard) -> None:
     for area in standard.areas:
         if not any(indicator.weight for indicator in area.indicators):
             raise ScoringInputError("indicator_weights_zero", area=area.id)
+
+
+def _check_points(standard: Standard) -> None:
+    # The schema forbids these, but a standard built in code skips it; either would push a score out of 0-100.
+    for question in standard.all_questions():
+        amounts = (question.points_yes, question.points_no, question.cap or 0)
+        amounts += tuple(o.points for o in question.options) + tuple(b.points for b in question.bands)
+        if any(amount < 0 for amount in amounts):
+            raise ScoringInputError("negative_points", question=question.id)
+    for indicator in standard.indicators():
+        if not 0 <= indicator.cap_without_evidence <= 100:
+            raise ScoringInputError("bad_evidence_cap", indicator=indicator.id)
 
 
 def _check_min_rubric(levels: tuple[Level, ...], indicators: Mapping[str, IndicatorPlan]) -> None:

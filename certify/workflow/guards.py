@@ -28,12 +28,17 @@ def _no_params(actor: ActorContext, facts: Facts) -> dict:
 
 @dataclass(frozen=True)
 class Guard:
-    """A requirement: `holds` must be true, or the action is refused with `refusal`."""
+    """A requirement: `holds` must be true, or the action is refused with `refusal`.
+
+    `on_input` marks a check of what the actor enters with the action (reasons, indicators, a chosen
+    assessor); `allowed_actions` skips those, because a button is shown before its form is filled in.
+    """
 
     requirement: str
     holds: Check
     refusal: str
     params: Callable[[ActorContext, Facts], dict] = _no_params
+    on_input: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ REASONS_GIVEN = Guard(
     "reasons given",
     lambda actor, facts: _given(facts.reasons),
     N_("Give your reasons."),
+    on_input=True,
 )
 CONFIRMED = Guard(
     "own independence confirmed",
@@ -101,6 +107,7 @@ INDICATORS_NAMED = Guard(
     "indicators named",
     lambda actor, facts: bool(facts.clarification_indicators),
     N_("Name the indicators on which you need clarification."),
+    on_input=True,
 )
 SPREAD_CALLS_FOR_THIRD = Guard(
     "totals differ by 30 points or more",
@@ -132,6 +139,7 @@ JUSTIFIED = Guard(
     lambda actor, facts: facts.chosen_level == facts.computed_level or _given(facts.justification),
     N_("The decision differs from the computed result (%(computed)s): give a justification."),
     lambda actor, facts: {"computed": facts.computed_level or "-"},
+    on_input=True,
 )
 NOT_APPEALED_BEFORE = Guard(
     "no earlier appeal",
@@ -158,6 +166,7 @@ TOOK_NO_PART = Guard(
     "the assessor took no part before",
     lambda actor, facts: not facts.appeal_assessor_took_part,
     N_("This assessor took part in the review under appeal; choose one who did not."),
+    on_input=True,
 )
 APPEAL_REVIEW_IN = Guard(
     "the appeal review submitted",

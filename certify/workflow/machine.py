@@ -1,9 +1,10 @@
 """The review workflow as a table of transitions, and the two functions views and services call.
 
 `apply(state, action, actor, facts)` returns the next state or raises `TransitionRefused`;
-`allowed_actions(state, actor, facts)` lists what `apply` would accept, for showing buttons. A row says
-from which state an action leads where, who may take it and what it requires; anything not in the table is
-refused. docs/workflow.md shows the same table, and a test keeps the two equal.
+`allowed_actions(state, actor, facts)` lists the actions worth offering as buttons: those `apply` accepts once
+the actor enters valid input (reasons, indicators …). A row says from which state an action leads where, who
+may take it and what it requires; anything not in the table is refused. docs/workflow.md shows the same table,
+and a test keeps the two equal.
 
 A refusal is checked in a fixed order, so its message names the first thing wrong: the state, then the
 actor's role on the application, then each requirement in the row's order.
@@ -146,8 +147,13 @@ def _wrong_role(transition: Transition) -> TransitionRefused:
     return TransitionRefused(WRONG_ROLE, action=ACTION_LABELS[transition.action], roles=roles)
 
 
-def find_transition(state: State, action: Action, actor: ActorContext, facts: Facts) -> Transition:
-    """The row that lets `actor` take `action` now, or `TransitionRefused` saying what stands in the way."""
+def find_transition(
+    state: State, action: Action, actor: ActorContext, facts: Facts, *, check_input: bool = True
+) -> Transition:
+    """The row that lets `actor` take `action` now, or `TransitionRefused` saying what stands in the way.
+
+    With `check_input=False` the guards on what the actor enters are skipped (see `Guard.on_input`).
+    """
     rows = [
         row
         for row in TRANSITIONS
@@ -159,7 +165,7 @@ def find_transition(state: State, action: Action, actor: ActorContext, facts: Fa
     if not row.roles & actor.workflow_roles():
         raise _wrong_role(row)
     for guard in row.requires:
-        if not guard.holds(actor, facts):
+        if (check_input or not guard.on_input) and not guard.holds(actor, facts):
             raise TransitionRefused(guard.refusal, **guard.params(actor, facts))
     return row
 
@@ -170,11 +176,11 @@ def apply(state: State, action: Action, actor: ActorContext, facts: Facts) -> St
 
 
 def allowed_actions(state: State, actor: ActorContext, facts: Facts) -> list[Action]:
-    """The actions `apply` accepts from `actor` now, in the order of `Action`."""
+    """The actions `actor` may take now, in the order of `Action`, leaving aside what they will enter."""
     allowed = []
     for action in Action:
         try:
-            find_transition(State(state), action, actor, facts)
+            find_transition(State(state), action, actor, facts, check_input=False)
         except TransitionRefused:
             continue
         allowed.append(action)

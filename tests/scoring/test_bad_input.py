@@ -9,7 +9,18 @@ import pytest
 
 from certify.scoring import ScoringInputError, score
 from certify.standards.definition import QuestionType
-from tests.scoring.builders import area, choice, choices, cmq, indicator, number, plain, standard, yes_no
+from tests.scoring.builders import (
+    area,
+    choice,
+    choices,
+    cmq,
+    indicator,
+    level,
+    number,
+    plain,
+    standard,
+    yes_no,
+)
 
 D = Decimal
 SUBJECT = standard(
@@ -132,3 +143,34 @@ def test_a_negative_weight_is_refused():
     negative = standard(area("a", indicator("i", yes_no("y")), indicator("j", yes_no("z"), weight="-1")))
     with pytest.raises(ScoringInputError, match="'j'"):
         score(negative, {})
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        choice("bad", {"a": "-1", "b": "2"}),
+        yes_no("bad", yes="2", no="-1"),
+        number("bad", (None, "5", "-2"), ("5", None, "2")),
+        choices("bad", {"a": "1"}, cap=D(-1)),
+    ],
+)
+def test_a_question_with_negative_points_is_refused(question):
+    with pytest.raises(ScoringInputError, match="'bad'"):
+        score(standard(area("a", indicator("i", question))), {})
+
+
+@pytest.mark.parametrize("cap", [D(-1), D("100.5")])
+def test_an_evidence_cap_outside_0_to_100_is_refused(cap):
+    subject = standard(
+        area("a", indicator("i", yes_no("y"), evidence_required=True, cap_without_evidence=cap))
+    )
+    with pytest.raises(ScoringInputError, match="'i'"):
+        score(subject, {})
+
+
+def test_a_minimum_rubric_on_an_unknown_indicator_is_refused():
+    subject = standard(
+        area("a", indicator("i", yes_no("y"))), levels=[level("top", 1, "50", min_rubric={"x": 3})]
+    )
+    with pytest.raises(ScoringInputError, match="'x'"):
+        score(subject, {})
