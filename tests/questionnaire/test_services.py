@@ -88,7 +88,7 @@ def test_answers_to_hidden_questions_are_refused(db, manager, application):
 def test_submit_refuses_an_incomplete_application(db, manager, application):
     with pytest.raises(services.QuestionnaireError) as error:
         services.submit_application(db, application, manager)
-    assert "missing" in str(error.value)
+    assert "Не хватает обязательных ответов" in str(error.value)
     assert application.state == "draft"
 
 

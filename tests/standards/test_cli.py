@@ -31,7 +31,7 @@ def test_import_publish_and_refuse_a_changed_published_file(runner, tmp_path):
     assert runner.invoke(args=["certify", "standard", "publish", "demo", "1.0"]).exit_code == 0
     changed = write(tmp_path, "demo2.yaml", MINIMAL.replace('en: "Demo"', 'en: "Changed"'))
     refused = runner.invoke(args=["certify", "standard", "import", changed])
-    assert refused.exit_code == 1 and "cannot change" in refused.output
+    assert refused.exit_code == 1 and "не может меняться" in refused.output
 
 
 def test_import_of_a_broken_file_exits_1_and_stores_nothing(runner, tmp_path):

@@ -37,7 +37,7 @@ def test_publish_makes_it_current_and_immutable(db):
     changed = MINIMAL.replace('en: "Demo"', 'en: "Demo, revised"')
     with pytest.raises(services.StandardRefused) as error:
         services.import_standard(db, changed, source_name="demo.yaml")
-    assert "cannot change" in str(error.value)
+    assert "не может меняться" in str(error.value)
     assert services.import_standard(db, MINIMAL, source_name="demo.yaml").id == row.id
 
 

@@ -6,7 +6,7 @@ from certify.config import settings_from_environment
 
 
 def test_defaults_keep_everything_in_the_instance_folder(tmp_path, monkeypatch):
-    for name in ("DATABASE_URL", "SECRET_KEY", "CERTIFY_STORAGE", "MAIL_FOLDER"):
+    for name in ("DATABASE_URL", "SECRET_KEY", "CERTIFY_STORAGE", "MAIL_FOLDER", "SESSION_COOKIE_SECURE"):
         monkeypatch.delenv(name, raising=False)
     settings = settings_from_environment(tmp_path)
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'certify.sqlite'}"
