@@ -36,7 +36,9 @@ def saved(db, application) -> dict:
 def test_an_answer_to_a_hidden_question_is_refused(started, db):
     client, application = started
     standard = services.standard_of(application)
-    dependent = next(q for q in standard.all_questions() if q.visible_if and "gov_board_type" in q.visible_if.source)
+    dependent = next(
+        q for q in standard.all_questions() if q.visible_if and "gov_board_type" in q.visible_if.source
+    )
     response = client.post(
         f"/applications/{application.id}/pages/gov",
         data={"version": "0", "gov_board_type": "none", dependent.id: "4"},
@@ -50,7 +52,9 @@ def test_a_save_after_submission_is_refused(started, db):
     client, application = started
     db.execute(sa.update(Application).values(state="submitted"))
     db.commit()
-    response = client.post(f"/applications/{application.id}/pages/str", data={"version": "0", "str_members_total": "40"})
+    response = client.post(
+        f"/applications/{application.id}/pages/str", data={"version": "0", "str_members_total": "40"}
+    )
     assert response.status_code == 409
     assert saved(db, application) == {}
 
