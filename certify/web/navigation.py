@@ -21,6 +21,8 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_l("Applications"), "questionnaire.index", (Role.MANAGER,)),
+    NavItem(_l("Assignments"), "review.assignments", (Role.ASSESSOR,)),
+    NavItem(_l("Review"), "review.queue", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),
 )

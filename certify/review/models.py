@@ -1,0 +1,62 @@
+"""Assessors' declared ties and their assignments to applications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certify.accounts.models import Organisation, User
+from certify.extensions import db
+from certify.questionnaire.models import Application
+from certify.web.timeutil import utcnow
+
+
+class AssignmentStatus(StrEnum):
+    #: waiting for the assessor to confirm independence or decline
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class ConflictDeclaration(db.Model):
+    """A tie an assessor declares: to an organisation, or to a whole region."""
+
+    __tablename__ = "conflict_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    region: Mapped[str | None] = mapped_column(sa.String(200))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    declared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Assignment(db.Model):
+    """An assessor's assignment to an application (the review, or an appeal)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("application_id", "assessor_id", "for_appeal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    assessor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    is_lead: Mapped[bool] = mapped_column(default=False)
+    for_appeal: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(sa.String(12), default=AssignmentStatus.PENDING.value)
+    decline_reason: Mapped[str] = mapped_column(sa.String(1000), default="")
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    scores_submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    application: Mapped[Application] = relationship()
+    assessor: Mapped[User] = relationship(foreign_keys=[assessor_id])
+
+    @property
+    def active(self) -> bool:
+        return self.status != AssignmentStatus.DECLINED
