@@ -58,6 +58,40 @@ def reasons(outcome) -> list[tuple]:
 
 
 ALL_100 = {"str", "gov", "fin", "stg", "srv", "intl", "res", "grn"}
+#: the indicators with `evidence_required`; the last five got their evidence question `<id>_documents` late
+EVIDENCE_REQUIRED = {
+    "str_rules",
+    "gov_mandate",
+    "gov_bodies",
+    "fin_non_budget",
+    "fin_plan",
+    "stg_strategy",
+    "stg_action_plan",
+    "srv_joint_projects",
+    "res_investment",
+    "res_success_stories",
+    "str_members",
+    "str_growth",
+    "stg_monitoring",
+    "srv_satisfaction",
+    "grn_impact",
+}
+LATE_EVIDENCE = ("str_members", "str_growth", "stg_monitoring", "srv_satisfaction", "grn_impact")
+
+
+def without(answers: dict, *question_ids: str) -> dict:
+    """`answers` with these questions unanswered, as the questionnaire sends them: the keys left out."""
+    return {key: value for key, value in answers.items() if key not in question_ids}
+
+
+def test_every_indicator_that_requires_evidence_has_an_evidence_question():
+    indicators = {i.id: i for i in cmq().indicators()}
+    assert {i for i, indicator in indicators.items() if indicator.evidence_required} == EVIDENCE_REQUIRED
+    for indicator_id in LATE_EVIDENCE:
+        evidence = [q for q in indicators[indicator_id].questions if q.type == QuestionType.EVIDENCE]
+        assert [(q.id, q.required, q.visible_if) for q in evidence] == [
+            (f"{indicator_id}_documents", False, None)
+        ]
 
 
 # Example 1: the best answer everywhere, every file attached.
@@ -83,6 +117,21 @@ def test_example_1_assessed_with_4_everywhere_reaches_excellence():
         "excellence",
         [("level_reached", "excellence", None)],
     )
+
+
+def test_example_1_without_the_str_files_is_capped_below_excellence():
+    rubric = {i.id: 4 for i in cmq().indicators()}
+    answers = without(best_answers(), "str_members_documents", "str_growth_documents")
+    outcome = score(cmq(), answers, rubric=rubric).assessed
+    capped = {i for i, s in outcome.indicators.items() if s.capped}
+    assert (capped, outcome.indicators["str_members"].score) == ({"str_members", "str_growth"}, D("25.0"))
+    assert area_scores(outcome) == dict.fromkeys(ALL_100, D("100.0")) | {"str": D("58.8")}
+    assert outcome.total == D("95.9")
+    assert outcome.level.id == "advanced"
+    assert reasons(outcome) == [
+        ("area_below_minimum", "excellence", "str"),
+        ("level_reached", "advanced", None),
+    ]
 
 
 # Example 2: a partial self-assessment: hidden questions, a cap, renormalisation, unanswered areas.
@@ -141,7 +190,7 @@ def test_example_2_a_partial_self_assessment():
 
 
 # Example 3: the assessors' rubric on example 1 without the monitoring reports; a half-up tie in "intl".
-ANSWERS_3 = best_answers() | {"stg_monitoring_documents": ()}
+ANSWERS_3 = without(best_answers(), "stg_monitoring_documents")
 RUBRIC_3 = {i.id: 4 for i in cmq().indicators()} | {
     "stg_monitoring": 2,
     "intl_partnerships": 1,
@@ -168,6 +217,11 @@ def test_example_3_the_assessed_outcome():
         ("area_below_minimum", "advanced", "intl"),
         ("level_reached", "basic", None),
     ]
+
+
+def test_example_3_an_empty_tuple_of_files_is_no_evidence_either():
+    answers = best_answers() | {"stg_monitoring_documents": ()}
+    assert score(cmq(), answers, rubric=RUBRIC_3) == score(cmq(), ANSWERS_3, rubric=RUBRIC_3)
 
 
 def test_example_3_reasons_read_in_both_languages():
