@@ -60,3 +60,48 @@ class Assignment(db.Model):
     @property
     def active(self) -> bool:
         return self.status != AssignmentStatus.DECLINED
+
+
+class RubricScore(db.Model):
+    """An assessor's score (0–4) and comment on one indicator."""
+
+    __tablename__ = "rubric_scores"
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[str] = mapped_column(sa.String(80))
+    score: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class AreaFeedback(db.Model):
+    """An assessor's main strengths and areas for improvement in one area (they feed the report)."""
+
+    __tablename__ = "area_feedback"
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    area_id: Mapped[str] = mapped_column(sa.String(80))
+    strengths: Mapped[str] = mapped_column(sa.Text, default="")
+    improvements: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class ConsensusScore(db.Model):
+    """The score the lead assessor records for an indicator after comparing the assessors' scores."""
+
+    __tablename__ = "consensus_scores"
+    __table_args__ = (sa.UniqueConstraint("application_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    indicator_id: Mapped[str] = mapped_column(sa.String(80))
+    score: Mapped[int]
+    justification: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,12 +11,15 @@ from flask_login import current_user
 from certify.accounts.models import Role, User
 from certify.accounts.organisations import organisation_choices
 from certify.extensions import db
+from certify.questionnaire import services as questionnaire_services
+from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
-from certify.review import forms, services
+from certify.review import forms, scoring, services
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
 from certify.web.access import STAFF, require, roles_required
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
+from certify.workflow import State
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -199,3 +202,128 @@ def conflicts():
         sa.select(ConflictDeclaration).where(ConflictDeclaration.assessor_id == current_user.id)
     ).all()
     return render_template("review/conflicts.html", form=form, declarations=declarations), status
+
+
+def _scoring_context(assignment: Assignment) -> dict:
+    application = assignment.application
+    standard = questionnaire_services.standard_of(application)
+    submitted = assignment.scores_submitted_at is not None
+    return {
+        "assignment": assignment,
+        "application": application,
+        "standard": standard,
+        "answers": questionnaire_services.load_answers(db.session, application),
+        "evidence": questionnaire_services.evidence_by_target(db.session, application),
+        "scores": scoring.scores_of(db.session, assignment),
+        "feedback": scoring.feedback_of(db.session, assignment),
+        # Blind scoring: the others' scores appear only once this assessor's own are submitted.
+        "others": _others_scores(assignment) if submitted else {},
+        "editable": not submitted and assignment.status == AssignmentStatus.CONFIRMED,
+        "language": current_language(),
+    }
+
+
+def _others_scores(assignment: Assignment) -> dict[str, list[tuple[str, int | None]]]:
+    others: dict[str, list[tuple[str, int | None]]] = {}
+    for other in services.active_assignments(db.session, assignment.application):
+        if other.id == assignment.id or other.scores_submitted_at is None:
+            continue
+        for indicator_id, row in scoring.scores_of(db.session, other).items():
+            others.setdefault(indicator_id, []).append(
+                (other.assessor.full_name(current_language()), row.score)
+            )
+    return others
+
+
+def _posted_scores(standard) -> tuple[dict, dict]:
+    scores, feedback = {}, {}
+    for indicator in standard.indicators():
+        raw = request.form.get(f"score-{indicator.id}", "")
+        value = int(raw) if raw.isdigit() else None
+        scores[indicator.id] = (value, request.form.get(f"comment-{indicator.id}", "")[:5000])
+    for area in standard.areas:
+        feedback[area.id] = (
+            request.form.get(f"strengths-{area.id}", "")[:5000],
+            request.form.get(f"improvements-{area.id}", "")[:5000],
+        )
+    return scores, feedback
+
+
+@bp.route("/assignments/<int:assignment_id>/scores", methods=["GET", "POST"])
+@roles_required(Role.ASSESSOR)
+def scores(assignment_id: int):
+    """Score each indicator 0–4 against its rubric beside the answers and evidence; save or submit."""
+    assignment = _own_assignment(assignment_id)
+    status = 200
+    if request.method == "POST":
+        standard = questionnaire_services.standard_of(assignment.application)
+        try:
+            posted_scores, posted_feedback = _posted_scores(standard)
+            scoring.save_scores(db.session, assignment, scores=posted_scores, feedback=posted_feedback)
+            if request.form.get("submit") == "final":
+                scoring.submit_scores(db.session, assignment, current_user)
+        except services.ReviewError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(
+                _("Your scores are submitted.") if assignment.scores_submitted_at else _("Draft saved."),
+                "success",
+            )
+            return redirect(url_for("review.scores", assignment_id=assignment.id))
+    return render_template("review/scores.html", **_scoring_context(assignment)), status
+
+
+@bp.route("/applications/<int:application_id>/consensus", methods=["GET", "POST"])
+@roles_required(Role.ASSESSOR, *STAFF)
+def consensus(application_id: int):
+    """The submitted scores side by side, divergences flagged; the lead records the consensus."""
+    application = db.get_or_404(Application, application_id)
+    team = services.active_assignments(db.session, application)
+    is_lead = any(a.assessor_id == current_user.id and a.is_lead for a in team)
+    require(is_lead or current_user.has_role(*STAFF))
+    if application.state not in (State.SCORED, State.CONSENSUS):
+        abort(404)
+    status, outcome = 200, None
+    if request.method == "POST":
+        if not is_lead:
+            abort(403)
+        try:
+            outcome = scoring.record_consensus(
+                db.session, application, current_user, _posted_consensus(application)
+            )
+        except services.ReviewError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The consensus is recorded."), "success")
+            return redirect(url_for("review.consensus", application_id=application.id))
+    submitted, rows, spread = scoring.comparison(db.session, application)
+    recorded = scoring.consensus_of(db.session, application)
+    if recorded and outcome is None:
+        outcome = scoring.assessed_outcome(db.session, application, {i: r.score for i, r in recorded.items()})
+    return render_template(
+        "review/consensus.html",
+        application=application,
+        standard=questionnaire_services.standard_of(application),
+        team=submitted,
+        rows=rows,
+        spread=spread,
+        recorded=recorded,
+        outcome=outcome_view(questionnaire_services.standard_of(application), outcome) if outcome else None,
+        can_record=is_lead and application.state == State.SCORED,
+        language=current_language(),
+    ), status
+
+
+def _posted_consensus(application) -> dict[str, tuple[int, str]]:
+    posted = {}
+    for indicator in questionnaire_services.standard_of(application).indicators():
+        raw = request.form.get(f"score-{indicator.id}", "")
+        if raw.isdigit():
+            posted[indicator.id] = (int(raw), request.form.get(f"justification-{indicator.id}", "")[:5000])
+    return posted

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
+from certify.extensions import db
+from certify.review.models import Assignment, AssignmentStatus
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
@@ -46,8 +49,24 @@ def is_applicant(user, application) -> bool:
     )
 
 
+def is_assigned_assessor(user, application) -> bool:
+    """An assessor with an active (not declined) assignment to the application."""
+    if not (user.is_authenticated and user.has_role(Role.ASSESSOR)):
+        return False
+    return (
+        db.session.scalar(
+            sa.select(Assignment.id).where(
+                Assignment.application_id == application.id,
+                Assignment.assessor_id == user.id,
+                Assignment.status != AssignmentStatus.DECLINED.value,
+            )
+        )
+        is not None
+    )
+
+
 def can_view_application(user, application) -> bool:
-    return is_applicant(user, application) or is_staff(user)
+    return is_applicant(user, application) or is_staff(user) or is_assigned_assessor(user, application)
 
 
 def require(allowed: bool) -> None:

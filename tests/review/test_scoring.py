@@ -1,0 +1,125 @@
+"""Blind dual scoring, submission, comparison and the lead's consensus."""
+
+from __future__ import annotations
+
+import pytest
+from babel.numbers import format_decimal
+
+from certify.accounts.models import Role
+from certify.demo.answers import plausible_answers
+from certify.questionnaire.models import Answer
+from certify.questionnaire.services import standard_of
+from certify.review import scoring, services
+from certify.review.models import Assignment
+from tests.factories import make_application, make_user
+
+
+@pytest.fixture
+def in_review(db, login):
+    manager = make_user(db, Role.MANAGER)
+    application = make_application(db, manager)
+    answers = plausible_answers(standard_of(application), seed=5)
+    db.add_all(Answer(application_id=application.id, question_id=q, value=v) for q, v in answers.items())
+    application.state, application.submitted_at = "submitted", application.created_at
+    coordinator = make_user(db, Role.COORDINATOR)
+    lead_client, lead = login(Role.ASSESSOR)
+    second_client, second = login(Role.ASSESSOR)
+    services.assign_assessors(db, application, [lead, second], lead, coordinator)
+    for assignment in services.active_assignments(db, application):
+        services.confirm_independence(db, assignment, assignment.assessor)
+    services.start_review(db, application, coordinator)
+    db.commit()
+    team = {a.assessor_id: a for a in services.active_assignments(db, application)}
+    return application, (lead_client, lead, team[lead.id]), (second_client, second, team[second.id])
+
+
+def all_scores(application, value: int) -> dict[str, str]:
+    return {f"score-{i.id}": str(value) for i in standard_of(application).indicators()}
+
+
+def test_blind_scoring_then_consensus(db, in_review):
+    application, (lead_client, lead, lead_assignment), (second_client, second, second_assignment) = in_review
+    url = f"/review/assignments/{lead_assignment.id}/scores"
+    draft = {
+        **all_scores(application, 4),
+        "comment-str_members": "Сильный реестр участников",
+        "submit": "draft",
+    }
+    assert lead_client.post(url, data=draft).status_code == 302
+
+    second_page = second_client.get(f"/review/assignments/{second_assignment.id}/scores").get_data(
+        as_text=True
+    )
+    assert "Сильный реестр участников" not in second_page  # blind: drafts and scores of others are hidden
+
+    incomplete = {"score-str_members": "2", "submit": "final"}
+    assert (
+        second_client.post(f"/review/assignments/{second_assignment.id}/scores", data=incomplete).status_code
+        == 422
+    )
+
+    assert lead_client.post(url, data={**all_scores(application, 4), "submit": "final"}).status_code == 302
+    second_scores = {**all_scores(application, 0), "submit": "final"}
+    assert (
+        second_client.post(
+            f"/review/assignments/{second_assignment.id}/scores", data=second_scores
+        ).status_code
+        == 302
+    )
+    db.expire_all()
+    assert db.get(type(application), application.id).state == "scored"
+
+    after = second_client.get(f"/review/assignments/{second_assignment.id}/scores").get_data(as_text=True)
+    assert "Other assessors" in after or "Другие эксперты" in after
+
+    _, rows, spread = scoring.comparison(db, db.get(type(application), application.id))
+    assert all(row.divergent for row in rows)  # 4 against 0
+    assert spread >= 30
+
+    # the spread of 30 or more calls for a third assessor before consensus
+    refused = lead_client.post(
+        f"/review/applications/{application.id}/consensus", data=all_scores(application, 3)
+    )
+    assert refused.status_code == 409
+    assert second_client.post(f"/review/applications/{application.id}/consensus", data={}).status_code in (
+        403,
+        404,
+    )
+
+
+def test_consensus_when_the_assessors_agree(db, in_review):
+    application, (lead_client, lead, lead_assignment), (second_client, _, second_assignment) = in_review
+    for client, assignment in ((lead_client, lead_assignment), (second_client, second_assignment)):
+        response = client.post(
+            f"/review/assignments/{assignment.id}/scores",
+            data={**all_scores(application, 3), "submit": "final"},
+        )
+        assert response.status_code == 302
+    response = lead_client.post(
+        f"/review/applications/{application.id}/consensus",
+        data={**all_scores(application, 3), "justification-str_members": "Согласовано"},
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(type(application), application.id).state == "consensus"
+    page = lead_client.get(f"/review/applications/{application.id}/consensus").get_data(as_text=True)
+    rubric = {i.id: 3 for i in standard_of(application).indicators()}
+    expected = scoring.assessed_outcome(db, db.get(type(application), application.id), rubric).total
+    assert format_decimal(expected, locale="ru") in page
+
+
+def test_scores_cannot_change_after_submission(db, in_review):
+    application, (lead_client, _, lead_assignment), _ = in_review
+    url = f"/review/assignments/{lead_assignment.id}/scores"
+    lead_client.post(url, data={**all_scores(application, 4), "submit": "final"})
+    response = lead_client.post(url, data={**all_scores(application, 0), "submit": "draft"})
+    assert response.status_code == 409
+    db.expire_all()
+    assert set(scoring.rubric_of(db, db.get(Assignment, lead_assignment.id)).values()) == {4}
+
+
+def test_an_assessor_cannot_open_another_assessors_scores(in_review, login):
+    application, (_, _, lead_assignment), _ = in_review
+    stranger, _ = login(Role.ASSESSOR)
+    assert stranger.get(f"/review/assignments/{lead_assignment.id}/scores").status_code == 404
+    assert stranger.get(f"/applications/{application.id}/summary").status_code == 404
