@@ -105,3 +105,26 @@ class ConsensusScore(db.Model):
     justification: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Decision(db.Model):
+    """The certification body's decision on an application (or on its appeal), with its reasons."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (sa.UniqueConstraint("application_id", "on_appeal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    on_appeal: Mapped[bool] = mapped_column(default=False)
+    #: the level id the scoring rules gave (None: no level)
+    computed_level: Mapped[str | None] = mapped_column(sa.String(40))
+    #: the level id certified at (None: not certified)
+    chosen_level: Mapped[str | None] = mapped_column(sa.String(40))
+    assessed_total: Mapped[str | None] = mapped_column(sa.String(10))
+    reasons: Mapped[str] = mapped_column(sa.Text)
+    #: why the decision departs from the computed level (required then)
+    justification: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    decided_by: Mapped[User | None] = relationship()

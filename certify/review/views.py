@@ -14,7 +14,7 @@ from certify.extensions import db
 from certify.questionnaire import services as questionnaire_services
 from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
-from certify.review import forms, scoring, services
+from certify.review import decisions, forms, scoring, services
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
 from certify.web.access import STAFF, require, roles_required
 from certify.web.forms import select_choices
@@ -22,6 +22,9 @@ from certify.web.i18n import current_language
 from certify.workflow import State
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+#: states in which the scores side by side (and the decision) can be seen
+DISCUSSED_STATES = (State.SCORED, State.CONSENSUS, State.CERTIFIED, State.NOT_CERTIFIED)
 
 ASSIGNMENT_STATUS_LABELS = {
     AssignmentStatus.PENDING: _l("waiting for confirmation"),
@@ -284,7 +287,7 @@ def consensus(application_id: int):
     team = services.active_assignments(db.session, application)
     is_lead = any(a.assessor_id == current_user.id and a.is_lead for a in team)
     require(is_lead or current_user.has_role(*STAFF))
-    if application.state not in (State.SCORED, State.CONSENSUS):
+    if application.state not in DISCUSSED_STATES:
         abort(404)
     status, outcome = 200, None
     if request.method == "POST":
@@ -316,6 +319,14 @@ def consensus(application_id: int):
         recorded=recorded,
         outcome=outcome_view(questionnaire_services.standard_of(application), outcome) if outcome else None,
         can_record=is_lead and application.state == State.SCORED,
+        can_decide=current_user.has_role(Role.COORDINATOR) and application.state == State.CONSENSUS,
+        decision=decisions.decision_of(db.session, application),
+        levels=questionnaire_services.standard_of(application).levels,
+        level_names={
+            lv.id: lv.name.get(current_language())
+            for lv in questionnaire_services.standard_of(application).levels
+        },
+        computed_level_id=outcome.level.id if outcome and outcome.level else None,
         language=current_language(),
     ), status
 
@@ -327,3 +338,27 @@ def _posted_consensus(application) -> dict[str, tuple[int, str]]:
         if raw.isdigit():
             posted[indicator.id] = (int(raw), request.form.get(f"justification-{indicator.id}", "")[:5000])
     return posted
+
+
+@bp.post("/applications/<int:application_id>/decision")
+@roles_required(Role.COORDINATOR)
+def decision(application_id: int):
+    """Certify at a level or not, with reasons; a departure from the computed level needs a justification."""
+    application = db.get_or_404(Application, application_id)
+    chosen = request.form.get("level", "")
+    try:
+        decisions.decide(
+            db.session,
+            application,
+            current_user,
+            chosen_level=chosen or None,
+            reasons=request.form.get("reasons", "")[:10_000],
+            justification=request.form.get("justification", "")[:10_000],
+        )
+    except services.ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("review.consensus", application_id=application.id)), error.status
+    db.session.commit()
+    flash(_("The decision is recorded."), "success")
+    return redirect(url_for("review.consensus", application_id=application.id))

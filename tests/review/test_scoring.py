@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from babel.numbers import format_decimal
 
 from certify.accounts.models import Role
 from certify.demo.answers import plausible_answers
 from certify.questionnaire.models import Answer
 from certify.questionnaire.services import standard_of
-from certify.review import scoring, services
-from certify.review.models import Assignment
+from certify.review import decisions, scoring, services
+from certify.review.models import Assignment, Decision
 from tests.factories import make_application, make_user
 
 
@@ -123,3 +124,63 @@ def test_an_assessor_cannot_open_another_assessors_scores(in_review, login):
     stranger, _ = login(Role.ASSESSOR)
     assert stranger.get(f"/review/assignments/{lead_assignment.id}/scores").status_code == 404
     assert stranger.get(f"/applications/{application.id}/summary").status_code == 404
+
+
+def agreed(db, in_review, value: int = 3):
+    application, (lead_client, _, lead_assignment), (second_client, _, second_assignment) = in_review
+    for client, assignment in ((lead_client, lead_assignment), (second_client, second_assignment)):
+        client.post(
+            f"/review/assignments/{assignment.id}/scores",
+            data={**all_scores(application, value), "submit": "final"},
+        )
+    lead_client.post(f"/review/applications/{application.id}/consensus", data=all_scores(application, value))
+    db.expire_all()
+    return db.get(type(application), application.id)
+
+
+def test_decision_at_the_computed_level(db, in_review, login):
+    application = agreed(db, in_review)
+    assert application.state == "consensus"
+    coordinator, _ = login(Role.COORDINATOR)
+    computed = decisions.computed_result(db, application).level
+    response = coordinator.post(
+        f"/review/applications/{application.id}/decision",
+        data={"level": computed.id if computed else "", "reasons": "Все условия стандарта выполнены."},
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(type(application), application.id).state == ("certified" if computed else "not_certified")
+    again = coordinator.post(
+        f"/review/applications/{application.id}/decision", data={"level": "", "reasons": "Повторно"}
+    )
+    assert again.status_code == 409
+    assert db.scalar(sa.select(sa.func.count(Decision.id))) == 1
+
+
+def test_a_departure_from_the_computed_level_needs_a_justification(db, in_review, login):
+    application = agreed(db, in_review)
+    coordinator, _ = login(Role.COORDINATOR)
+    computed = decisions.computed_result(db, application).level
+    other = "" if computed else "basic"
+    refused = coordinator.post(
+        f"/review/applications/{application.id}/decision",
+        data={"level": other, "reasons": "Решение комиссии"},
+    )
+    assert refused.status_code == 409
+    assert db.get(type(application), application.id).state == "consensus"
+    accepted = coordinator.post(
+        f"/review/applications/{application.id}/decision",
+        data={
+            "level": other,
+            "reasons": "Решение комиссии",
+            "justification": "Выездная проверка выявила нарушения",
+        },
+    )
+    assert accepted.status_code == 302
+
+
+def test_no_decision_without_consensus(db, in_review, login):
+    application, *_ = in_review
+    coordinator, _ = login(Role.COORDINATOR)
+    response = coordinator.post(f"/review/applications/{application.id}/decision", data={"reasons": "x"})
+    assert response.status_code == 409

@@ -1,0 +1,78 @@
+"""The coordinator's decision: certify at the computed level or not, with reasons; departures justified."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from certify.questionnaire.models import Application
+from certify.questionnaire.services import standard_of
+from certify.review.models import Decision
+from certify.review.scoring import assessed_outcome, consensus_of
+from certify.review.services import ReviewError, actor_on, facts_about, take
+from certify.workflow import Action
+
+
+def computed_result(session, application: Application):
+    """The assessed outcome of the recorded consensus."""
+    consensus = consensus_of(session, application)
+    if not consensus:
+        raise ReviewError(_l("There is no consensus to decide on yet."))
+    return assessed_outcome(session, application, {i: row.score for i, row in consensus.items()})
+
+
+def decide(
+    session,
+    application: Application,
+    coordinator,
+    *,
+    chosen_level: str | None,
+    reasons: str,
+    justification: str,
+) -> Decision:
+    """Record the decision and move the application to 'certified' or 'not certified'.
+
+    The application row is locked and the decision row is unique per application, so two
+    coordinators deciding at once produce one decision and a clear refusal for the other.
+    """
+    session.scalar(sa.select(Application.id).where(Application.id == application.id).with_for_update())
+    session.refresh(application)
+    outcome = computed_result(session, application)
+    computed = outcome.level.id if outcome.level else None
+    known_levels = {level.id for level in standard_of(application).levels}
+    if chosen_level is not None and chosen_level not in known_levels:
+        raise ReviewError(_l("There is no such level in this standard."), 422)
+    facts = facts_about(
+        session,
+        application,
+        computed_level=computed,
+        chosen_level=chosen_level,
+        reasons=reasons.strip(),
+        justification=justification.strip(),
+    )
+    application.state = take(application, Action.DECIDE, actor_on(coordinator, application), facts).value
+    decision = Decision(
+        application_id=application.id,
+        computed_level=computed,
+        chosen_level=chosen_level,
+        assessed_total=str(outcome.total) if outcome.total is not None else None,
+        reasons=reasons.strip(),
+        justification=justification.strip(),
+        decided_by_id=coordinator.id,
+    )
+    session.add(decision)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise ReviewError(_l("This application has already been decided.")) from error
+    return decision
+
+
+def decision_of(session, application: Application) -> Decision | None:
+    return session.scalar(
+        sa.select(Decision)
+        .where(Decision.application_id == application.id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
