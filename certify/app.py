@@ -31,6 +31,7 @@ def build_app(overrides: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every domain's tables, so that create_all and the migrations see the whole schema."""
     import certify.accounts.models
+    import certify.audit.models
     import certify.questionnaire.models
     import certify.review.models
     import certify.standards.models  # noqa: F401
@@ -58,13 +59,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from certify.accounts.admin_views import bp as accounts_admin
     from certify.accounts.views import bp as accounts
+    from certify.audit.views import bp as audit
     from certify.questionnaire.views import bp as questionnaire
     from certify.review.views import bp as review
     from certify.standards.views import bp as standards
     from certify.web.errors import register_error_handlers
     from certify.web.views import bp as web
 
-    for blueprint in (web, accounts, accounts_admin, standards, questionnaire, review):
+    for blueprint in (web, accounts, accounts_admin, standards, questionnaire, review, audit):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from certify.accounts import services
 from certify.accounts.forms import ROLE_LABELS, UserForm
@@ -99,6 +100,7 @@ def edit_user(user_id: int):
             roles=[Role(r) for r in form.roles.data],
             organisation=db.session.get(Organisation, form.organisation_id.data),
             active=form.active.data,
+            actor=current_user,
         )
         db.session.commit()
         flash(_("Changes saved."), "success")

@@ -16,6 +16,7 @@ from certify.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from certify.audit import services as audit
 from certify.web.timeutil import utcnow
 
 # Checked against when the e-mail is unknown, so that a failed login takes the same time either way.
@@ -161,8 +162,10 @@ def update_user(
     roles: Iterable[Role],
     organisation: Organisation | None,
     active: bool,
+    actor=None,
 ) -> None:
-    """Admin edit. Deactivation ends the user's sessions at once."""
+    """Admin edit. Deactivation ends the user's sessions at once; the change is audited."""
+    before = _account_state(user)
     user.full_name_ru, user.full_name_en, user.locale = full_name_ru, full_name_en, locale
     user.organisation = organisation
     wanted = {Role(role).value for role in roles}
@@ -173,6 +176,26 @@ def update_user(
         end_sessions(session, user)
     user.active = active
     session.flush()
+    after = _account_state(user)
+    if after != before:
+        audit.record(
+            session,
+            actor=actor,
+            action="user.updated",
+            subject_type="user",
+            subject_id=str(user.id),
+            before=before,
+            after=after,
+        )
+
+
+def _account_state(user: User) -> dict:
+    return {
+        "roles": sorted(row.role for row in user.role_rows),
+        "active": user.active,
+        "organisation_id": user.organisation_id,
+        "names": [user.full_name_ru, user.full_name_en],
+    }
 
 
 def set_locale(session, user: User, locale: str) -> None:

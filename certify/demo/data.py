@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from certify.accounts import services
 from certify.accounts.models import Organisation, PriorityField, Role, User
 from certify.demo.applications import load_demo_applications
+from certify.demo.review import load_demo_reviews
+from certify.questionnaire.models import Application
 from certify.standards.services import install_library
 
 # Demo users exist only on machines where someone ran `flask certify demo`.
@@ -138,7 +140,19 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
         if Role.MANAGER in roles:
             managers[user.email] = user
     load_demo_applications(session, managers)
+    by_email = {email: services.find_user(session, email) for email, *_ in USERS}
+    load_demo_reviews(
+        session,
+        by_email["coordinator@certify-demo.example.org"],
+        [by_email[f"assessor{n}@certify-demo.example.org"] for n in (1, 2, 3)],
+        _submitted(session),
+    )
     return logins
+
+
+def _submitted(session) -> list[Application]:
+    statement = sa.select(Application).where(Application.submitted_at.is_not(None)).order_by(Application.id)
+    return list(session.scalars(statement))
 
 
 def ensure_organisation(session, fields: dict) -> Organisation:

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from certify.audit import services as audit
 from certify.questionnaire import filetypes
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import evidence_targets
@@ -58,10 +59,19 @@ def add_evidence(
     )
     session.add(row)
     session.flush()
+    audit.record(
+        session,
+        actor=user,
+        action="evidence.added",
+        subject_type="evidence",
+        subject_id=str(row.id),
+        application_id=application.id,
+        after={"for": target, "name": row.original_name, "sha256": digest, "size": size, "round": round_},
+    )
     return row
 
 
-def remove_evidence(session, application: Application, row: EvidenceFile) -> Path:
+def remove_evidence(session, application: Application, row: EvidenceFile, user) -> Path:
     """Forget a file before submission (afterwards evidence is read-only); returns the path to delete.
 
     The caller deletes the stored file only after the commit, so a failed transaction loses nothing.
@@ -69,6 +79,15 @@ def remove_evidence(session, application: Application, row: EvidenceFile) -> Pat
     ensure_editable(application)
     session.delete(row)
     session.flush()
+    audit.record(
+        session,
+        actor=user,
+        action="evidence.removed",
+        subject_type="evidence",
+        subject_id=str(row.id),
+        application_id=application.id,
+        before={"for": row.evidence_for, "name": row.original_name, "sha256": row.sha256},
+    )
     return evidence_path(row)
 
 

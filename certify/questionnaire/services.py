@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Organisation, User
+from certify.audit import services as audit
 from certify.questionnaire import pages as pages_module
 from certify.questionnaire.answers import Stored, is_empty, typed_answers, visible_questions
 from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
@@ -92,6 +93,15 @@ def start_application(
     if previous is not None:
         _prefill(session, application, previous, standard, user)
     session.flush()
+    audit.record(
+        session,
+        actor=user,
+        action="application.started",
+        subject_type="application",
+        subject_id=str(application.id),
+        application_id=application.id,
+        after={"standard": version.label, "prefilled_from": previous.id if previous else None},
+    )
     return application
 
 
@@ -287,3 +297,13 @@ def submit_application(session, application: Application, user: User) -> None:
     if result.rowcount != 1:
         raise QuestionnaireError(_l("This application has already been submitted."), 409)
     session.refresh(application)
+    audit.record(
+        session,
+        actor=user,
+        action="application.submitted",
+        subject_type="application",
+        subject_id=str(application.id),
+        application_id=application.id,
+        before={"state": State.DRAFT.value},
+        after={"state": application.state, "answers": len(stored)},
+    )

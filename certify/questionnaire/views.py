@@ -287,7 +287,7 @@ def remove_evidence(application_id: int, file_id: int):
     row = db.get_or_404(EvidenceFile, file_id)
     require(row.application_id == application.id)
     try:
-        path = evidence.remove_evidence(db.session, application, row)
+        path = evidence.remove_evidence(db.session, application, row, current_user)
     except services.QuestionnaireError as error:
         db.session.rollback()
         flash(error.message, "danger")

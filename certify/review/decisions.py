@@ -10,7 +10,7 @@ from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review.models import Decision
 from certify.review.scoring import assessed_outcome, consensus_of
-from certify.review.services import ReviewError, actor_on, facts_about, take
+from certify.review.services import ReviewError, actor_on, facts_about, record, take
 from certify.workflow import Action
 
 
@@ -66,6 +66,19 @@ def decide(
         session.flush()
     except IntegrityError as error:
         raise ReviewError(_l("This application has already been decided.")) from error
+    record(
+        session,
+        coordinator,
+        "review.decided",
+        application,
+        before={"state": "consensus", "computed_level": computed},
+        after={
+            "state": application.state,
+            "level": chosen_level,
+            "reasons": decision.reasons,
+            "justification": decision.justification,
+        },
+    )
     return decision
 
 

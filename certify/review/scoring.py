@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of, typed_answers_of
 from certify.review.models import AreaFeedback, Assignment, AssignmentStatus, ConsensusScore, RubricScore
-from certify.review.services import ReviewError, active_assignments, actor_on, facts_about, take
+from certify.review.services import ReviewError, active_assignments, actor_on, facts_about, record, take
 from certify.scoring import Outcome, score
 from certify.web.timeutil import utcnow
 from certify.workflow import Action, State
@@ -111,6 +111,14 @@ def submit_scores(session, assignment: Assignment, assessor) -> None:
     ).value
     assignment.scores_submitted_at = utcnow()
     session.flush()
+    submitted = {i: {"score": row.score, "comment": row.comment} for i, row in given.items()}
+    record(
+        session,
+        assessor,
+        "review.scores_submitted",
+        application,
+        after={"state": application.state, "scores": submitted},
+    )
 
 
 def rubric_of(session, assignment: Assignment) -> dict[str, int]:
@@ -166,7 +174,20 @@ def record_consensus(
         for i, (v, j) in scores.items()
     )
     session.flush()
-    return assessed_outcome(session, application, {i: v for i, (v, _) in scores.items()})
+    outcome = assessed_outcome(session, application, {i: v for i, (v, _) in scores.items()})
+    record(
+        session,
+        lead,
+        "review.consensus_recorded",
+        application,
+        before={"spread": spread},
+        after={
+            "scores": {i: {"score": v, "justification": j} for i, (v, j) in scores.items()},
+            "total": outcome.total,
+            "level": outcome.level.id if outcome.level else None,
+        },
+    )
+    return outcome
 
 
 def consensus_of(session, application: Application) -> dict[str, ConsensusScore]:

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Role, User, UserRole
+from certify.audit import services as audit
 from certify.questionnaire.models import Application
 from certify.review.conflicts import DEFAULT_COOLING_OFF_YEARS, Applicant, Candidate, Conflict, conflicts
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
@@ -62,6 +63,19 @@ def actor_on(user: User, application: Application, assignment: Assignment | None
         is_lead=assignment is not None and assignment.is_lead,
         has_confirmed=assignment is not None and assignment.status == AssignmentStatus.CONFIRMED,
         has_submitted=assignment is not None and assignment.scores_submitted_at is not None,
+    )
+
+
+def record(session, actor, action: str, application: Application, **changes) -> None:
+    """The audit entry of a review step on `application` (in the same transaction as the step)."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        subject_type="application",
+        subject_id=str(application.id),
+        application_id=application.id,
+        **changes,
     )
 
 
@@ -129,6 +143,10 @@ def assign_assessors(
         for assignment in active_assignments(session, application):
             assignment.is_lead = assignment.assessor_id == lead.id
     session.flush()
+    team_after = [
+        {"assessor": a.assessor.email, "lead": a.is_lead} for a in active_assignments(session, application)
+    ]
+    record(session, coordinator, "review.assigned", application, after={"team": team_after})
     return created
 
 
@@ -155,6 +173,9 @@ def confirm_independence(session, assignment: Assignment, assessor: User) -> Non
     )
     assignment.status, assignment.answered_at = AssignmentStatus.CONFIRMED.value, utcnow()
     session.flush()
+    record(
+        session, assessor, "review.independence_confirmed", application, after={"assignment": assignment.id}
+    )
 
 
 def decline_assignment(session, assignment: Assignment, assessor: User, reason: str) -> None:
@@ -164,15 +185,31 @@ def decline_assignment(session, assignment: Assignment, assessor: User, reason: 
     assignment.status, assignment.answered_at = AssignmentStatus.DECLINED.value, utcnow()
     assignment.decline_reason, assignment.is_lead = reason.strip(), False
     session.flush()
+    record(
+        session,
+        assessor,
+        "review.assignment_declined",
+        application,
+        after={"assignment": assignment.id, "reason": reason.strip()},
+    )
 
 
 def start_review(session, application: Application, coordinator: User) -> None:
     """Open the review once the team is complete and every assessor confirmed independence."""
     facts = facts_about(session, application)
+    before = application.state
     application.state = take(
         application, Action.START_REVIEW, actor_on(coordinator, application), facts
     ).value
     session.flush()
+    record(
+        session,
+        coordinator,
+        "review.started",
+        application,
+        before={"state": before},
+        after={"state": application.state},
+    )
 
 
 def workloads(session) -> dict[int, int]:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from certify.accounts.models import Role, User
 from certify.accounts.organisations import organisation_choices
+from certify.audit.services import history as audit_history
 from certify.extensions import db
 from certify.questionnaire import services as questionnaire_services
 from certify.questionnaire.assessment import outcome_view
@@ -76,8 +77,14 @@ def _render_team(application: Application, form, status: int = 200):
     conflicts = {
         p.id: services.conflicts_of(db.session, p, application) for p in services.assessors(db.session)
     }
+    entries = audit_history(db.session, application.id)
     return render_template(
-        "review/team.html", application=application, form=form, team=team, conflicts=conflicts
+        "review/team.html",
+        application=application,
+        form=form,
+        team=team,
+        conflicts=conflicts,
+        entries=entries,
     ), status
 
 

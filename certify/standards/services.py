@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from certify.audit import services as audit
 from certify.standards.definition import Standard
 from certify.standards.format import LIBRARY, load_standard
 from certify.standards.models import StandardStatus, StandardVersion
@@ -50,23 +51,49 @@ def import_standard(session, source: str | bytes, *, source_name: str, user=None
     row.imported_at, row.imported_by_id = utcnow(), getattr(user, "id", None)
     session.add(row)
     session.flush()
+    audit.record(
+        session,
+        actor=user,
+        action="standard.imported",
+        subject_type="standard",
+        subject_id=row.label,
+        after={"sha256": digest},
+    )
     return row
 
 
-def publish_version(session, row: StandardVersion) -> None:
+def publish_version(session, row: StandardVersion, user=None) -> None:
     """Make a draft the current version of its standard; from now on it never changes."""
     if row.status != StandardStatus.DRAFT:
         raise StandardRefused(_l("Only a draft can be published; %(label)s is not one.", label=row.label))
     row.status, row.published_at = StandardStatus.PUBLISHED.value, utcnow()
     session.flush()
+    audit.record(
+        session,
+        actor=user,
+        action="standard.published",
+        subject_type="standard",
+        subject_id=row.label,
+        before={"status": "draft"},
+        after={"status": row.status, "sha256": row.source_sha256},
+    )
 
 
-def retire_version(session, row: StandardVersion) -> None:
+def retire_version(session, row: StandardVersion, user=None) -> None:
     """Stop new applications on a published version; applications already on it keep it."""
     if row.status != StandardStatus.PUBLISHED:
         raise StandardRefused(_l("Only a published version can be retired."))
     row.status, row.retired_at = StandardStatus.RETIRED.value, utcnow()
     session.flush()
+    audit.record(
+        session,
+        actor=user,
+        action="standard.retired",
+        subject_type="standard",
+        subject_id=row.label,
+        before={"status": "published"},
+        after={"status": row.status},
+    )
 
 
 def find_version(session, code: str, version: str) -> StandardVersion | None:

@@ -101,7 +101,9 @@ def change_status(version_id: int, operation: str):
     """Publish a draft or retire a published version."""
     row = db.get_or_404(StandardVersion, version_id)
     try:
-        (services.publish_version if operation == "publish" else services.retire_version)(db.session, row)
+        (services.publish_version if operation == "publish" else services.retire_version)(
+            db.session, row, current_user
+        )
     except services.StandardRefused as error:
         db.session.rollback()
         flash(error.message, "danger")

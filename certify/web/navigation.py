@@ -25,6 +25,7 @@ NAV_ITEMS = (
     NavItem(_l("Review"), "review.queue", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),
+    NavItem(_l("Audit trail"), "audit.index", (Role.COORDINATOR, Role.ADMIN)),
 )
 
 

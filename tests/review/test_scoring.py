@@ -184,3 +184,26 @@ def test_no_decision_without_consensus(db, in_review, login):
     coordinator, _ = login(Role.COORDINATOR)
     response = coordinator.post(f"/review/applications/{application.id}/decision", data={"reasons": "x"})
     assert response.status_code == 409
+
+
+def test_every_review_step_is_in_the_verified_audit_trail(db, in_review, login):
+    from certify.audit.services import history, verify_chain
+
+    application = agreed(db, in_review)
+    coordinator, _ = login(Role.COORDINATOR)
+    coordinator.post(
+        f"/review/applications/{application.id}/decision", data={"level": "", "reasons": "Проверено"}
+    )
+    actions = [entry.action for entry in history(db, application.id)]
+    for step in (
+        "application.started",
+        "review.assigned",
+        "review.independence_confirmed",
+        "review.started",
+        "review.scores_submitted",
+        "review.consensus_recorded",
+    ):
+        assert step in actions
+    assert verify_chain(db).ok
+    page = coordinator.get(f"/review/applications/{application.id}/team").get_data(as_text=True)
+    assert "review.consensus_recorded" in page

@@ -1,0 +1,69 @@
+"""The audit trail for staff: browse and filter every recorded change."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request
+from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, Form, IntegerField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from certify.audit.services import AuditFilter, entries_matching
+from certify.extensions import db
+from certify.web.access import STAFF, roles_required
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+PAGE_SIZE = 50
+
+
+class FilterForm(Form):
+    """The filters, read from the query string (a GET form: nothing changes, so no CSRF token)."""
+
+    action = StringField(_l("Action starts with"), [Optional(), Length(max=60)])
+    actor = StringField(_l("Actor's e-mail"), [Optional(), Length(max=254)])
+    subject_type = StringField(_l("Subject type"), [Optional(), Length(max=40)])
+    subject_id = StringField(_l("Subject id"), [Optional(), Length(max=40)])
+    application = IntegerField(_l("Application"), [Optional(), NumberRange(min=1)])
+    date_from = DateField(_l("From"), [Optional()])
+    date_to = DateField(_l("To"), [Optional()])
+
+
+def _filters(form: FilterForm) -> AuditFilter:
+    """The filters that passed validation; dates are whole days in the user's time zone."""
+    valid = {name: field.data for name, field in form._fields.items() if not field.errors}
+    zone = ZoneInfo(str(get_timezone()))  # Babel may hand back pytz, which cannot be used as tzinfo=
+
+    def day_start(day, shift=0):
+        return datetime.combine(day + timedelta(days=shift), time(), tzinfo=zone) if day else None
+
+    return AuditFilter(
+        action=(valid.get("action") or "").strip(),
+        actor=(valid.get("actor") or "").strip(),
+        subject_type=(valid.get("subject_type") or "").strip(),
+        subject_id=(valid.get("subject_id") or "").strip(),
+        application_id=valid.get("application"),
+        occurred_from=day_start(valid.get("date_from")),
+        occurred_before=day_start(valid.get("date_to"), shift=1),
+    )
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    """Recorded changes, newest first, filtered by action, actor, subject, application and dates."""
+    form = FilterForm(request.args)
+    form.validate()
+    page = db.paginate(entries_matching(_filters(form)), per_page=PAGE_SIZE, error_out=False)
+    return render_template("audit/index.html", form=form, page=page)
+
+
+@bp.app_template_filter("compact_json")
+def compact_json(value) -> str:
+    """Before/after values on one line, readable in both alphabets."""
+    if value is None:
+        return ""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
