@@ -15,7 +15,13 @@ from certify.audit import services as audit
 from certify.questionnaire import filetypes
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import evidence_targets
-from certify.questionnaire.services import QuestionnaireError, ensure_editable, standard_of
+from certify.questionnaire.services import (
+    QuestionnaireError,
+    editable_questions,
+    ensure_editable,
+    open_indicators,
+    standard_of,
+)
 
 CHUNK = 1024 * 1024
 
@@ -34,10 +40,16 @@ def add_evidence(
     session, application: Application, target: str, stream: BinaryIO, filename: str, user, round_: int = 0
 ) -> EvidenceFile:
     """Check the file's size and content type, store it under a random name and record it."""
-    if round_ == 0:
-        ensure_editable(application)
     if target not in evidence_targets(standard_of(application)):
         raise QuestionnaireError(_l("There is no such indicator in this questionnaire."), 404)
+    allowed = editable_questions(session, application)
+    if allowed is not None:
+        # Under clarification, files are added to the indicators asked about, in a new round.
+        if target not in open_indicators(session, application):
+            raise QuestionnaireError(
+                _l("Files may be added only to the indicators the assessors asked about."), 409
+            )
+        round_ = max(round_, 1)
     size = _size_of(stream)
     try:
         filetypes.check_size(size, upload_limit())

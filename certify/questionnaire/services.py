@@ -14,6 +14,7 @@ from certify.audit import services as audit
 from certify.questionnaire import pages as pages_module
 from certify.questionnaire.answers import Stored, is_empty, typed_answers, visible_questions
 from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
+from certify.review.models import ClarificationRequest
 from certify.standards.definition import Standard
 from certify.standards.services import current_version, definition_of
 from certify.web.i18n import current_language
@@ -152,6 +153,31 @@ def page_version(session, application: Application, page: str) -> ApplicationPag
     return row
 
 
+def open_indicators(session, application: Application) -> frozenset[str]:
+    """The indicators under an open clarification request: only their answers may change now."""
+    rows = session.scalars(
+        sa.select(ClarificationRequest.indicator_ids).where(
+            ClarificationRequest.application_id == application.id, ClarificationRequest.answered_at.is_(None)
+        )
+    )
+    return frozenset(indicator for ids in rows for indicator in ids)
+
+
+def editable_questions(session, application: Application) -> frozenset[str] | None:
+    """None when every answer may change (a draft); else the questions under clarification.
+
+    Raises QuestionnaireError when nothing may change (submitted and not under clarification).
+    """
+    if application.state in EDITABLE_STATES:
+        return None
+    if application.state == State.CLARIFICATION_REQUESTED:
+        indicators = open_indicators(session, application)
+        standard = standard_of(application)
+        return frozenset(q.id for i in standard.indicators() if i.id in indicators for q in i.questions)
+    ensure_editable(application)
+    return frozenset()
+
+
 def ensure_editable(application: Application) -> None:
     if application.state not in EDITABLE_STATES:
         raise QuestionnaireError(
@@ -173,17 +199,24 @@ def save_page(
     Raises PageConflict when someone else saved first (nothing is written), QuestionnaireError when
     an answer belongs to no question of the page, or to a question not asked with these answers.
     """
-    ensure_editable(application)
+    allowed = editable_questions(session, application)
     standard = standard_of(application)
     page = pages_module.page_by_key(standard, page_key)
     if page is None:
         raise QuestionnaireError(_l("There is no such page in this questionnaire."), 404)
     _refuse_foreign_answers(page, posted)
+    if allowed is not None:
+        # The page shows the other questions disabled, so browsers send nothing for them.
+        posted = {qid: value for qid, value in posted.items() if qid in allowed or not is_empty(value)}
     stored = load_answers(session, application)
     merged = {**stored, **posted}
     _refuse_hidden_answers(session, application, page, merged, posted)
+    if allowed is not None:
+        _refuse_answers_outside_clarification(page, posted, stored, allowed)
     _claim_version(session, application, page_key, expected_version, user, stored)
     _write_answers(session, application, page, posted, stored, user)
+    if allowed is not None:
+        _audit_clarified_answers(session, application, page, posted, stored, user)
     application.updated_at = utcnow()
     session.flush()
     return expected_version + 1
@@ -209,6 +242,35 @@ def _refuse_hidden_answers(session, application, page, merged, posted) -> None:
                     label=question.label.get(current_language()),
                 )
             )
+
+
+def _refuse_answers_outside_clarification(page, posted, stored, allowed: frozenset[str]) -> None:
+    changed = [q for q in page.questions if q.id in posted and posted[q.id] != stored.get(q.id)]
+    outside = [q for q in changed if q.id not in allowed]
+    if outside:
+        raise QuestionnaireError(
+            _l(
+                "Only the answers the assessors asked about may change; '%(label)s' is not one of them.",
+                label=outside[0].label.get(current_language()),
+            ),
+            409,
+        )
+
+
+def _audit_clarified_answers(session, application, page, posted, stored, user) -> None:
+    """Keep the history of what changed in a clarification round visible."""
+    changed = [q.id for q in page.questions if q.id in posted and posted[q.id] != stored.get(q.id)]
+    if changed:
+        audit.record(
+            session,
+            actor=user,
+            action="application.answers_clarified",
+            subject_type="application",
+            subject_id=str(application.id),
+            application_id=application.id,
+            before={qid: stored.get(qid) for qid in changed},
+            after={qid: posted[qid] for qid in changed},
+        )
 
 
 def _claim_version(session, application, page_key, expected_version, user, stored) -> None:

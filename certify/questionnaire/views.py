@@ -24,9 +24,12 @@ from certify.questionnaire.pages import (
     pages_of,
     progress,
 )
+from certify.review import clarification
+from certify.review.clarification import all_requests
+from certify.review.services import ReviewError
 from certify.web.access import can_view_application, is_applicant, require, roles_required
 from certify.web.i18n import current_language
-from certify.workflow import STATE_LABELS
+from certify.workflow import STATE_LABELS, State
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/applications")
 
@@ -77,8 +80,19 @@ def start():
     return redirect(url_for("questionnaire.page", application_id=application.id, page_key="eligibility"))
 
 
+def _editable_ids(application):
+    """None: all answers editable; a set: only those (clarification); empty: read-only for this user."""
+    if not is_applicant(current_user, application):
+        return frozenset()
+    try:
+        return services.editable_questions(db.session, application)
+    except services.QuestionnaireError:
+        return frozenset()
+
+
 def _render_page(application, page, form, status=200, conflict=None):
     standard = services.standard_of(application)
+    editable_ids = _editable_ids(application)
     typed = services.typed_answers_of(db.session, application)
     pages = pages_of(standard)
     index = [p.key for p in pages].index(page.key)
@@ -93,7 +107,8 @@ def _render_page(application, page, form, status=200, conflict=None):
         evidence=services.evidence_by_target(db.session, application),
         previous_page=pages[index - 1] if index > 0 else None,
         next_page=pages[index + 1] if index + 1 < len(pages) else None,
-        editable=application.state in services.EDITABLE_STATES and is_applicant(current_user, application),
+        editable=editable_ids is None or bool(editable_ids),
+        editable_ids=editable_ids,
         conflict=conflict,
         conflict_rows=_conflict_rows(page, form, conflict) if conflict else [],
         evidence_targets=evidence_targets(standard),
@@ -225,8 +240,30 @@ def summary(application_id: int):
         assessment=self_assessment(standard, typed),
         form=forms.SubmitForm(),
         can_submit=application.state in services.EDITABLE_STATES and is_applicant(current_user, application),
+        clarifications=all_requests(db.session, application)
+        if can_view_application(current_user, application)
+        else [],
+        can_answer=application.state == State.CLARIFICATION_REQUESTED
+        and is_applicant(current_user, application),
         language=current_language(),
     )
+
+
+@bp.post("/<int:application_id>/clarification")
+def answer_clarification(application_id: int):
+    """The manager answers the assessors' questions; the application returns to review."""
+    application = _application(application_id, edit=True)
+    try:
+        clarification.answer_clarification(
+            db.session, application, current_user, request.form.get("answer", "")[:10_000]
+        )
+    except ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
+    db.session.commit()
+    flash(_("Your answer is sent to the assessors."), "success")
+    return redirect(url_for("questionnaire.summary", application_id=application.id))
 
 
 @bp.post("/<int:application_id>/submit")

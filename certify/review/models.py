@@ -128,3 +128,22 @@ class Decision(db.Model):
     decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     decided_by: Mapped[User | None] = relationship()
+
+
+class ClarificationRequest(db.Model):
+    """An assessor's question to the manager on named indicators; only their answers may then change."""
+
+    __tablename__ = "clarification_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("assignments.id"))
+    #: the indicator ids the question concerns
+    indicator_ids: Mapped[list[str]] = mapped_column(sa.JSON)
+    question: Mapped[str] = mapped_column(sa.Text)
+    asked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    assignment: Mapped[Assignment] = relationship()

@@ -15,7 +15,7 @@ from certify.extensions import db
 from certify.questionnaire import services as questionnaire_services
 from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
-from certify.review import decisions, forms, scoring, services
+from certify.review import clarification, decisions, forms, scoring, services
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
 from certify.web.access import STAFF, require, roles_required
 from certify.web.forms import select_choices
@@ -229,6 +229,8 @@ def _scoring_context(assignment: Assignment) -> dict:
         # Blind scoring: the others' scores appear only once this assessor's own are submitted.
         "others": _others_scores(assignment) if submitted else {},
         "editable": not submitted and assignment.status == AssignmentStatus.CONFIRMED,
+        "clarifications": clarification.all_requests(db.session, application),
+        "can_ask": not submitted and application.state in (State.IN_REVIEW, State.CLARIFICATION_REQUESTED),
         "language": current_language(),
     }
 
@@ -369,3 +371,25 @@ def decision(application_id: int):
     db.session.commit()
     flash(_("The decision is recorded."), "success")
     return redirect(url_for("review.consensus", application_id=application.id))
+
+
+@bp.post("/assignments/<int:assignment_id>/clarification")
+@roles_required(Role.ASSESSOR)
+def request_clarification(assignment_id: int):
+    """Ask the manager about named indicators; the manager may then change only those answers."""
+    assignment = _own_assignment(assignment_id)
+    try:
+        clarification.request_clarification(
+            db.session,
+            assignment,
+            current_user,
+            request.form.getlist("indicators"),
+            request.form.get("question", "")[:10_000],
+        )
+    except services.ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("review.scores", assignment_id=assignment.id)), error.status
+    db.session.commit()
+    flash(_("Your question is sent to the manager."), "success")
+    return redirect(url_for("review.scores", assignment_id=assignment.id))
