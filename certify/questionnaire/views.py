@@ -25,6 +25,7 @@ from certify.questionnaire.pages import (
     progress,
 )
 from certify.review import clarification
+from certify.review import notifications as review_notifications
 from certify.review.clarification import all_requests
 from certify.review.services import ReviewError
 from certify.web.access import can_view_application, is_applicant, require, roles_required
@@ -262,6 +263,7 @@ def answer_clarification(application_id: int):
         flash(error.message, "danger")
         return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
     db.session.commit()
+    review_notifications.clarification_answered(application)
     flash(_("Your answer is sent to the assessors."), "success")
     return redirect(url_for("questionnaire.summary", application_id=application.id))
 

@@ -15,7 +15,7 @@ from certify.extensions import db
 from certify.questionnaire import services as questionnaire_services
 from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
-from certify.review import clarification, decisions, forms, scoring, services
+from certify.review import clarification, decisions, forms, notifications, scoring, services
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
 from certify.web.access import STAFF, require, roles_required
 from certify.web.forms import select_choices
@@ -106,12 +106,15 @@ def assign(application_id: int):
     chosen = [db.session.get(User, user_id) for user_id in form.assessors.data]
     lead = db.session.get(User, form.lead.data) if form.lead.data else None
     try:
-        services.assign_assessors(db.session, application, [u for u in chosen if u], lead, current_user)
+        created = services.assign_assessors(
+            db.session, application, [u for u in chosen if u], lead, current_user
+        )
     except services.ReviewError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return _render_team(application, form, error.status)
     db.session.commit()
+    notifications.assigned(application, [a.assessor for a in created])
     flash(_("The team is saved. Each assessor is asked to confirm independence."), "success")
     return redirect(url_for("review.team", application_id=application.id))
 
@@ -280,6 +283,8 @@ def scores(assignment_id: int):
             status = error.status
         else:
             db.session.commit()
+            if assignment.application.state == State.SCORED:
+                notifications.scores_complete(assignment.application)
             flash(
                 _("Your scores are submitted.") if assignment.scores_submitted_at else _("Draft saved."),
                 "success",
@@ -312,6 +317,7 @@ def consensus(application_id: int):
             status = error.status
         else:
             db.session.commit()
+            notifications.consensus_recorded(application)
             flash(_("The consensus is recorded."), "success")
             return redirect(url_for("review.consensus", application_id=application.id))
     submitted, rows, spread = scoring.comparison(db.session, application)
@@ -369,6 +375,7 @@ def decision(application_id: int):
         flash(error.message, "danger")
         return redirect(url_for("review.consensus", application_id=application.id)), error.status
     db.session.commit()
+    notifications.decided(application, certified=application.state == State.CERTIFIED)
     flash(_("The decision is recorded."), "success")
     return redirect(url_for("review.consensus", application_id=application.id))
 
@@ -391,5 +398,6 @@ def request_clarification(assignment_id: int):
         flash(error.message, "danger")
         return redirect(url_for("review.scores", assignment_id=assignment.id)), error.status
     db.session.commit()
+    notifications.clarification_requested(assignment.application, request.form.get("question", "").strip())
     flash(_("Your question is sent to the manager."), "success")
     return redirect(url_for("review.scores", assignment_id=assignment.id))

@@ -30,7 +30,7 @@ NAV_ITEMS = (
 
 
 def navigation_for(user) -> list[NavItem]:
-    if not user.is_authenticated:
+    if not user or not user.is_authenticated:  # no user at all: no request (e-mails sent by the CLI)
         return []
     return [item for item in NAV_ITEMS if user.has_role(*item.roles)]
 
