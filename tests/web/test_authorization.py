@@ -1,0 +1,183 @@
+"""Every route, walked with every role (and with the wrong organisation or assignment).
+
+Each endpoint is classified below; a new route that is not classified fails the first test, so its
+access rule has to be decided explicitly.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from certify.accounts.models import Role
+from certify.questionnaire.evidence import add_evidence
+from certify.review import services as review
+from tests.conftest import log_in
+from tests.factories import make_application, make_user
+from tests.questionnaire.test_services import MINIMAL_PDF
+
+ACTORS = ("anonymous", "owner", "stranger", "assessor", "outsider", "coordinator", "admin")
+EVERYONE = set(ACTORS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+STAFF = {"coordinator", "admin"}
+VIEWERS = {"owner", "assessor"} | STAFF
+
+#: (endpoint, method) -> the actors allowed
+RULES = {
+    ("web.index", "GET"): EVERYONE,
+    ("web.set_language", "POST"): EVERYONE,
+    ("static", "GET"): EVERYONE,
+    ("bootstrap.static", "GET"): EVERYONE,
+    ("accounts.login", "GET"): EVERYONE,
+    ("accounts.register", "GET"): EVERYONE,
+    ("accounts.forgot_password", "GET"): EVERYONE,
+    ("accounts.resend_confirmation", "GET"): EVERYONE,
+    ("accounts.confirm", "GET"): EVERYONE,
+    ("accounts.reset_password", "GET"): EVERYONE,
+    ("standards.api_list", "GET"): EVERYONE,
+    ("standards.api_version", "GET"): EVERYONE,
+    ("accounts.account", "GET"): SIGNED_IN,
+    ("accounts.logout", "POST"): EVERYONE,
+    ("questionnaire.index", "GET"): {"owner", "stranger"},
+    ("questionnaire.start", "POST"): {"owner", "stranger"},
+    ("questionnaire.page", "GET"): VIEWERS,
+    ("questionnaire.summary", "GET"): VIEWERS,
+    ("questionnaire.receipt", "GET"): VIEWERS,
+    ("questionnaire.download_workbook", "GET"): VIEWERS,
+    ("questionnaire.download_evidence", "GET"): VIEWERS,
+    ("questionnaire.visibility", "POST"): VIEWERS,
+    ("questionnaire.save", "POST"): {"owner"},
+    ("questionnaire.autosave", "POST"): {"owner"},
+    ("questionnaire.upload_evidence", "POST"): {"owner"},
+    ("questionnaire.remove_evidence", "POST"): {"owner"},
+    ("questionnaire.upload_workbook", "POST"): {"owner"},
+    ("questionnaire.submit", "POST"): {"owner"},
+    ("questionnaire.answer_clarification", "POST"): {"owner"},
+    ("review.queue", "GET"): STAFF,
+    ("review.team", "GET"): STAFF,
+    ("review.assign", "POST"): STAFF,
+    ("review.start", "POST"): STAFF,
+    ("review.assignments", "GET"): {"assessor", "outsider"},
+    ("review.conflicts", "GET"): {"assessor", "outsider"},
+    ("review.confirm", "POST"): {"assessor"},
+    ("review.decline", "POST"): {"assessor"},
+    ("review.scores", "GET"): {"assessor"},
+    ("review.request_clarification", "POST"): {"assessor"},
+    ("review.consensus", "GET"): {"assessor"} | STAFF,
+    ("review.decision", "POST"): {"coordinator"},
+    ("standards.index", "GET"): STAFF,
+    ("standards.preview", "GET"): STAFF,
+    ("standards.import_version", "POST"): {"admin"},
+    ("standards.change_status", "POST"): {"admin"},
+    ("audit.index", "GET"): STAFF,
+    ("accounts_admin.users", "GET"): {"admin"},
+    ("accounts_admin.create_user", "GET"): {"admin"},
+    ("accounts_admin.edit_user", "GET"): {"admin"},
+}
+#: methods of an endpoint that the walk does not repeat (the same rule as the GET)
+COVERED_BY_GET = {
+    "accounts.login",
+    "accounts.register",
+    "accounts.forgot_password",
+    "accounts.resend_confirmation",
+    "accounts.reset_password",
+    "accounts.account",
+    "accounts_admin.create_user",
+    "accounts_admin.edit_user",
+    "review.conflicts",
+    "review.scores",
+    "review.consensus",
+}
+
+
+def test_every_route_has_an_access_rule(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+        if not (method == "POST" and rule.endpoint in COVERED_BY_GET)
+    }
+    assert routes - set(RULES) == set()
+    assert set(RULES) - routes == set()
+
+
+@pytest.fixture
+def world(app, db):
+    """An application in review (scored), its evidence, its assignment, and a client per actor."""
+    owner = make_user(db, Role.MANAGER)
+    application = make_application(db, owner, answers={"str_members_total": "40"})
+    evidence = add_evidence(db, application, "str_members", io.BytesIO(MINIMAL_PDF), "реестр.pdf", owner)
+    application.state, application.submitted_at = "submitted", application.created_at
+    coordinator = make_user(db, Role.COORDINATOR)
+    assessor = make_user(db, Role.ASSESSOR)
+    (assignment,) = review.assign_assessors(db, application, [assessor], assessor, coordinator)
+    review.confirm_independence(db, assignment, assessor)
+    review.start_review(db, application, coordinator)
+    application.state = "scored"
+    users = {
+        "owner": owner,
+        "stranger": make_user(db, Role.MANAGER),
+        "assessor": assessor,
+        "outsider": make_user(db, Role.ASSESSOR),
+        "coordinator": coordinator,
+        "admin": make_user(db, Role.ADMIN),
+    }
+    db.commit()
+    clients = {"anonymous": app.test_client()}
+    for name, user in users.items():
+        clients[name] = app.test_client()
+        assert log_in(clients[name], user.email).status_code == 302
+    values = {
+        "application_id": application.id,
+        "page_key": "str",
+        "target": "str_members",
+        "file_id": evidence.id,
+        "assignment_id": assignment.id,
+        "version_id": application.standard_version_id,
+        "user_id": owner.id,
+        "token": "not-a-token",
+        "code": "cmq",
+        "version": "1.0",
+        "operation": "retire",
+        "filename": "css/certify.css",
+    }
+    return clients, values
+
+
+def _url(app, endpoint: str, values: dict) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    if endpoint == "bootstrap.static":
+        values = {**values, "filename": "css/bootstrap.min.css"}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(RULES))
+def test_each_actor_gets_the_right_answer(app, world, endpoint, method):
+    clients, values = world
+    url = _url(app, endpoint, values)
+    for actor in ACTORS:
+        response = clients[actor].open(url, method=method, data={})
+        response.close()
+        status = response.status_code
+        assert status < 500, (actor, url, status)
+        if actor in RULES[(endpoint, method)]:
+            assert status not in (401, 403, 404) or endpoint in (
+                "accounts.confirm",
+                "accounts.reset_password",
+            ), (
+                actor,
+                url,
+                status,
+            )
+            if method == "GET" and endpoint not in ("accounts.confirm", "accounts.reset_password"):
+                assert status < 400, (actor, url, status)
+        elif actor == "anonymous":
+            assert status in (302, 404), (actor, url, status)
+            if status == 302:
+                assert "/login" in response.headers["Location"], (actor, url)
+        else:
+            assert status in (403, 404), (actor, url, status)
