@@ -193,3 +193,22 @@ def record_consensus(
 def consensus_of(session, application: Application) -> dict[str, ConsensusScore]:
     rows = session.scalars(sa.select(ConsensusScore).where(ConsensusScore.application_id == application.id))
     return {row.indicator_id: row for row in rows}
+
+
+def add_third_assessor(session, application: Application, coordinator) -> None:
+    """Reopen the review for a third assessor when the assessors' totals are 30 or more points apart."""
+    _, _, spread = comparison(session, application)
+    facts = facts_about(session, application, totals_spread=spread)
+    before = application.state
+    application.state = take(
+        application, Action.ADD_THIRD_ASSESSOR, actor_on(coordinator, application), facts
+    ).value
+    session.flush()
+    record(
+        session,
+        coordinator,
+        "review.third_assessor_requested",
+        application,
+        before={"state": before, "spread": spread},
+        after={"state": application.state},
+    )

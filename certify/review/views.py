@@ -78,6 +78,7 @@ def _render_team(application: Application, form, status: int = 200):
         p.id: services.conflicts_of(db.session, p, application) for p in services.assessors(db.session)
     }
     entries = audit_history(db.session, application.id)
+    spread = scoring.comparison(db.session, application)[2] if application.state == State.SCORED else None
     return render_template(
         "review/team.html",
         application=application,
@@ -85,6 +86,7 @@ def _render_team(application: Application, form, status: int = 200):
         team=team,
         conflicts=conflicts,
         entries=entries,
+        spread=spread,
     ), status
 
 
@@ -401,3 +403,19 @@ def request_clarification(assignment_id: int):
     notifications.clarification_requested(assignment.application, request.form.get("question", "").strip())
     flash(_("Your question is sent to the manager."), "success")
     return redirect(url_for("review.scores", assignment_id=assignment.id))
+
+
+@bp.post("/applications/<int:application_id>/third-assessor")
+@roles_required(*STAFF)
+def third_assessor(application_id: int):
+    """When the totals differ by 30 points or more, reopen the review so a third assessor can join."""
+    application = db.get_or_404(Application, application_id)
+    try:
+        scoring.add_third_assessor(db.session, application, current_user)
+    except services.ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("review.team", application_id=application.id)), error.status
+    db.session.commit()
+    flash(_("Choose the third assessor below; their scores join the consensus."), "info")
+    return redirect(url_for("review.team", application_id=application.id))

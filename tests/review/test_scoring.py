@@ -207,3 +207,38 @@ def test_every_review_step_is_in_the_verified_audit_trail(db, in_review, login):
     assert verify_chain(db).ok
     page = coordinator.get(f"/review/applications/{application.id}/team").get_data(as_text=True)
     assert "review.consensus_recorded" in page
+
+
+def test_a_wide_spread_brings_in_a_third_assessor_whose_scores_join(db, in_review, login):
+    application, (lead_client, lead, lead_assignment), (second_client, _, second_assignment) = in_review
+    lead_client.post(
+        f"/review/assignments/{lead_assignment.id}/scores",
+        data={**all_scores(application, 4), "submit": "final"},
+    )
+    second_client.post(
+        f"/review/assignments/{second_assignment.id}/scores",
+        data={**all_scores(application, 0), "submit": "final"},
+    )
+    coordinator, _ = login(Role.COORDINATOR)
+    page = coordinator.get(f"/review/applications/{application.id}/team").get_data(as_text=True)
+    assert "третий эксперт" in page
+    assert coordinator.post(f"/review/applications/{application.id}/third-assessor").status_code == 302
+    third_client, third = login(Role.ASSESSOR)
+    response = coordinator.post(
+        f"/review/applications/{application.id}/team",
+        data={"assessors": [str(third.id)], "lead": str(lead.id)},
+    )
+    assert response.status_code == 302
+    (assignment,) = [a for a in services.active_assignments(db, application) if a.assessor_id == third.id]
+    third_client.post(f"/review/assignments/{assignment.id}/confirm")
+    third_client.post(
+        f"/review/assignments/{assignment.id}/scores", data={**all_scores(application, 2), "submit": "final"}
+    )
+    db.expire_all()
+    assert db.get(type(application), application.id).state == "scored"
+    team, rows, _ = scoring.comparison(db, db.get(type(application), application.id))
+    assert len(team) == 3 and len(rows[0].scores) == 3
+    recorded = lead_client.post(
+        f"/review/applications/{application.id}/consensus", data=all_scores(application, 2)
+    )
+    assert recorded.status_code == 302
