@@ -26,6 +26,7 @@ from certify.questionnaire.pages import (
 )
 from certify.review import clarification
 from certify.review import notifications as review_notifications
+from certify.review.appeals import lodge_appeal
 from certify.review.clarification import all_requests
 from certify.review.services import ReviewError
 from certify.web.access import can_view_application, is_applicant, require, roles_required
@@ -248,6 +249,21 @@ def summary(application_id: int):
         and is_applicant(current_user, application),
         language=current_language(),
     )
+
+
+@bp.post("/<int:application_id>/appeal")
+def appeal(application_id: int):
+    """Appeal the decision once, within 30 days, giving the grounds."""
+    application = _application(application_id, edit=True)
+    try:
+        lodge_appeal(db.session, application, current_user, request.form.get("grounds", "")[:10_000])
+    except ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
+    db.session.commit()
+    flash(_("Your appeal is lodged. An assessor who took no part in the review will examine it."), "success")
+    return redirect(url_for("questionnaire.summary", application_id=application.id))
 
 
 @bp.post("/<int:application_id>/clarification")

@@ -147,3 +147,15 @@ class ClarificationRequest(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     assignment: Mapped[Assignment] = relationship()
+
+
+class Appeal(db.Model):
+    """The manager's one appeal against a decision, lodged within 30 days."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
+    grounds: Mapped[str] = mapped_column(sa.Text)
+    lodged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    lodged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -131,7 +131,7 @@ def assign_assessors(
     if len(already | {a.id for a in assessors}) > 3:
         raise ReviewError(_l("An application has at most three assessors."))
     for assessor in assessors:
-        _check_can_assess(session, assessor, application)
+        check_can_assess(session, assessor, application)
     created = [
         Assignment(application_id=application.id, assessor_id=a.id, assigned_by_id=coordinator.id)
         for a in assessors
@@ -150,7 +150,7 @@ def assign_assessors(
     return created
 
 
-def _check_can_assess(session, assessor: User, application: Application) -> None:
+def check_can_assess(session, assessor: User, application: Application) -> None:
     if not assessor.active or Role.ASSESSOR not in assessor.roles:
         raise ReviewError(_l("%(name)s is not an active assessor.", name=assessor.email), 422)
     found = conflicts_of(session, assessor, application)

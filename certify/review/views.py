@@ -15,7 +15,7 @@ from certify.extensions import db
 from certify.questionnaire import services as questionnaire_services
 from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
-from certify.review import clarification, decisions, forms, notifications, scoring, services
+from certify.review import appeals, clarification, decisions, forms, notifications, scoring, services
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
 from certify.web.access import STAFF, require, roles_required
 from certify.web.forms import select_choices
@@ -87,6 +87,11 @@ def _render_team(application: Application, form, status: int = 200):
         conflicts=conflicts,
         entries=entries,
         spread=spread,
+        appeal=appeals.appeal_of(db.session, application),
+        appeal_assignment=appeals.appeal_assignment(db.session, application),
+        assessors=services.assessors(db.session),
+        levels=questionnaire_services.standard_of(application).levels,
+        can_decide=current_user.has_role(Role.COORDINATOR),
     ), status
 
 
@@ -418,4 +423,49 @@ def third_assessor(application_id: int):
         return redirect(url_for("review.team", application_id=application.id)), error.status
     db.session.commit()
     flash(_("Choose the third assessor below; their scores join the consensus."), "info")
+    return redirect(url_for("review.team", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/appeal-assessor")
+@roles_required(*STAFF)
+def appeal_assessor(application_id: int):
+    """Give the appeal to an assessor who took no part in the review."""
+    application = db.get_or_404(Application, application_id)
+    assessor = db.session.get(User, request.form.get("assessor", type=int) or 0)
+    if assessor is None:
+        flash(_("Choose the assessor for the appeal."), "danger")
+        return redirect(url_for("review.team", application_id=application.id)), 422
+    try:
+        appeals.assign_appeal_assessor(db.session, application, current_user, assessor)
+    except services.ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("review.team", application_id=application.id)), error.status
+    db.session.commit()
+    notifications.assigned(application, [assessor])
+    flash(_("The appeal assessor is asked to confirm independence."), "success")
+    return redirect(url_for("review.team", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/appeal-decision")
+@roles_required(Role.COORDINATOR)
+def appeal_decision(application_id: int):
+    """Decide the appeal: uphold or change the decision, with reasons."""
+    application = db.get_or_404(Application, application_id)
+    try:
+        appeals.decide_appeal(
+            db.session,
+            application,
+            current_user,
+            chosen_level=request.form.get("level") or None,
+            reasons=request.form.get("reasons", "")[:10_000],
+            justification=request.form.get("justification", "")[:10_000],
+        )
+    except services.ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("review.team", application_id=application.id)), error.status
+    db.session.commit()
+    notifications.decided(application, certified=application.state == State.CERTIFIED)
+    flash(_("The appeal is decided."), "success")
     return redirect(url_for("review.team", application_id=application.id))

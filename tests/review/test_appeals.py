@@ -1,0 +1,89 @@
+"""Appeals: once, within 30 days, examined by an assessor who took no part, ending in a new decision."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from certify.accounts.models import Role
+from certify.audit.services import history, verify_chain
+from certify.review import appeals
+from certify.review.decisions import decision_of
+from tests.review.test_scoring import agreed, all_scores, in_review  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def decided(db, in_review, login):  # noqa: F811
+    application = agreed(db, in_review)
+    coordinator, _ = login(Role.COORDINATOR)
+    coordinator.post(
+        f"/review/applications/{application.id}/decision",
+        data={"level": "", "reasons": "Отказ", "justification": "Выездная проверка"},
+    )
+    db.expire_all()
+    manager_client, _ = login(Role.MANAGER, organisation=application.organisation)
+    return db.get(type(application), application.id), manager_client, coordinator, in_review
+
+
+def test_the_whole_appeal(db, decided, login):
+    application, manager_client, coordinator, (_, (_, lead, _), _) = decided
+    assert (
+        manager_client.post(f"/applications/{application.id}/appeal", data={"grounds": ""}).status_code == 409
+    )
+    lodged = manager_client.post(
+        f"/applications/{application.id}/appeal", data={"grounds": "Эксперты не учли реестр"}
+    )
+    assert lodged.status_code == 302
+    again = manager_client.post(f"/applications/{application.id}/appeal", data={"grounds": "Ещё раз"})
+    assert again.status_code == 409
+
+    took_part = coordinator.post(
+        f"/review/applications/{application.id}/appeal-assessor", data={"assessor": lead.id}
+    )
+    assert took_part.status_code == 409
+    fresh_client, fresh = login(Role.ASSESSOR)
+    assert (
+        coordinator.post(
+            f"/review/applications/{application.id}/appeal-assessor", data={"assessor": fresh.id}
+        ).status_code
+        == 302
+    )
+    assignment = appeals.appeal_assignment(db, application)
+    early = coordinator.post(f"/review/applications/{application.id}/appeal-decision", data={"reasons": "x"})
+    assert early.status_code == 409
+
+    fresh_client.post(f"/review/assignments/{assignment.id}/confirm")
+    scored = fresh_client.post(
+        f"/review/assignments/{assignment.id}/scores", data={**all_scores(application, 4), "submit": "final"}
+    )
+    assert scored.status_code == 302
+    db.expire_all()
+    outcome = appeals.assessed_outcome(
+        db,
+        application,
+        {i: 4 for i in all_scores(application, 4) and []}
+        or {key.removeprefix("score-"): 4 for key in all_scores(application, 4)},
+    )
+    level = outcome.level.id if outcome.level else ""
+    response = coordinator.post(
+        f"/review/applications/{application.id}/appeal-decision",
+        data={"level": level, "reasons": "Апелляция удовлетворена"},
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(type(application), application.id).state == ("certified" if level else "not_certified")
+    actions = [e.action for e in history(db, application.id)]
+    assert "review.appealed" in actions and "review.appeal_decided" in actions
+    assert verify_chain(db).ok
+
+
+def test_no_appeal_after_30_days(db, decided):
+    application, manager_client, *_ = decided
+    decision = decision_of(db, application)
+    decision.decided_at = decision.decided_at - timedelta(days=31)
+    db.commit()
+    response = manager_client.post(f"/applications/{application.id}/appeal", data={"grounds": "Поздно"})
+    assert response.status_code == 409
+    db.expire_all()
+    assert db.get(type(application), application.id).state == "not_certified"
