@@ -117,6 +117,16 @@ def _prefill(session, application: Application, previous: Application, standard:
     )
 
 
+def changed_since_previous(session, application: Application, stored: Mapping[str, Stored]) -> set[str]:
+    """Questions whose answer differs from the submitted application this one was pre-filled from."""
+    previous = application.previous
+    if previous is None or previous.snapshot is None:
+        return set()
+    return {
+        qid for qid in set(stored) | set(previous.snapshot) if stored.get(qid) != previous.snapshot.get(qid)
+    }
+
+
 def load_answers(session, application: Application) -> dict[str, Stored]:
     rows = session.execute(
         sa.select(Answer.question_id, Answer.value).where(Answer.application_id == application.id)

@@ -110,6 +110,9 @@ def _render_page(application, page, form, status=200, conflict=None):
         previous_page=pages[index - 1] if index > 0 else None,
         next_page=pages[index + 1] if index + 1 < len(pages) else None,
         editable=editable_ids is None or bool(editable_ids),
+        changed=services.changed_since_previous(
+            db.session, application, services.load_answers(db.session, application)
+        ),
         editable_ids=editable_ids,
         conflict=conflict,
         conflict_rows=_conflict_rows(page, form, conflict) if conflict else [],

@@ -12,7 +12,7 @@ from certify.demo.answers import plausible_answers
 from certify.questionnaire import services
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import pages_of
-from tests.factories import install_default_standard
+from tests.factories import install_default_standard, make_application
 from tests.questionnaire.test_services import MINIMAL_PDF
 
 
@@ -164,3 +164,24 @@ def test_summary_lists_what_is_missing_and_submission_waits_for_it(manager_setup
     response = client.post(f"/applications/{application.id}/submit", data={"confirm": "y"})
     assert response.status_code == 422
     assert db.get(Application, application.id).state == "draft"
+
+
+def test_a_renewal_marks_the_answers_that_changed_since_the_last_application(manager_setup, db):
+    client, manager = manager_setup
+    first = make_application(
+        db, manager, answers={"str_members_total": "40", "str_members_active_share": "50"}
+    )
+    first.state, first.submitted_at = "submitted", first.created_at
+    first.snapshot = services.load_answers(db, first)
+    db.commit()
+    assert client.post("/applications/", data={"prefill": "y"}).status_code == 302
+    renewal = db.scalar(sa.select(Application).order_by(Application.id.desc()))
+    assert renewal.previous_id == first.id
+    client.post(
+        f"/applications/{renewal.id}/pages/str",
+        data={"version": "0", "str_members_total": "55", "str_members_active_share": "50"},
+    )
+    html = client.get(f"/applications/{renewal.id}/pages/str").get_data(as_text=True)
+    marked = html.split('data-question="str_members_total"')[1].split("data-question=")[0]
+    unmarked = html.split('data-question="str_members_active_share"')[1].split("data-question=")[0]
+    assert "text-bg-info" in marked and "text-bg-info" not in unmarked
