@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from certify.questionnaire.models import Application
-from certify.review.decisions import decision_of
+from certify.review.decisions import decision_of, store_decision
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
 from certify.review.scoring import assessed_outcome, rubric_of
 from certify.review.services import (
@@ -128,21 +128,9 @@ def decide_appeal(
     application.state = take(
         application, Action.DECIDE_APPEAL, actor_on(coordinator, application), facts
     ).value
-    decision = Decision(
-        application_id=application.id,
-        on_appeal=True,
-        computed_level=computed,
-        chosen_level=chosen_level,
-        assessed_total=str(outcome.total) if outcome.total is not None else None,
-        reasons=reasons.strip(),
-        justification=justification.strip(),
-        decided_by_id=coordinator.id,
+    decision = store_decision(
+        session, application, coordinator, outcome, chosen_level, reasons, justification, on_appeal=True
     )
-    session.add(decision)
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise ReviewError(_l("The appeal has already been decided.")) from error
     upheld = previous is not None and previous.chosen_level == chosen_level
     record(
         session,

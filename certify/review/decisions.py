@@ -52,20 +52,9 @@ def decide(
         justification=justification.strip(),
     )
     application.state = take(application, Action.DECIDE, actor_on(coordinator, application), facts).value
-    decision = Decision(
-        application_id=application.id,
-        computed_level=computed,
-        chosen_level=chosen_level,
-        assessed_total=str(outcome.total) if outcome.total is not None else None,
-        reasons=reasons.strip(),
-        justification=justification.strip(),
-        decided_by_id=coordinator.id,
+    decision = store_decision(
+        session, application, coordinator, outcome, chosen_level, reasons, justification, on_appeal=False
     )
-    session.add(decision)
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise ReviewError(_l("This application has already been decided.")) from error
     record(
         session,
         coordinator,
@@ -79,6 +68,36 @@ def decide(
             "justification": decision.justification,
         },
     )
+    return decision
+
+
+def store_decision(
+    session,
+    application,
+    coordinator,
+    outcome,
+    chosen_level,
+    reasons: str,
+    justification: str,
+    *,
+    on_appeal: bool,
+) -> Decision:
+    """Keep a decision (one per application, and one per appeal): a second one at once is refused."""
+    decision = Decision(
+        application_id=application.id,
+        on_appeal=on_appeal,
+        computed_level=outcome.level.id if outcome.level else None,
+        chosen_level=chosen_level,
+        assessed_total=str(outcome.total) if outcome.total is not None else None,
+        reasons=reasons.strip(),
+        justification=justification.strip(),
+        decided_by_id=coordinator.id,
+    )
+    session.add(decision)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise ReviewError(_l("This application has already been decided.")) from error
     return decision
 
 
