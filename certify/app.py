@@ -32,6 +32,7 @@ def _import_models() -> None:
     """Every domain's tables, so that create_all and the migrations see the whole schema."""
     import certify.accounts.models
     import certify.audit.models
+    import certify.certificates.models
     import certify.questionnaire.models
     import certify.review.models
     import certify.standards.models  # noqa: F401
@@ -60,13 +61,14 @@ def _register_blueprints(app: Flask) -> None:
     from certify.accounts.admin_views import bp as accounts_admin
     from certify.accounts.views import bp as accounts
     from certify.audit.views import bp as audit
+    from certify.certificates.views import bp as certificates
     from certify.questionnaire.views import bp as questionnaire
     from certify.review.views import bp as review
     from certify.standards.views import bp as standards
     from certify.web.errors import register_error_handlers
     from certify.web.views import bp as web
 
-    for blueprint in (web, accounts, accounts_admin, standards, questionnaire, review, audit):
+    for blueprint in (web, accounts, accounts_admin, standards, questionnaire, review, audit, certificates):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
 from certify.review.decisions import decision_of, store_decision
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
@@ -144,4 +145,6 @@ def decide_appeal(
             "reasons": decision.reasons,
         },
     )
+    if chosen_level:
+        issue_certificate(session, decision, coordinator)
     return decision

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review.models import Decision
@@ -68,6 +69,8 @@ def decide(
             "justification": decision.justification,
         },
     )
+    if chosen_level:
+        issue_certificate(session, decision, coordinator)
     return decision
 
 

@@ -11,8 +11,10 @@ import io
 import pytest
 
 from certify.accounts.models import Role
+from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.evidence import add_evidence
 from certify.review import services as review
+from certify.review.models import Decision
 from tests.conftest import log_in
 from tests.factories import make_application, make_user
 from tests.questionnaire.test_services import MINIMAL_PDF
@@ -75,12 +77,20 @@ RULES = {
     ("standards.import_version", "POST"): {"admin"},
     ("standards.change_status", "POST"): {"admin"},
     ("audit.index", "GET"): STAFF,
+    ("certificates.verify", "GET"): EVERYONE,
+    ("certificates.verify_form", "GET"): EVERYONE,
+    ("certificates.registry", "GET"): EVERYONE,
+    ("certificates.api_list", "GET"): EVERYONE,
+    ("certificates.api_certificate", "GET"): EVERYONE,
+    ("certificates.pdf", "GET"): {"owner"} | STAFF,
+    ("certificates.change_status", "POST"): {"coordinator"},
     ("accounts_admin.users", "GET"): {"admin"},
     ("accounts_admin.create_user", "GET"): {"admin"},
     ("accounts_admin.edit_user", "GET"): {"admin"},
 }
 #: methods of an endpoint that the walk does not repeat (the same rule as the GET)
 COVERED_BY_GET = {
+    "certificates.verify_form",
     "accounts.login",
     "accounts.register",
     "accounts.forgot_password",
@@ -118,6 +128,12 @@ def world(app, db):
     (assignment,) = review.assign_assessors(db, application, [assessor], assessor, coordinator)
     review.confirm_independence(db, assignment, assessor)
     review.start_review(db, application, coordinator)
+    decision = Decision(
+        application_id=application.id, chosen_level="basic", reasons="—", assessed_total="50.0"
+    )
+    db.add(decision)
+    db.flush()
+    certificate = issue_certificate(db, decision, coordinator)
     application.state = "scored"
     users = {
         "owner": owner,
@@ -145,6 +161,8 @@ def world(app, db):
         "version": "1.0",
         "operation": "retire",
         "filename": "css/certify.css",
+        "number": certificate.number,
+        "action": "suspend",
     }
     return clients, values
 

@@ -1,0 +1,236 @@
+"""Issuing certificates on a positive decision: number, signed PDF stored once, status and lookup."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import secrets
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from certify.audit import services as audit
+from certify.certificates.models import Certificate, CertificateSequence, CertificateStatus
+from certify.certificates.render import CertificateContext, render_certificate
+from certify.certificates.signing import SigningKey, load_signing_key, sign_pdf
+from certify.questionnaire.models import Application
+from certify.questionnaire.services import standard_of
+from certify.review.models import Decision
+from certify.web.timeutil import utcnow
+from certify.web.urls import external_url
+
+ISSUER = ("Орган по сертификации Certify", "Certify certification body")
+
+
+class CertificateError(Exception):
+    def __init__(self, message, status: int = 409):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_number(session, prefix: str, year: int) -> str:
+    """The next number of the year, e.g. CMQ-2026-000042; the sequence row is locked until commit."""
+    row = session.scalar(
+        sa.select(CertificateSequence).where(CertificateSequence.year == year).with_for_update()
+    )
+    if row is None:
+        row = CertificateSequence(year=year, last_number=0)
+        session.add(row)
+        session.flush()
+    row.last_number += 1
+    session.flush()
+    return f"{prefix}-{year}-{row.last_number:06d}"
+
+
+@lru_cache(maxsize=4)
+def _signing_key(folder: str, pkcs12: str | None, password: str | None) -> SigningKey:
+    return load_signing_key(
+        Path(folder), Path(pkcs12) if pkcs12 else None, password.encode() if password else None
+    )
+
+
+def signing_key() -> SigningKey:
+    """The certification body's key, loaded once per process (the PKCS#12 file in production)."""
+    config = current_app.config
+    folder = config.get("CERTIFY_SIGNING_FOLDER") or current_app.instance_path
+    return _signing_key(str(folder), config.get("CERTIFY_PKCS12_PATH"), config.get("CERTIFY_PKCS12_PASSWORD"))
+
+
+def storage_folder() -> Path:
+    folder = Path(current_app.config["CERTIFY_STORAGE"]) / "certificates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def issue_certificate(session, decision: Decision, actor) -> Certificate:
+    """The certificate of a positive decision; issuing again for the same decision returns the same one."""
+    existing = session.scalar(sa.select(Certificate).where(Certificate.decision_id == decision.id))
+    if existing is not None:
+        return existing
+    if not decision.chosen_level:
+        raise CertificateError(_l("Only a decision to certify leads to a certificate."))
+    application = session.get(Application, decision.application_id)
+    standard = standard_of(application)
+    level = next(lv for lv in standard.levels if lv.id == decision.chosen_level)
+    holder = application.submitted_by or application.created_by
+    organisation = application.organisation
+    issued_on = date.today()
+    certificate = Certificate(
+        number=next_number(session, standard.code.upper(), issued_on.year),
+        application_id=application.id,
+        decision_id=decision.id,
+        holder_name_ru=holder.full_name_ru if holder else "",
+        holder_name_en=(holder.full_name_en or holder.full_name_ru) if holder else "",
+        organisation_name_ru=organisation.name_ru,
+        organisation_name_en=organisation.name_en,
+        cluster_name_ru=organisation.cluster_name_ru,
+        cluster_name_en=organisation.cluster_name_en,
+        region=organisation.region,
+        country=organisation.country,
+        standard_code=standard.code,
+        standard_version=standard.version,
+        level_id=level.id,
+        level_name_ru=level.name.ru,
+        level_name_en=level.name.en,
+        assessed_score=decision.assessed_total or "0",
+        issued_on=issued_on,
+        expires_on=add_months(issued_on, standard.validity_months),
+    )
+    certificate.search_text = " ".join(
+        (
+            certificate.number,
+            certificate.holder_name_ru,
+            certificate.holder_name_en,
+            certificate.organisation_name_ru,
+            certificate.organisation_name_en,
+            certificate.region,
+            certificate.level_name_ru,
+            certificate.level_name_en,
+        )
+    ).casefold()
+    pdf = sign_pdf(
+        render_certificate(_context(certificate, standard)),
+        signing_key(),
+        reason="Сертификат соответствия / Certificate of conformity",
+        location="Certify",
+    )
+    certificate.pdf_name = secrets.token_hex(16)
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    (storage_folder() / certificate.pdf_name).write_bytes(pdf)
+    session.add(certificate)
+    session.flush()
+    _supersede_earlier(session, certificate)
+    audit.record(
+        session,
+        actor=actor,
+        action="certificate.issued",
+        subject_type="certificate",
+        subject_id=certificate.number,
+        application_id=application.id,
+        after={"level": level.id, "expires_on": certificate.expires_on, "sha256": certificate.pdf_sha256},
+    )
+    return certificate
+
+
+def _context(certificate: Certificate, standard) -> CertificateContext:
+    return CertificateContext(
+        number=certificate.number,
+        holder_name_ru=certificate.holder_name_ru,
+        holder_name_en=certificate.holder_name_en,
+        organisation_name_ru=certificate.organisation_name_ru,
+        organisation_name_en=certificate.organisation_name_en,
+        cluster_name_ru=certificate.cluster_name_ru,
+        cluster_name_en=certificate.cluster_name_en,
+        region=certificate.region,
+        country=certificate.country,
+        standard_title_ru=standard.title.ru,
+        standard_title_en=standard.title.en,
+        standard_code=certificate.standard_code,
+        standard_version=certificate.standard_version,
+        level_name_ru=certificate.level_name_ru,
+        level_name_en=certificate.level_name_en,
+        assessed_score=Decimal(certificate.assessed_score),
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        verify_url=external_url("certificates.verify", number=certificate.number),
+        issuer_name_ru=ISSUER[0],
+        issuer_name_en=ISSUER[1],
+    )
+
+
+def _supersede_earlier(session, certificate: Certificate) -> None:
+    """A renewal's certificate replaces the organisation's earlier ones that are still in force."""
+    organisation_id = session.get(Application, certificate.application_id).organisation_id
+    earlier = session.scalars(
+        sa.select(Certificate)
+        .join(Application, Application.id == Certificate.application_id)
+        .where(
+            Application.organisation_id == organisation_id,
+            Certificate.id != certificate.id,
+            Certificate.superseded_by_id.is_(None),
+            Certificate.status != CertificateStatus.REVOKED.value,
+        )
+    )
+    for old in earlier:
+        old.superseded_by_id = certificate.id
+    session.flush()
+
+
+def status_of(certificate: Certificate, today: date | None = None) -> CertificateStatus:
+    """What the certificate is worth today: revoked and suspended first, then superseded, then expired."""
+    today = today or date.today()
+    if certificate.status in (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED):
+        return CertificateStatus(certificate.status)
+    if certificate.superseded_by_id is not None:
+        return CertificateStatus.SUPERSEDED
+    if certificate.expires_on < today:
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
+
+
+def find(session, number: str) -> Certificate | None:
+    return session.scalar(sa.select(Certificate).where(Certificate.number == number))
+
+
+def pdf_path(certificate: Certificate) -> Path:
+    return storage_folder() / certificate.pdf_name
+
+
+def change_status(session, certificate: Certificate, actor, status: CertificateStatus, reason: str) -> None:
+    """Suspend (reversible), reinstate, or revoke (final); each with a reason, audited."""
+    if not reason.strip():
+        raise CertificateError(_l("Give the reason."), 422)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise CertificateError(_l("A revoked certificate cannot change any more."))
+    if status == CertificateStatus.VALID and certificate.status != CertificateStatus.SUSPENDED:
+        raise CertificateError(_l("Only a suspended certificate can be reinstated."))
+    before = certificate.status
+    certificate.status, certificate.status_reason, certificate.status_changed_at = (
+        status.value,
+        reason.strip(),
+        utcnow(),
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"certificate.{status.value}",
+        subject_type="certificate",
+        subject_id=certificate.number,
+        application_id=certificate.application_id,
+        before={"status": before},
+        after={"status": status.value, "reason": reason.strip()},
+    )

@@ -1,0 +1,210 @@
+"""Public verification, the registry, the JSON API, the PDF for its holder, and the coordinator's actions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from certify.accounts.models import Role
+from certify.certificates import issuance
+from certify.certificates.models import Certificate, CertificateStatus
+from certify.certificates.verify import verify_certificate_pdf
+from certify.extensions import db, limiter
+from certify.questionnaire.models import Application
+from certify.web.access import is_applicant, is_staff, roles_required
+
+bp = Blueprint("certificates", __name__)
+
+NUMBER = re.compile(r"^[A-Z]{2,10}-\d{4}-\d{6}$")
+PAGE_SIZE = 20
+STATUS_LABELS = {
+    CertificateStatus.VALID: _l("valid"),
+    CertificateStatus.SUSPENDED: _l("suspended"),
+    CertificateStatus.REVOKED: _l("revoked"),
+    CertificateStatus.EXPIRED: _l("expired"),
+    CertificateStatus.SUPERSEDED: _l("superseded by a newer certificate"),
+}
+
+
+def _certificate(number: str) -> Certificate:
+    """The certificate with this number; malformed numbers are refused before any query."""
+    if len(number) > 32 or not NUMBER.match(number):
+        abort(404)
+    return issuance.find(db.session, number) or abort(404)
+
+
+def public_view(certificate: Certificate) -> dict:
+    """Only what the certificate itself states, plus its status today (no e-mail, no scores)."""
+    status = issuance.status_of(certificate)
+    superseded_by = (
+        db.session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
+    )
+    return {
+        "number": certificate.number,
+        "status": status.value,
+        "holder": {"ru": certificate.holder_name_ru, "en": certificate.holder_name_en},
+        "organisation": {"ru": certificate.organisation_name_ru, "en": certificate.organisation_name_en},
+        "cluster": {"ru": certificate.cluster_name_ru, "en": certificate.cluster_name_en},
+        "region": certificate.region,
+        "standard": f"{certificate.standard_code} {certificate.standard_version}",
+        "level": {
+            "id": certificate.level_id,
+            "ru": certificate.level_name_ru,
+            "en": certificate.level_name_en,
+        },
+        "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat(),
+        "status_reason": certificate.status_reason
+        if status in (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED)
+        else "",
+        "status_changed_on": certificate.status_changed_at.date().isoformat()
+        if certificate.status_changed_at
+        else None,
+        "superseded_by": superseded_by.number if superseded_by else None,
+    }
+
+
+@bp.get("/verify/<number>")
+@limiter.limit("60 per minute")
+def verify(number: str):
+    """The public page a certificate's QR code points to."""
+    certificate = _certificate(number)
+    certificate.lookups += 1
+    db.session.commit()
+    return render_template("certificates/verify.html", view=public_view(certificate), certificate=certificate)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def verify_form():
+    """Check a certificate by its number, or by uploading the PDF itself (hash and signature)."""
+    if request.method == "POST" and request.form.get("number"):
+        return redirect(url_for("certificates.verify", number=request.form["number"].strip().upper()[:32]))
+    result, certificate, status = None, None, 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read() if upload else b""
+        result = verify_certificate_pdf(data, [issuance.signing_key().certificate])
+        certificate = issuance.find(db.session, result.number) if result.number else None
+        if result.genuine and (certificate is None or certificate.pdf_sha256 != result.sha256):
+            result, certificate = None, None
+            flash(
+                _("The file is signed by the certification body, but it is not a certificate issued here."),
+                "danger",
+            )
+        status = 200 if result and result.genuine else 422
+    return render_template(
+        "certificates/verify_upload.html",
+        result=result,
+        view=public_view(certificate) if certificate else None,
+    ), status
+
+
+def _valid_certificates():
+    """Certificates in force today: valid status, not superseded, not expired."""
+    return sa.select(Certificate).where(
+        Certificate.status == CertificateStatus.VALID.value,
+        Certificate.superseded_by_id.is_(None),
+        Certificate.expires_on >= date.today(),
+    )
+
+
+@bp.get("/registry")
+def registry():
+    """The public registry of certificates in force, with search and pagination."""
+    query = request.args.get("q", "").strip()[:200]
+    statement = _valid_certificates().order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    if query:
+        statement = statement.where(Certificate.search_text.like(f"%{query.casefold()}%"))
+    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    return render_template("certificates/registry.html", page=page, query=query)
+
+
+@bp.get("/api/v1/certificates")
+def api_list():
+    """Certificates in force, paginated (`?page=`)."""
+    page = db.paginate(_valid_certificates().order_by(Certificate.id), per_page=PAGE_SIZE, error_out=False)
+    return jsonify(
+        {
+            "page": page.page,
+            "pages": page.pages,
+            "total": page.total,
+            "items": [public_view(c) for c in page.items],
+        }
+    )
+
+
+@bp.get("/api/v1/certificates/<number>")
+@limiter.limit("60 per minute")
+def api_certificate(number: str):
+    certificate = _certificate(number)
+    certificate.lookups += 1
+    db.session.commit()
+    return jsonify(public_view(certificate))
+
+
+@bp.get("/certificates/<number>.pdf")
+def pdf(number: str):
+    """The signed PDF, as issued: for the holder organisation's managers and the certification body."""
+    certificate = _certificate(number)
+    application = db.session.get(Application, certificate.application_id)
+    if not (is_staff(current_user) or is_applicant(current_user, application)):
+        abort(404)
+    return send_file(
+        issuance.pdf_path(certificate),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{certificate.number}.pdf",
+    )
+
+
+@bp.post("/certificates/<number>/<any(suspend, reinstate, revoke):action>")
+@roles_required(Role.COORDINATOR)
+def change_status(number: str, action: str):
+    """Suspend (reversible), reinstate, or revoke (final), with a reason."""
+    certificate = _certificate(number)
+    target = {
+        "suspend": CertificateStatus.SUSPENDED,
+        "reinstate": CertificateStatus.VALID,
+        "revoke": CertificateStatus.REVOKED,
+    }[action]
+    try:
+        issuance.change_status(
+            db.session, certificate, current_user, target, request.form.get("reason", "")[:2000]
+        )
+    except issuance.CertificateError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("certificates.verify", number=number)), error.status
+    db.session.commit()
+    flash(_("The certificate's status is changed."), "success")
+    return redirect(url_for("certificates.verify", number=number))
+
+
+VERIFICATION_REASONS = {
+    "too_large": _l("The file is too large to be a certificate."),
+    "not_a_pdf": _l("The file is not a PDF document."),
+    "no_signature": _l("The PDF carries no signature: it is not a certificate issued here."),
+    "modified_after_signing": _l("The PDF has been changed after it was signed: it is not genuine."),
+    "signature_invalid": _l("The signature does not match the content: the PDF is not genuine."),
+    "untrusted_signer": _l("The PDF is signed by someone other than the certification body."),
+}
+
+
+@bp.app_context_processor
+def certificate_helpers():
+    return {
+        "verification_reason": lambda reason: VERIFICATION_REASONS.get(
+            reason, VERIFICATION_REASONS["signature_invalid"]
+        ),
+        "certificate_status_label": lambda status: STATUS_LABELS[CertificateStatus(status)],
+        "can_change_certificates": bool(current_user)
+        and current_user.is_authenticated
+        and current_user.has_role(Role.COORDINATOR),
+    }
