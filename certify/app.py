@@ -21,6 +21,9 @@ def build_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings_from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
     logging.basicConfig(level=logging.INFO)
+    # WeasyPrint reports every layout step at INFO; only its warnings matter to an operator.
+    for noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     _import_models()
     _init_extensions(app)
     _register_blueprints(app)
