@@ -26,8 +26,9 @@ from certify.questionnaire.pages import (
 )
 from certify.review import clarification
 from certify.review import notifications as review_notifications
-from certify.review.appeals import lodge_appeal
+from certify.review.appeals import appeal_of, lodge_appeal
 from certify.review.clarification import all_requests
+from certify.review.decisions import decision_of
 from certify.review.services import ReviewError
 from certify.web.access import can_view_application, is_applicant, require, roles_required
 from certify.web.i18n import current_language
@@ -250,6 +251,12 @@ def summary(application_id: int):
         else [],
         can_answer=application.state == State.CLARIFICATION_REQUESTED
         and is_applicant(current_user, application),
+        decision=decision_of(db.session, application),
+        level_names={level.id: level.name.get(current_language()) for level in standard.levels},
+        appeal=appeal_of(db.session, application),
+        can_appeal=application.state in (State.CERTIFIED, State.NOT_CERTIFIED)
+        and is_applicant(current_user, application)
+        and appeal_of(db.session, application) is None,
         language=current_language(),
     )
 

@@ -28,6 +28,8 @@ def decided(db, in_review, login):  # noqa: F811
 
 def test_the_whole_appeal(db, decided, login):
     application, manager_client, coordinator, (_, (_, lead, _), _) = decided
+    summary = manager_client.get(f"/applications/{application.id}/summary").get_data(as_text=True)
+    assert 'id="decision"' in summary and "Отказ" in summary and 'name="grounds"' in summary
     assert (
         manager_client.post(f"/applications/{application.id}/appeal", data={"grounds": ""}).status_code == 409
     )
