@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from certify.accounts.cli import user_cli
 from certify.audit.cli import audit_cli
+from certify.certificates.cli import certificates_cli
 from certify.demo.cli import demo_command
 from certify.review.cli import review_cli
 from certify.standards.cli import standard_cli
@@ -14,6 +15,7 @@ from certify.standards.cli import standard_cli
 certify_cli = AppGroup("certify", help="Certify administration commands.")
 certify_cli.add_command(user_cli)
 certify_cli.add_command(audit_cli)
+certify_cli.add_command(certificates_cli)
 certify_cli.add_command(demo_command)
 certify_cli.add_command(review_cli)
 certify_cli.add_command(standard_cli)

@@ -21,7 +21,7 @@ from certify.certificates.signing import SigningKey, load_signing_key, sign_pdf
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review.models import Decision
-from certify.web.timeutil import utcnow
+from certify.web.timeutil import as_utc
 from certify.web.urls import external_url
 
 ISSUER = ("Орган по сертификации Certify", "Certify certification body")
@@ -75,9 +75,34 @@ def storage_folder() -> Path:
     return folder
 
 
+#: The stated names a correction may change; the level, score and standard come from the decision.
+CORRECTABLE_FIELDS = (
+    "holder_name_ru",
+    "holder_name_en",
+    "organisation_name_ru",
+    "organisation_name_en",
+    "cluster_name_ru",
+    "cluster_name_en",
+    "region",
+)
+#: What a certificate states, copied as issued into both the row and the printed PDF.
+STATED_FIELDS = (
+    *CORRECTABLE_FIELDS,
+    "country",
+    "standard_code",
+    "standard_version",
+    "level_id",
+    "level_name_ru",
+    "level_name_en",
+    "assessed_score",
+)
+#: Searched in the registry: what a visitor would type (names, organisation, cluster, region, level).
+SEARCHED_FIELDS = ("number", *CORRECTABLE_FIELDS, "level_name_ru", "level_name_en")
+
+
 def issue_certificate(session, decision: Decision, actor) -> Certificate:
     """The certificate of a positive decision; issuing again for the same decision returns the same one."""
-    existing = session.scalar(sa.select(Certificate).where(Certificate.decision_id == decision.id))
+    existing = latest_for_decision(session, decision.id)
     if existing is not None:
         return existing
     if not decision.chosen_level:
@@ -87,51 +112,30 @@ def issue_certificate(session, decision: Decision, actor) -> Certificate:
     level = next(lv for lv in standard.levels if lv.id == decision.chosen_level)
     holder = application.submitted_by or application.created_by
     organisation = application.organisation
-    issued_on = date.today()
-    certificate = Certificate(
-        number=next_number(session, standard.code.upper(), issued_on.year),
-        application_id=application.id,
-        decision_id=decision.id,
-        holder_name_ru=holder.full_name_ru if holder else "",
-        holder_name_en=(holder.full_name_en or holder.full_name_ru) if holder else "",
-        organisation_name_ru=organisation.name_ru,
-        organisation_name_en=organisation.name_en,
-        cluster_name_ru=organisation.cluster_name_ru,
-        cluster_name_en=organisation.cluster_name_en,
-        region=organisation.region,
-        country=organisation.country,
-        standard_code=standard.code,
-        standard_version=standard.version,
-        level_id=level.id,
-        level_name_ru=level.name.ru,
-        level_name_en=level.name.en,
-        assessed_score=decision.assessed_total or "0",
+    # dated by the decision, so a retry on a later day still states the same dates
+    issued_on = as_utc(decision.decided_at).date()
+    certificate = create_certificate(
+        session,
+        decision,
+        stated={
+            "holder_name_ru": holder.full_name_ru if holder else "",
+            "holder_name_en": (holder.full_name_en or holder.full_name_ru) if holder else "",
+            "organisation_name_ru": organisation.name_ru,
+            "organisation_name_en": organisation.name_en,
+            "cluster_name_ru": organisation.cluster_name_ru,
+            "cluster_name_en": organisation.cluster_name_en,
+            "region": organisation.region,
+            "country": organisation.country,
+            "standard_code": standard.code,
+            "standard_version": standard.version,
+            "level_id": level.id,
+            "level_name_ru": level.name.ru,
+            "level_name_en": level.name.en,
+            "assessed_score": decision.assessed_total or "0",
+        },
         issued_on=issued_on,
         expires_on=add_months(issued_on, standard.validity_months),
     )
-    certificate.search_text = " ".join(
-        (
-            certificate.number,
-            certificate.holder_name_ru,
-            certificate.holder_name_en,
-            certificate.organisation_name_ru,
-            certificate.organisation_name_en,
-            certificate.region,
-            certificate.level_name_ru,
-            certificate.level_name_en,
-        )
-    ).casefold()
-    pdf = sign_pdf(
-        render_certificate(_context(certificate, standard)),
-        signing_key(),
-        reason="Сертификат соответствия / Certificate of conformity",
-        location="Certify",
-    )
-    certificate.pdf_name = secrets.token_hex(16)
-    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    (storage_folder() / certificate.pdf_name).write_bytes(pdf)
-    session.add(certificate)
-    session.flush()
     _supersede_earlier(session, certificate)
     audit.record(
         session,
@@ -145,29 +149,68 @@ def issue_certificate(session, decision: Decision, actor) -> Certificate:
     return certificate
 
 
-def _context(certificate: Certificate, standard) -> CertificateContext:
+def latest_for_decision(session, decision_id: int) -> Certificate | None:
+    return session.scalar(
+        sa.select(Certificate)
+        .where(Certificate.decision_id == decision_id)
+        .order_by(Certificate.revision.desc())
+        .limit(1)
+    )
+
+
+def create_certificate(
+    session,
+    decision: Decision,
+    *,
+    stated: dict,
+    issued_on: date,
+    expires_on: date,
+    revision: int = 0,
+    correction_reason: str = "",
+) -> Certificate:
+    """A new numbered certificate: rendered, signed and stored once, never to change."""
+    application = session.get(Application, decision.application_id)
+    certificate = Certificate(
+        number=next_number(session, stated["standard_code"].upper(), issued_on.year),
+        application_id=application.id,
+        decision_id=decision.id,
+        revision=revision,
+        correction_reason=correction_reason,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        **{field: stated[field] for field in STATED_FIELDS},
+    )
+    certificate.search_text = " ".join(getattr(certificate, f) for f in SEARCHED_FIELDS).casefold()
+    pdf = sign_pdf(
+        render_certificate(context_of(certificate, standard_of(application))),
+        signing_key(),
+        reason="Сертификат соответствия / Certificate of conformity",
+        location="Certify",
+    )
+    certificate.pdf_name = secrets.token_hex(16)
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    (storage_folder() / certificate.pdf_name).write_bytes(pdf)
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
+def context_of(certificate: Certificate, standard) -> CertificateContext:
+    """The plain values printed on the certificate's PDF."""
+    stated = {field: getattr(certificate, field) for field in STATED_FIELDS if field != "level_id"}
     return CertificateContext(
-        number=certificate.number,
-        holder_name_ru=certificate.holder_name_ru,
-        holder_name_en=certificate.holder_name_en,
-        organisation_name_ru=certificate.organisation_name_ru,
-        organisation_name_en=certificate.organisation_name_en,
-        cluster_name_ru=certificate.cluster_name_ru,
-        cluster_name_en=certificate.cluster_name_en,
-        region=certificate.region,
-        country=certificate.country,
-        standard_title_ru=standard.title.ru,
-        standard_title_en=standard.title.en,
-        standard_code=certificate.standard_code,
-        standard_version=certificate.standard_version,
-        level_name_ru=certificate.level_name_ru,
-        level_name_en=certificate.level_name_en,
-        assessed_score=Decimal(certificate.assessed_score),
-        issued_on=certificate.issued_on,
-        expires_on=certificate.expires_on,
-        verify_url=external_url("certificates.verify", number=certificate.number),
-        issuer_name_ru=ISSUER[0],
-        issuer_name_en=ISSUER[1],
+        **stated
+        | {
+            "number": certificate.number,
+            "assessed_score": Decimal(certificate.assessed_score),
+            "issued_on": certificate.issued_on,
+            "expires_on": certificate.expires_on,
+            "standard_title_ru": standard.title.ru,
+            "standard_title_en": standard.title.en,
+            "verify_url": external_url("certificates.verify", number=certificate.number),
+            "issuer_name_ru": ISSUER[0],
+            "issuer_name_en": ISSUER[1],
+        }
     )
 
 
@@ -207,30 +250,3 @@ def find(session, number: str) -> Certificate | None:
 
 def pdf_path(certificate: Certificate) -> Path:
     return storage_folder() / certificate.pdf_name
-
-
-def change_status(session, certificate: Certificate, actor, status: CertificateStatus, reason: str) -> None:
-    """Suspend (reversible), reinstate, or revoke (final); each with a reason, audited."""
-    if not reason.strip():
-        raise CertificateError(_l("Give the reason."), 422)
-    if certificate.status == CertificateStatus.REVOKED:
-        raise CertificateError(_l("A revoked certificate cannot change any more."))
-    if status == CertificateStatus.VALID and certificate.status != CertificateStatus.SUSPENDED:
-        raise CertificateError(_l("Only a suspended certificate can be reinstated."))
-    before = certificate.status
-    certificate.status, certificate.status_reason, certificate.status_changed_at = (
-        status.value,
-        reason.strip(),
-        utcnow(),
-    )
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action=f"certificate.{status.value}",
-        subject_type="certificate",
-        subject_id=certificate.number,
-        application_id=certificate.application_id,
-        before={"status": before},
-        after={"status": status.value, "reason": reason.strip()},
-    )

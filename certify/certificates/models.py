@@ -34,12 +34,17 @@ class Certificate(db.Model):
     """A certificate as issued: what it states never changes; a correction is a new certificate."""
 
     __tablename__ = "certificates"
+    __table_args__ = (sa.UniqueConstraint("decision_id", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(32), unique=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
-    #: one certificate per decision, so a retried issuance returns the same certificate
-    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), unique=True)
+    #: one certificate per decision and revision: a retried issuance returns the same certificate, and a
+    #: correction is the decision's next revision (a new number superseding the old one)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    revision: Mapped[int] = mapped_column(default=0)
+    #: why this revision was issued (a correction), shown beside the certificate it supersedes
+    correction_reason: Mapped[str] = mapped_column(sa.Text, default="")
     holder_name_ru: Mapped[str] = mapped_column(sa.String(200))
     holder_name_en: Mapped[str] = mapped_column(sa.String(200))
     organisation_name_ru: Mapped[str] = mapped_column(sa.String(300))
@@ -65,6 +70,8 @@ class Certificate(db.Model):
     pdf_name: Mapped[str] = mapped_column(sa.String(64))
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
     lookups: Mapped[int] = mapped_column(default=0)
+    #: the last expiry reminder sent (90 or 30 days before), so cron can run daily without repeating one
+    reminded_days_before: Mapped[int | None]
     #: names, organisation, region, level and number, case-folded in Python: SQLite's lower() is ASCII-only
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
-from certify.certificates import issuance
+from certify.certificates import issuance, lifecycle, register
+from certify.certificates.forms import CorrectionForm
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.verify import verify_certificate_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
-from certify.web.access import is_applicant, is_staff, roles_required
+from certify.web.access import STAFF, is_applicant, is_staff, roles_required
 
 bp = Blueprint("certificates", __name__)
 
@@ -77,7 +76,11 @@ def verify(number: str):
     certificate = _certificate(number)
     certificate.lookups += 1
     db.session.commit()
-    return render_template("certificates/verify.html", view=public_view(certificate), certificate=certificate)
+    return render_template(
+        "certificates/verify.html",
+        view=public_view(certificate),
+        can_manage=is_staff(current_user) or is_applicant(current_user, _application_of(certificate)),
+    )
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -106,22 +109,12 @@ def verify_form():
     ), status
 
 
-def _valid_certificates():
-    """Certificates in force today: valid status, not superseded, not expired."""
-    return sa.select(Certificate).where(
-        Certificate.status == CertificateStatus.VALID.value,
-        Certificate.superseded_by_id.is_(None),
-        Certificate.expires_on >= date.today(),
-    )
-
-
 @bp.get("/registry")
 def registry():
     """The public registry of certificates in force, with search and pagination."""
     query = request.args.get("q", "").strip()[:200]
-    statement = _valid_certificates().order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-    if query:
-        statement = statement.where(Certificate.search_text.like(f"%{query.casefold()}%"))
+    statement = register.search(register.in_force(), query)
+    statement = statement.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
     return render_template("certificates/registry.html", page=page, query=query)
 
@@ -129,7 +122,7 @@ def registry():
 @bp.get("/api/v1/certificates")
 def api_list():
     """Certificates in force, paginated (`?page=`)."""
-    page = db.paginate(_valid_certificates().order_by(Certificate.id), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(register.in_force().order_by(Certificate.id), per_page=PAGE_SIZE, error_out=False)
     return jsonify(
         {
             "page": page.page,
@@ -149,19 +142,80 @@ def api_certificate(number: str):
     return jsonify(public_view(certificate))
 
 
+def _for_holder_or_staff(number: str) -> Certificate:
+    """The certificate, for its organisation's managers and the certification body; 404 for anyone else."""
+    certificate = _certificate(number)
+    if not (is_staff(current_user) or is_applicant(current_user, _application_of(certificate))):
+        abort(404)
+    return certificate
+
+
+def _application_of(certificate: Certificate) -> Application:
+    return db.session.get(Application, certificate.application_id)
+
+
 @bp.get("/certificates/<number>.pdf")
+@login_required
 def pdf(number: str):
     """The signed PDF, as issued: for the holder organisation's managers and the certification body."""
-    certificate = _certificate(number)
-    application = db.session.get(Application, certificate.application_id)
-    if not (is_staff(current_user) or is_applicant(current_user, application)):
-        abort(404)
+    certificate = _for_holder_or_staff(number)
     return send_file(
         issuance.pdf_path(certificate),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"{certificate.number}.pdf",
     )
+
+
+@bp.get("/certificates")
+@roles_required(*STAFF)
+def index():
+    """Every certificate in any status, for the certification body: search, status, expiring soon."""
+    filters = register.RegisterFilter.from_args(request.args)
+    page = db.paginate(register.matching(filters), per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "certificates/index.html", page=page, filters=filters, statuses=list(CertificateStatus)
+    )
+
+
+@bp.get("/certificates/<number>")
+@login_required
+def detail(number: str):
+    """A certificate with its downloads, its revisions and history, and the coordinator's actions."""
+    certificate = _for_holder_or_staff(number)
+    return _detail_page(certificate, CorrectionForm(obj=certificate))
+
+
+def _detail_page(certificate: Certificate, form: CorrectionForm, status: int = 200):
+    return render_template(
+        "certificates/detail.html",
+        certificate=certificate,
+        view=public_view(certificate),
+        revisions=register.revisions_of(db.session, certificate),
+        history=register.history_of(db.session, certificate) if is_staff(current_user) else [],
+        form=form,
+    ), status
+
+
+@bp.post("/certificates/<number>/correct")
+@roles_required(Role.COORDINATOR)
+def correct(number: str):
+    """Re-issue the certificate with corrected names under a new number that supersedes it."""
+    certificate = _certificate(number)
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        return _detail_page(certificate, form, 422)
+    try:
+        corrected = lifecycle.correct_certificate(
+            db.session, certificate, current_user, form.data, form.reason.data
+        )
+    except issuance.CertificateError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _detail_page(certificate, form, error.status)
+    db.session.commit()
+    flash(_("Certificate %(number)s is issued; it supersedes %(old)s.", number=corrected.number, old=number))
+    return redirect(url_for("certificates.detail", number=corrected.number))
 
 
 @bp.post("/certificates/<number>/<any(suspend, reinstate, revoke):action>")
@@ -175,16 +229,16 @@ def change_status(number: str, action: str):
         "revoke": CertificateStatus.REVOKED,
     }[action]
     try:
-        issuance.change_status(
+        lifecycle.change_status(
             db.session, certificate, current_user, target, request.form.get("reason", "")[:2000]
         )
     except issuance.CertificateError as error:
         db.session.rollback()
         flash(error.message, "danger")
-        return redirect(url_for("certificates.verify", number=number)), error.status
+        return redirect(url_for("certificates.detail", number=number)), error.status
     db.session.commit()
     flash(_("The certificate's status is changed."), "success")
-    return redirect(url_for("certificates.verify", number=number))
+    return redirect(url_for("certificates.detail", number=number))
 
 
 VERIFICATION_REASONS = {
@@ -204,6 +258,7 @@ def certificate_helpers():
             reason, VERIFICATION_REASONS["signature_invalid"]
         ),
         "certificate_status_label": lambda status: STATUS_LABELS[CertificateStatus(status)],
+        "certificate_status": issuance.status_of,
         "can_change_certificates": bool(current_user)
         and current_user.is_authenticated
         and current_user.has_role(Role.COORDINATOR),

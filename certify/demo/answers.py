@@ -42,6 +42,9 @@ def _pick_index(count: int, chooser: random.Random, strength: float) -> int:
 def _answer(question: Question, chooser: random.Random, strength: float) -> Stored:
     kind = question.type
     if kind == QuestionType.SINGLE_CHOICE:
+        if len({option.points for option in question.options}) == 1:
+            # no points to rank by (e.g. the legal form): the first, most usual option is plausible
+            return question.options[0].value
         return _ranked(question)[_pick_index(len(question.options), chooser, strength)].value
     if kind == QuestionType.MULTIPLE_CHOICE:
         limit = question.max_choices or len(question.options)

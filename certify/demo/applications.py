@@ -29,19 +29,38 @@ def load_demo_applications(session, managers: dict) -> None:
         )
         if has_any:
             continue
-        application = services.start_application(session, manager.organisation, manager)
-        standard = services.standard_of(application)
-        answers = plausible_answers(standard, seed=index, strength=0.5 + 0.2 * index)
         if index == 0:
-            keep = {q.id for page in pages_of(standard)[:3] for q in page.questions}
-            answers = {qid: value for qid, value in answers.items() if qid in keep}
-        session.add_all(
-            Answer(application_id=application.id, question_id=qid, value=value, updated_by_id=manager.id)
-            for qid, value in answers.items()
-        )
-        _attach_evidence(session, application, manager, complete=index > 0)
-        if index > 0:
-            services.submit_application(session, application, manager)
+            _draft_application(session, manager)
+        else:
+            submitted_application(session, manager, seed=index, strength=0.5 + 0.2 * index)
+
+
+def _draft_application(session, manager):
+    """A draft with its first three pages answered, so the questionnaire screens show work in progress."""
+    application = services.start_application(session, manager.organisation, manager)
+    standard = services.standard_of(application)
+    keep = {q.id for page in pages_of(standard)[:3] for q in page.questions}
+    answers = plausible_answers(standard, seed=0, strength=0.5)
+    _store_answers(session, application, manager, {q: v for q, v in answers.items() if q in keep})
+    _attach_evidence(session, application, manager, complete=False)
+    return application
+
+
+def submitted_application(session, manager, *, seed: int, strength: float) -> Application:
+    """A complete application with evidence, submitted by `manager`."""
+    application = services.start_application(session, manager.organisation, manager)
+    answers = plausible_answers(services.standard_of(application), seed=seed, strength=strength)
+    _store_answers(session, application, manager, answers)
+    _attach_evidence(session, application, manager, complete=True)
+    services.submit_application(session, application, manager)
+    return application
+
+
+def _store_answers(session, application, manager, answers: dict) -> None:
+    session.add_all(
+        Answer(application_id=application.id, question_id=qid, value=value, updated_by_id=manager.id)
+        for qid, value in answers.items()
+    )
 
 
 def _attach_evidence(session, application, manager, *, complete: bool) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from certify.accounts import services
-from certify.accounts.models import Organisation, PriorityField, Role, User
+from certify.accounts.models import PriorityField, Role, User
 from certify.demo.applications import load_demo_applications
+from certify.demo.certificates import load_demo_certificates
+from certify.demo.organisations import ensure_organisation
 from certify.demo.review import load_demo_reviews
 from certify.questionnaire.models import Application
 from certify.standards.services import install_library
@@ -147,23 +149,18 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
         [by_email[f"assessor{n}@certify-demo.example.org"] for n in (1, 2, 3)],
         _submitted(session),
     )
+    logins += load_demo_certificates(
+        session,
+        by_email["coordinator@certify-demo.example.org"],
+        [by_email[f"assessor{n}@certify-demo.example.org"] for n in (1, 2, 3)],
+        password or DEFAULT_PASSWORD,
+    )
     return logins
 
 
 def _submitted(session) -> list[Application]:
     statement = sa.select(Application).where(Application.submitted_at.is_not(None)).order_by(Application.id)
     return list(session.scalars(statement))
-
-
-def ensure_organisation(session, fields: dict) -> Organisation:
-    number = fields["registration_number"]
-    existing = session.scalar(sa.select(Organisation).where(Organisation.registration_number == number))
-    if existing:
-        return existing
-    organisation = Organisation(**fields)
-    session.add(organisation)
-    session.flush()
-    return organisation
 
 
 def demo_users(session) -> list[User]:

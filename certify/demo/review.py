@@ -11,17 +11,56 @@ REASONS = (
     "Эксперты подтвердили соответствие требованиям стандарта; решение принято по результатам консенсуса."
 )
 
+#: What the assessors wrote per area of the default standard (strengths, areas to improve).
+FEEDBACK = {
+    "str": (
+        "Реестр участников ведётся и актуален; доля МСП высокая.",
+        "Привлечь больше исследовательских организаций.",
+    ),
+    "gov": (
+        "Наблюдательный совет с участием представителей бизнеса, регламенты опубликованы.",
+        "Закрепить процедуру оценки работы управляющей компании участниками.",
+    ),
+    "fin": (
+        "Членские взносы покрывают заметную часть бюджета.",
+        "Снизить зависимость от субсидий, расширить платные услуги.",
+    ),
+    "stg": (
+        "Стратегия с измеримыми показателями, ежегодный отчёт о её выполнении.",
+        "Связать план мероприятий с целевыми показателями стратегии.",
+    ),
+    "srv": (
+        "Регулярные отраслевые сессии и совместные проекты участников.",
+        "Систематически измерять удовлетворённость участников услугами.",
+    ),
+    "intl": (
+        "Партнёрства с кластерами Балтийского региона.",
+        "Участвовать в международных консорциумах по совместным заявкам.",
+    ),
+    "res": (
+        "Результаты совместных проектов документированы.",
+        "Публиковать ежегодный отчёт о результатах для внешней аудитории.",
+    ),
+    "grn": (
+        "Проекты по энергоэффективности и обращению с отходами.",
+        "Ввести учёт экологического эффекта проектов участников.",
+    ),
+}
+
 
 def load_demo_reviews(session, coordinator, assessors: list, submitted: list[Application]) -> None:
     """Take the first submitted application through review to a decision; assign the next one."""
     lead, second, third = assessors
     if len(submitted) >= 1 and not services.active_assignments(session, submitted[0]):
-        _decided(session, submitted[0], coordinator, lead, second)
+        decide_after_review(session, submitted[0], coordinator, lead, second)
     if len(submitted) >= 2 and not services.active_assignments(session, submitted[1]):
         services.assign_assessors(session, submitted[1], [lead, third], lead, coordinator)
 
 
-def _decided(session, application: Application, coordinator, lead, second) -> None:
+def decide_after_review(
+    session, application: Application, coordinator, lead, second, *, seed: int = 0, decided_at=None
+):
+    """Take a submitted application through a full review to a decision; `seed` varies the scores."""
     services.assign_assessors(session, application, [lead, second], lead, coordinator)
     team: list[Assignment] = services.active_assignments(session, application)
     for assignment in team:
@@ -29,10 +68,23 @@ def _decided(session, application: Application, coordinator, lead, second) -> No
     services.start_review(session, application, coordinator)
     indicators = [i.id for i in standard_of(application).indicators()]
     for offset, assignment in enumerate(team):
-        scores = {i: (3 if (n + offset) % 4 else 4, "") for n, i in enumerate(indicators)}
-        scoring.save_scores(session, assignment, scores=scores, feedback={})
+        scores = {i: (_score(n, seed) if (n + offset) % 5 else 4, "") for n, i in enumerate(indicators)}
+        scoring.save_scores(session, assignment, scores=scores, feedback=FEEDBACK)
         scoring.submit_scores(session, assignment, assignment.assessor)
-    consensus = {i: (3 if n % 4 else 4, "") for n, i in enumerate(indicators)}
+    consensus = {i: (_score(n, seed), "") for n, i in enumerate(indicators)}
     outcome = scoring.record_consensus(session, application, lead, consensus)
     level = outcome.level.id if outcome.level else None
-    decisions.decide(session, application, coordinator, chosen_level=level, reasons=REASONS, justification="")
+    return decisions.decide(
+        session,
+        application,
+        coordinator,
+        chosen_level=level,
+        reasons=REASONS,
+        justification="",
+        decided_at=decided_at,
+    )
+
+
+def _score(index: int, seed: int) -> int:
+    """Mostly 3 and 4, with a seed-dependent pattern, so organisations differ area by area."""
+    return 4 if (index * 7 + seed * 3) % (3 + seed % 3) == 0 else 3 - ((index + seed) % 7 == 0)

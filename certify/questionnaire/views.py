@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from certify.accounts.models import Role
+from certify.certificates.register import latest_of_application
 from certify.extensions import db
 from certify.questionnaire import evidence, filetypes, forms, offline, services
 from certify.questionnaire.answers import visible_questions
@@ -30,7 +31,7 @@ from certify.review.appeals import appeal_of, lodge_appeal
 from certify.review.clarification import all_requests
 from certify.review.decisions import decision_of
 from certify.review.services import ReviewError
-from certify.web.access import can_view_application, is_applicant, require, roles_required
+from certify.web.access import can_view_application, is_applicant, is_staff, require, roles_required
 from certify.web.i18n import current_language
 from certify.workflow import STATE_LABELS, State
 
@@ -254,6 +255,9 @@ def summary(application_id: int):
         decision=decision_of(db.session, application),
         level_names={level.id: level.name.get(current_language()) for level in standard.levels},
         appeal=appeal_of(db.session, application),
+        certificate=latest_of_application(db.session, application.id)
+        if is_applicant(current_user, application) or is_staff(current_user)
+        else None,
         can_appeal=application.state in (State.CERTIFIED, State.NOT_CERTIFIED)
         and is_applicant(current_user, application)
         and appeal_of(db.session, application) is None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -31,11 +33,13 @@ def decide(
     chosen_level: str | None,
     reasons: str,
     justification: str,
+    decided_at: datetime | None = None,
 ) -> Decision:
     """Record the decision and move the application to 'certified' or 'not certified'.
 
     The application row is locked and the decision row is unique per application, so two
     coordinators deciding at once produce one decision and a clear refusal for the other.
+    `decided_at` records a decision taken earlier (the demo's history); a certificate is dated by it.
     """
     session.scalar(sa.select(Application.id).where(Application.id == application.id).with_for_update())
     session.refresh(application)
@@ -56,6 +60,8 @@ def decide(
     decision = store_decision(
         session, application, coordinator, outcome, chosen_level, reasons, justification, on_appeal=False
     )
+    if decided_at is not None:
+        decision.decided_at = decided_at
     record(
         session,
         coordinator,

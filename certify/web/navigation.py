@@ -24,6 +24,7 @@ NAV_ITEMS = (
     NavItem(_l("Assignments"), "review.assignments", (Role.ASSESSOR,)),
     NavItem(_l("Review"), "review.queue", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),
+    NavItem(_l("Certificates"), "certificates.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),
     NavItem(_l("Audit trail"), "audit.index", (Role.COORDINATOR, Role.ADMIN)),
 )

@@ -1,0 +1,33 @@
+"""`flask certify certificates reminders`: e-mail managers whose certificates expire soon (daily cron)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from certify.certificates.reminders import due_reminders, send_reminder
+from certify.extensions import db
+
+certificates_cli = AppGroup("certificates", help="Certificate tasks.")
+
+
+@certificates_cli.command("reminders")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Pretend today is this date (YYYY-MM-DD), e.g. to catch up or to test.",
+)
+def reminders_command(today) -> None:
+    """Remind managers 90 and 30 days before their certificate expires; each reminder is sent once."""
+    day = today.date() if today else date.today()
+    sent = 0
+    for certificate, days in due_reminders(db.session, day):
+        recipients = send_reminder(db.session, certificate, days, day)
+        # one commit per certificate: a failure later on does not resend the reminders already sent
+        db.session.commit()
+        click.echo(f"{certificate.number}: {days}-day reminder to {recipients} manager(s)")
+        sent += 1
+    click.echo(f"certificates reminded: {sent}")

@@ -1,0 +1,95 @@
+"""A certificate's life after issuance: suspension, reinstatement, revocation and corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from certify.audit import services as audit
+from certify.certificates.issuance import (
+    CORRECTABLE_FIELDS,
+    STATED_FIELDS,
+    CertificateError,
+    create_certificate,
+    status_of,
+)
+from certify.certificates.models import Certificate, CertificateStatus
+from certify.review.models import Decision
+from certify.web.timeutil import utcnow
+
+
+def change_status(session, certificate: Certificate, actor, status: CertificateStatus, reason: str) -> None:
+    """Suspend (reversible), reinstate, or revoke (final); each with a reason, audited."""
+    if not reason.strip():
+        raise CertificateError(_l("Give the reason."), 422)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise CertificateError(_l("A revoked certificate cannot change any more."))
+    if status == CertificateStatus.VALID and certificate.status != CertificateStatus.SUSPENDED:
+        raise CertificateError(_l("Only a suspended certificate can be reinstated."))
+    before = certificate.status
+    certificate.status, certificate.status_reason, certificate.status_changed_at = (
+        status.value,
+        reason.strip(),
+        utcnow(),
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"certificate.{status.value}",
+        subject_type="certificate",
+        subject_id=certificate.number,
+        application_id=certificate.application_id,
+        before={"status": before},
+        after={"status": status.value, "reason": reason.strip()},
+    )
+
+
+def correct_certificate(
+    session, certificate: Certificate, actor, corrections: dict, reason: str
+) -> Certificate:
+    """Re-issue a certificate with corrected names under a new number; the old one is superseded.
+
+    An issued PDF never changes, so a misspelt name is fixed by a new certificate of the same decision
+    (its next revision), valid until the same date, that supersedes the old one.
+    """
+    if not reason.strip():
+        raise CertificateError(_l("Give the reason."), 422)
+    if status_of(certificate) != CertificateStatus.VALID:
+        raise CertificateError(_l("Only a certificate in force can be corrected."))
+    changes = {
+        field: value.strip()
+        for field, value in corrections.items()
+        if field in CORRECTABLE_FIELDS and value.strip() != getattr(certificate, field)
+    }
+    if not changes:
+        raise CertificateError(_l("Nothing to correct: the new values are the same as the old ones."), 422)
+    if not all(changes.values()):
+        raise CertificateError(_l("A name cannot be left empty."), 422)
+    last_revision = session.scalar(
+        sa.select(sa.func.max(Certificate.revision)).where(Certificate.decision_id == certificate.decision_id)
+    )
+    corrected = create_certificate(
+        session,
+        session.get(Decision, certificate.decision_id),
+        stated={field: getattr(certificate, field) for field in STATED_FIELDS} | changes,
+        issued_on=date.today(),
+        expires_on=certificate.expires_on,
+        revision=last_revision + 1,
+        correction_reason=reason.strip(),
+    )
+    certificate.superseded_by_id = corrected.id
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="certificate.corrected",
+        subject_type="certificate",
+        subject_id=corrected.number,
+        application_id=certificate.application_id,
+        before={"number": certificate.number} | {field: getattr(certificate, field) for field in changes},
+        after={"number": corrected.number, "reason": reason.strip()} | changes,
+    )
+    return corrected

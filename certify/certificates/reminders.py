@@ -1,0 +1,74 @@
+"""Reminders before a certificate expires (90 and 30 days before), so managers renew in time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from certify.accounts.models import Role
+from certify.audit import services as audit
+from certify.certificates.models import Certificate
+from certify.certificates.register import in_force
+from certify.mail import send_mail
+from certify.questionnaire.models import Application
+from certify.web.urls import external_url
+
+#: Days before expiry at which managers are reminded, earliest first.
+REMINDER_DAYS = (90, 30)
+
+
+def reminder_due(certificate: Certificate, today: date) -> int | None:
+    """The reminder (days before expiry) this certificate should get today, or None.
+
+    The closest threshold already reached counts, so a cron job that missed days sends one reminder,
+    not a burst of the older ones; each threshold is sent once.
+    """
+    days_left = (certificate.expires_on - today).days
+    reached = [days for days in REMINDER_DAYS if days_left <= days]
+    if not reached:
+        return None
+    threshold = min(reached)
+    already = certificate.reminded_days_before
+    return threshold if already is None or already > threshold else None
+
+
+def due_reminders(session, today: date) -> list[tuple[Certificate, int]]:
+    """Certificates in force that reach a reminder threshold today, with that threshold."""
+    candidates = session.scalars(
+        in_force(today)
+        .where(Certificate.expires_on <= today + timedelta(days=max(REMINDER_DAYS)))
+        .order_by(Certificate.expires_on, Certificate.id)
+    )
+    return [(c, days) for c in candidates if (days := reminder_due(c, today)) is not None]
+
+
+def send_reminder(session, certificate: Certificate, days: int, today: date) -> int:
+    """E-mail the holder organisation's managers, each in their language; returns how many were sent.
+
+    The mail goes out before the mark is stored (the caller commits after each certificate): a crash in
+    between repeats a reminder rather than losing it.
+    """
+    application = session.get(Application, certificate.application_id)
+    managers = [u for u in application.organisation.members if u.active and u.has_role(Role.MANAGER)]
+    for manager in managers:
+        send_mail(
+            manager.email,
+            "certificate_expiry",
+            locale=manager.locale,
+            user=manager,
+            certificate=certificate,
+            days_left=(certificate.expires_on - today).days,
+            link=external_url("certificates.detail", number=certificate.number),
+            renew_link=external_url("questionnaire.index"),
+        )
+    certificate.reminded_days_before = days
+    audit.record(
+        session,
+        actor=None,
+        action="certificate.expiry_reminder",
+        subject_type="certificate",
+        subject_id=certificate.number,
+        application_id=certificate.application_id,
+        after={"days_before": days, "recipients": len(managers)},
+    )
+    session.flush()
+    return len(managers)

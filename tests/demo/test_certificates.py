@@ -1,0 +1,28 @@
+"""The demo data holds issued certificates in every status, made through the real review path."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+
+from certify.audit.services import verify_chain
+from certify.certificates.issuance import pdf_path, status_of
+from certify.certificates.models import Certificate
+
+
+def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, client):
+    assert runner.invoke(args=["certify", "demo"]).exit_code == 0
+    certificates = db.scalars(sa.select(Certificate)).all()
+    statuses = Counter(status_of(c).value for c in certificates)
+    assert set(statuses) == {"valid", "suspended", "revoked", "expired", "superseded"}
+    assert all(pdf_path(c).read_bytes().startswith(b"%PDF") for c in certificates)
+    corrected = next(c for c in certificates if c.revision == 1)
+    assert "Rūta Kazlauskienė" == corrected.holder_name_en
+    # the registry shows only those in force
+    registry = client.get("/registry").get_data(as_text=True)
+    for certificate in certificates:
+        assert (certificate.number in registry) == (status_of(certificate).value == "valid")
+    assert runner.invoke(args=["certify", "demo"]).exit_code == 0
+    assert db.scalar(sa.select(sa.func.count(Certificate.id))) == len(certificates)
+    assert verify_chain(db).ok
