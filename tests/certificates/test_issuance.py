@@ -120,3 +120,16 @@ def test_suspend_reinstate_revoke_and_expiry(db, certified, client):
     fresh.status, fresh.expires_on = "valid", fresh.issued_on - timedelta(days=1)
     db.commit()
     assert issuance.status_of(fresh).value == "expired"
+
+
+def test_a_100_mb_upload_to_verify_is_refused_before_it_is_read(client):
+    declared = 100 * 1024 * 1024
+    response = client.post(
+        "/verify",
+        input_stream=io.BytesIO(b"--x\r\n" + b"0" * 1024),
+        content_type="multipart/form-data; boundary=x",
+        # what a client sending 100 MB declares; the stream behind it is never read
+        environ_overrides={"CONTENT_LENGTH": str(declared)},
+    )
+    assert response.status_code == 413
+    assert "слишком большой" in response.get_data(as_text=True)
