@@ -25,6 +25,14 @@ def in_force(today: date | None = None) -> sa.Select:
     )
 
 
+def levels_in_force(session) -> list[tuple[str, str, str]]:
+    """(id, name ru, name en) of the levels held by certificates in force, for the registry's filter."""
+    names = in_force().with_only_columns(
+        Certificate.level_id, Certificate.level_name_ru, Certificate.level_name_en
+    )
+    return sorted({tuple(row) for row in session.execute(names)})
+
+
 def with_status(status: CertificateStatus, today: date) -> sa.ColumnElement[bool]:
     """The condition for a status as `issuance.status_of` computes it, in SQL."""
     if status in (CertificateStatus.SUSPENDED, CertificateStatus.REVOKED):

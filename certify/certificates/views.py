@@ -112,11 +112,19 @@ def verify_form():
 @bp.get("/registry")
 def registry():
     """The public registry of certificates in force, with search and pagination."""
-    query = request.args.get("q", "").strip()[:200]
+    query, level = request.args.get("q", "").strip()[:200], request.args.get("level", "")[:40]
     statement = register.search(register.in_force(), query)
+    if level:
+        statement = statement.where(Certificate.level_id == level)
     statement = statement.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
-    return render_template("certificates/registry.html", page=page, query=query)
+    return render_template(
+        "certificates/registry.html",
+        page=page,
+        query=query,
+        level=level,
+        levels=register.levels_in_force(db.session),
+    )
 
 
 @bp.get("/api/v1/certificates")

@@ -86,6 +86,9 @@ def test_registry_and_api_list_certificates_in_force(db, certified, client):
     assert certificate.number in client.get("/registry").get_data(as_text=True)
     assert certificate.number in client.get(f"/registry?q={certificate.region[:4]}").get_data(as_text=True)
     assert certificate.number not in client.get("/registry?q=nothing-like-this").get_data(as_text=True)
+    by_level = client.get(f"/registry?level={certificate.level_id}").get_data(as_text=True)
+    assert certificate.number in by_level and f'<option value="{certificate.level_id}" selected>' in by_level
+    assert certificate.number not in client.get("/registry?level=no-such-level").get_data(as_text=True)
     listing = client.get("/api/v1/certificates").get_json()
     assert [item["number"] for item in listing["items"]] == [certificate.number]
     detail = client.get(f"/api/v1/certificates/{certificate.number}").get_json()

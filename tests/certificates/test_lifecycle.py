@@ -12,8 +12,11 @@ from certify.accounts.models import Role
 from certify.audit.models import AuditEntry
 from certify.certificates import issuance
 from certify.certificates.models import Certificate
+from certify.demo.applications import submitted_application
+from certify.demo.review import decide_after_review
 from certify.review.decisions import decision_of
 from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
+from tests.factories import make_user
 from tests.review.test_scoring import in_review  # noqa: F401  (fixture)
 
 
@@ -150,3 +153,21 @@ def test_no_reminders_for_revoked_or_expired_certificates(db, certified, runner)
     day = certificate.expires_on - timedelta(days=30)
     result = runner.invoke(args=["certify", "certificates", "reminders", "--today", day.isoformat()])
     assert "certificates reminded: 0" in result.output
+
+
+def test_a_renewals_certificate_supersedes_the_one_in_force(db, certified, client):  # noqa: F811
+    old, application, *_ = certified
+    manager = make_user(db, Role.MANAGER, organisation=application.organisation)
+    coordinator = make_user(db, Role.COORDINATOR)
+    lead, second = make_user(db, Role.ASSESSOR), make_user(db, Role.ASSESSOR)
+    renewal = submitted_application(db, manager, seed=21, strength=0.9)
+    decision = decide_after_review(db, renewal, coordinator, lead, second, seed=1)
+    db.commit()
+    new = issuance.latest_for_decision(db, decision.id)
+    db.refresh(old)
+    assert old.superseded_by_id == new.id and issuance.status_of(old).value == "superseded"
+    assert issuance.status_of(new).value == "valid"
+    page = client.get(f"/verify/{old.number}").get_data(as_text=True)
+    assert f'href="/verify/{new.number}"' in page
+    listing = [item["number"] for item in client.get("/api/v1/certificates").get_json()["items"]]
+    assert listing == [new.number]
