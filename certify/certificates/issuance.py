@@ -18,6 +18,7 @@ from certify.audit import services as audit
 from certify.certificates.models import Certificate, CertificateSequence, CertificateStatus
 from certify.certificates.render import CertificateContext, render_certificate
 from certify.certificates.signing import SigningKey, load_signing_key, sign_pdf
+from certify.errors import DomainError
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review.models import Decision
@@ -27,11 +28,8 @@ from certify.web.urls import external_url
 ISSUER = ("Орган по сертификации Certify", "Certify certification body")
 
 
-class CertificateError(Exception):
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
+class CertificateError(DomainError):
+    """A refused certificate operation; `message` is shown to the user."""
 
 
 def add_months(day: date, months: int) -> date:

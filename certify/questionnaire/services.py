@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Organisation, User
 from certify.audit import services as audit
+from certify.errors import DomainError
 from certify.questionnaire import pages as pages_module
 from certify.questionnaire.answers import Stored, is_empty, typed_answers, visible_questions
 from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
@@ -27,15 +28,10 @@ EDITABLE_STATES = frozenset({State.DRAFT})
 OPEN_STATES = frozenset({State.DRAFT})
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(DomainError):
     """A refused operation; `message` is shown to the user, `status` is the HTTP status to answer with."""
 
     status = 422
-
-    def __init__(self, message, status: int | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status or self.status
 
 
 @dataclass

@@ -30,8 +30,8 @@ from certify.review import notifications as review_notifications
 from certify.review.appeals import appeal_of, lodge_appeal
 from certify.review.clarification import all_requests
 from certify.review.decisions import decision_of
-from certify.review.services import ReviewError
 from certify.web.access import can_view_application, is_applicant, is_staff, require, roles_required
+from certify.web.actions import carry_out
 from certify.web.i18n import current_language
 from certify.workflow import STATE_LABELS, State
 
@@ -269,33 +269,25 @@ def summary(application_id: int):
 def appeal(application_id: int):
     """Appeal the decision once, within 30 days, giving the grounds."""
     application = _application(application_id, edit=True)
-    try:
-        lodge_appeal(db.session, application, current_user, request.form.get("grounds", "")[:10_000])
-    except ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
-    db.session.commit()
-    flash(_("Your appeal is lodged. An assessor who took no part in the review will examine it."), "success")
-    return redirect(url_for("questionnaire.summary", application_id=application.id))
+    return carry_out(
+        lambda: lodge_appeal(db.session, application, current_user, request.form.get("grounds", "")[:10_000]),
+        back_to=url_for("questionnaire.summary", application_id=application.id),
+        done=_("Your appeal is lodged. An assessor who took no part in the review will examine it."),
+    )
 
 
 @bp.post("/<int:application_id>/clarification")
 def answer_clarification(application_id: int):
     """The manager answers the assessors' questions; the application returns to review."""
     application = _application(application_id, edit=True)
-    try:
-        clarification.answer_clarification(
+    return carry_out(
+        lambda: clarification.answer_clarification(
             db.session, application, current_user, request.form.get("answer", "")[:10_000]
-        )
-    except ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
-    db.session.commit()
-    review_notifications.clarification_answered(application)
-    flash(_("Your answer is sent to the assessors."), "success")
-    return redirect(url_for("questionnaire.summary", application_id=application.id))
+        ),
+        back_to=url_for("questionnaire.summary", application_id=application.id),
+        done=_("Your answer is sent to the assessors."),
+        then=lambda: review_notifications.clarification_answered(application),
+    )
 
 
 @bp.post("/<int:application_id>/submit")

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Role, User, UserRole
 from certify.audit import services as audit
+from certify.errors import DomainError
 from certify.questionnaire.models import Application
 from certify.review.conflicts import DEFAULT_COOLING_OFF_YEARS, Applicant, Candidate, Conflict, conflicts
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
@@ -23,13 +24,8 @@ from certify.workflow import Role as WorkflowRole
 OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.SCORED, State.APPEALED)
 
 
-class ReviewError(Exception):
+class ReviewError(DomainError):
     """A refused review operation; `message` is shown to the user."""
-
-    def __init__(self, message, status: int = 409):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
 
 
 def active_assignments(session, application: Application, *, for_appeal: bool = False) -> list[Assignment]:

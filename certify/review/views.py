@@ -18,6 +18,7 @@ from certify.questionnaire.models import Application
 from certify.review import appeals, clarification, decisions, forms, notifications, scoring, services
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
 from certify.web.access import STAFF, require, roles_required
+from certify.web.actions import carry_out
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
 from certify.workflow import State
@@ -131,15 +132,12 @@ def assign(application_id: int):
 def start(application_id: int):
     """Open the review when the whole team has confirmed independence."""
     application = db.get_or_404(Application, application_id)
-    try:
-        services.start_review(db.session, application, current_user)
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.team", application_id=application.id)), error.status
-    db.session.commit()
-    flash(_("The review has started."), "success")
-    return redirect(url_for("review.queue"))
+    return carry_out(
+        lambda: services.start_review(db.session, application, current_user),
+        back_to=url_for("review.team", application_id=application.id),
+        success_to=url_for("review.queue"),
+        done=_("The review has started."),
+    )
 
 
 @bp.get("/assignments")
@@ -161,15 +159,11 @@ def _own_assignment(assignment_id: int) -> Assignment:
 def confirm(assignment_id: int):
     """Confirm independence from the applicant."""
     assignment = _own_assignment(assignment_id)
-    try:
-        services.confirm_independence(db.session, assignment, current_user)
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.assignments")), error.status
-    db.session.commit()
-    flash(_("Thank you: your independence is recorded."), "success")
-    return redirect(url_for("review.assignments"))
+    return carry_out(
+        lambda: services.confirm_independence(db.session, assignment, current_user),
+        back_to=url_for("review.assignments"),
+        done=_("Thank you: your independence is recorded."),
+    )
 
 
 @bp.post("/assignments/<int:assignment_id>/decline")
@@ -181,15 +175,12 @@ def decline(assignment_id: int):
     if not form.validate_on_submit():
         flash(_("Please give the reason for declining."), "danger")
         return redirect(url_for("review.assignments")), 422
-    try:
-        services.decline_assignment(db.session, assignment, current_user, form.reason.data)
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.assignments")), error.status
-    db.session.commit()
-    flash(_("The assignment is declined; the coordinator will choose someone else."), "info")
-    return redirect(url_for("review.assignments"))
+    return carry_out(
+        lambda: services.decline_assignment(db.session, assignment, current_user, form.reason.data),
+        back_to=url_for("review.assignments"),
+        done=_("The assignment is declined; the coordinator will choose someone else."),
+        category="info",
+    )
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
@@ -367,24 +358,19 @@ def _posted_consensus(application) -> dict[str, tuple[int, str]]:
 def decision(application_id: int):
     """Certify at a level or not, with reasons; a departure from the computed level needs a justification."""
     application = db.get_or_404(Application, application_id)
-    chosen = request.form.get("level", "")
-    try:
-        decisions.decide(
+    return carry_out(
+        lambda: decisions.decide(
             db.session,
             application,
             current_user,
-            chosen_level=chosen or None,
+            chosen_level=request.form.get("level") or None,
             reasons=request.form.get("reasons", "")[:10_000],
             justification=request.form.get("justification", "")[:10_000],
-        )
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.consensus", application_id=application.id)), error.status
-    db.session.commit()
-    notifications.decided(application, certified=application.state == State.CERTIFIED)
-    flash(_("The decision is recorded."), "success")
-    return redirect(url_for("review.consensus", application_id=application.id))
+        ),
+        back_to=url_for("review.consensus", application_id=application.id),
+        done=_("The decision is recorded."),
+        then=lambda: notifications.decided(application, certified=application.state == State.CERTIFIED),
+    )
 
 
 @bp.post("/assignments/<int:assignment_id>/clarification")
@@ -392,22 +378,15 @@ def decision(application_id: int):
 def request_clarification(assignment_id: int):
     """Ask the manager about named indicators; the manager may then change only those answers."""
     assignment = _own_assignment(assignment_id)
-    try:
-        clarification.request_clarification(
-            db.session,
-            assignment,
-            current_user,
-            request.form.getlist("indicators"),
-            request.form.get("question", "")[:10_000],
-        )
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.scores", assignment_id=assignment.id)), error.status
-    db.session.commit()
-    notifications.clarification_requested(assignment.application, request.form.get("question", "").strip())
-    flash(_("Your question is sent to the manager."), "success")
-    return redirect(url_for("review.scores", assignment_id=assignment.id))
+    question = request.form.get("question", "")[:10_000]
+    return carry_out(
+        lambda: clarification.request_clarification(
+            db.session, assignment, current_user, request.form.getlist("indicators"), question
+        ),
+        back_to=url_for("review.scores", assignment_id=assignment.id),
+        done=_("Your question is sent to the manager."),
+        then=lambda: notifications.clarification_requested(assignment.application, question.strip()),
+    )
 
 
 @bp.post("/applications/<int:application_id>/third-assessor")
@@ -415,15 +394,12 @@ def request_clarification(assignment_id: int):
 def third_assessor(application_id: int):
     """When the totals differ by 30 points or more, reopen the review so a third assessor can join."""
     application = db.get_or_404(Application, application_id)
-    try:
-        scoring.add_third_assessor(db.session, application, current_user)
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.team", application_id=application.id)), error.status
-    db.session.commit()
-    flash(_("Choose the third assessor below; their scores join the consensus."), "info")
-    return redirect(url_for("review.team", application_id=application.id))
+    return carry_out(
+        lambda: scoring.add_third_assessor(db.session, application, current_user),
+        back_to=url_for("review.team", application_id=application.id),
+        done=_("Choose the third assessor below; their scores join the consensus."),
+        category="info",
+    )
 
 
 @bp.post("/applications/<int:application_id>/appeal-assessor")
@@ -435,16 +411,12 @@ def appeal_assessor(application_id: int):
     if assessor is None:
         flash(_("Choose the assessor for the appeal."), "danger")
         return redirect(url_for("review.team", application_id=application.id)), 422
-    try:
-        appeals.assign_appeal_assessor(db.session, application, current_user, assessor)
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.team", application_id=application.id)), error.status
-    db.session.commit()
-    notifications.assigned(application, [assessor])
-    flash(_("The appeal assessor is asked to confirm independence."), "success")
-    return redirect(url_for("review.team", application_id=application.id))
+    return carry_out(
+        lambda: appeals.assign_appeal_assessor(db.session, application, current_user, assessor),
+        back_to=url_for("review.team", application_id=application.id),
+        done=_("The appeal assessor is asked to confirm independence."),
+        then=lambda: notifications.assigned(application, [assessor]),
+    )
 
 
 @bp.post("/applications/<int:application_id>/appeal-decision")
@@ -452,20 +424,16 @@ def appeal_assessor(application_id: int):
 def appeal_decision(application_id: int):
     """Decide the appeal: uphold or change the decision, with reasons."""
     application = db.get_or_404(Application, application_id)
-    try:
-        appeals.decide_appeal(
+    return carry_out(
+        lambda: appeals.decide_appeal(
             db.session,
             application,
             current_user,
             chosen_level=request.form.get("level") or None,
             reasons=request.form.get("reasons", "")[:10_000],
             justification=request.form.get("justification", "")[:10_000],
-        )
-    except services.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("review.team", application_id=application.id)), error.status
-    db.session.commit()
-    notifications.decided(application, certified=application.state == State.CERTIFIED)
-    flash(_("The appeal is decided."), "success")
-    return redirect(url_for("review.team", application_id=application.id))
+        ),
+        back_to=url_for("review.team", application_id=application.id),
+        done=_("The appeal is decided."),
+        then=lambda: notifications.decided(application, certified=application.state == State.CERTIFIED),
+    )
