@@ -55,6 +55,10 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SECRET_KEY": _secret_key(instance_path),
         "CERTIFY_STORAGE": storage,
+        # The certification body's signing key for certificate PDFs: a PKCS#12 file in production; without
+        # it, a development key and self-signed certificate are generated once in the instance folder.
+        "CERTIFY_PKCS12_PATH": os.environ.get("CERTIFY_PKCS12_PATH") or None,
+        "CERTIFY_PKCS12_PASSWORD": os.environ.get("CERTIFY_PKCS12_PASSWORD") or None,
         # Mail: without MAIL_SERVER, messages go to the log and to instance/mail/ as .eml files.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),

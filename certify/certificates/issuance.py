@@ -63,8 +63,9 @@ def _signing_key(folder: str, pkcs12: str | None, password: str | None) -> Signi
 def signing_key() -> SigningKey:
     """The certification body's key, loaded once per process (the PKCS#12 file in production)."""
     config = current_app.config
-    folder = config.get("CERTIFY_SIGNING_FOLDER") or current_app.instance_path
-    return _signing_key(str(folder), config.get("CERTIFY_PKCS12_PATH"), config.get("CERTIFY_PKCS12_PASSWORD"))
+    return _signing_key(
+        current_app.instance_path, config.get("CERTIFY_PKCS12_PATH"), config.get("CERTIFY_PKCS12_PASSWORD")
+    )
 
 
 def storage_folder() -> Path:

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from certify.accounts.models import Role
 from certify.certificates import issuance
 from certify.certificates.models import Certificate
+from certify.config import settings_from_environment
 from certify.review.decisions import decision_of
+from tests.certificates.test_signing import make_pkcs12
 from tests.review.test_scoring import agreed, in_review  # noqa: F401  (fixture)
 
 
@@ -136,3 +138,16 @@ def test_a_100_mb_upload_to_verify_is_refused_before_it_is_read(client):
     )
     assert response.status_code == 413
     assert "слишком большой" in response.get_data(as_text=True)
+
+
+def test_a_configured_pkcs12_file_signs_the_certificates(app, monkeypatch, tmp_path):
+    path = tmp_path / "body.p12"
+    path.write_bytes(make_pkcs12(b"correct horse"))
+    monkeypatch.setenv("CERTIFY_PKCS12_PATH", str(path))
+    monkeypatch.setenv("CERTIFY_PKCS12_PASSWORD", "correct horse")
+    settings = settings_from_environment(tmp_path)
+    for name in ("CERTIFY_PKCS12_PATH", "CERTIFY_PKCS12_PASSWORD"):
+        monkeypatch.setitem(app.config, name, settings[name])
+    with app.app_context():
+        key = issuance.signing_key()
+    assert key.certificate.subject.native["common_name"] == "Certify production test"
