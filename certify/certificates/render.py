@@ -113,9 +113,9 @@ def _font_config() -> FontConfiguration:
 
 
 @functools.cache
-def _stylesheet() -> CSS:
+def _stylesheet(name: str = "certificate.css") -> CSS:
     return CSS(
-        filename=str(TEMPLATE_DIR / "certificate.css"),
+        filename=str(TEMPLATE_DIR / name),
         font_config=_font_config(),
         url_fetcher=_fetcher(),
     )
@@ -132,12 +132,14 @@ def _srgb_profile() -> ColorProfile:
 
 
 @functools.cache
-def _template():
+def _environment() -> Environment:
     # autoescape=True: names are applicant input, and markup in them must print as text.
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=StrictUndefined
-    )
-    return environment.get_template("certificate.html")
+    return Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=StrictUndefined)
+
+
+@functools.cache
+def _template(name: str = "certificate.html"):
+    return _environment().get_template(name)
 
 
 def qr_code_svg(url: str) -> Markup:
@@ -168,22 +170,38 @@ def render_certificate(ctx: CertificateContext) -> bytes:
         document = _layout(values, density)
         if len(document.pages) == 1:
             break
-    return document.write_pdf(**_pdf_options())
+    return write_pdf(document)
 
 
 def _layout(values: dict, density: str):
     """Lay the certificate out at one density and return WeasyPrint's Document."""
-    html = HTML(
-        string=_template().render(values, density=density),
-        base_url=STATIC_DIR.as_uri() + "/",
-        url_fetcher=_fetcher(),
-    )
+    return lay_out(_template().render(values, density=density), _stylesheet())
+
+
+def render_pdf_template(template_name: str, stylesheet_name: str, values: dict) -> bytes:
+    """Render another PDF of templates/certificates/pdf/ (the assessment report) as the certificate is.
+
+    The same fetcher, fonts, colour profile and PDF/A-3b variant, so every PDF the app prints refuses
+    local files and the network alike and embeds its fonts.
+    """
+    html = _template(template_name).render(values)
+    return write_pdf(lay_out(html, _stylesheet(stylesheet_name)))
+
+
+def lay_out(html_text: str, stylesheet: CSS):
+    """Lay `html_text` out with the shared fetcher, fonts and output intent; return WeasyPrint's Document."""
+    html = HTML(string=html_text, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_fetcher())
     return html.render(
         font_config=_font_config(),
         color_profiles={OUTPUT_INTENT: _srgb_profile()},
-        stylesheets=[_stylesheet()],
+        stylesheets=[stylesheet],
         **_pdf_options(),
     )
+
+
+def write_pdf(document) -> bytes:
+    """The PDF/A-3b bytes of a laid-out Document."""
+    return document.write_pdf(**_pdf_options())
 
 
 def _pdf_options() -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -10,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
-from certify.certificates import issuance, lifecycle, register
+from certify.certificates import issuance, lifecycle, register, reports
 from certify.certificates.forms import CorrectionForm
 from certify.certificates.models import Certificate, CertificateStatus
+from certify.certificates.report import render_report
 from certify.certificates.verify import verify_certificate_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
@@ -247,6 +249,28 @@ def change_status(number: str, action: str):
     db.session.commit()
     flash(_("The certificate's status is changed."), "success")
     return redirect(url_for("certificates.detail", number=number))
+
+
+@bp.get("/applications/<int:application_id>/report.pdf")
+@login_required
+def report(application_id: int):
+    """The assessment report PDF: for the applicant organisation's managers and the certification body."""
+    application = db.get_or_404(Application, application_id)
+    if not (is_staff(current_user) or is_applicant(current_user, application)):
+        abort(404)
+    try:
+        context = reports.report_context(db.session, application)
+    except issuance.CertificateError as error:
+        flash(error.message, "danger")
+        return render_template("errors/generic.html", code=error.status), error.status
+    # Rendered on request and never stored: unlike a certificate the report is neither numbered nor
+    # signed, and it compares with the peers certified so far, so a stored copy would only go stale.
+    return send_file(
+        io.BytesIO(render_report(context)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"report-{context.certificate_number or application.id}.pdf",
+    )
 
 
 VERIFICATION_REASONS = {

@@ -47,6 +47,12 @@ FEEDBACK = {
     ),
 }
 
+#: The consensus note the lead assessor writes when an indicator is above or below the usual 3.
+JUSTIFICATIONS = {
+    4: "Подтверждено документами и примерами за последние два года.",
+    2: "Практика описана, но подтверждающих документов недостаточно.",
+}
+
 
 def load_demo_reviews(session, coordinator, assessors: list, submitted: list[Application]) -> None:
     """Take the first submitted application through review to a decision; assign the next one."""
@@ -71,7 +77,8 @@ def decide_after_review(
         scores = {i: (_score(n, seed) if (n + offset) % 5 else 4, "") for n, i in enumerate(indicators)}
         scoring.save_scores(session, assignment, scores=scores, feedback=FEEDBACK)
         scoring.submit_scores(session, assignment, assignment.assessor)
-    consensus = {i: (_score(n, seed), "") for n, i in enumerate(indicators)}
+    agreed = {i: _score(n, seed) for n, i in enumerate(indicators)}
+    consensus = {i: (value, JUSTIFICATIONS.get(value, "")) for i, value in agreed.items()}
     outcome = scoring.record_consensus(session, application, lead, consensus)
     level = outcome.level.id if outcome.level else None
     return decisions.decide(

@@ -238,6 +238,7 @@ def summary(application_id: int):
     application = _application(application_id)
     standard = services.standard_of(application)
     typed = services.typed_answers_of(db.session, application)
+    holder_or_staff = is_applicant(current_user, application) or is_staff(current_user)
     return render_template(
         "questionnaire/summary.html",
         application=application,
@@ -255,9 +256,8 @@ def summary(application_id: int):
         decision=decision_of(db.session, application),
         level_names={level.id: level.name.get(current_language()) for level in standard.levels},
         appeal=appeal_of(db.session, application),
-        certificate=latest_of_application(db.session, application.id)
-        if is_applicant(current_user, application) or is_staff(current_user)
-        else None,
+        certificate=latest_of_application(db.session, application.id) if holder_or_staff else None,
+        can_download_report=holder_or_staff,
         can_appeal=application.state in (State.CERTIFIED, State.NOT_CERTIFIED)
         and is_applicant(current_user, application)
         and appeal_of(db.session, application) is None,

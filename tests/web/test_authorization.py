@@ -83,6 +83,7 @@ RULES = {
     ("certificates.api_list", "GET"): EVERYONE,
     ("certificates.api_certificate", "GET"): EVERYONE,
     ("certificates.pdf", "GET"): {"owner"} | STAFF,
+    ("certificates.report", "GET"): {"owner"} | STAFF,
     ("certificates.change_status", "POST"): {"coordinator"},
     ("certificates.index", "GET"): STAFF,
     ("certificates.detail", "GET"): {"owner"} | STAFF,
