@@ -59,6 +59,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         # it, a development key and self-signed certificate are generated once in the instance folder.
         "CERTIFY_PKCS12_PATH": os.environ.get("CERTIFY_PKCS12_PATH") or None,
         "CERTIFY_PKCS12_PASSWORD": os.environ.get("CERTIFY_PKCS12_PASSWORD") or None,
+        # The Ed25519 key (PEM) that signs the certificates' Open Badges credentials and status lists;
+        # without it, one is generated once in the instance folder.
+        "CERTIFY_CREDENTIAL_KEY_PATH": os.environ.get("CERTIFY_CREDENTIAL_KEY_PATH") or None,
         # Mail: without MAIL_SERVER, messages go to the log and to instance/mail/ as .eml files.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),

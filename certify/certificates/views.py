@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
-from certify.certificates import issuance, lifecycle, register, reports
+from certify.certificates import issuance, lifecycle, publication, register, reports
 from certify.certificates.forms import CorrectionForm
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.report import render_report
@@ -271,6 +283,36 @@ def report(application_id: int):
         as_attachment=True,
         download_name=f"report-{context.certificate_number or application.id}.pdf",
     )
+
+
+@bp.get("/certificates/<number>.json")
+@limiter.limit("60 per minute")
+def credential(number: str):
+    """The certificate as a signed Open Badges 3.0 credential (W3C VC 2.0, eddsa-jcs-2022 proof)."""
+    return _credential_response(publication.credential_of(db.session, _certificate(number)))
+
+
+@bp.get("/credentials/status/<any(revocation, suspension):purpose>")
+def status_list(purpose: str):
+    """The W3C Bitstring Status List: a verifier fetches the whole list, so nobody learns which it checks."""
+    response = _credential_response(publication.status_list(db.session, purpose))
+    response.cache_control.public, response.cache_control.max_age = True, 300
+    return response
+
+
+@bp.get("/credentials/issuer")
+def issuer_profile():
+    """The issuer's Open Badges Profile with the public key (Multikey) that verifies its credentials."""
+    return _credential_response(publication.issuer_profile(), "application/json")
+
+
+def _credential_response(document: dict, mimetype: str = "application/vc"):
+    # application/vc: the media type VC Data Model 2.0 registers for credentials with embedded proofs
+    response = current_app.response_class(
+        json.dumps(document, ensure_ascii=False, indent=2), mimetype=mimetype
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers in browsers fetch these too
+    return response
 
 
 VERIFICATION_REASONS = {

@@ -84,6 +84,9 @@ RULES = {
     ("certificates.api_certificate", "GET"): EVERYONE,
     ("certificates.pdf", "GET"): {"owner"} | STAFF,
     ("certificates.report", "GET"): {"owner"} | STAFF,
+    ("certificates.credential", "GET"): EVERYONE,
+    ("certificates.status_list", "GET"): EVERYONE,
+    ("certificates.issuer_profile", "GET"): EVERYONE,
     ("certificates.change_status", "POST"): {"coordinator"},
     ("certificates.index", "GET"): STAFF,
     ("certificates.detail", "GET"): {"owner"} | STAFF,
@@ -167,6 +170,7 @@ def world(app, db):
         "filename": "css/certify.css",
         "number": certificate.number,
         "action": "suspend",
+        "purpose": "revocation",
     }
     return clients, values
 
