@@ -16,7 +16,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CRYPTOSUITE = "eddsa-jcs-2022"
+PROOF_TYPE = "DataIntegrityProof"
 #: The W3C recommendation's minimum, so that one certificate's bit hides among at least 131,072.
 STATUS_LIST_MIN_BITS = 131_072
 STATUS_PURPOSES = ("revocation", "suspension")
@@ -104,13 +105,18 @@ def _hash_data(proof_config: dict, document: dict) -> bytes:
     )
 
 
-def secure(document: dict, key: Ed25519PrivateKey, verification_method: str, created: datetime) -> dict:
+def verification_method(issuer_id: str) -> str:
+    """The id of the issuer's key, as its Profile lists it and as every proof names it."""
+    return f"{issuer_id}#key-1"
+
+
+def secure(document: dict, key: Ed25519PrivateKey, method: str, created: datetime) -> dict:
     """The document with an `assertionMethod` proof by `key` (the proof repeats the document's @context)."""
     proof = {
-        "type": "DataIntegrityProof",
+        "type": PROOF_TYPE,
         "cryptosuite": CRYPTOSUITE,
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "verificationMethod": verification_method,
+        "verificationMethod": method,
         "proofPurpose": "assertionMethod",
     }
     if "@context" in document:
@@ -119,23 +125,37 @@ def secure(document: dict, key: Ed25519PrivateKey, verification_method: str, cre
     return document | {"proof": proof | {"proofValue": "z" + base58btc(signature)}}
 
 
-def verify(secured: dict, public_key: Ed25519PublicKey) -> bool:
-    """True when the document's eddsa-jcs-2022 proof was made by `public_key` over this very content."""
+def verify_credential(secured: dict, public_key: Ed25519PublicKey) -> bool:
+    """True when the document's eddsa-jcs-2022 proof was made by `public_key` over this very content.
+
+    The steps of the cryptosuite's "Verify Proof": the proof without its value is the proof configuration;
+    the document without its proof, with the proof's @context (which the document's must start with), is
+    what was signed. Resolving `verificationMethod` to a key is the caller's part.
+    """
     proof = secured.get("proof")
-    if not isinstance(proof, dict) or proof.get("cryptosuite") != CRYPTOSUITE:
+    if not isinstance(proof, dict):
+        return False  # absent, or a proof set, which these documents never carry
+    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         return False
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     document = {k: v for k, v in secured.items() if k != "proof"}
     if "@context" in options:
-        if document.get("@context", [])[: len(options["@context"])] != options["@context"]:
+        context, expected = _as_list(document.get("@context")), _as_list(options["@context"])
+        if context[: len(expected)] != expected:
             return False
         document["@context"] = options["@context"]
+    proof_value = proof.get("proofValue")
+    if not isinstance(proof_value, str) or not proof_value.startswith("z"):
+        return False
     try:
-        signature = from_base58btc(str(proof.get("proofValue", "")).removeprefix("z"))
-        public_key.verify(signature, _hash_data(options, document))
-    except (InvalidSignature, ValueError):
+        public_key.verify(from_base58btc(proof_value[1:]), _hash_data(options, document))
+    except (InvalidSignature, ValueError, TypeError):
         return False
     return True
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 # --- the credential ---------------------------------------------------------------------------------
@@ -170,7 +190,7 @@ def issuer_profile(
     issuer_url: str, home_url: str, names: tuple[str, str], public_key: Ed25519PublicKey
 ) -> dict:
     """The Open Badges issuer Profile, with the key that verifies its credentials."""
-    method = f"{issuer_url}#key-1"
+    method = verification_method(issuer_url)
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
         "id": issuer_url,
@@ -189,8 +209,12 @@ def issuer_profile(
     }
 
 
-def open_badge(facts: CredentialFacts) -> dict:
-    """The unsigned OpenBadgeCredential of a certificate: only what the certificate itself states."""
+def open_badge(facts: CredentialFacts, key: Ed25519PrivateKey, created: datetime) -> dict:
+    """The certificate's OpenBadgeCredential, signed: only what the certificate itself states."""
+    return secure(_badge(facts), key, verification_method(facts.issuer["id"]), created)
+
+
+def _badge(facts: CredentialFacts) -> dict:
     standard = f"{facts.standard_code} {facts.standard_version}"
     achievement_path = f"achievements/{facts.standard_code}/{facts.standard_version}/{facts.level_id}"
     return {
@@ -211,10 +235,13 @@ def open_badge(facts: CredentialFacts) -> dict:
                 "id": f"{facts.issuer['id']}/{achievement_path}",
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
-                "name": f"{facts.level_name_ru} / {facts.level_name_en} — {standard}",
+                "name": (
+                    f"Качество управления кластером: {facts.level_name_ru} / "
+                    f"Cluster-management quality: {facts.level_name_en}"
+                ),
                 "description": (
-                    f"{facts.standard_title_ru}: уровень «{facts.level_name_ru}». "
-                    f"{facts.standard_title_en}: level “{facts.level_name_en}”."
+                    f"{facts.standard_title_ru} ({standard}): уровень «{facts.level_name_ru}». "
+                    f"{facts.standard_title_en} ({standard}): level “{facts.level_name_en}”."
                 ),
                 "criteria": {
                     "id": facts.verify_url,
@@ -246,6 +273,8 @@ def encode_status_list(indexes: Iterable[int], size: int = STATUS_LIST_MIN_BITS)
     """Multibase base64url (no padding) of the GZIP-compressed bitstring; bit 0 is the first byte's
     left-most bit. The list grows in whole blocks of the minimum size when an index needs it."""
     indexes = list(indexes)
+    if any(index < 0 for index in indexes):
+        raise ValueError("status list indexes start at 0")
     needed = max(indexes, default=-1) + 1
     size = max(size, -(-needed // STATUS_LIST_MIN_BITS) * STATUS_LIST_MIN_BITS)
     bits = bytearray(size // 8)
@@ -267,22 +296,36 @@ def is_set(bitstring: bytes, index: int) -> bool:
 
 
 def status_list_credential(
-    url: str, purpose: str, set_indexes: Iterable[int], issuer: dict, issued: datetime
+    url: str,
+    purpose: str,
+    set_indexes: Iterable[int],
+    issuer: dict,
+    key: Ed25519PrivateKey,
+    *,
+    created: datetime,
+    ttl: timedelta | None = None,
 ) -> dict:
-    """The unsigned BitstringStatusListCredential for one purpose (revocation or suspension)."""
-    return {
+    """The signed BitstringStatusListCredential for one purpose: bit i set = the credential at index i has
+    that status. `ttl` tells verifiers how long they may keep the list (the spec's `ttl`, milliseconds)."""
+    if purpose not in STATUS_PURPOSES:
+        raise ValueError(f"unknown status purpose {purpose!r}")
+    status_list = {
+        "id": f"{url}#list",
+        "type": "BitstringStatusList",
+        "statusPurpose": purpose,
+        "encodedList": encode_status_list(set_indexes),
+    }
+    if ttl is not None:
+        status_list["ttl"] = int(ttl.total_seconds() * 1000)
+    document = {
         "@context": [VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer["id"],
-        "validFrom": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "credentialSubject": {
-            "id": f"{url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": purpose,
-            "encodedList": encode_status_list(set_indexes),
-        },
+        "validFrom": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "credentialSubject": status_list,
     }
+    return secure(document, key, verification_method(issuer["id"]), created)
 
 
 # --- the body's Ed25519 key -------------------------------------------------------------------------
@@ -292,7 +335,7 @@ def load_credential_key(instance_path: Path, configured: Path | None = None) -> 
     """The configured PEM key in production; in development one generated once in `instance/signing/`."""
     path = configured or instance_path / "signing" / KEY_FILE
     if configured is None and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )

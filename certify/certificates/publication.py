@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,8 +18,17 @@ from certify.questionnaire.services import standard_of
 from certify.web.timeutil import as_utc, utcnow
 from certify.web.urls import external_url
 
-#: the stored status each list publishes
-LISTED_STATUS = {"revocation": CertificateStatus.REVOKED, "suspension": CertificateStatus.SUSPENDED}
+#: how long verifiers and caches may keep a status list (the view's Cache-Control says the same)
+STATUS_LIST_TTL = timedelta(minutes=5)
+#: the certificates each list marks: revocation is final, so it also takes superseded certificates (by a
+#: correction or a renewal, never undone), whose credential would otherwise still look valid; suspension
+#: is reversible
+LISTED = {
+    "revocation": sa.or_(
+        Certificate.status == CertificateStatus.REVOKED.value, Certificate.superseded_by_id.is_not(None)
+    ),
+    "suspension": Certificate.status == CertificateStatus.SUSPENDED.value,
+}
 
 
 @lru_cache(maxsize=4)
@@ -39,10 +49,6 @@ def issuer_profile() -> dict:
         ISSUER,
         credential_key().public_key(),
     )
-
-
-def _method() -> str:
-    return external_url("certificates.issuer_profile") + "#key-1"
 
 
 def credential_of(session, certificate: Certificate) -> dict:
@@ -72,17 +78,19 @@ def credential_of(session, certificate: Certificate) -> dict:
             for purpose in credentials.STATUS_PURPOSES
         },
     )
-    created = as_utc(certificate.created_at)
-    return credentials.secure(credentials.open_badge(facts), credential_key(), _method(), created)
+    # dated by the certificate's creation, so the same certificate always yields the same signed document
+    return credentials.open_badge(facts, credential_key(), as_utc(certificate.created_at))
 
 
 def status_list(session, purpose: str) -> dict:
-    """The signed status list: bit n is set when certificate n is revoked (or suspended)."""
-    indexes = session.scalars(
-        sa.select(Certificate.id).where(Certificate.status == LISTED_STATUS[purpose].value)
+    """The signed status list: bit n is set when certificate n is revoked or superseded (or suspended)."""
+    indexes = session.scalars(sa.select(Certificate.id).where(LISTED[purpose]))
+    return credentials.status_list_credential(
+        external_url("certificates.status_list", purpose=purpose),
+        purpose,
+        indexes,
+        issuer_profile(),
+        credential_key(),
+        created=utcnow(),
+        ttl=STATUS_LIST_TTL,
     )
-    now = utcnow()
-    document = credentials.status_list_credential(
-        external_url("certificates.status_list", purpose=purpose), purpose, indexes, issuer_profile(), now
-    )
-    return credentials.secure(document, credential_key(), _method(), now)
