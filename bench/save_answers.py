@@ -22,7 +22,8 @@ from certify import create_app  # noqa: E402
 from certify.accounts import services as accounts  # noqa: E402
 from certify.accounts.models import Role  # noqa: E402
 from certify.demo.answers import plausible_answers  # noqa: E402
-from certify.demo.data import ORGANISATIONS, ensure_organisation  # noqa: E402
+from certify.demo.data import ORGANISATIONS  # noqa: E402
+from certify.demo.organisations import ensure_organisation  # noqa: E402
 from certify.extensions import db  # noqa: E402
 from certify.questionnaire import services as questionnaire  # noqa: E402
 from certify.questionnaire.models import Answer, Application, ApplicationPage  # noqa: E402

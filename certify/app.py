@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from certify.certificates import lookups
 from certify.config import PROJECT_ROOT, settings_from_environment
 from certify.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -28,6 +29,7 @@ def build_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    lookups.flush_at_exit(app)
     return app
 
 

@@ -62,6 +62,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         # The Ed25519 key (PEM) that signs the certificates' Open Badges credentials and status lists;
         # without it, one is generated once in the instance folder.
         "CERTIFY_CREDENTIAL_KEY_PATH": os.environ.get("CERTIFY_CREDENTIAL_KEY_PATH") or None,
+        # Public lookups are counted in memory and written at most this often (see certificates/lookups.py).
+        "CERTIFY_LOOKUP_FLUSH_SECONDS": float(os.environ.get("CERTIFY_LOOKUP_FLUSH_SECONDS", 5)),
         # Mail: without MAIL_SERVER, messages go to the log and to instance/mail/ as .eml files.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),
@@ -79,6 +81,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SESSION_IDLE_TIMEOUT": _minutes("SESSION_IDLE_TIMEOUT_MINUTES", 30),
         "SESSION_ABSOLUTE_TIMEOUT": _minutes("SESSION_ABSOLUTE_TIMEOUT_MINUTES", 12 * 60),
         "PERMANENT_SESSION_LIFETIME": _minutes("SESSION_ABSOLUTE_TIMEOUT_MINUTES", 12 * 60),
+        # The cookie is re-sent when the session changes (at least once a minute while in use), not on
+        # every response: re-signing it each time costs every request and buys nothing.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "TOKEN_MAX_AGE": timedelta(hours=int(os.environ.get("TOKEN_MAX_AGE_HOURS", 24))),
         # Rate limits are shared between workers and hosts only through a shared store (redis://…).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -43,6 +43,8 @@ def settings_for_tests(tmp_path, database_url: str) -> dict:
         "MAIL_SERVER": "",
         "MAIL_FOLDER": tmp_path / "mail",
         "CERTIFY_STORAGE": tmp_path / "storage",
+        # every public lookup written at once, so a test sees its counts
+        "CERTIFY_LOOKUP_FLUSH_SECONDS": 0,
         "PUBLIC_URL": "http://localhost",
     }
 

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
-from certify.certificates import issuance, lifecycle, publication, register, reports
+from certify.certificates import issuance, lifecycle, lookups, publication, register, reports
 from certify.certificates.forms import CorrectionForm
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.report import render_report
@@ -50,6 +50,11 @@ def _certificate(number: str) -> Certificate:
     if len(number) > 32 or not NUMBER.match(number):
         abort(404)
     return issuance.find(db.session, number) or abort(404)
+
+
+def _count_lookup(certificate: Certificate) -> None:
+    if lookups.count_lookup(db.session, certificate, current_app.config["CERTIFY_LOOKUP_FLUSH_SECONDS"]):
+        db.session.commit()
 
 
 def public_view(certificate: Certificate) -> dict:
@@ -88,12 +93,12 @@ def public_view(certificate: Certificate) -> dict:
 def verify(number: str):
     """The public page a certificate's QR code points to."""
     certificate = _certificate(number)
-    certificate.lookups += 1
-    db.session.commit()
+    _count_lookup(certificate)
     return render_template(
         "certificates/verify.html",
         view=public_view(certificate),
-        can_manage=is_staff(current_user) or is_applicant(current_user, _application_of(certificate)),
+        can_manage=current_user.is_authenticated
+        and (is_staff(current_user) or is_applicant(current_user, _application_of(certificate))),
     )
 
 
@@ -159,8 +164,7 @@ def api_list():
 @limiter.limit("60 per minute")
 def api_certificate(number: str):
     certificate = _certificate(number)
-    certificate.lookups += 1
-    db.session.commit()
+    _count_lookup(certificate)
     return jsonify(public_view(certificate))
 
 
@@ -296,7 +300,8 @@ def credential(number: str):
 def status_list(purpose: str):
     """The W3C Bitstring Status List: a verifier fetches the whole list, so nobody learns which it checks."""
     response = _credential_response(publication.status_list(db.session, purpose))
-    response.cache_control.public, response.cache_control.max_age = True, 300
+    response.cache_control.public = True
+    response.cache_control.max_age = int(publication.STATUS_LIST_TTL.total_seconds())
     return response
 
 

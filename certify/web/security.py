@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from certify.accounts.models import User
 from certify.extensions import db, login_manager
@@ -40,7 +41,9 @@ def load_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
+    # roles joined in the same query: this runs on every request of a logged-in user
+    statement = sa.select(User).options(joinedload(User.role_rows)).where(User.id == int(user_id))
+    user = db.session.scalars(statement).unique().first()
     if user is None or not user.active or user.session_token != token:
         return None
     return user
@@ -59,6 +62,10 @@ def end_session() -> None:
     session.clear()
 
 
+#: how precisely the idle timeout is measured (minutes-long timeouts need no better)
+SEEN_AT_RESOLUTION_SECONDS = 60
+
+
 def enforce_session_timeouts():
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
@@ -70,7 +77,9 @@ def enforce_session_timeouts():
         end_session()
         flash(_l("Your session has expired. Please log in again."), "warning")
         return redirect(url_for("accounts.login", next=request.full_path))
-    session["seen_at"] = now
+    if now - session.get("seen_at", 0) > SEEN_AT_RESOLUTION_SECONDS:
+        # refreshed once a minute, not on every request: each refresh re-signs and re-sends the cookie
+        session["seen_at"] = now
     return None
 
 
