@@ -6,8 +6,10 @@ Load the key once per process with `load_signing_key` and pass the returned `Sig
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import fcntl
+import hashlib
 import os
 from dataclasses import dataclass
 from io import BytesIO
@@ -23,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
@@ -39,6 +42,8 @@ class SigningKey:
 
     signer: signers.Signer
     certificate: asn1_x509.Certificate
+    #: room left in the PDF for this key's signature container (see _bytes_reserved)
+    bytes_reserved: int
 
 
 class PreloadedKeySigner(signers.SimpleSigner):
@@ -101,13 +106,31 @@ def sign_pdf(
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    return signers.sign_pdf(writer, metadata, signer=key.signer).getvalue()
+    return signers.sign_pdf(writer, metadata, signer=key.signer, bytes_reserved=key.bytes_reserved).getvalue()
 
 
 def _signing_key(private_key, certificate: x509.Certificate, others: list[x509.Certificate]) -> SigningKey:
     signing_cert = _to_asn1(certificate)
     registry = SimpleCertificateStore.from_certs([signing_cert, *map(_to_asn1, others)])
-    return SigningKey(PreloadedKeySigner(private_key, signing_cert, registry), signing_cert)
+    signer = PreloadedKeySigner(private_key, signing_cert, registry)
+    return SigningKey(signer, signing_cert, _bytes_reserved(signer))
+
+
+def _bytes_reserved(signer: signers.Signer) -> int:
+    """The placeholder size for this signer's signatures, estimated once as pyHanko would each time.
+
+    Left to size the placeholder itself, pyHanko builds a throw-away signature before every real one
+    (about a third of the signing time). The container's size depends on the key, its certificates and
+    the signed attributes, not on the PDF, so one dry run per key gives the same estimate.
+    """
+    attributes = PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC))
+    dummy = asyncio.run(
+        signer.async_sign(
+            hashlib.sha256().digest(), "sha256", dry_run=True, use_pades=True, signed_attr_settings=attributes
+        )
+    )
+    size = len(dummy.dump()) * 2  # written into the PDF as hexadecimal
+    return size + 2 * (size // 4)  # pyHanko's own 50 % margin
 
 
 def _to_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:

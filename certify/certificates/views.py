@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -30,7 +31,7 @@ from certify.certificates.report import render_report
 from certify.certificates.verify import verify_certificate_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
-from certify.web.access import STAFF, is_applicant, is_staff, roles_required
+from certify.web.access import STAFF, is_applicant, is_manager_of, is_staff, roles_required
 
 bp = Blueprint("certificates", __name__)
 
@@ -47,9 +48,13 @@ STATUS_LABELS = {
 
 def _certificate(number: str) -> Certificate:
     """The certificate with this number; malformed numbers are refused before any query."""
+    _check_format(number)
+    return issuance.find(db.session, number) or abort(404)
+
+
+def _check_format(number: str) -> None:
     if len(number) > 32 or not NUMBER.match(number):
         abort(404)
-    return issuance.find(db.session, number) or abort(404)
 
 
 def _count_lookup(certificate: Certificate) -> None:
@@ -170,10 +175,16 @@ def api_certificate(number: str):
 
 def _for_holder_or_staff(number: str) -> Certificate:
     """The certificate, for its organisation's managers and the certification body; 404 for anyone else."""
-    certificate = _certificate(number)
-    if not (is_staff(current_user) or is_applicant(current_user, _application_of(certificate))):
+    _check_format(number)
+    # the owner's organisation in the same query: this check runs on every download
+    row = db.session.execute(
+        sa.select(Certificate, Application.organisation_id)
+        .join(Application, Application.id == Certificate.application_id)
+        .where(Certificate.number == number)
+    ).first()
+    if row is None or not (is_staff(current_user) or is_manager_of(current_user, row[1])):
         abort(404)
-    return certificate
+    return row[0]
 
 
 def _application_of(certificate: Certificate) -> Application:

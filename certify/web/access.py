@@ -41,11 +41,15 @@ def is_staff(user) -> bool:
 
 def is_applicant(user, application) -> bool:
     """A manager of the organisation that owns the application."""
+    return is_manager_of(user, application.organisation_id)
+
+
+def is_manager_of(user, organisation_id: int) -> bool:
     return (
         user.is_authenticated
         and user.has_role(Role.MANAGER)
         and user.organisation_id is not None
-        and user.organisation_id == application.organisation_id
+        and user.organisation_id == organisation_id
     )
 
 
