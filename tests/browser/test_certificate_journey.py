@@ -15,6 +15,7 @@ from certify.demo.applications import submitted_application
 from certify.demo.review import decide_after_review
 from tests.browser.test_review_flow import log_in
 from tests.factories import install_default_standard, make_user
+from tests.pdfs import pdf_text
 
 
 def qr_codes_in(pdf_path, folder) -> list[str]:
@@ -51,7 +52,7 @@ def test_download_the_certificate_and_follow_its_qr_code(live_server, certified_
     assert download.suggested_filename == f"{certificate.number}.pdf"
     pdf = tmp_path / download.suggested_filename
     download.save_as(pdf)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     assert certificate.number in text and certificate.holder_name_ru in text
 
     (target,) = qr_codes_in(pdf, tmp_path)

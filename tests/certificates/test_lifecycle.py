@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -17,17 +16,13 @@ from certify.demo.review import decide_after_review
 from certify.review.decisions import decision_of
 from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
 from tests.factories import make_user
+from tests.pdfs import pdf_text
 from tests.review.test_scoring import in_review  # noqa: F401  (fixture)
 
 
 def correction_form(certificate: Certificate, **changes) -> dict:
     fields = {field: getattr(certificate, field) for field in issuance.CORRECTABLE_FIELDS}
     return fields | {"reason": "Опечатка в имени"} | changes
-
-
-def pdf_text(certificate: Certificate) -> str:
-    path = issuance.pdf_path(certificate)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
 def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certified, client):  # noqa: F811
@@ -45,7 +40,7 @@ def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certi
     assert new.number != old_number and new.revision == 1 and new.decision_id == old.decision_id
     assert old.superseded_by_id == new.id and new.expires_on == old.expires_on
     assert new.correction_reason == "Опечатка в имени"
-    assert "Иванова Мария Сергеевна" in pdf_text(new)
+    assert "Иванова Мария Сергеевна" in pdf_text(issuance.pdf_path(new))
     # the issued PDF is never rewritten
     assert old.pdf_sha256 == old_sha and issuance.pdf_path(old).read_bytes() == old_pdf
     page = client.get(f"/verify/{old_number}").get_data(as_text=True)

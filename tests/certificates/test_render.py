@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +19,7 @@ from certify.certificates.render import (
     render_certificate,
     static_file_for,
 )
+from tests.pdfs import pdf_text, poppler
 
 HOSTILE_NAME = '<img src="file:///etc/passwd"> <b>x</b>'
 
@@ -52,17 +52,6 @@ def make_context(**changes) -> CertificateContext:
     return dataclasses.replace(context, **changes)
 
 
-def poppler(tool: str, pdf: Path, *args: str) -> str:
-    return subprocess.run([tool, *args, str(pdf)], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_text(pdf: Path) -> str:
-    # "-" sends the text to stdout (by default pdftotext writes a .txt file next to the PDF).
-    return subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 @pytest.fixture(scope="module")
 def pdf_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("render") / "certificate.pdf"
@@ -71,7 +60,7 @@ def pdf_file(tmp_path_factory) -> Path:
 
 
 def test_text_shows_cyrillic_holder_number_levels_and_dates(pdf_file):
-    text = pdf_text(pdf_file)
+    text = pdf_text(pdf_file, layout=True)
     for expected in (
         "Сертификат / Certificate",
         "Анна Сергеевна Иванова",
@@ -93,7 +82,7 @@ def test_text_shows_cyrillic_holder_number_levels_and_dates(pdf_file):
 def test_score_always_shows_one_decimal(tmp_path):
     pdf = tmp_path / "round.pdf"
     pdf.write_bytes(render_certificate(make_context(assessed_score=Decimal("87"))))
-    text = pdf_text(pdf)
+    text = pdf_text(pdf, layout=True)
     assert "87,0" in text and "87.0" in text
 
 
@@ -117,7 +106,7 @@ def test_long_names_still_fit_on_one_page(tmp_path, repeat):
     pdf.write_bytes(render_certificate(context))
 
     assert re.search(r"^Pages:\s+1$", poppler("pdfinfo", pdf), re.MULTILINE)
-    assert "Константинопольская-Вознесенская" in pdf_text(pdf)
+    assert "Константинопольская-Вознесенская" in pdf_text(pdf, layout=True)
 
 
 def test_qr_code_is_drawn_as_vectors(pdf_file):
@@ -173,7 +162,7 @@ def test_markup_in_names_prints_as_text_and_fetches_nothing(tmp_path, monkeypatc
         render_certificate(make_context(holder_name_ru=HOSTILE_NAME, holder_name_en=HOSTILE_NAME))
     )
 
-    assert HOSTILE_NAME in pdf_text(pdf)
+    assert HOSTILE_NAME in pdf_text(pdf, layout=True)
     assert fetched == []
 
 

@@ -35,6 +35,7 @@ from certify.questionnaire.services import standard_of
 from certify.review.models import ConsensusScore, Decision
 from tests.certificates.test_issuance import issuance_level
 from tests.factories import make_application, make_user
+from tests.pdfs import pdf_text, poppler
 from tests.review.test_scoring import all_scores, in_review  # noqa: F401  (fixture)
 
 HOSTILE = '<img src="file:///etc/passwd"> <script>alert(1)</script>'
@@ -168,15 +169,9 @@ def make_context(**changes) -> ReportContext:
     return dataclasses.replace(context, **changes)
 
 
-def poppler(tool: str, pdf: Path, *args: str) -> str:
-    return subprocess.run([tool, *args, str(pdf)], capture_output=True, text=True, check=True).stdout
-
-
-def pdf_text(pdf: Path) -> str:
+def folded_text(pdf: Path) -> str:
     """The PDF's text in reading order, whitespace folded (a table cell's wrapped lines join up)."""
-    # "-" sends the text to stdout (by default pdftotext writes a .txt file next to the PDF).
-    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(raw.split())
+    return " ".join(pdf_text(pdf).split())
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +182,7 @@ def pdf_file(tmp_path_factory) -> Path:
 
 
 def test_text_shows_names_scores_consensus_and_feedback(pdf_file):
-    text = pdf_text(pdf_file)
+    text = folded_text(pdf_file)
     for expected in (
         "Отчёт об оценке / Assessment report",
         "АНО «Центр кластерного развития Республики Татарстан»",
@@ -235,7 +230,7 @@ def test_markup_anywhere_prints_as_text_and_fetches_nothing(tmp_path, monkeypatc
     pdf = tmp_path / "hostile.pdf"
     pdf.write_bytes(render_report(context))
 
-    assert HOSTILE in pdf_text(pdf)
+    assert HOSTILE in folded_text(pdf)
     assert fetched == []
     assert poppler("pdfdetach", pdf, "-list").strip() == "0 embedded files"
 
@@ -245,7 +240,7 @@ def test_an_undecided_level_and_no_certificate_say_so(tmp_path):
     pdf.write_bytes(
         render_report(make_context(certificate_number=None, level_name_ru=None, level_name_en=None))
     )
-    text = pdf_text(pdf)
+    text = folded_text(pdf)
     assert "Не присвоен" in text and "Not granted" in text and "Не выдан" in text
 
 
@@ -319,7 +314,7 @@ def test_the_report_shows_the_review_and_prints_hostile_names_as_text(db, in_rev
         assert response.headers["Content-Disposition"].startswith("attachment")
         pdf = tmp_path / "report.pdf"
         pdf.write_bytes(response.data)
-    text = pdf_text(pdf)
+    text = folded_text(pdf)
     for expected in (
         "Кластер «Северная верфь» " + HOSTILE,
         "Структура кластера и участники",
@@ -382,7 +377,7 @@ def test_percentiles_need_five_peers_and_name_none_of_them(db, in_review, login,
         assert response.status_code == 200
         pdf = tmp_path / "peers.pdf"
         pdf.write_bytes(response.data)
-    text = pdf_text(pdf)
+    text = folded_text(pdf)
     assert "Процентиль / Percentile" in text and "(5)" in text
     for peer in peers:
         assert peer.organisation.name_ru not in text and peer.organisation.cluster_name_ru not in text
