@@ -17,12 +17,7 @@ EXPIRING_WITHIN_DAYS = 90
 
 def in_force(today: date | None = None) -> sa.Select:
     """Certificates in force today: valid status, not superseded, not expired."""
-    today = today or date.today()
-    return sa.select(Certificate).where(
-        Certificate.status == CertificateStatus.VALID.value,
-        Certificate.superseded_by_id.is_(None),
-        Certificate.expires_on >= today,
-    )
+    return sa.select(Certificate).where(with_status(CertificateStatus.VALID, today or date.today()))
 
 
 def levels_in_force(session) -> list[tuple[str, str, str]]:

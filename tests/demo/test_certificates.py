@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import sqlalchemy as sa
 
 from certify.audit.services import verify_chain
 from certify.certificates.issuance import pdf_path, status_of
-from certify.certificates.models import Certificate
+from certify.certificates.models import Certificate, CertificateStatus
+from certify.certificates.register import with_status
 
 
 def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, client):
@@ -16,6 +18,10 @@ def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, cl
     certificates = db.scalars(sa.select(Certificate)).all()
     statuses = Counter(status_of(c).value for c in certificates)
     assert set(statuses) == {"valid", "suspended", "revoked", "expired", "superseded"}
+    # the staff register's SQL filter agrees with status_of for every status
+    for status in CertificateStatus:
+        chosen = db.scalars(sa.select(Certificate.id).where(with_status(status, date.today()))).all()
+        assert set(chosen) == {c.id for c in certificates if status_of(c) == status}, status
     assert all(pdf_path(c).read_bytes().startswith(b"%PDF") for c in certificates)
     corrected = next(c for c in certificates if c.revision == 1)
     assert corrected.holder_name_en == "Rūta Kazlauskienė"
