@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certify.extensions import db
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 
 class Role(StrEnum):

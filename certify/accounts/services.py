@@ -17,7 +17,7 @@ from certify.accounts.passwords import (
     verify_password,
 )
 from certify.audit import services as audit
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 # Checked against when the e-mail is unknown, so that a failed login takes the same time either way.
 _DUMMY_HASH = hash_password("certify-timing-equaliser")

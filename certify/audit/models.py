@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from certify.extensions import db
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 
 class AuditEntryImmutable(Exception):

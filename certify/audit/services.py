@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from certify.audit.chain import GENESIS, HASHED_FIELDS, ChainWalk, entry_hash, plain
 from certify.audit.models import AuditChainHead, AuditEntry
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 HEAD_ID = 1
 #: compare-and-set attempts before giving up; with the row lock (PostgreSQL) or the database's write

@@ -22,7 +22,7 @@ from certify.errors import DomainError
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review.models import Decision
-from certify.web.timeutil import as_utc
+from certify.timeutil import as_utc
 from certify.web.urls import external_url
 
 ISSUER = ("Орган по сертификации Certify", "Certify certification body")

@@ -17,7 +17,7 @@ from certify.certificates.issuance import (
 )
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.review.models import Decision
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 
 def change_status(session, certificate: Certificate, actor, status: CertificateStatus, reason: str) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from certify.extensions import db
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 
 class CertificateStatus(StrEnum):

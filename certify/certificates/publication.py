@@ -15,7 +15,7 @@ from certify.certificates.issuance import ISSUER
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
-from certify.web.timeutil import as_utc, utcnow
+from certify.timeutil import as_utc, utcnow
 from certify.web.urls import external_url
 
 #: how long verifiers and caches may keep a status list (the view's Cache-Control says the same)

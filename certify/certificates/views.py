@@ -24,10 +24,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
-from certify.certificates import issuance, lifecycle, lookups, publication, register, reports
+from certify.certificates import issuance, lifecycle, lookups, publication, register, report_data
 from certify.certificates.forms import CorrectionForm
 from certify.certificates.models import Certificate, CertificateStatus
-from certify.certificates.report import render_report
+from certify.certificates.report_pdf import render_report
 from certify.certificates.verify import verify_certificate_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
@@ -286,7 +286,7 @@ def report(application_id: int):
     if not (is_staff(current_user) or is_applicant(current_user, application)):
         abort(404)
     try:
-        context = reports.report_context(db.session, application)
+        context = report_data.report_context(db.session, application)
     except issuance.CertificateError as error:
         flash(error.message, "danger")
         return render_template("errors/generic.html", code=error.status), error.status

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
-from certify.review import decisions, scoring, services
+from certify.review import decisions, rubric_scores, staffing
 from certify.review.models import Assignment
+from certify.transitions import active_assignments
 
 REASONS = (
     "Эксперты подтвердили соответствие требованиям стандарта; решение принято по результатам консенсуса."
@@ -57,29 +58,29 @@ JUSTIFICATIONS = {
 def load_demo_reviews(session, coordinator, assessors: list, submitted: list[Application]) -> None:
     """Take the first submitted application through review to a decision; assign the next one."""
     lead, second, third = assessors
-    if len(submitted) >= 1 and not services.active_assignments(session, submitted[0]):
+    if len(submitted) >= 1 and not active_assignments(session, submitted[0]):
         decide_after_review(session, submitted[0], coordinator, lead, second)
-    if len(submitted) >= 2 and not services.active_assignments(session, submitted[1]):
-        services.assign_assessors(session, submitted[1], [lead, third], lead, coordinator)
+    if len(submitted) >= 2 and not active_assignments(session, submitted[1]):
+        staffing.assign_assessors(session, submitted[1], [lead, third], lead, coordinator)
 
 
 def decide_after_review(
     session, application: Application, coordinator, lead, second, *, seed: int = 0, decided_at=None
 ):
     """Take a submitted application through a full review to a decision; `seed` varies the scores."""
-    services.assign_assessors(session, application, [lead, second], lead, coordinator)
-    team: list[Assignment] = services.active_assignments(session, application)
+    staffing.assign_assessors(session, application, [lead, second], lead, coordinator)
+    team: list[Assignment] = active_assignments(session, application)
     for assignment in team:
-        services.confirm_independence(session, assignment, assignment.assessor)
-    services.start_review(session, application, coordinator)
+        staffing.confirm_independence(session, assignment, assignment.assessor)
+    staffing.start_review(session, application, coordinator)
     indicators = [i.id for i in standard_of(application).indicators()]
     for offset, assignment in enumerate(team):
         scores = {i: (_score(n, seed) if (n + offset) % 5 else 4, "") for n, i in enumerate(indicators)}
-        scoring.save_scores(session, assignment, scores=scores, feedback=FEEDBACK)
-        scoring.submit_scores(session, assignment, assignment.assessor)
+        rubric_scores.save_scores(session, assignment, scores=scores, feedback=FEEDBACK)
+        rubric_scores.submit_scores(session, assignment, assignment.assessor)
     agreed = {i: _score(n, seed) for n, i in enumerate(indicators)}
     consensus = {i: (value, JUSTIFICATIONS.get(value, "")) for i, value in agreed.items()}
-    outcome = scoring.record_consensus(session, application, lead, consensus)
+    outcome = rubric_scores.record_consensus(session, application, lead, consensus)
     level = outcome.level.id if outcome.level else None
     return decisions.decide(
         session,

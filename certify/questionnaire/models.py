@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from certify.accounts.models import Organisation, User
 from certify.extensions import db
 from certify.standards.models import StandardVersion
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 
 class Application(db.Model):

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Organisation, User
@@ -18,14 +17,10 @@ from certify.questionnaire.models import Answer, Application, ApplicationPage, E
 from certify.review.models import ClarificationRequest
 from certify.standards.definition import Standard
 from certify.standards.services import current_version, definition_of
+from certify.timeutil import utcnow
+from certify.transitions import take
 from certify.web.i18n import current_language
-from certify.web.timeutil import utcnow
-from certify.workflow import Action, ActorContext, Facts, State, TransitionRefused, apply
-from certify.workflow import Role as WorkflowRole
-
-EDITABLE_STATES = frozenset({State.DRAFT})
-#: an organisation prepares one application at a time
-OPEN_STATES = frozenset({State.DRAFT})
+from certify.workflow import Action, State, states
 
 
 class QuestionnaireError(DomainError):
@@ -43,22 +38,6 @@ class PageConflict(Exception):
     updated_by: User | None
 
 
-def actor_of(user: User, application: Application) -> ActorContext:
-    """The user as the workflow sees them on this application."""
-    return ActorContext(
-        roles=frozenset(WorkflowRole(role.value) for role in user.roles),
-        is_applicant=user.organisation_id == application.organisation_id,
-    )
-
-
-def take_transition(application: Application, action: Action, user: User, facts: Facts) -> State:
-    """The state `action` leads to, or QuestionnaireError with the workflow's reason."""
-    try:
-        return apply(State(application.state), action, actor_of(user, application), facts)
-    except TransitionRefused as refused:
-        raise QuestionnaireError(gettext(refused.message) % refused.params, 409) from refused
-
-
 def standard_of(application: Application) -> Standard:
     return definition_of(application.standard_version)
 
@@ -69,7 +48,7 @@ def start_application(
     """A new draft on the current standard, optionally pre-filled from an earlier submitted application."""
     if session.scalar(
         sa.select(Application.id).where(
-            Application.organisation_id == organisation.id, Application.state.in_(OPEN_STATES)
+            Application.organisation_id == organisation.id, Application.state.in_(states.IN_PREPARATION)
         )
     ):
         raise QuestionnaireError(
@@ -174,7 +153,7 @@ def editable_questions(session, application: Application) -> frozenset[str] | No
 
     Raises QuestionnaireError when nothing may change (submitted and not under clarification).
     """
-    if application.state in EDITABLE_STATES:
+    if application.state in states.EDITABLE:
         return None
     if application.state == State.CLARIFICATION_REQUESTED:
         indicators = open_indicators(session, application)
@@ -185,7 +164,7 @@ def editable_questions(session, application: Application) -> frozenset[str] | No
 
 
 def ensure_editable(application: Application) -> None:
-    if application.state not in EDITABLE_STATES:
+    if application.state not in states.EDITABLE:
         raise QuestionnaireError(
             _l("This application has been submitted; its answers can no longer be changed."), 409
         )
@@ -352,7 +331,7 @@ def submit_application(session, application: Application, user: User) -> None:
         raise QuestionnaireError(
             _l("%(n)d required answers are missing; the summary lists them.", n=len(still_missing))
         )
-    next_state = take_transition(application, Action.SUBMIT, user, Facts(questionnaire_complete=True))
+    next_state = take(session, application, Action.SUBMIT, user, questionnaire_complete=True)
     now = utcnow()
     result = session.execute(
         sa.update(Application)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from certify.accounts.models import Role
 from certify.certificates.register import latest_of_application
+from certify.errors import DomainError
 from certify.extensions import db
 from certify.questionnaire import evidence, filetypes, forms, offline, services
 from certify.questionnaire.answers import visible_questions
@@ -33,7 +34,7 @@ from certify.review.decisions import decision_of
 from certify.web.access import can_view_application, is_applicant, is_staff, require, roles_required
 from certify.web.actions import carry_out
 from certify.web.i18n import current_language
-from certify.workflow import STATE_LABELS, State
+from certify.workflow import STATE_LABELS, State, states
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/applications")
 
@@ -76,7 +77,7 @@ def start():
         application = services.start_application(
             db.session, current_user.organisation, current_user, previous
         )
-    except services.QuestionnaireError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("questionnaire.index")), error.status
@@ -171,7 +172,7 @@ def save(application_id: int, page_key: str):
         db.session.rollback()
         form.version.data = conflict.version
         return _render_page(application, page, form, status=409, conflict=conflict)
-    except services.QuestionnaireError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return _render_page(application, page, form, status=error.status)
@@ -206,7 +207,7 @@ def autosave(application_id: int, page_key: str):
         db.session.rollback()
         message = _("Someone else saved this page meanwhile. Press Save to see both versions.")
         return jsonify(saved=False, conflict=True, message=message), 409
-    except services.QuestionnaireError as error:
+    except DomainError as error:
         db.session.rollback()
         return jsonify(saved=False, message=str(error.message)), error.status
     db.session.commit()
@@ -247,7 +248,7 @@ def summary(application_id: int):
         missing=missing(standard, typed),
         assessment=self_assessment(standard, typed),
         form=forms.SubmitForm(),
-        can_submit=application.state in services.EDITABLE_STATES and is_applicant(current_user, application),
+        can_submit=application.state in states.EDITABLE and is_applicant(current_user, application),
         clarifications=all_requests(db.session, application)
         if can_view_application(current_user, application)
         else [],
@@ -300,7 +301,7 @@ def submit(application_id: int):
         return redirect(url_for("questionnaire.summary", application_id=application.id)), 400
     try:
         services.submit_application(db.session, application, current_user)
-    except services.QuestionnaireError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
@@ -332,7 +333,7 @@ def upload_evidence(application_id: int, target: str):
         row = evidence.add_evidence(
             db.session, application, target, upload.stream, upload.filename, current_user
         )
-    except services.QuestionnaireError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(back), error.status
@@ -349,7 +350,7 @@ def remove_evidence(application_id: int, file_id: int):
     require(row.application_id == application.id)
     try:
         path = evidence.remove_evidence(db.session, application, row, current_user)
-    except services.QuestionnaireError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
@@ -397,7 +398,7 @@ def upload_workbook(application_id: int):
         return redirect(url_for("questionnaire.summary", application_id=application.id)), 400
     try:
         report = offline.import_workbook(db.session, application, upload.read(), current_user)
-    except (services.QuestionnaireError, services.PageConflict) as error:
+    except (DomainError, services.PageConflict) as error:
         db.session.rollback()
         flash(
             getattr(error, "message", _("Someone saved the questionnaire meanwhile. Please try again.")),

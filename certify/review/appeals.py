@@ -8,19 +8,12 @@ from sqlalchemy.exc import IntegrityError
 
 from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
+from certify.review.comparison import assessed_outcome, rubric_of
 from certify.review.decisions import decision_of, store_decision
+from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
-from certify.review.scoring import assessed_outcome, rubric_of
-from certify.review.services import (
-    ReviewError,
-    active_assignments,
-    actor_on,
-    check_can_assess,
-    facts_about,
-    record,
-    take,
-)
-from certify.web.timeutil import as_utc
+from certify.review.staffing import check_can_assess
+from certify.transitions import active_assignments, record, take
 from certify.workflow import Action
 
 
@@ -28,24 +21,9 @@ def appeal_of(session, application: Application) -> Appeal | None:
     return session.scalar(sa.select(Appeal).where(Appeal.application_id == application.id))
 
 
-def _appeal_facts(session, application: Application, **inputs):
-    decision = decision_of(session, application)
-    appeal_team = active_assignments(session, application, for_appeal=True)
-    return facts_about(
-        session,
-        application,
-        decided_on=as_utc(decision.decided_at).date() if decision else None,
-        appeal_used=appeal_of(session, application) is not None,
-        appeal_assessor_assigned=bool(appeal_team),
-        appeal_review_submitted=any(a.scores_submitted_at for a in appeal_team),
-        **inputs,
-    )
-
-
 def lodge_appeal(session, application: Application, manager, grounds: str) -> Appeal:
-    facts = _appeal_facts(session, application, reasons=grounds.strip())
     before = application.state
-    application.state = take(application, Action.APPEAL, actor_on(manager, application), facts).value
+    application.state = take(session, application, Action.APPEAL, manager, reasons=grounds.strip()).value
     appeal = Appeal(application_id=application.id, grounds=grounds.strip(), lodged_by_id=manager.id)
     session.add(appeal)
     try:
@@ -70,8 +48,13 @@ def assign_appeal_assessor(session, application: Application, coordinator, asses
             Assignment.application_id == application.id, Assignment.assessor_id == assessor.id
         )
     )
-    facts = _appeal_facts(session, application, appeal_assessor_took_part=took_part is not None)
-    take(application, Action.ASSIGN_APPEAL_ASSESSOR, actor_on(coordinator, application), facts)
+    take(
+        session,
+        application,
+        Action.ASSIGN_APPEAL_ASSESSOR,
+        coordinator,
+        appeal_assessor_took_part=took_part is not None,
+    )
     check_can_assess(session, assessor, application)
     assignment = Assignment(
         application_id=application.id,
@@ -118,16 +101,15 @@ def decide_appeal(
     outcome = assessed_outcome(session, application, rubric_of(session, assignment))
     computed = outcome.level.id if outcome.level else None
     previous = decision_of(session, application)
-    facts = _appeal_facts(
+    application.state = take(
         session,
         application,
+        Action.DECIDE_APPEAL,
+        coordinator,
         computed_level=computed,
         chosen_level=chosen_level,
         reasons=reasons.strip(),
         justification=justification.strip(),
-    )
-    application.state = take(
-        application, Action.DECIDE_APPEAL, actor_on(coordinator, application), facts
     ).value
     decision = store_decision(
         session, application, coordinator, outcome, chosen_level, reasons, justification, on_appeal=True

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
+from certify.review.errors import ReviewError
 from certify.review.models import Assignment, ClarificationRequest
-from certify.review.services import ReviewError, actor_on, facts_about, record, take
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
+from certify.transitions import record, take
 from certify.workflow import Action
 
 
@@ -40,10 +41,13 @@ def request_clarification(
         raise ReviewError(_l("The request names indicators that this standard does not have."), 422)
     if not question.strip():
         raise ReviewError(_l("Write the question for the manager."), 422)
-    facts = facts_about(session, application, clarification_indicators=tuple(indicator_ids))
     before = application.state
     application.state = take(
-        application, Action.REQUEST_CLARIFICATION, actor_on(assessor, application, assignment), facts
+        session,
+        application,
+        Action.REQUEST_CLARIFICATION,
+        assessor,
+        clarification_indicators=tuple(indicator_ids),
     ).value
     request = ClarificationRequest(
         application_id=application.id,
@@ -69,12 +73,7 @@ def answer_clarification(session, application: Application, manager, answer: str
     if not answer.strip():
         raise ReviewError(_l("Write your answer to the assessors' questions."), 422)
     before = application.state
-    application.state = take(
-        application,
-        Action.ANSWER_CLARIFICATION,
-        actor_on(manager, application),
-        facts_about(session, application),
-    ).value
+    application.state = take(session, application, Action.ANSWER_CLARIFICATION, manager).value
     now = utcnow()
     for request in open_requests(session, application):
         request.answer, request.answered_at, request.answered_by_id = answer.strip(), now, manager.id

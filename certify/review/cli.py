@@ -13,8 +13,8 @@ from certify.extensions import db
 from certify.questionnaire.models import Application
 from certify.review import notifications
 from certify.review.models import Assignment, AssignmentStatus
-from certify.review.services import OPEN_STATES
-from certify.web.timeutil import as_utc, utcnow
+from certify.timeutil import as_utc, utcnow
+from certify.workflow import states
 
 review_cli = AppGroup("review", help="Review workflow tasks.")
 
@@ -27,7 +27,7 @@ def overdue_assignments(session, deadline: timedelta) -> list[tuple[Assignment, 
         .where(
             Assignment.status != AssignmentStatus.DECLINED.value,
             Assignment.scores_submitted_at.is_(None),
-            Application.state.in_(OPEN_STATES),
+            Application.state.in_(states.UNDER_REVIEW),
         )
     )
     now = utcnow()

@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
+from certify.review.comparison import assessed_outcome, consensus_of
+from certify.review.errors import ReviewError
 from certify.review.models import Decision
-from certify.review.scoring import assessed_outcome, consensus_of
-from certify.review.services import ReviewError, actor_on, facts_about, record, take
+from certify.transitions import record, take
 from certify.workflow import Action
 
 
@@ -48,15 +49,16 @@ def decide(
     known_levels = {level.id for level in standard_of(application).levels}
     if chosen_level is not None and chosen_level not in known_levels:
         raise ReviewError(_l("There is no such level in this standard."), 422)
-    facts = facts_about(
+    application.state = take(
         session,
         application,
+        Action.DECIDE,
+        coordinator,
         computed_level=computed,
         chosen_level=chosen_level,
         reasons=reasons.strip(),
         justification=justification.strip(),
-    )
-    application.state = take(application, Action.DECIDE, actor_on(coordinator, application), facts).value
+    ).value
     decision = store_decision(
         session, application, coordinator, outcome, chosen_level, reasons, justification, on_appeal=False
     )

@@ -10,7 +10,7 @@ from certify.accounts.models import Role, User, UserRole
 from certify.extensions import db
 from certify.mail import send_mail
 from certify.questionnaire.models import Application
-from certify.review.services import active_assignments
+from certify.transitions import active_assignments
 from certify.web.urls import external_url
 
 

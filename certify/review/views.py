@@ -11,22 +11,33 @@ from flask_login import current_user
 from certify.accounts.models import Role, User
 from certify.accounts.organisations import organisation_choices
 from certify.audit.services import history as audit_history
+from certify.errors import DomainError
 from certify.extensions import db
 from certify.questionnaire import services as questionnaire_services
 from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
-from certify.review import appeals, clarification, decisions, forms, notifications, scoring, services
+from certify.review import (
+    appeals,
+    clarification,
+    comparison,
+    decisions,
+    forms,
+    notifications,
+    rubric_scores,
+    staffing,
+)
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
+from certify.transitions import active_assignments
 from certify.web.access import STAFF, require, roles_required
 from certify.web.actions import carry_out
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
-from certify.workflow import State
+from certify.workflow import State, states
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 #: states in which the scores side by side (and the decision) can be seen
-DISCUSSED_STATES = (State.SCORED, State.CONSENSUS, State.CERTIFIED, State.NOT_CERTIFIED)
+
 
 ASSIGNMENT_STATUS_LABELS = {
     AssignmentStatus.PENDING: _l("waiting for confirmation"),
@@ -47,15 +58,15 @@ def review_labels():
 @roles_required(*STAFF)
 def queue():
     """Submitted applications and those in review, with their teams and the assessors' workload."""
-    applications = services.review_queue(db.session)
-    teams = {a.id: services.active_assignments(db.session, a) for a in applications}
+    applications = staffing.review_queue(db.session)
+    teams = {a.id: active_assignments(db.session, a) for a in applications}
     return render_template("review/queue.html", applications=applications, teams=teams)
 
 
 def _team_form(application: Application) -> forms.TeamForm:
     form = forms.TeamForm()
-    load = services.workloads(db.session)
-    people = services.assessors(db.session)
+    load = staffing.workloads(db.session)
+    people = staffing.assessors(db.session)
     form.assessors.choices = select_choices(
         (
             p.id,
@@ -74,12 +85,12 @@ def _team_form(application: Application) -> forms.TeamForm:
 
 
 def _render_team(application: Application, form, status: int = 200):
-    team = services.active_assignments(db.session, application)
+    team = active_assignments(db.session, application)
     conflicts = {
-        p.id: services.conflicts_of(db.session, p, application) for p in services.assessors(db.session)
+        p.id: staffing.conflicts_of(db.session, p, application) for p in staffing.assessors(db.session)
     }
     entries = audit_history(db.session, application.id)
-    spread = scoring.comparison(db.session, application)[2] if application.state == State.SCORED else None
+    spread = comparison.compare(db.session, application).spread if application.state == State.SCORED else None
     return render_template(
         "review/team.html",
         application=application,
@@ -90,7 +101,7 @@ def _render_team(application: Application, form, status: int = 200):
         spread=spread,
         appeal=appeals.appeal_of(db.session, application),
         appeal_assignment=appeals.appeal_assignment(db.session, application),
-        assessors=services.assessors(db.session),
+        assessors=staffing.assessors(db.session),
         levels=questionnaire_services.standard_of(application).levels,
         can_decide=current_user.has_role(Role.COORDINATOR),
     ), status
@@ -114,10 +125,10 @@ def assign(application_id: int):
     chosen = [db.session.get(User, user_id) for user_id in form.assessors.data]
     lead = db.session.get(User, form.lead.data) if form.lead.data else None
     try:
-        created = services.assign_assessors(
+        created = staffing.assign_assessors(
             db.session, application, [u for u in chosen if u], lead, current_user
         )
-    except services.ReviewError as error:
+    except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return _render_team(application, form, error.status)
@@ -133,7 +144,7 @@ def start(application_id: int):
     """Open the review when the whole team has confirmed independence."""
     application = db.get_or_404(Application, application_id)
     return carry_out(
-        lambda: services.start_review(db.session, application, current_user),
+        lambda: staffing.start_review(db.session, application, current_user),
         back_to=url_for("review.team", application_id=application.id),
         success_to=url_for("review.queue"),
         done=_("The review has started."),
@@ -144,7 +155,7 @@ def start(application_id: int):
 @roles_required(Role.ASSESSOR)
 def assignments():
     """The assessor's assignments, with confirm and decline."""
-    rows = services.assignments_of(db.session, current_user)
+    rows = staffing.assignments_of(db.session, current_user)
     return render_template("review/assignments.html", rows=rows, decline_form=forms.DeclineForm())
 
 
@@ -160,7 +171,7 @@ def confirm(assignment_id: int):
     """Confirm independence from the applicant."""
     assignment = _own_assignment(assignment_id)
     return carry_out(
-        lambda: services.confirm_independence(db.session, assignment, current_user),
+        lambda: staffing.confirm_independence(db.session, assignment, current_user),
         back_to=url_for("review.assignments"),
         done=_("Thank you: your independence is recorded."),
     )
@@ -176,7 +187,7 @@ def decline(assignment_id: int):
         flash(_("Please give the reason for declining."), "danger")
         return redirect(url_for("review.assignments")), 422
     return carry_out(
-        lambda: services.decline_assignment(db.session, assignment, current_user, form.reason.data),
+        lambda: staffing.decline_assignment(db.session, assignment, current_user, form.reason.data),
         back_to=url_for("review.assignments"),
         done=_("The assignment is declined; the coordinator will choose someone else."),
         category="info",
@@ -194,14 +205,14 @@ def conflicts():
     status = 200
     if form.validate_on_submit():
         try:
-            services.declare_conflict(
+            staffing.declare_conflict(
                 db.session,
                 current_user,
                 organisation_id=form.organisation_id.data,
                 region=form.region.data or "",
                 note=form.note.data or "",
             )
-        except services.ReviewError as error:
+        except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
             status = error.status
@@ -225,8 +236,8 @@ def _scoring_context(assignment: Assignment) -> dict:
         "standard": standard,
         "answers": questionnaire_services.load_answers(db.session, application),
         "evidence": questionnaire_services.evidence_by_target(db.session, application),
-        "scores": scoring.scores_of(db.session, assignment),
-        "feedback": scoring.feedback_of(db.session, assignment),
+        "scores": comparison.scores_of(db.session, assignment),
+        "feedback": comparison.feedback_of(db.session, assignment),
         # Blind scoring: the others' scores appear only once this assessor's own are submitted.
         "others": _others_scores(assignment) if submitted else {},
         "editable": not submitted and assignment.status == AssignmentStatus.CONFIRMED,
@@ -238,10 +249,10 @@ def _scoring_context(assignment: Assignment) -> dict:
 
 def _others_scores(assignment: Assignment) -> dict[str, list[tuple[str, int | None]]]:
     others: dict[str, list[tuple[str, int | None]]] = {}
-    for other in services.active_assignments(db.session, assignment.application):
+    for other in active_assignments(db.session, assignment.application):
         if other.id == assignment.id or other.scores_submitted_at is None:
             continue
-        for indicator_id, row in scoring.scores_of(db.session, other).items():
+        for indicator_id, row in comparison.scores_of(db.session, other).items():
             others.setdefault(indicator_id, []).append(
                 (other.assessor.full_name(current_language()), row.score)
             )
@@ -272,10 +283,10 @@ def scores(assignment_id: int):
         standard = questionnaire_services.standard_of(assignment.application)
         try:
             posted_scores, posted_feedback = _posted_scores(standard)
-            scoring.save_scores(db.session, assignment, scores=posted_scores, feedback=posted_feedback)
+            rubric_scores.save_scores(db.session, assignment, scores=posted_scores, feedback=posted_feedback)
             if request.form.get("submit") == "final":
-                scoring.submit_scores(db.session, assignment, current_user)
-        except services.ReviewError as error:
+                rubric_scores.submit_scores(db.session, assignment, current_user)
+        except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
             status = error.status
@@ -296,20 +307,20 @@ def scores(assignment_id: int):
 def consensus(application_id: int):
     """The submitted scores side by side, divergences flagged; the lead records the consensus."""
     application = db.get_or_404(Application, application_id)
-    team = services.active_assignments(db.session, application)
+    team = active_assignments(db.session, application)
     is_lead = any(a.assessor_id == current_user.id and a.is_lead for a in team)
     require(is_lead or current_user.has_role(*STAFF))
-    if application.state not in DISCUSSED_STATES:
+    if application.state not in states.SCORES_COMPARED:
         abort(404)
     status, outcome = 200, None
     if request.method == "POST":
         if not is_lead:
             abort(403)
         try:
-            outcome = scoring.record_consensus(
+            outcome = rubric_scores.record_consensus(
                 db.session, application, current_user, _posted_consensus(application)
             )
-        except services.ReviewError as error:
+        except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
             status = error.status
@@ -318,10 +329,12 @@ def consensus(application_id: int):
             notifications.consensus_recorded(application)
             flash(_("The consensus is recorded."), "success")
             return redirect(url_for("review.consensus", application_id=application.id))
-    submitted, rows, spread = scoring.comparison(db.session, application)
-    recorded = scoring.consensus_of(db.session, application)
+    submitted, rows, spread = comparison.compare(db.session, application)
+    recorded = comparison.consensus_of(db.session, application)
     if recorded and outcome is None:
-        outcome = scoring.assessed_outcome(db.session, application, {i: r.score for i, r in recorded.items()})
+        outcome = comparison.assessed_outcome(
+            db.session, application, {i: r.score for i, r in recorded.items()}
+        )
     return render_template(
         "review/consensus.html",
         application=application,
@@ -395,7 +408,7 @@ def third_assessor(application_id: int):
     """When the totals differ by 30 points or more, reopen the review so a third assessor can join."""
     application = db.get_or_404(Application, application_id)
     return carry_out(
-        lambda: scoring.add_third_assessor(db.session, application, current_user),
+        lambda: rubric_scores.add_third_assessor(db.session, application, current_user),
         back_to=url_for("review.team", application_id=application.id),
         done=_("Choose the third assessor below; their scores join the consensus."),
         category="info",

@@ -13,7 +13,7 @@ from certify.audit import services as audit
 from certify.standards.definition import Standard
 from certify.standards.format import LIBRARY, load_standard
 from certify.standards.models import StandardStatus, StandardVersion
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 
 class StandardRefused(Exception):

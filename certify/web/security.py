@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from certify.accounts.models import User
 from certify.extensions import db, login_manager
-from certify.web.timeutil import utcnow
+from certify.timeutil import utcnow
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

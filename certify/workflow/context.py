@@ -51,6 +51,8 @@ class Facts:
     questionnaire_complete: bool = False
     #: active assignments (declined ones excluded); 3 once a third assessor has been added
     assessors_assigned: int = 0
+    #: input: the size of the team once the assessors being assigned join it
+    proposed_team_size: int = 0
     lead_assigned: bool = False
     assessors_confirmed: int = 0
     scores_submitted: int = 0

@@ -57,10 +57,19 @@ def _appeal_deadline(facts: Facts):
     return facts.decided_on + timedelta(days=APPEAL_DAYS) if facts.decided_on else None
 
 
+# Checked when the manager submits: until then the summary offers the button and lists what is missing.
 QUESTIONNAIRE_COMPLETE = Guard(
     "questionnaire complete",
     lambda actor, facts: facts.questionnaire_complete,
     N_("The questionnaire is not complete: answer every required question before submitting."),
+    on_input=True,
+)
+TEAM_WITHIN_LIMIT = Guard(
+    "at most 3 assessors with those chosen",
+    lambda actor, facts: facts.proposed_team_size <= MAX_ASSESSORS,
+    N_("An application has at most %(most)s assessors."),
+    lambda actor, facts: {"most": MAX_ASSESSORS},
+    on_input=True,
 )
 TEAM_SIZE = Guard(
     "1-3 assessors assigned",

@@ -12,6 +12,7 @@ actor's role on the application, then each requirement in the row's order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from certify.textmarks import N_
@@ -24,15 +25,25 @@ WRONG_ROLE = N_("“%(action)s” on this application is reserved for: %(roles)s
 
 
 class TransitionRefused(Exception):
-    """An action the workflow does not allow; `message` % `params` explains why.
+    """An action the workflow does not allow; `text()` explains why.
 
-    Params named `action`, `state` and `roles` are `N_`-marked labels: translate them too.
+    Params named `action` and `state` are `N_`-marked labels, and `roles` a tuple of them.
     """
 
     def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message % params)
         self.message = message
         self.params = params
+        super().__init__(self.text())
+
+    def text(self, translate: Callable[[str], str] = str) -> str:
+        """The refusal as a sentence, with `translate` applied to the message and to every label in it."""
+
+        def shown(value: object) -> object:
+            if isinstance(value, tuple):
+                return ", ".join(translate(label) for label in value)
+            return translate(value) if isinstance(value, str) else value
+
+        return translate(self.message) % {key: shown(value) for key, value in self.params.items()}
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
     # Withdrawing is possible until a coordinator starts the review.
     + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, [R.MANAGER])
     # Assigning also replaces an assessor who declined, including a third one added during review.
-    + _rows([S.SUBMITTED, S.IN_REVIEW], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR])
+    + _rows([S.SUBMITTED, S.IN_REVIEW], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.TEAM_WITHIN_LIMIT])
     + _rows(
         [S.SUBMITTED, S.IN_REVIEW, S.APPEALED],
         A.CONFIRM_INDEPENDENCE,
@@ -95,6 +106,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         [R.ASSESSOR],
         [*_SCORING, g.INDICATORS_NAMED],
     )
+    + _rows([S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.APPEALED], A.SAVE_SCORES, None, [R.ASSESSOR], _SCORING)
     + _rows([S.CLARIFICATION_REQUESTED], A.ANSWER_CLARIFICATION, S.IN_REVIEW, [R.MANAGER])
     + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.IN_REVIEW, [R.ASSESSOR], _SCORING, g.OTHERS_STILL_SCORING)
     + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.SCORED, [R.ASSESSOR], _SCORING, g.LAST_TO_SCORE)
@@ -143,7 +155,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
 
 
 def _wrong_role(transition: Transition) -> TransitionRefused:
-    roles = ", ".join(ROLE_LABELS[role] for role in sorted(transition.roles))
+    roles = tuple(ROLE_LABELS[role] for role in sorted(transition.roles))
     return TransitionRefused(WRONG_ROLE, action=ACTION_LABELS[transition.action], roles=roles)
 
 

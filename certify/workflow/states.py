@@ -36,6 +36,9 @@ class Action(StrEnum):
     START_REVIEW = "start_review"
     REQUEST_CLARIFICATION = "request_clarification"
     ANSWER_CLARIFICATION = "answer_clarification"
+    # Keeping a draft of scores is a step of its own: it is allowed while clarification is pending,
+    # when submitting is not.
+    SAVE_SCORES = "save_scores"
     SUBMIT_SCORES = "submit_scores"
     ADD_THIRD_ASSESSOR = "add_third_assessor"
     RECORD_CONSENSUS = "record_consensus"
@@ -56,6 +59,22 @@ class Role(StrEnum):
     LEAD_ASSESSOR = "lead_assessor"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+
+
+#: answers may still change (the manager prepares the application)
+EDITABLE = frozenset({State.DRAFT})
+#: an organisation prepares one application at a time: a new one is refused while one is in these states
+IN_PREPARATION = frozenset({State.DRAFT})
+#: the review is under way: the application is in the review queue and counts towards assessors' workload
+UNDER_REVIEW = frozenset(
+    {State.SUBMITTED, State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.SCORED, State.APPEALED}
+)
+#: assessors may save and submit rubric scores
+SCORING = frozenset({State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.APPEALED})
+#: every assessor has submitted, so the scores may be seen side by side (and the consensus and decision)
+SCORES_COMPARED = frozenset({State.SCORED, State.CONSENSUS, State.CERTIFIED, State.NOT_CERTIFIED})
+#: a decision (first or on appeal) stands
+DECIDED = frozenset({State.CERTIFIED, State.NOT_CERTIFIED})
 
 
 STATE_LABELS: dict[str, str] = {
@@ -80,6 +99,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.START_REVIEW: N_("Start the review"),
     Action.REQUEST_CLARIFICATION: N_("Request clarification"),
     Action.ANSWER_CLARIFICATION: N_("Answer the clarification request"),
+    Action.SAVE_SCORES: N_("Save the draft scores"),
     Action.SUBMIT_SCORES: N_("Submit scores"),
     Action.ADD_THIRD_ASSESSOR: N_("Add a third assessor"),
     Action.RECORD_CONSENSUS: N_("Record the consensus"),

@@ -10,7 +10,7 @@ from certify.audit.services import verify_chain
 from certify.demo.answers import plausible_answers
 from certify.questionnaire.models import Answer
 from certify.questionnaire.services import standard_of
-from certify.review.services import active_assignments
+from certify.transitions import active_assignments
 from tests.conftest import link_in
 from tests.factories import PASSWORD, make_application, make_user
 

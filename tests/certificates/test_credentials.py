@@ -16,7 +16,7 @@ from certify.certificates import credentials
 from certify.certificates.models import Certificate
 from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
 from tests.certificates.test_lifecycle import correction_form
-from tests.review.test_scoring import in_review  # noqa: F401  (fixture)
+from tests.review.test_rubric_scores import in_review  # noqa: F401  (fixture)
 
 CREATED = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from certify.certificates.models import Certificate
 from certify.config import settings_from_environment
 from certify.review.decisions import decision_of
 from tests.certificates.test_signing import make_pkcs12
-from tests.review.test_scoring import agreed, in_review  # noqa: F401  (fixture)
+from tests.review.test_rubric_scores import agreed, in_review  # noqa: F401  (fixture)
 
 
 @pytest.fixture

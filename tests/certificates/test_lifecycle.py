@@ -17,7 +17,7 @@ from certify.review.decisions import decision_of
 from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
 from tests.factories import make_user
 from tests.pdfs import pdf_text
-from tests.review.test_scoring import in_review  # noqa: F401  (fixture)
+from tests.review.test_rubric_scores import in_review  # noqa: F401  (fixture)
 
 
 def correction_form(certificate: Certificate, **changes) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from certify.certificates.lookups import LookupCounter
 from certify.certificates.models import Certificate
 from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
-from tests.review.test_scoring import in_review  # noqa: F401  (fixture)
+from tests.review.test_rubric_scores import in_review  # noqa: F401  (fixture)
 
 
 def test_counts_wait_for_the_interval_and_are_taken_once():

@@ -16,10 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from certify.accounts.models import Role
-from certify.certificates import reports
+from certify.certificates import report_data
 from certify.certificates.issuance import issue_certificate
 from certify.certificates.render import StaticFilesFetcher
-from certify.certificates.report import (
+from certify.certificates.report_pdf import (
     MIN_PEERS,
     PLOT_WIDTH,
     AreaReport,
@@ -36,7 +36,7 @@ from certify.review.models import ConsensusScore, Decision
 from tests.certificates.test_issuance import issuance_level
 from tests.factories import make_application, make_user
 from tests.pdfs import pdf_text, poppler
-from tests.review.test_scoring import all_scores, in_review  # noqa: F401  (fixture)
+from tests.review.test_rubric_scores import all_scores, in_review  # noqa: F401  (fixture)
 
 HOSTILE = '<img src="file:///etc/passwd"> <script>alert(1)</script>'
 SVG = "{http://www.w3.org/2000/svg}"
@@ -92,7 +92,7 @@ def test_the_chart_prints_markup_in_names_as_text():
 
 def test_the_report_renderer_is_pure():
     code = (
-        "import certify.certificates.report, sys; "
+        "import certify.certificates.report_pdf, sys; "
         "assert 'flask' not in sys.modules and 'sqlalchemy' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
@@ -334,7 +334,7 @@ def test_the_report_shows_the_review_and_prints_hostile_names_as_text(db, in_rev
 
 def test_the_report_context_matches_the_decision(db, in_review, login):  # noqa: F811
     application = decide(db, in_review, login)
-    context = reports.report_context(db, application)
+    context = report_data.report_context(db, application)
     from certify.review.decisions import computed_result, decision_of
 
     outcome = computed_result(db, application)
@@ -362,12 +362,12 @@ def test_percentiles_need_five_peers_and_name_none_of_them(db, in_review, login,
     # the organisation's own later certificate is no peer of its own
     own_manager = make_user(db, Role.MANAGER, organisation=application.organisation)
     certified_peer(db, coordinator_user, 0, seed=7, manager=own_manager)
-    context = reports.report_context(db, application)
+    context = report_data.report_context(db, application)
     assert context.peer_count == 4 and all(a.peer_percentile is None for a in context.areas)
 
     peers.append(certified_peer(db, coordinator_user, 3, seed=9))
     db.expire_all()
-    context = reports.report_context(db, db.get(Application, application.id))
+    context = report_data.report_context(db, db.get(Application, application.id))
     assert context.peer_count == MIN_PEERS
     percentiles = [a.peer_percentile for a in context.areas]
     assert all(p is not None and p >= 50 for p in percentiles)  # 4 everywhere: never below a peer
@@ -393,7 +393,7 @@ def test_a_revoked_peer_does_not_count(db, in_review, login):  # noqa: F811
     last = db.scalar(sa.select(Certificate).order_by(Certificate.id.desc()).limit(1))
     last.status = "revoked"
     db.commit()
-    context = reports.report_context(db, application)
+    context = report_data.report_context(db, application)
     assert context.peer_count == MIN_PEERS - 1 and all(a.peer_percentile is None for a in context.areas)
 
 
@@ -410,7 +410,7 @@ def test_peers_cost_the_same_queries_however_many(db, app, in_review, login):  #
         statements.clear()
         sa.event.listen(db.get_bind(), "before_cursor_execute", count)
         try:
-            reports.report_context(db, db.get(Application, application.id))
+            report_data.report_context(db, db.get(Application, application.id))
         finally:
             sa.event.remove(db.get_bind(), "before_cursor_execute", count)
         return len(statements)

@@ -10,7 +10,7 @@ from certify.accounts.models import Role
 from certify.audit.services import history, verify_chain
 from certify.review import appeals
 from certify.review.decisions import decision_of
-from tests.review.test_scoring import agreed, all_scores, in_review  # noqa: F401  (fixture)
+from tests.review.test_rubric_scores import agreed, all_scores, in_review  # noqa: F401  (fixture)
 
 
 @pytest.fixture

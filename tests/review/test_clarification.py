@@ -11,7 +11,7 @@ from certify.accounts.models import Role
 from certify.audit.services import history
 from certify.questionnaire import services as questionnaire
 from certify.questionnaire.models import Application, EvidenceFile
-from certify.review import services
+from certify.review import staffing
 from tests.factories import make_application, make_user
 from tests.questionnaire.test_services import MINIMAL_PDF
 
@@ -23,9 +23,9 @@ def asked(db, login):
     application.state, application.submitted_at = "submitted", application.created_at
     coordinator = make_user(db, Role.COORDINATOR)
     assessor_client, assessor = login(Role.ASSESSOR)
-    (assignment,) = services.assign_assessors(db, application, [assessor], assessor, coordinator)
-    services.confirm_independence(db, assignment, assessor)
-    services.start_review(db, application, coordinator)
+    (assignment,) = staffing.assign_assessors(db, application, [assessor], assessor, coordinator)
+    staffing.confirm_independence(db, assignment, assessor)
+    staffing.start_review(db, application, coordinator)
     db.commit()
     response = assessor_client.post(
         f"/review/assignments/{assignment.id}/clarification",

@@ -13,8 +13,9 @@ from certify.audit.services import record, verify_chain
 from certify.extensions import db as _db
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
-from certify.review import decisions, scoring, services
+from certify.review import decisions, rubric_scores, staffing
 from certify.review.models import Decision
+from certify.transitions import active_assignments
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import make_application, make_user
 
@@ -31,15 +32,15 @@ def at_consensus(db):
     application.state, application.submitted_at = "submitted", application.created_at
     coordinator = make_user(db, Role.COORDINATOR)
     lead, second = make_user(db, Role.ASSESSOR), make_user(db, Role.ASSESSOR)
-    services.assign_assessors(db, application, [lead, second], lead, coordinator)
-    for assignment in services.active_assignments(db, application):
-        services.confirm_independence(db, assignment, assignment.assessor)
-    services.start_review(db, application, coordinator)
+    staffing.assign_assessors(db, application, [lead, second], lead, coordinator)
+    for assignment in active_assignments(db, application):
+        staffing.confirm_independence(db, assignment, assignment.assessor)
+    staffing.start_review(db, application, coordinator)
     indicators = [i.id for i in standard_of(application).indicators()]
-    for assignment in services.active_assignments(db, application):
-        scoring.save_scores(db, assignment, scores={i: (2, "") for i in indicators}, feedback={})
-        scoring.submit_scores(db, assignment, assignment.assessor)
-    scoring.record_consensus(db, application, lead, {i: (2, "") for i in indicators})
+    for assignment in active_assignments(db, application):
+        rubric_scores.save_scores(db, assignment, scores={i: (2, "") for i in indicators}, feedback={})
+        rubric_scores.submit_scores(db, assignment, assignment.assessor)
+    rubric_scores.record_consensus(db, application, lead, {i: (2, "") for i in indicators})
     others = [make_user(db, Role.COORDINATOR) for _ in range(2)]
     db.commit()
     return application.id, [u.id for u in others]
@@ -87,7 +88,7 @@ def test_two_coordinators_deciding_at_once_record_one_decision(app, db, at_conse
 
     results = run_together(app, decide, 2)
     errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1 and isinstance(errors[0], services.ReviewError), results
+    assert len(errors) == 1 and isinstance(errors[0], staffing.ReviewError), results
     db.expire_all()
     assert db.scalar(sa.select(sa.func.count(Decision.id))) == 1
     assert (

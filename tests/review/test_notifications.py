@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from certify.accounts.models import Role
 from tests.factories import make_application, make_user
-from tests.review.test_scoring import agreed, in_review  # noqa: F401  (fixture)
+from tests.review.test_rubric_scores import agreed, in_review  # noqa: F401  (fixture)
 
 
 def subjects(mailbox, email: str) -> list[str]:

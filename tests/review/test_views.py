@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from certify.accounts.models import Role
-from certify.review import services
+from certify.review import staffing
 from certify.review.models import Assignment
 from tests.factories import make_application, make_user
 
@@ -59,7 +59,7 @@ def test_assessor_confirms_only_their_own_assignment(db, login, submitted):
     coordinator = make_user(db, Role.COORDINATOR)
     mine_client, me = login(Role.ASSESSOR)
     other_client, _ = login(Role.ASSESSOR)
-    (assignment,) = services.assign_assessors(db, submitted, [me], me, coordinator)
+    (assignment,) = staffing.assign_assessors(db, submitted, [me], me, coordinator)
     db.commit()
     assert other_client.post(f"/review/assignments/{assignment.id}/confirm").status_code == 404
     assert mine_client.post(f"/review/assignments/{assignment.id}/confirm").status_code == 302
@@ -72,7 +72,7 @@ def test_assessor_confirms_only_their_own_assignment(db, login, submitted):
 def test_assessor_declines_with_a_reason(db, login, submitted):
     coordinator = make_user(db, Role.COORDINATOR)
     client, me = login(Role.ASSESSOR)
-    (assignment,) = services.assign_assessors(db, submitted, [me], me, coordinator)
+    (assignment,) = staffing.assign_assessors(db, submitted, [me], me, coordinator)
     db.commit()
     assert client.post(f"/review/assignments/{assignment.id}/decline", data={"reason": ""}).status_code == 422
     response = client.post(

@@ -13,7 +13,7 @@ import pytest
 from certify.accounts.models import Role
 from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.evidence import add_evidence
-from certify.review import services as review
+from certify.review import staffing as review
 from certify.review.models import Decision
 from tests.conftest import log_in
 from tests.factories import make_application, make_user

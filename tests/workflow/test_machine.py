@@ -18,6 +18,7 @@ from certify.workflow import (
     allowed_actions,
     apply,
 )
+from certify.workflow import guards as g
 from certify.workflow.machine import WRONG_ROLE, WRONG_STATE
 from tests.workflow.situations import (
     ALL_ACTORS,
@@ -65,6 +66,9 @@ ALLOWED = [
         S.CLARIFICATION_REQUESTED,
     ),
     (S.CLARIFICATION_REQUESTED, A.ANSWER_CLARIFICATION, MANAGER, Facts(), S.IN_REVIEW),
+    (S.IN_REVIEW, A.SAVE_SCORES, SCORING_ASSESSOR, SCORING, S.IN_REVIEW),
+    (S.CLARIFICATION_REQUESTED, A.SAVE_SCORES, SCORING_ASSESSOR, SCORING, S.CLARIFICATION_REQUESTED),
+    (S.APPEALED, A.SAVE_SCORES, SCORING_ASSESSOR, Facts(), S.APPEALED),
     (S.IN_REVIEW, A.SUBMIT_SCORES, SCORING_ASSESSOR, SCORING, S.IN_REVIEW),
     (S.IN_REVIEW, A.SUBMIT_SCORES, SCORING_ASSESSOR, replace(SCORING, scores_submitted=1), S.SCORED),
     (S.SCORED, A.ADD_THIRD_ASSESSOR, COORDINATOR, SPLIT, S.IN_REVIEW),
@@ -124,7 +128,7 @@ def test_a_wrong_role_refusal_names_who_may_act():
     refused = refusal(S.DRAFT, A.SUBMIT, COORDINATOR, Facts(questionnaire_complete=True))
     assert refused.params == {
         "action": "Submit the application",
-        "roles": "Manager of the applying organisation",
+        "roles": ("Manager of the applying organisation",),
     }
     assert str(refused) == (
         "“Submit the application” on this application is reserved for: Manager of the applying organisation."
@@ -166,6 +170,6 @@ def test_a_manager_cannot_withdraw_once_the_review_has_started():
     assert refusal(S.IN_REVIEW, A.WITHDRAW, MANAGER, Facts()).message == WRONG_STATE
 
 
-def test_a_manager_sees_the_actions_of_a_complete_draft():
-    assert allowed_actions(S.DRAFT, MANAGER, Facts(questionnaire_complete=True)) == [A.SUBMIT, A.WITHDRAW]
-    assert allowed_actions(S.DRAFT, MANAGER, Facts()) == [A.WITHDRAW]
+def test_a_manager_is_offered_submit_before_the_draft_is_complete_but_submitting_it_is_refused():
+    assert allowed_actions(S.DRAFT, MANAGER, Facts()) == [A.SUBMIT, A.WITHDRAW]
+    assert refusal(S.DRAFT, A.SUBMIT, MANAGER, Facts()).message == g.QUESTIONNAIRE_COMPLETE.refusal

@@ -31,6 +31,14 @@ UNMET = [
     (S.DRAFT, A.SUBMIT, MANAGER, Facts(), g.QUESTIONNAIRE_COMPLETE, {}),
     (
         S.SUBMITTED,
+        A.ASSIGN_ASSESSORS,
+        COORDINATOR,
+        Facts(proposed_team_size=4),
+        g.TEAM_WITHIN_LIMIT,
+        {"most": 3},
+    ),
+    (
+        S.SUBMITTED,
         A.START_REVIEW,
         COORDINATOR,
         replace(SCORING, assessors_assigned=0),

@@ -98,7 +98,7 @@ def test_every_refusal_formats_with_its_own_params(state, actor, situation):
         try:
             apply(state, action, actor, situation)
         except TransitionRefused as refused:
-            assert str(refused) == refused.message % refused.params
+            assert str(refused) == refused.text()
 
 
 @given(st.sampled_from([State.CERTIFIED, State.NOT_CERTIFIED, State.WITHDRAWN]), actors, facts)

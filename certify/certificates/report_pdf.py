@@ -1,6 +1,6 @@
 """The assessment report PDF: a frozen context of plain values in, PDF/A-3b bytes out.
 
-Pure like render.py (no Flask, no database): `certify.certificates.reports` gathers the values. The bar
+Pure like render.py (no Flask, no database): `certify.certificates.report_data` gathers the values. The bar
 chart is SVG written here and drawn by WeasyPrint, so the PDF needs no JavaScript and fetches nothing.
 """
 

@@ -10,8 +10,9 @@ from certify.accounts.models import Role
 from certify.demo.answers import plausible_answers
 from certify.questionnaire.models import Answer
 from certify.questionnaire.services import standard_of
-from certify.review import decisions, scoring, services
+from certify.review import comparison, decisions, staffing
 from certify.review.models import Assignment, Decision
+from certify.transitions import active_assignments
 from tests.factories import make_application, make_user
 
 
@@ -25,12 +26,12 @@ def in_review(db, login):
     coordinator = make_user(db, Role.COORDINATOR)
     lead_client, lead = login(Role.ASSESSOR)
     second_client, second = login(Role.ASSESSOR)
-    services.assign_assessors(db, application, [lead, second], lead, coordinator)
-    for assignment in services.active_assignments(db, application):
-        services.confirm_independence(db, assignment, assignment.assessor)
-    services.start_review(db, application, coordinator)
+    staffing.assign_assessors(db, application, [lead, second], lead, coordinator)
+    for assignment in active_assignments(db, application):
+        staffing.confirm_independence(db, assignment, assignment.assessor)
+    staffing.start_review(db, application, coordinator)
     db.commit()
-    team = {a.assessor_id: a for a in services.active_assignments(db, application)}
+    team = {a.assessor_id: a for a in active_assignments(db, application)}
     return application, (lead_client, lead, team[lead.id]), (second_client, second, team[second.id])
 
 
@@ -73,7 +74,7 @@ def test_blind_scoring_then_consensus(db, in_review):
     after = second_client.get(f"/review/assignments/{second_assignment.id}/scores").get_data(as_text=True)
     assert "Other assessors" in after or "Другие эксперты" in after
 
-    _, rows, spread = scoring.comparison(db, db.get(type(application), application.id))
+    _, rows, spread = comparison.compare(db, db.get(type(application), application.id))
     assert all(row.divergent for row in rows)  # 4 against 0
     assert spread >= 30
 
@@ -105,7 +106,7 @@ def test_consensus_when_the_assessors_agree(db, in_review):
     assert db.get(type(application), application.id).state == "consensus"
     page = lead_client.get(f"/review/applications/{application.id}/consensus").get_data(as_text=True)
     rubric = {i.id: 3 for i in standard_of(application).indicators()}
-    expected = scoring.assessed_outcome(db, db.get(type(application), application.id), rubric).total
+    expected = comparison.assessed_outcome(db, db.get(type(application), application.id), rubric).total
     assert format_decimal(expected, locale="ru") in page
 
 
@@ -116,7 +117,7 @@ def test_scores_cannot_change_after_submission(db, in_review):
     response = lead_client.post(url, data={**all_scores(application, 0), "submit": "draft"})
     assert response.status_code == 409
     db.expire_all()
-    assert set(scoring.rubric_of(db, db.get(Assignment, lead_assignment.id)).values()) == {4}
+    assert set(comparison.rubric_of(db, db.get(Assignment, lead_assignment.id)).values()) == {4}
 
 
 def test_an_assessor_cannot_open_another_assessors_scores(in_review, login):
@@ -229,14 +230,14 @@ def test_a_wide_spread_brings_in_a_third_assessor_whose_scores_join(db, in_revie
         data={"assessors": [str(third.id)], "lead": str(lead.id)},
     )
     assert response.status_code == 302
-    (assignment,) = [a for a in services.active_assignments(db, application) if a.assessor_id == third.id]
+    (assignment,) = [a for a in active_assignments(db, application) if a.assessor_id == third.id]
     third_client.post(f"/review/assignments/{assignment.id}/confirm")
     third_client.post(
         f"/review/assignments/{assignment.id}/scores", data={**all_scores(application, 2), "submit": "final"}
     )
     db.expire_all()
     assert db.get(type(application), application.id).state == "scored"
-    team, rows, _ = scoring.comparison(db, db.get(type(application), application.id))
+    team, rows, _ = comparison.compare(db, db.get(type(application), application.id))
     assert len(team) == 3 and len(rows[0].scores) == 3
     recorded = lead_client.post(
         f"/review/applications/{application.id}/consensus", data=all_scores(application, 2)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from certify.certificates.issuance import CertificateError, latest_for_decision
 from certify.certificates.models import Certificate, CertificateStatus
-from certify.certificates.report import AreaReport, IndicatorReport, ReportContext, percentile_rank
+from certify.certificates.report_pdf import AreaReport, IndicatorReport, ReportContext, percentile_rank
 from certify.questionnaire.answers import typed_answers
 from certify.questionnaire.models import Answer, Application, EvidenceFile
 from certify.questionnaire.services import standard_of
@@ -25,7 +25,7 @@ from certify.review.decisions import decision_of
 from certify.review.models import AreaFeedback, Assignment, AssignmentStatus, ConsensusScore
 from certify.scoring import Outcome, ScoringInputError, score
 from certify.standards.definition import RUBRIC_SCORES, Area, Standard
-from certify.web.timeutil import as_utc
+from certify.timeutil import as_utc
 
 NAME_FIELDS = ("organisation_name_ru", "organisation_name_en", "cluster_name_ru", "cluster_name_en")
 #: area id -> the peers' assessed scores in that area

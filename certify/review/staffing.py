@@ -1,4 +1,4 @@
-"""Assigning assessors: conflicts of interest, independence, declining, starting the review."""
+"""Staffing a review: assessors, conflicts of interest, independence, declining, workload, the start."""
 
 from __future__ import annotations
 
@@ -11,79 +11,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Role, User, UserRole
-from certify.audit import services as audit
-from certify.errors import DomainError
 from certify.questionnaire.models import Application
 from certify.review.conflicts import DEFAULT_COOLING_OFF_YEARS, Applicant, Candidate, Conflict, conflicts
+from certify.review.errors import ReviewError
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
-from certify.web.timeutil import as_utc, utcnow
-from certify.workflow import Action, ActorContext, Facts, State, TransitionRefused, apply
-from certify.workflow import Role as WorkflowRole
-
-#: states in which an assignment still counts towards an assessor's workload
-OPEN_STATES = (State.SUBMITTED, State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.SCORED, State.APPEALED)
-
-
-class ReviewError(DomainError):
-    """A refused review operation; `message` is shown to the user."""
-
-
-def active_assignments(session, application: Application, *, for_appeal: bool = False) -> list[Assignment]:
-    rows = session.scalars(
-        sa.select(Assignment)
-        .where(Assignment.application_id == application.id, Assignment.for_appeal.is_(for_appeal))
-        .order_by(Assignment.id)
-    )
-    return [row for row in rows if row.active]
-
-
-def facts_about(session, application: Application, **inputs) -> Facts:
-    """The workflow's view of the application's review, plus what the actor enters (`inputs`)."""
-    team = active_assignments(session, application)
-    return Facts(
-        today=date.today(),
-        questionnaire_complete=application.submitted_at is not None,
-        assessors_assigned=len(team),
-        lead_assigned=any(a.is_lead for a in team),
-        assessors_confirmed=sum(a.status == AssignmentStatus.CONFIRMED for a in team),
-        scores_submitted=sum(a.scores_submitted_at is not None for a in team),
-        **inputs,
-    )
-
-
-def actor_on(user: User, application: Application, assignment: Assignment | None = None) -> ActorContext:
-    return ActorContext(
-        roles=frozenset(WorkflowRole(role.value) for role in user.roles),
-        is_applicant=user.organisation_id == application.organisation_id,
-        is_assigned_assessor=assignment is not None and assignment.active,
-        is_lead=assignment is not None and assignment.is_lead,
-        has_confirmed=assignment is not None and assignment.status == AssignmentStatus.CONFIRMED,
-        has_submitted=assignment is not None and assignment.scores_submitted_at is not None,
-    )
-
-
-def record(session, actor, action: str, application: Application, **changes) -> None:
-    """The audit entry of a review step on `application` (in the same transaction as the step)."""
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        subject_type="application",
-        subject_id=str(application.id),
-        application_id=application.id,
-        **changes,
-    )
-
-
-def take(application: Application, action: Action, actor: ActorContext, facts: Facts) -> State:
-    try:
-        return apply(State(application.state), action, actor, facts)
-    except TransitionRefused as refused:
-        raise ReviewError(gettext(refused.message) % _translated(refused.params)) from refused
-
-
-def _translated(params: dict) -> dict:
-    return {key: gettext(value) if isinstance(value, str) else value for key, value in params.items()}
+from certify.timeutil import as_utc, utcnow
+from certify.transitions import active_assignments, record, take
+from certify.workflow import Action, states
 
 
 def candidate_from_db(session, assessor: User) -> Candidate:
@@ -116,16 +50,9 @@ def assign_assessors(
     session, application: Application, assessors: Sequence[User], lead: User | None, coordinator: User
 ) -> list[Assignment]:
     """Add assessors (and name the lead); refused for anyone tied to the applicant or not an assessor."""
-    take(
-        application,
-        Action.ASSIGN_ASSESSORS,
-        actor_on(coordinator, application),
-        facts_about(session, application),
-    )
-    team = active_assignments(session, application)
-    already = {a.assessor_id for a in team}
-    if len(already | {a.id for a in assessors}) > 3:
-        raise ReviewError(_l("An application has at most three assessors."))
+    already = {a.assessor_id for a in active_assignments(session, application)}
+    proposed = len(already | {a.id for a in assessors})
+    take(session, application, Action.ASSIGN_ASSESSORS, coordinator, proposed_team_size=proposed)
     for assessor in assessors:
         check_can_assess(session, assessor, application)
     created = [
@@ -161,12 +88,7 @@ def check_can_assess(session, assessor: User, application: Application) -> None:
 def confirm_independence(session, assignment: Assignment, assessor: User) -> None:
     """The assessor confirms they have no tie to the applicant."""
     application = assignment.application
-    take(
-        application,
-        Action.CONFIRM_INDEPENDENCE,
-        actor_on(assessor, application, assignment),
-        facts_about(session, application),
-    )
+    take(session, application, Action.CONFIRM_INDEPENDENCE, assessor)
     assignment.status, assignment.answered_at = AssignmentStatus.CONFIRMED.value, utcnow()
     session.flush()
     record(
@@ -176,8 +98,7 @@ def confirm_independence(session, assignment: Assignment, assessor: User) -> Non
 
 def decline_assignment(session, assignment: Assignment, assessor: User, reason: str) -> None:
     application = assignment.application
-    facts = facts_about(session, application, reasons=reason.strip())
-    take(application, Action.DECLINE_ASSIGNMENT, actor_on(assessor, application, assignment), facts)
+    take(session, application, Action.DECLINE_ASSIGNMENT, assessor, reasons=reason.strip())
     assignment.status, assignment.answered_at = AssignmentStatus.DECLINED.value, utcnow()
     assignment.decline_reason, assignment.is_lead = reason.strip(), False
     session.flush()
@@ -192,11 +113,8 @@ def decline_assignment(session, assignment: Assignment, assessor: User, reason: 
 
 def start_review(session, application: Application, coordinator: User) -> None:
     """Open the review once the team is complete and every assessor confirmed independence."""
-    facts = facts_about(session, application)
     before = application.state
-    application.state = take(
-        application, Action.START_REVIEW, actor_on(coordinator, application), facts
-    ).value
+    application.state = take(session, application, Action.START_REVIEW, coordinator).value
     session.flush()
     record(
         session,
@@ -213,7 +131,9 @@ def workloads(session) -> dict[int, int]:
     rows = session.execute(
         sa.select(Assignment.assessor_id, sa.func.count(Assignment.id))
         .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.status != AssignmentStatus.DECLINED.value, Application.state.in_(OPEN_STATES))
+        .where(
+            Assignment.status != AssignmentStatus.DECLINED.value, Application.state.in_(states.UNDER_REVIEW)
+        )
         .group_by(Assignment.assessor_id)
     )
     return dict(rows.all())
@@ -234,7 +154,7 @@ def review_queue(session) -> list[Application]:
     return list(
         session.scalars(
             sa.select(Application)
-            .where(Application.state.in_(OPEN_STATES))
+            .where(Application.state.in_(states.UNDER_REVIEW))
             .order_by(Application.submitted_at)
         )
     )

@@ -1,0 +1,130 @@
+"""Writing assessors' rubric scores: drafts, blind submission, the lead's consensus, a third assessor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from certify.questionnaire.models import Application
+from certify.questionnaire.services import standard_of
+from certify.review.comparison import assessed_outcome, compare, feedback_of, scores_of
+from certify.review.errors import ReviewError
+from certify.review.models import AreaFeedback, Assignment, ConsensusScore, RubricScore
+from certify.scoring import Outcome
+from certify.timeutil import utcnow
+from certify.transitions import record, take
+from certify.workflow import Action
+
+
+def save_scores(
+    session,
+    assignment: Assignment,
+    *,
+    scores: Mapping[str, tuple[int | None, str]],
+    feedback: Mapping[str, tuple[str, str]],
+) -> None:
+    """Keep the assessor's draft: scores 0–4 (or none yet) with comments, and per-area feedback."""
+    take(session, assignment.application, Action.SAVE_SCORES, assignment.assessor)
+    standard = standard_of(assignment.application)
+    known_indicators = {i.id for i in standard.indicators()}
+    known_areas = {a.id for a in standard.areas}
+    if set(scores) - known_indicators or set(feedback) - known_areas:
+        raise ReviewError(_l("The scores name indicators or areas that this standard does not have."), 400)
+    if any(value is not None and value not in range(5) for value, _ in scores.values()):
+        raise ReviewError(_l("A rubric score is a whole number from 0 to 4."), 422)
+    existing = scores_of(session, assignment)
+    for indicator_id, (value, comment) in scores.items():
+        row = existing.get(indicator_id) or RubricScore(
+            assignment_id=assignment.id, indicator_id=indicator_id
+        )
+        row.score, row.comment = value, comment.strip()
+        session.add(row)
+    existing_feedback = feedback_of(session, assignment)
+    for area_id, (strengths, improvements) in feedback.items():
+        row = existing_feedback.get(area_id) or AreaFeedback(assignment_id=assignment.id, area_id=area_id)
+        row.strengths, row.improvements = strengths.strip(), improvements.strip()
+        session.add(row)
+    session.flush()
+
+
+def submit_scores(session, assignment: Assignment, assessor) -> None:
+    """Submit every indicator's score; the last assessor to submit moves the application to 'scored'.
+
+    The application row is locked first, so two assessors submitting at once are counted one after
+    the other and the last one is never mistaken for an earlier one.
+    """
+    application = session.scalar(
+        sa.select(Application).where(Application.id == assignment.application_id).with_for_update()
+    )
+    standard = standard_of(application)
+    given = scores_of(session, assignment)
+    missing = [i.id for i in standard.indicators() if given.get(i.id) is None or given[i.id].score is None]
+    if missing:
+        raise ReviewError(_l("%(n)d indicators have no score yet.", n=len(missing)), 422)
+    application.state = take(session, application, Action.SUBMIT_SCORES, assessor).value
+    assignment.scores_submitted_at = utcnow()
+    session.flush()
+    submitted = {i: {"score": row.score, "comment": row.comment} for i, row in given.items()}
+    record(
+        session,
+        assessor,
+        "review.scores_submitted",
+        application,
+        after={"state": application.state, "scores": submitted},
+    )
+
+
+def record_consensus(
+    session, application: Application, lead, scores: Mapping[str, tuple[int, str]]
+) -> Outcome:
+    """Store the lead's consensus scores, move the application to 'consensus', return the assessed result."""
+    standard = standard_of(application)
+    missing = [i.id for i in standard.indicators() if i.id not in scores]
+    if missing or any(value not in range(5) for value, _ in scores.values()):
+        raise ReviewError(_l("Every indicator needs a consensus score from 0 to 4."), 422)
+    spread = compare(session, application).spread
+    application.state = take(session, application, Action.RECORD_CONSENSUS, lead).value
+    session.execute(sa.delete(ConsensusScore).where(ConsensusScore.application_id == application.id))
+    session.add_all(
+        ConsensusScore(
+            application_id=application.id,
+            indicator_id=i,
+            score=v,
+            justification=j.strip(),
+            recorded_by_id=lead.id,
+        )
+        for i, (v, j) in scores.items()
+    )
+    session.flush()
+    outcome = assessed_outcome(session, application, {i: v for i, (v, _) in scores.items()})
+    record(
+        session,
+        lead,
+        "review.consensus_recorded",
+        application,
+        before={"spread": spread},
+        after={
+            "scores": {i: {"score": v, "justification": j} for i, (v, j) in scores.items()},
+            "total": outcome.total,
+            "level": outcome.level.id if outcome.level else None,
+        },
+    )
+    return outcome
+
+
+def add_third_assessor(session, application: Application, coordinator) -> None:
+    """Reopen the review for a third assessor when the assessors' totals are 30 or more points apart."""
+    spread = compare(session, application).spread
+    before = application.state
+    application.state = take(session, application, Action.ADD_THIRD_ASSESSOR, coordinator).value
+    session.flush()
+    record(
+        session,
+        coordinator,
+        "review.third_assessor_requested",
+        application,
+        before={"state": before, "spread": spread},
+        after={"state": application.state},
+    )

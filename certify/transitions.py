@@ -1,0 +1,116 @@
+"""The one bridge between the database and the pure workflow (`certify.workflow`).
+
+Services call `take` before they change an application; views call `allowed` for the actions to offer.
+Both build the actor and the facts here, from the same rows, so every answer about what may happen next
+comes from the workflow's table and nowhere else. A refusal becomes a `TransitionError` whose message is
+translated into the user's language, labels included.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from certify.audit import services as audit
+from certify.errors import DomainError
+from certify.questionnaire.models import Application
+from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
+from certify.timeutil import as_utc
+from certify.workflow import Action, ActorContext, Facts, State, TransitionRefused, allowed_actions, apply
+from certify.workflow import Role as WorkflowRole
+
+
+class TransitionError(DomainError):
+    """The workflow refused an action; `message` is already in the user's language."""
+
+
+def active_assignments(session, application: Application, *, for_appeal: bool = False) -> list[Assignment]:
+    """The review team (or the appeal's assessor): assignments not declined, oldest first."""
+    rows = session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.application_id == application.id, Assignment.for_appeal.is_(for_appeal))
+        .order_by(Assignment.id)
+    )
+    return [row for row in rows if row.active]
+
+
+def _acting_team(session, application: Application) -> list[Assignment]:
+    """Under appeal only the appeal's assessor acts; before that, the review team."""
+    return active_assignments(session, application, for_appeal=application.state == State.APPEALED)
+
+
+def actor_on(session, user, application: Application) -> ActorContext:
+    """The user as the workflow sees them on this application: account roles and their assignment."""
+    own = next((a for a in _acting_team(session, application) if a.assessor_id == user.id), None)
+    return ActorContext(
+        roles=frozenset(WorkflowRole(role.value) for role in user.roles),
+        is_applicant=user.organisation_id == application.organisation_id,
+        is_assigned_assessor=own is not None,
+        is_lead=own is not None and own.is_lead,
+        has_confirmed=own is not None and own.status == AssignmentStatus.CONFIRMED,
+        has_submitted=own is not None and own.scores_submitted_at is not None,
+    )
+
+
+def facts_about(session, application: Application, **inputs) -> Facts:
+    """The workflow's view of the application now, plus what the actor enters with the action (`inputs`)."""
+    team = active_assignments(session, application)
+    appeal_team = active_assignments(session, application, for_appeal=True)
+    decision = session.scalar(
+        sa.select(Decision).where(Decision.application_id == application.id).order_by(Decision.id.desc())
+    )
+    appealed = session.scalar(sa.select(Appeal.id).where(Appeal.application_id == application.id))
+    known = {
+        "today": date.today(),
+        "questionnaire_complete": application.submitted_at is not None,
+        "assessors_assigned": len(team),
+        "lead_assigned": any(a.is_lead for a in team),
+        "assessors_confirmed": sum(a.status == AssignmentStatus.CONFIRMED for a in team),
+        "scores_submitted": sum(a.scores_submitted_at is not None for a in team),
+        "totals_spread": _totals_spread(session, application),
+        "decided_on": as_utc(decision.decided_at).date() if decision else None,
+        "appeal_used": appealed is not None,
+        "appeal_assessor_assigned": bool(appeal_team),
+        "appeal_review_submitted": any(a.scores_submitted_at for a in appeal_team),
+    }
+    return Facts(**(known | inputs))
+
+
+def _totals_spread(session, application: Application):
+    """The spread of the assessors' totals, computed only where an action depends on it (once scored)."""
+    if application.state != State.SCORED:
+        return None
+    # Imported here: the comparison scores answers through the questionnaire, whose services use this bridge.
+    from certify.review.comparison import compare
+
+    return compare(session, application).spread
+
+
+def allowed(session, user, application: Application) -> frozenset[Action]:
+    """The actions to offer `user` on `application` now (what they will type is checked on taking them)."""
+    actor = actor_on(session, user, application)
+    return frozenset(allowed_actions(State(application.state), actor, facts_about(session, application)))
+
+
+def take(session, application: Application, action: Action, user, **inputs) -> State:
+    """The state `action` leads to, or `TransitionError` with the workflow's reason in the user's language."""
+    actor = actor_on(session, user, application)
+    try:
+        return apply(State(application.state), action, actor, facts_about(session, application, **inputs))
+    except TransitionRefused as refused:
+        raise TransitionError(refused.text(gettext)) from refused
+
+
+def record(session, actor, action: str, application: Application, **changes) -> None:
+    """The audit entry of a step on `application`, in the same transaction as the step."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        subject_type="application",
+        subject_id=str(application.id),
+        application_id=application.id,
+        **changes,
+    )
