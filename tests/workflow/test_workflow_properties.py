@@ -53,8 +53,11 @@ facts = st.builds(
     appeal_review_submitted=st.booleans(),
 )
 INPUT_REFUSALS = {guard.refusal for row in TRANSITIONS for guard in row.requires if guard.on_input}
-#: what a careful actor enters: reasons, a justification, named indicators, an independent appeal assessor
+#: what a careful actor enters: a complete questionnaire, a team within the limit, reasons, a justification,
+#: named indicators, an independent appeal assessor
 VALID_INPUT = {
+    "questionnaire_complete": True,
+    "proposed_team_size": 2,
     "reasons": "documented reasons",
     "justification": "documented reasons",
     "clarification_indicators": ("I1",),
