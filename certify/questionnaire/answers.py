@@ -2,7 +2,9 @@
 
 Stored shape, one JSON value per question: single choice, yes/no ("yes"/"no"), numbers, dates (ISO) and
 texts are strings; multiple choice is a list of option values. Keeping the form's own strings means a
-page, the XLSX workbook and the autosave all go through the same WTForms validation.
+page, the XLSX workbook and the autosave all go through the same WTForms validation. A stored number the
+rule of `certify.standards.numbers` refuses (saved before that rule, or edited by hand) reads as
+unanswered, so the summary lists it as missing instead of the scoring engine refusing the whole page.
 Pure: no Flask, no SQLAlchemy.
 """
 
@@ -13,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from certify.standards import numbers
 from certify.standards.definition import Question, QuestionType, Standard
 
 Stored = str | list[str] | None
@@ -45,12 +48,21 @@ def typed(question: Question, stored: Stored) -> Any:
     if kind == QuestionType.YES_NO:
         return stored == "yes"
     if kind == QuestionType.INTEGER:
-        return int(stored)
+        return _number(numbers.parse_integer, stored)
     if kind in (QuestionType.DECIMAL, QuestionType.PERCENTAGE, QuestionType.MONEY):
-        return Decimal(stored)
+        return _number(numbers.parse_number, stored)
     if kind == QuestionType.DATE:
         return date.fromisoformat(stored)
     return stored
+
+
+def _number(parse, stored: Stored) -> int | Decimal | None:
+    if not isinstance(stored, str):
+        return None
+    try:
+        return parse(stored)
+    except numbers.NumberRefused:
+        return None
 
 
 def typed_answers(

@@ -1,38 +1,63 @@
 """The registry that turns each question type of the standard into a WTForms field.
 
-Each field is named after the question's stable `id`, so the form posts `{question id: value}`.
+Each field is named after the question's stable `id`, so the form posts `{question id: value}`. Number
+questions read their text with the rule of `certify.standards.numbers`, the same for every way in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    DecimalField,
-    IntegerField,
-    RadioField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import DateField, Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
+from certify.standards import numbers
 from certify.standards.definition import Question, QuestionType
 from certify.web.forms import select_choices
 
 SHORT_TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 10_000
-#: the widest integers both databases and JSON carry exactly
-INTEGER_LIMIT = 10**15
 
 
 class MultipleChoiceField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class NumberField(Field):
+    """A number answer: `parse_number` (or `parse_integer`) reads the text; a refusal is the field's error.
+
+    What was typed stays in the input when it is refused, and the question's own bounds are checked only
+    on a number, so the manager reads one reason, not two.
+    """
+
+    def __init__(self, label=None, validators=None, *, whole: bool = False, **kwargs):
+        super().__init__(
+            label, validators, widget=NumberInput() if whole else NumberInput(step="any"), **kwargs
+        )
+        self.whole = whole
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = (numbers.parse_integer if self.whole else numbers.parse_number)(valuelist[0])
+        except numbers.NumberRefused as refusal:
+            raise ValueError(gettext(refusal.template) % refusal.params) from refusal
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
 
 
 class AtMostChoices:
@@ -82,20 +107,14 @@ def _yes_no(question: Question, locale: str, **kwargs):
 
 
 def _integer(question: Question, locale: str, validators, **kwargs):
-    limits = [NumberRange(min=-INTEGER_LIMIT, max=INTEGER_LIMIT)]
-    return IntegerField(
-        validators=[*validators, *limits, *_bounds(question)],
-        render_kw={"inputmode": "numeric"},
-        **kwargs,
+    return NumberField(
+        validators=[*validators, *_bounds(question)], whole=True, render_kw={"inputmode": "numeric"}, **kwargs
     )
 
 
 def _decimal(question: Question, locale: str, validators, **kwargs):
-    return DecimalField(
-        places=None,
-        validators=[*validators, *_bounds(question)],
-        render_kw={"inputmode": "decimal"},
-        **kwargs,
+    return NumberField(
+        validators=[*validators, *_bounds(question)], render_kw={"inputmode": "decimal"}, **kwargs
     )
 
 

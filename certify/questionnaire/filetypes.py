@@ -103,11 +103,17 @@ def detect_kind(stream: BinaryIO, *, size: int) -> FileKind:
         stream.seek(0)
 
 
-def check_zip(stream: BinaryIO, *, size: int, max_total: int = ZIP_MAX_TOTAL) -> None:
-    """Refuse a ZIP that is corrupt, encrypted or would expand too far. Leaves `stream` at 0."""
+def check_zip(
+    stream: BinaryIO, *, size: int, max_total: int = ZIP_MAX_TOTAL, max_member: int | None = None
+) -> None:
+    """Refuse a ZIP that is corrupt, encrypted or would expand too far. Leaves `stream` at 0.
+
+    `max_total` caps all members together and `max_member` (if given) each one, decompressed; both are
+    read from the central directory, and Python's zipfile never returns more than a member declares.
+    """
     try:
         with _open_zip(stream) as archive:
-            _check_members(archive.infolist(), size, max_total)
+            _check_members(archive.infolist(), size, max_total, max_member)
     finally:
         stream.seek(0)
 
@@ -158,7 +164,9 @@ def _open_zip(stream: BinaryIO) -> zipfile.ZipFile:
         raise FileRefused(N_("The file is damaged: its archive cannot be read.")) from error
 
 
-def _check_members(members: list[zipfile.ZipInfo], size: int, max_total: int) -> None:
+def _check_members(
+    members: list[zipfile.ZipInfo], size: int, max_total: int, max_member: int | None = None
+) -> None:
     if len(members) > ZIP_MAX_MEMBERS:
         raise FileRefused(N_("The archive holds more than %(limit)s files."), limit=ZIP_MAX_MEMBERS)
     # Compressed parts that add up to more than the file itself mean a forged directory.
@@ -167,6 +175,10 @@ def _check_members(members: list[zipfile.ZipInfo], size: int, max_total: int) ->
     if sum(member.file_size for member in members) > max_total:
         raise FileRefused(
             N_("The archive would expand to more than %(limit)s MB."), limit=_megabytes(max_total)
+        )
+    if max_member is not None and any(member.file_size > max_member for member in members):
+        raise FileRefused(
+            N_("A part of the archive would expand to more than %(limit)s MB."), limit=_megabytes(max_member)
         )
     for member in members:
         _check_member(member)

@@ -5,6 +5,12 @@ row with its id, both labels, type, allowed values and an ANSWER cell (the only 
 returns the non-empty answer cells as the strings a web form posts, plus structural problems (unknown or
 repeated ids, formulas, a damaged file). Checking the values themselves is left to the page's own form,
 so the web page and the workbook obey exactly the same rules.
+
+Any manager may upload a workbook, so reading it is bounded before and while openpyxl parses it: the
+expanded size of the whole and of each part (from the ZIP's directory, before anything is parsed), what
+openpyxl decompresses in all (a part listed as a thousand sheets is read a thousand times), the number of
+sheets, and rows and columns per sheet. openpyxl's read-only mode streams each sheet; only the shared
+strings and styles are held whole, and `MAX_PART` bounds those.
 Pure: no Flask, no SQLAlchemy.
 """
 
@@ -12,13 +18,15 @@ from __future__ import annotations
 
 import re
 import warnings
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 
 from certify.questionnaire import filetypes
 from certify.questionnaire import workbook_layout as layout
@@ -27,7 +35,20 @@ from certify.questionnaire.workbook_layout import ANSWER_COLUMN, HEADER_ROW, HEA
 from certify.standards.definition import Question, QuestionType, Standard
 from certify.textmarks import N_
 
-MAX_BYTES = 5 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = 5 * MB
+#: Decompressed, all parts together and each one. The largest real workbook (cmq-1.0, every question
+#: answered, every text at its length limit) expands to 0.56 MB, its largest part to 95 KB; evidence files
+#: may expand to 200 MB, which let a 2 MB workbook carry 190 MB of shared strings (issue 12).
+MAX_EXPANDED = 5 * MB
+MAX_PART = 1 * MB
+#: What openpyxl may decompress while reading, each opening of a part counted at least `_OPENING` bytes
+#: (an opening costs about 2 ms even for a tiny part): twice `MAX_EXPANDED`, since openpyxl opens every
+#: sheet twice (its size, then its rows), which also leaves room for `MAX_SHEETS` sheets.
+READ_BUDGET = 2 * MAX_EXPANDED
+_OPENING = 64 * 1024
+#: far more sheets than the questionnaire has (instructions, eligibility and one per area)
+MAX_SHEETS = 50
 #: far more rows than any questionnaire needs; stops a sheet of a million formatted rows early
 MAX_ROWS = 5_000
 
@@ -82,6 +103,11 @@ NOT_XLSX = N_("The file is not an XLSX workbook.")
 NOT_READABLE = N_("The workbook is damaged and cannot be read.")
 TOO_LARGE = N_("The workbook is larger than %(limit)s MB.")
 TOO_MANY_ROWS = N_("The sheet has more than %(count)s rows; the rest of it was not read.")
+TOO_MANY_SHEETS = N_("The workbook has more than %(count)s sheets; it was not read.")
+TOO_COMPLEX = N_(
+    "The workbook is put together in an unusual way that would take too long to read. "
+    "Save it again in Excel or LibreOffice, or download a new one from this site."
+)
 NO_ID = N_("This answer is in a row without a question id.")
 UNKNOWN_ID = N_("“%(id)s” is not a question of this questionnaire.")
 EVIDENCE_CELL = N_("Files for this question are uploaded on the website; the cell was not read.")
@@ -101,12 +127,16 @@ def read_workbook(standard: Standard, data: bytes, *, max_bytes: int = MAX_BYTES
         # openpyxl warns about features it drops (extensions, odd styles); none of them matter here.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = load_workbook(BytesIO(data), read_only=True, data_only=False)
+            book = _open(data)
             try:
+                if len(book.sheetnames) > MAX_SHEETS:
+                    return WorkbookRead({}, [CellProblem("", "", TOO_MANY_SHEETS, {"count": MAX_SHEETS})])
                 for sheet in book.worksheets:
                     reader.read(sheet)
             finally:
                 book.close()
+    except _OverBudget:
+        return WorkbookRead({}, [CellProblem("", "", TOO_COMPLEX)])
     # A damaged upload can fail deep inside openpyxl or the XML parser with almost any exception;
     # whatever it is, nothing from the file is imported.
     except Exception:
@@ -117,12 +147,50 @@ def read_workbook(standard: Standard, data: bytes, *, max_bytes: int = MAX_BYTES
 def _refusal(data: bytes, max_bytes: int) -> CellProblem | None:
     """The problem that stops the whole file: too large, not an XLSX, or an unsafe archive."""
     if len(data) > max_bytes:
-        return CellProblem("", "", TOO_LARGE, {"limit": format(round(max_bytes / 1024 / 1024, 1), "g")})
+        return CellProblem("", "", TOO_LARGE, {"limit": format(round(max_bytes / MB, 1), "g")})
+    stream = BytesIO(data)
     try:
-        kind = filetypes.detect_kind(BytesIO(data), size=len(data))
+        kind = filetypes.detect_kind(stream, size=len(data))
+        if kind == filetypes.FileKind.XLSX:
+            filetypes.check_zip(stream, size=len(data), max_total=MAX_EXPANDED, max_member=MAX_PART)
     except filetypes.FileRefused as error:
         return CellProblem("", "", error.message, error.params)
     return None if kind == filetypes.FileKind.XLSX else CellProblem("", "", NOT_XLSX)
+
+
+class _OverBudget(Exception):
+    """openpyxl asked for more than `READ_BUDGET`: the workbook reads the same parts over and over."""
+
+
+class _BudgetedArchive(zipfile.ZipFile):
+    """The upload's ZIP, charging each part openpyxl opens against `READ_BUDGET`."""
+
+    def __init__(self, data: bytes):
+        super().__init__(BytesIO(data))
+        self.left = READ_BUDGET
+
+    def open(self, name, mode="r", pwd=None, *, force_zip64=False):
+        if mode == "r":
+            # The declared size is what zipfile will return at most (checked against MAX_PART already).
+            info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+            self.left -= max(info.file_size, _OPENING)
+            if self.left < 0:
+                raise _OverBudget()
+        return super().open(name, mode, pwd, force_zip64=force_zip64)
+
+
+def _open(data: bytes):
+    """The workbook in openpyxl's read-only mode, read through a `_BudgetedArchive`.
+
+    This is `load_workbook(read_only=True)` with openpyxl's own reader, given the budgeted archive before
+    it reads anything (openpyxl is pinned; its reader keeps the archive in `archive` and `valid_files`).
+    """
+    reader = ExcelReader(BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
+    reader.archive.close()
+    reader.archive = _BudgetedArchive(data)
+    reader.valid_files = reader.archive.namelist()
+    reader.read()
+    return reader.wb
 
 
 class _SheetReader:
@@ -137,7 +205,8 @@ class _SheetReader:
 
     def read(self, sheet) -> None:
         """Read a sheet laid out like ours (our header in column A); other sheets are ignored."""
-        for number, row in enumerate(sheet.iter_rows(max_col=ANSWER_COLUMN), start=1):
+        rows = sheet.iter_rows(max_row=HEADER_ROW + MAX_ROWS + 1, max_col=ANSWER_COLUMN)
+        for number, row in enumerate(rows, start=1):
             if number == HEADER_ROW and (not row or row[0].value != HEADERS[0]):
                 return
             if number > HEADER_ROW + MAX_ROWS:

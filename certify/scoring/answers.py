@@ -2,7 +2,8 @@
 
 The Python type of each answer is fixed by `certify.standards.definition.Question`. Anything else raises
 `ScoringInputError` naming the question: a wrong answer must never be scored as a silent zero. Numbers
-outside the question's own minimum/maximum are refused too, since the questionnaire never lets them through.
+outside the question's own minimum/maximum, or longer than `certify.standards.numbers` allows, are refused
+too, since the questionnaire never lets them through.
 Both functions return closures, built once per question by the scoring plan.
 """
 
@@ -14,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from certify.scoring.results import ScoringInputError
+from certify.standards import numbers
 from certify.standards.definition import NUMBER_TYPES, Question, QuestionType, Text
 
 #: what `wrong_type` says an answer must be, in both languages
@@ -133,6 +135,11 @@ def _number_checker(question: Question) -> Checker:
         exact = isinstance(value, int) or (not integer and isinstance(value, Decimal) and value.is_finite())
         if isinstance(value, bool) or not exact:
             raise _wrong_type(question, expected, value)
+        try:
+            numbers.check_number(value)
+        except numbers.NumberRefused:
+            found = _shortened(value)
+            raise ScoringInputError("too_many_digits", question=question.id, found=found) from None
         if (low is not None and value < low) or (high is not None and value > high):
             raise _out_of_range(question, value)
 
@@ -151,6 +158,15 @@ def _out_of_range(question: Question, value: int | Decimal) -> ScoringInputError
     # As strings: a Decimal parameter would be shown rounded to one decimal, hiding why it is out of range.
     low, high = (str(bound) if bound is not None else "…" for bound in (question.minimum, question.maximum))
     return ScoringInputError("out_of_range", question=question.id, value=str(value), low=low, high=high)
+
+
+def _shortened(value: int | Decimal) -> str:
+    """The number, or its order of magnitude when it is long: it may have a million digits."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        # Neither str() (refused past 4300 digits) nor Decimal() (a minute for a million digits) of it.
+        return f"{'-' if value < 0 else ''}~1e+{int(value.bit_length() * 0.30103)}"
+    text = str(value)
+    return text if len(text) <= 40 else format(value, ".6e")
 
 
 def _wrong_type(question: Question, expected: Text, value: Any) -> ScoringInputError:

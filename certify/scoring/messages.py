@@ -44,6 +44,9 @@ EN: Mapping[str, str] = {
     "out_of_range": N_(
         "The answer %(value)s to question '%(question)s' is outside its range %(low)s to %(high)s."
     ),
+    "too_many_digits": N_(
+        "The answer to question '%(question)s' has more digits than an answer may have: %(found)s."
+    ),
     "unknown_question": N_("There is no question '%(question)s' in this standard."),
     "unknown_indicator": N_("There is no indicator '%(indicator)s' in this standard."),
     "bad_rubric_score": N_(
@@ -89,6 +92,7 @@ RU: Mapping[str, str] = {
     "out_of_range": (
         "Ответ %(value)s на вопрос «%(question)s» вне допустимого диапазона от %(low)s до %(high)s."
     ),
+    "too_many_digits": "В ответе на вопрос «%(question)s» больше цифр, чем допускается: %(found)s.",
     "unknown_question": "В этом стандарте нет вопроса «%(question)s».",
     "unknown_indicator": "В этом стандарте нет индикатора «%(indicator)s».",
     "bad_rubric_score": (

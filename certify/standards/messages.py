@@ -18,6 +18,7 @@ YAML_ALIAS = N_("anchors and aliases (&name, *name) are not allowed in a standar
 YAML_DUPLICATE_KEY = N_("the key '{key}' appears twice in this mapping (first on line {first})")
 YAML_BAD_KEY = N_("mapping keys must be plain text, not {kind}")
 YAML_NOT_FINITE = N_("numbers must be finite, not {value}")
+YAML_TOO_DEEP = N_("lists and mappings are nested more than {limit} levels deep (column {column})")
 YAML_EMPTY = N_("the file is empty")
 
 # Shape (JSON Schema)

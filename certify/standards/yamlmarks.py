@@ -3,7 +3,10 @@
 PyYAML's safe loader forgets where values came from, so we compose the node graph ourselves and build
 the values from it: each mapping key and list item gets its line recorded under its path. Walking the
 nodes also lets us refuse what `yaml.safe_load` would silently accept: duplicate keys (the last one
-would win) and aliases (which can expand a small file into a huge document).
+would win) and aliases (which can expand a small file into a huge document). PyYAML composes nested
+lists and mappings recursively, so `[[[[…` two megabytes deep would exhaust Python's stack; the loader
+counts the levels and stops past `MAX_NESTING`, where the reader, the schema check and the builder
+would recurse too.
 """
 
 from __future__ import annotations
@@ -18,6 +21,38 @@ from certify.standards import messages
 from certify.standards.problems import Locator, PathParts
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
+#: Lists and mappings inside each other, the root included; a real standard needs about ten.
+MAX_NESTING = 32
+
+
+class _NestedTooDeeply(Exception):
+    def __init__(self, mark: yaml.Mark):
+        super().__init__(mark)
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing to compose collections nested deeper than `MAX_NESTING`."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.depth = 0
+
+    def compose_sequence_node(self, anchor):
+        return self._nested(super().compose_sequence_node, anchor)
+
+    def compose_mapping_node(self, anchor):
+        return self._nested(super().compose_mapping_node, anchor)
+
+    def _nested(self, compose, anchor):
+        if self.depth == MAX_NESTING:
+            # The collection's start event is next: its mark is where the nesting got too deep.
+            raise _NestedTooDeeply(self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return compose(anchor)
+        finally:
+            self.depth -= 1
 
 
 def read_yaml(text: str, locator: Locator) -> Any:
@@ -26,13 +61,16 @@ def read_yaml(text: str, locator: Locator) -> Any:
     Lines go to `locator.lines`; mistakes are reported to `locator`, and None is returned
     when the text is not YAML at all.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             locator.report_at((), 1, messages.YAML_EMPTY)
             return None
         return _Reader(loader, locator).value(node, ())
+    except _NestedTooDeeply as error:
+        line, column = error.mark.line + 1, error.mark.column + 1
+        locator.report_at((), line, messages.YAML_TOO_DEEP, limit=MAX_NESTING, column=column)
     except yaml.constructor.ConstructorError as error:
         _report_yaml_error(locator, error, messages.YAML_UNSUPPORTED)
     except yaml.MarkedYAMLError as error:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from certify.questionnaire import filetypes
 from certify.questionnaire.filetypes import FileKind, FileRefused, check_size, detect_kind, safe_display_name
+from tests.questionnaire.workbook_bombs import shared_strings_chunk
 
 MB = 1024 * 1024
 
@@ -250,3 +251,26 @@ def test_any_name_becomes_a_short_plain_file_name(name):
     assert 0 < len(shown) <= filetypes.DISPLAY_NAME_LIMIT
     assert not {"/", "\\", "\x00", "\n", "\u202e"} & set(shown)
     assert not shown.startswith((".", " "))
+
+
+def test_workbook_bomb_caps_are_asked_for_and_evidence_keeps_its_wider_limits():
+    members = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+    members["word/media/strings.bin"] = shared_strings_chunk() * 20  # about 90:1
+    data = zip_bytes(members)
+    assert detect(data) == FileKind.DOCX
+
+    def refused(**limits) -> FileRefused:
+        with pytest.raises(FileRefused) as caught:
+            filetypes.check_zip(io.BytesIO(data), size=len(data), **limits)
+        return caught.value
+
+    in_all = refused(max_total=5 * MB, max_member=1 * MB)
+    assert (in_all.message, in_all.params) == (
+        "The archive would expand to more than %(limit)s MB.",
+        {"limit": "5"},
+    )
+    in_one = refused(max_member=1 * MB)
+    assert (in_one.message, in_one.params) == (
+        "A part of the archive would expand to more than %(limit)s MB.",
+        {"limit": "1"},
+    )

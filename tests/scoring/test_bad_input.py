@@ -174,3 +174,24 @@ def test_a_minimum_rubric_on_an_unknown_indicator_is_refused():
     )
     with pytest.raises(ScoringInputError, match="'x'"):
         score(subject, {})
+
+
+@pytest.mark.parametrize(
+    ("question_id", "answer", "found"),
+    [
+        ("share", D("1E+999999"), "1E+999999"),
+        ("share", D("0.0000001"), "1E-7"),
+        ("members", 10**400, "~1e+400"),
+        ("members", 10**15, "1000000000000000"),
+    ],
+)
+def test_numbers_without_bounds_are_refused_by_the_engine_before_their_range(question_id, answer, found):
+    with pytest.raises(ScoringInputError) as raised:
+        score(SUBJECT, {question_id: answer})
+    assert (raised.value.code, raised.value.params) == (
+        "too_many_digits",
+        {"question": question_id, "found": found},
+    )
+    assert raised.value.message("ru") == (
+        f"В ответе на вопрос «{question_id}» больше цифр, чем допускается: {found}."
+    )

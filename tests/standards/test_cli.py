@@ -55,3 +55,12 @@ def test_diff_between_a_stored_version_and_a_file(runner, tmp_path):
 def test_install_and_list(runner):
     assert "cmq 1.0: published" in runner.invoke(args=["certify", "standard", "install"]).output
     assert "cmq" in runner.invoke(args=["certify", "standard", "list"]).output
+
+
+def test_deeply_nested_yaml_is_refused_by_validate_with_its_line(runner, tmp_path):
+    deep = write(tmp_path, "deep.yaml", MINIMAL + "deep: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = runner.invoke(args=["certify", "standard", "validate", deep])
+    assert result.exit_code == 1
+    assert (
+        f"deep.yaml:{MINIMAL.count(chr(10)) + 1}: lists and mappings are nested more than 32" in result.output
+    )
