@@ -38,6 +38,7 @@ def _import_models() -> None:
     import certify.accounts.models
     import certify.audit.models
     import certify.certificates.models
+    import certify.outbox.models
     import certify.questionnaire.models
     import certify.review.models
     import certify.standards.models  # noqa: F401
@@ -67,13 +68,24 @@ def _register_blueprints(app: Flask) -> None:
     from certify.accounts.views import bp as accounts
     from certify.audit.views import bp as audit
     from certify.certificates.views import bp as certificates
+    from certify.outbox.views import bp as outbox
     from certify.questionnaire.views import bp as questionnaire
     from certify.review.views import bp as review
     from certify.standards.views import bp as standards
     from certify.web.errors import register_error_handlers
     from certify.web.views import bp as web
 
-    for blueprint in (web, accounts, accounts_admin, standards, questionnaire, review, audit, certificates):
+    for blueprint in (
+        web,
+        accounts,
+        accounts_admin,
+        standards,
+        questionnaire,
+        review,
+        audit,
+        certificates,
+        outbox,
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

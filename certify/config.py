@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import argon2
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,6 +17,10 @@ def _flag(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _integer(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
 
 
 def _minutes(name: str, default: int) -> timedelta:
@@ -62,6 +68,12 @@ def settings_from_environment(instance_path: Path) -> dict:
         # The Ed25519 key (PEM) that signs the certificates' Open Badges credentials and status lists;
         # without it, one is generated once in the instance folder.
         "CERTIFY_CREDENTIAL_KEY_PATH": os.environ.get("CERTIFY_CREDENTIAL_KEY_PATH") or None,
+        # Password hashing (Argon2id): iterations, memory in KiB, lanes. The defaults are argon2-cffi's
+        # (RFC 9106's low-memory profile, 3 / 65536 / 4). Only tests lower them; a hash made with other
+        # values still verifies and is rehashed with these at the user's next login.
+        "CERTIFY_ARGON2_TIME_COST": _integer("CERTIFY_ARGON2_TIME_COST", argon2.DEFAULT_TIME_COST),
+        "CERTIFY_ARGON2_MEMORY_COST": _integer("CERTIFY_ARGON2_MEMORY_COST", argon2.DEFAULT_MEMORY_COST),
+        "CERTIFY_ARGON2_PARALLELISM": _integer("CERTIFY_ARGON2_PARALLELISM", argon2.DEFAULT_PARALLELISM),
         # Public lookups are counted in memory and written at most this often (see certificates/lookups.py).
         "CERTIFY_LOOKUP_FLUSH_SECONDS": float(os.environ.get("CERTIFY_LOOKUP_FLUSH_SECONDS", 5)),
         # Mail: without MAIL_SERVER, messages go to the log and to instance/mail/ as .eml files.
@@ -72,6 +84,11 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Certify <no-reply@certify.example.org>"),
         "MAIL_FOLDER": Path(os.environ.get("MAIL_FOLDER", instance_path / "mail")),
+        # The outbox (certify/outbox): how long to wait for the SMTP server, how many tries a message gets
+        # before it is shown to admins as failed, and the first pause between tries (doubling each time).
+        "MAIL_TIMEOUT_SECONDS": float(os.environ.get("MAIL_TIMEOUT_SECONDS", 10)),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", 10)),
+        "MAIL_RETRY_SECONDS": int(os.environ.get("MAIL_RETRY_SECONDS", 60)),
         # Public address used in e-mails and QR codes when there is no request to take it from.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         # Sessions (OWASP ASVS 3.x): cookie flags, idle and absolute lifetime.

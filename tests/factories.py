@@ -1,11 +1,36 @@
-"""Plain functions that create rows for tests, with defaults a test overrides only where it matters."""
+"""Plain functions that create rows for tests, with defaults a test overrides only where it matters.
+
+Below the users and drafts, applications are taken to each state of the workflow the way people take
+them: through the real services. Two kinds of function there. A step, named by a verb (`submit`,
+`start_review`, `score`, `agree`, `decide`, `appeal`), takes an existing application one stage further, as
+the people on it would. A state, named by a participle (`submitted`, `in_review`, `scored`, `agreed`,
+`decided`, `certified`, `appealed`), makes a new application, walks it through the steps to that state
+and returns a `Case`. A state's keyword arguments go down to the earlier ones, so
+`certified(db, manager=holder, seed=3)` names the holder and varies the answers. Tests import the module
+(`from tests import factories`), since fixtures carry the states' names.
+
+Like the services they call, these flush and never commit: a test that goes on through a client commits.
+"""
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass, field
 from itertools import count
 
 from certify.accounts import services
 from certify.accounts.models import Organisation, Role, User
+from certify.certificates.issuance import latest_for_decision
+from certify.certificates.models import Certificate
+from certify.demo.answers import plausible_answers
+from certify.demo.applications import DEMO_PDF
+from certify.questionnaire import services as questionnaire
+from certify.questionnaire.evidence import add_evidence
+from certify.questionnaire.models import Answer, Application
+from certify.questionnaire.pages import has_evidence_question, pages_of
+from certify.review import appeals, decisions, rubric_scores, staffing
+from certify.review.models import Appeal, Assignment, Decision
+from certify.transitions import active_assignments
 
 PASSWORD = "Tundra-Lighthouse-48"
 _numbers = count(1)
@@ -64,9 +89,6 @@ def install_default_standard(session):
 
 def make_application(session, manager: User, *, answers: dict | None = None):
     """A draft application of the manager's organisation on the default standard, with `answers` stored."""
-    from certify.questionnaire import services as questionnaire
-    from certify.questionnaire.models import Answer
-
     if questionnaire.current_version(session) is None:
         install_default_standard(session)
     application = questionnaire.start_application(session, manager.organisation, manager)
@@ -76,3 +98,174 @@ def make_application(session, manager: User, *, answers: dict | None = None):
     )
     session.flush()
     return application
+
+
+# --- applications in each state, through the real services ---------------------------------------------
+
+#: a justification, written only where the decision departs from the computed level
+DEPARTURE = "Решение комиссии по итогам выездной проверки"
+
+
+@dataclass
+class Case:
+    """An application and the people on it, filled in as far as its state goes."""
+
+    application: Application
+    manager: User
+    coordinator: User | None = None
+    #: the review team's assignments, in the order assigned (the first one leads)
+    team: list[Assignment] = field(default_factory=list)
+    decision: Decision | None = None
+    certificate: Certificate | None = None
+    appeal: Appeal | None = None
+
+    @property
+    def lead(self) -> Assignment:
+        return next(a for a in self.team if a.is_lead)
+
+    @property
+    def second(self) -> Assignment:
+        return next(a for a in self.team if not a.is_lead)
+
+
+# --- steps --------------------------------------------------------------------------------------------
+
+
+def submit(session, application: Application, manager: User | None = None, *, seed=5, strength=0.7):
+    """Answer what is still open plausibly, attach a file wherever evidence is asked, and submit.
+
+    Answers already stored are kept, so a test names the few that matter and the rest are filled in.
+    """
+    manager = manager or application.created_by
+    standard = questionnaire.standard_of(application)
+    stored = questionnaire.load_answers(session, application)
+    session.add_all(
+        Answer(application_id=application.id, question_id=qid, value=value, updated_by_id=manager.id)
+        for qid, value in plausible_answers(standard, seed=seed, strength=strength).items()
+        if qid not in stored
+    )
+    session.flush()
+    attached = questionnaire.evidence_by_target(session, application)
+    for page in pages_of(standard):
+        for target, _, questions in page.sections:
+            if target not in attached and has_evidence_question(questions):
+                add_evidence(session, application, target, io.BytesIO(DEMO_PDF), f"{target}.pdf", manager)
+    questionnaire.submit_application(session, application, manager)
+    return application
+
+
+def start_review(session, application: Application, coordinator: User, assessors: list[User]):
+    """The coordinator names the team (the first one leads), each confirms independence, the review starts."""
+    staffing.assign_assessors(session, application, assessors, assessors[0], coordinator)
+    team = active_assignments(session, application)
+    for assignment in team:
+        staffing.confirm_independence(session, assignment, assignment.assessor)
+    staffing.start_review(session, application, coordinator)
+    return team
+
+
+def score(session, application: Application, value: int = 3) -> None:
+    """Each assessor of the team who has not submitted yet gives `value` to every indicator and submits."""
+    indicators = [i.id for i in questionnaire.standard_of(application).indicators()]
+    for assignment in active_assignments(session, application):
+        if assignment.scores_submitted_at is None:
+            scores = {i: (value, "") for i in indicators}
+            rubric_scores.save_scores(session, assignment, scores=scores, feedback={})
+            rubric_scores.submit_scores(session, assignment, assignment.assessor)
+
+
+def agree(session, application: Application, value: int = 3) -> Application:
+    """Score where the team has not yet, then the lead records `value` everywhere as the consensus."""
+    score(session, application, value)
+    lead = next(a.assessor for a in active_assignments(session, application) if a.is_lead)
+    indicators = questionnaire.standard_of(application).indicators()
+    rubric_scores.record_consensus(session, application, lead, {i.id: (value, "") for i in indicators})
+    return application
+
+
+def issuance_level(session, application: Application) -> str:
+    """The level to certify at: the one the consensus earned, or the lowest where it earned none."""
+    outcome = decisions.computed_result(session, application)
+    return outcome.level.id if outcome.level else "basic"
+
+
+def decide(session, application, coordinator, *, certify: bool, reasons: str = "Решение комиссии"):
+    """The coordinator decides: certify (at `issuance_level`) or not; a departure is justified."""
+    computed = decisions.computed_result(session, application).level
+    level = issuance_level(session, application) if certify else None
+    departs = level != (computed.id if computed else None)
+    return decisions.decide(
+        session,
+        application,
+        coordinator,
+        chosen_level=level,
+        reasons=reasons,
+        justification=DEPARTURE if departs else "",
+    )
+
+
+def appeal(session, application, manager=None, grounds: str = "Эксперты не учли реестр участников"):
+    """The manager appeals the decision."""
+    return appeals.lodge_appeal(session, application, manager or application.created_by, grounds)
+
+
+def all_scores(application: Application, value: int) -> dict[str, str]:
+    """The scores form with `value` for every indicator, as an assessor's browser posts it."""
+    return {f"score-{i.id}": str(value) for i in questionnaire.standard_of(application).indicators()}
+
+
+# --- states -------------------------------------------------------------------------------------------
+
+
+def submitted(session, *, manager=None, application=None, seed: int = 5, strength: float = 0.7) -> Case:
+    """A complete application with its evidence, submitted by its manager (`application`: a draft to use)."""
+    if application is None:
+        application = make_application(session, manager or make_user(session, Role.MANAGER))
+    manager = manager or application.created_by
+    submit(session, application, manager, seed=seed, strength=strength)
+    return Case(application, manager)
+
+
+def in_review(session, *, coordinator=None, assessors=None, **earlier) -> Case:
+    """Submitted, then under review by `assessors` (two fresh ones unless named; the first leads)."""
+    case = submitted(session, **earlier)
+    case.coordinator = coordinator or make_user(session, Role.COORDINATOR)
+    assessors = assessors or [make_user(session, Role.ASSESSOR), make_user(session, Role.ASSESSOR)]
+    case.team = start_review(session, case.application, case.coordinator, assessors)
+    return case
+
+
+def scored(session, *, value: int = 3, **earlier) -> Case:
+    """In review, then every assessor submitted `value` for every indicator."""
+    case = in_review(session, **earlier)
+    score(session, case.application, value)
+    return case
+
+
+def agreed(session, *, value: int = 3, **earlier) -> Case:
+    """Scored, then the lead recorded `value` everywhere as the consensus."""
+    case = in_review(session, **earlier)
+    agree(session, case.application, value)
+    return case
+
+
+def decided(session, *, value: int = 1, reasons: str = "Решение комиссии", **earlier) -> Case:
+    """Agreed (at 1 unless told: no level earned), then the coordinator decided not to certify."""
+    case = agreed(session, value=value, **earlier)
+    case.decision = decide(session, case.application, case.coordinator, certify=False, reasons=reasons)
+    return case
+
+
+def certified(session, *, value: int = 4, **earlier) -> Case:
+    """Agreed (at 4 unless told), then certified at `issuance_level`, with its certificate issued."""
+    case = agreed(session, value=value, **earlier)
+    case.decision = decide(session, case.application, case.coordinator, certify=True)
+    case.certificate = latest_for_decision(session, case.decision.id)
+    return case
+
+
+def appealed(session, *, grounds: str = "Эксперты не учли реестр участников", **earlier) -> Case:
+    """Decided not to certify, then appealed by the manager; no appeal assessor yet."""
+    case = decided(session, **earlier)
+    case.appeal = appeal(session, case.application, case.manager, grounds)
+    return case

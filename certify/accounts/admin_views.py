@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from certify.accounts.models import Organisation, Role, User
 from certify.accounts.organisations import organisation_choices
 from certify.extensions import db
 from certify.web.access import roles_required
+from certify.web.actions import carry_out
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
 
@@ -56,28 +57,24 @@ def users():
 def create_user():
     """Create a user with roles; the account is confirmed at once (the admin vouches for the address)."""
     form = _user_form()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                db.session,
-                email=form.email.data,
-                password=form.password.data or "",
-                full_name_ru=form.full_name_ru.data,
-                full_name_en=form.full_name_en.data or "",
-                roles=[Role(r) for r in form.roles.data],
-                organisation=db.session.get(Organisation, form.organisation_id.data),
-                locale=form.locale.data,
-                confirmed=True,
-            )
-        except services.AccountError as error:
-            db.session.rollback()
-            form[error.field or "email"].errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("User %(email)s created.", email=user.email), "success")
-            return redirect(url_for("accounts_admin.users"))
-    return render_template("accounts/admin/user_form.html", form=form, user=None), (
-        400 if form.errors else 200
+    if not form.validate_on_submit():
+        return _form_page(form)
+    return carry_out(
+        lambda: services.create_user(
+            db.session,
+            email=form.email.data,
+            password=form.password.data or "",
+            full_name_ru=form.full_name_ru.data,
+            full_name_en=form.full_name_en.data or "",
+            roles=[Role(r) for r in form.roles.data],
+            organisation=db.session.get(Organisation, form.organisation_id.data),
+            locale=form.locale.data,
+            confirmed=True,
+        ),
+        back_to=url_for("accounts_admin.create_user"),
+        success_to=url_for("accounts_admin.users"),
+        done=lambda user: _("User %(email)s created.", email=user.email),
+        refused=lambda error: _form_page(form, refused=error),
     )
 
 
@@ -90,8 +87,10 @@ def edit_user(user_id: int):
     del form.password
     form.email.render_kw = {"readonly": True}
     form.email.data = user.email
-    if form.validate_on_submit():
-        services.update_user(
+    if not form.validate_on_submit():
+        return _form_page(form, user)
+    return carry_out(
+        lambda: services.update_user(
             db.session,
             user,
             full_name_ru=form.full_name_ru.data,
@@ -101,10 +100,19 @@ def edit_user(user_id: int):
             organisation=db.session.get(Organisation, form.organisation_id.data),
             active=form.active.data,
             actor=current_user,
-        )
-        db.session.commit()
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("accounts_admin.users"))
+        ),
+        back_to=url_for("accounts_admin.edit_user", user_id=user.id),
+        success_to=url_for("accounts_admin.users"),
+        done=_("Changes saved."),
+        refused=lambda error: _form_page(form, user, refused=error),
+    )
+
+
+def _form_page(form: UserForm, user: User | None = None, refused: services.AccountError | None = None):
+    """The user form; a refusal is shown beside its field (the e-mail unless the service names one)."""
+    if refused is not None:
+        field = form[refused.field or "email"]
+        field.errors = [*field.errors, refused.message]
     return render_template("accounts/admin/user_form.html", form=form, user=user), (
         400 if form.errors else 200
     )

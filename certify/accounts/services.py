@@ -14,21 +14,23 @@ from certify.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
+    verify_against_dummy,
     verify_password,
 )
 from certify.audit import services as audit
+from certify.errors import DomainError
+from certify.outbox.services import queue_mail
 from certify.timeutil import utcnow
-
-# Checked against when the e-mail is unknown, so that a failed login takes the same time either way.
-_DUMMY_HASH = hash_password("certify-timing-equaliser")
+from certify.web.urls import external_url
 
 
-class AccountError(Exception):
-    """A refused account operation; `message` is shown to the user (translated)."""
+class AccountError(DomainError):
+    """A refused account operation; `message` is shown to the user (translated), beside `field` if named."""
+
+    status = 400  # what the user typed was refused: the form comes back with the reason
 
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
         self.field = field
 
 
@@ -80,14 +82,14 @@ def create_user(
 def register_manager(session, *, organisation: Organisation, **fields) -> User:
     """Self-registration: a manager of a (new or existing) organisation, unconfirmed until the e-mail link."""
     user = create_user(session, roles=[Role.MANAGER], organisation=organisation, **fields)
-    _send_token_mail(user, tokens.CONFIRM, "confirm_email")
+    _send_token_mail(session, user, tokens.CONFIRM, "confirm_email")
     return user
 
 
 def resend_confirmation(session, email: str) -> None:
     user = find_user(session, email)
     if user and user.active and not user.email_confirmed_at:
-        _send_token_mail(user, tokens.CONFIRM, "confirm_email")
+        _send_token_mail(session, user, tokens.CONFIRM, "confirm_email")
 
 
 def confirm_email(session, token: str) -> User:
@@ -101,7 +103,7 @@ def authenticate(session, email: str, password: str) -> User:
     """The user with these credentials; the same message for an unknown e-mail and a wrong password."""
     user = find_user(session, email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_against_dummy(password)  # a failed login takes the same time either way
         raise AccountError(_l("Wrong e-mail or password."))
     if not verify_password(user.password_hash, password):
         raise AccountError(_l("Wrong e-mail or password."))
@@ -122,7 +124,7 @@ def request_password_reset(session, email: str) -> None:
     """Mail a reset link when the account exists; say nothing either way, so accounts cannot be probed."""
     user = find_user(session, email)
     if user and user.active:
-        _send_token_mail(user, tokens.RESET, "reset_password")
+        _send_token_mail(session, user, tokens.RESET, "reset_password")
 
 
 def reset_password(session, token: str, new_password: str) -> User:
@@ -213,10 +215,8 @@ def _user_from_token(session, token: str, purpose: str) -> User:
         raise AccountError(_l("This link is not valid or has already been used.")) from error
 
 
-def _send_token_mail(user: User, purpose: str, template: str) -> None:
-    from certify.mail import send_mail
-    from certify.web.urls import external_url
-
+def _send_token_mail(session, user: User, purpose: str, template: str) -> None:
+    """Queue the e-mail with the user's link; it is sent once the caller's transaction commits."""
     endpoint = "accounts.confirm" if purpose == tokens.CONFIRM else "accounts.reset_password"
     link = external_url(endpoint, token=tokens.make_token(user, purpose))
-    send_mail(user.email, template, locale=user.locale, user=user, link=link)
+    queue_mail(session, user.email, template, locale=user.locale, user=user, link=link)

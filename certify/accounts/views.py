@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +17,7 @@ from certify.accounts.forms import (
 )
 from certify.accounts.organisations import ORGANISATION_FIELDS, register_organisation
 from certify.extensions import db, limiter
+from certify.web.actions import carry_out
 from certify.web.navigation import safe_next
 from certify.web.security import end_session, start_session
 
@@ -33,13 +34,22 @@ def _submitted_email() -> str:
 
 
 def _fail(form, error: services.AccountError) -> None:
-    """Undo the refused operation and show why, beside its field or as a message at the top."""
-    db.session.rollback()
+    """Show why the operation was refused: beside its field, or as a message at the top."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "danger")
+
+
+def _in_place(template: str, form, **context):
+    """A `refused` for `carry_out` (which has rolled back): the form page again, with the reason."""
+
+    def refused(error: services.AccountError):
+        _fail(form, error)
+        return _page(template, form, refused=True, **context)
+
+    return refused
 
 
 def _page(template: str, form, refused: bool = False, **context):
@@ -48,33 +58,40 @@ def _page(template: str, form, refused: bool = False, **context):
     return render_template(template, form=form, **context), status
 
 
+def _check_mail(email: str):
+    """The page that says a link is on its way (whether or not the account exists, for the reset)."""
+    return render_template("accounts/check_mail.html", email=email)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
 def login():
     """Log in with e-mail and password; a new session is started."""
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(db.session, form.email.data, form.password.data)
-        except services.AccountError as error:
-            _fail(form, error)
-            return _page("accounts/login.html", form, refused=True)
-        db.session.commit()
-        start_session(user)
-        return redirect(safe_next(request.args.get("next")) or url_for("web.index"))
-    return _page("accounts/login.html", form)
+    if not form.validate_on_submit():
+        return _page("accounts/login.html", form)
+    return carry_out(
+        lambda: services.authenticate(db.session, form.email.data, form.password.data),
+        back_to=url_for("accounts.login"),
+        success_to=safe_next(request.args.get("next")) or url_for("web.index"),
+        done=None,
+        then=start_session,  # the user's new session, once the login is recorded
+        refused=_in_place("accounts/login.html", form),
+    )
 
 
 @bp.post("/logout")
 def logout():
     """Log out, ending every session of this user (on any device)."""
-    if current_user.is_authenticated:
-        services.end_sessions(db.session, current_user)
-        db.session.commit()
-    end_session()
-    flash(_("You have logged out."), "info")
-    return redirect(url_for("web.index"))
+    user = current_user._get_current_object()
+    return carry_out(
+        lambda: services.end_sessions(db.session, user) if user.is_authenticated else None,
+        back_to=url_for("web.index"),
+        done=_("You have logged out."),
+        category="info",
+        then=lambda _: end_session(),
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -82,38 +99,40 @@ def logout():
 def register():
     """Self-registration of a cluster manager with their organisation."""
     form = RegistrationForm()
-    if form.validate_on_submit():
-        try:
-            organisation = register_organisation(db.session, **_organisation_fields(form))
-            services.register_manager(
-                db.session,
-                organisation=organisation,
-                email=form.email.data,
-                password=form.password.data,
-                full_name_ru=form.full_name_ru.data,
-                full_name_en=form.full_name_en.data,
-                locale=_current_locale(),
-            )
-        except services.AccountError as error:
-            _fail(form, error)
-            return _page("accounts/register.html", form, refused=True)
-        db.session.commit()
-        return render_template("accounts/check_mail.html", email=form.email.data)
-    return _page("accounts/register.html", form)
+    if not form.validate_on_submit():
+        return _page("accounts/register.html", form)
+    return carry_out(
+        lambda: _register_manager(form),
+        back_to=url_for("accounts.register"),
+        done=None,
+        answer=lambda _: _check_mail(form.email.data),
+        refused=_in_place("accounts/register.html", form),
+    )
+
+
+def _register_manager(form: RegistrationForm):
+    """The organisation (new, or the one registered under its number) and its manager, unconfirmed."""
+    organisation = register_organisation(db.session, **_organisation_fields(form))
+    return services.register_manager(
+        db.session,
+        organisation=organisation,
+        email=form.email.data,
+        password=form.password.data,
+        full_name_ru=form.full_name_ru.data,
+        full_name_en=form.full_name_en.data,
+        locale=_current_locale(),
+    )
 
 
 @bp.get("/confirm/<token>")
 def confirm(token: str):
     """Follow the link from the confirmation e-mail."""
-    try:
-        services.confirm_email(db.session, token)
-    except services.AccountError as error:
-        form = EmailOnlyForm()
-        _fail(form, error)
-        return _page("accounts/resend.html", form, refused=True)
-    db.session.commit()
-    flash(_("Your e-mail is confirmed. You can log in now."), "success")
-    return redirect(url_for("accounts.login"))
+    return carry_out(
+        lambda: services.confirm_email(db.session, token),
+        back_to=url_for("accounts.login"),
+        done=_("Your e-mail is confirmed. You can log in now."),
+        refused=_in_place("accounts/resend.html", EmailOnlyForm()),  # ask for a new link there
+    )
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
@@ -121,11 +140,14 @@ def confirm(token: str):
 def resend_confirmation():
     """Ask for a new confirmation link."""
     form = EmailOnlyForm()
-    if form.validate_on_submit():
-        services.resend_confirmation(db.session, form.email.data)
-        db.session.commit()
-        return render_template("accounts/check_mail.html", email=form.email.data)
-    return _page("accounts/resend.html", form)
+    if not form.validate_on_submit():
+        return _page("accounts/resend.html", form)
+    return carry_out(
+        lambda: services.resend_confirmation(db.session, form.email.data),
+        back_to=url_for("accounts.resend_confirmation"),
+        done=None,
+        answer=lambda _: _check_mail(form.email.data),
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -133,28 +155,30 @@ def resend_confirmation():
 def forgot_password():
     """Ask for a password-reset link by e-mail."""
     form = EmailOnlyForm()
-    if form.validate_on_submit():
-        services.request_password_reset(db.session, form.email.data)
-        db.session.commit()
-        return render_template("accounts/check_mail.html", email=form.email.data)
-    return _page("accounts/forgot.html", form)
+    if not form.validate_on_submit():
+        return _page("accounts/forgot.html", form)
+    return carry_out(
+        lambda: services.request_password_reset(db.session, form.email.data),
+        back_to=url_for("accounts.forgot_password"),
+        done=None,
+        answer=lambda _: _check_mail(form.email.data),
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     """Set a new password from the e-mailed link; the link then stops working."""
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(db.session, token, form.password.data)
-        except services.AccountError as error:
-            _fail(form, error)
-            return _page("accounts/reset.html", form, refused=True)
-        db.session.commit()
-        end_session()
-        flash(_("Your password has been changed. Please log in."), "success")
-        return redirect(url_for("accounts.login"))
-    return _page("accounts/reset.html", form)
+    if not form.validate_on_submit():
+        return _page("accounts/reset.html", form)
+    return carry_out(
+        lambda: services.reset_password(db.session, token, form.password.data),
+        back_to=url_for("accounts.reset_password", token=token),
+        success_to=url_for("accounts.login"),
+        done=_("Your password has been changed. Please log in."),
+        then=lambda _: end_session(),
+        refused=_in_place("accounts/reset.html", form),
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -162,17 +186,16 @@ def reset_password(token: str):
 def account():
     """The user's own account: details and password change (which ends their other sessions)."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(db.session, current_user, form.current_password.data, form.password.data)
-        except services.AccountError as error:
-            _fail(form, error)
-            return _page("accounts/account.html", form, refused=True, role_names=_role_names())
-        db.session.commit()
-        start_session(current_user._get_current_object())  # a fresh session for this device
-        flash(_("Your password has been changed. Your other sessions have ended."), "success")
-        return redirect(url_for("accounts.account"))
-    return _page("accounts/account.html", form, role_names=_role_names())
+    if not form.validate_on_submit():
+        return _page("accounts/account.html", form, role_names=_role_names())
+    user = current_user._get_current_object()
+    return carry_out(
+        lambda: services.change_password(db.session, user, form.current_password.data, form.password.data),
+        back_to=url_for("accounts.account"),
+        done=_("Your password has been changed. Your other sessions have ended."),
+        then=lambda _: start_session(user),  # a fresh session for this device
+        refused=_in_place("accounts/account.html", form, role_names=_role_names()),
+    )
 
 
 def _role_names() -> list:

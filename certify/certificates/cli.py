@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from certify.certificates.reminders import due_reminders, send_reminder
 from certify.extensions import db
+from certify.outbox.services import deliver_queued_by
 
 certificates_cli = AppGroup("certificates", help="Certificate tasks.")
 
@@ -28,6 +29,7 @@ def reminders_command(today) -> None:
         recipients = send_reminder(db.session, certificate, days, day)
         # one commit per certificate: a failure later on does not resend the reminders already sent
         db.session.commit()
+        deliver_queued_by(db.session)
         click.echo(f"{certificate.number}: {days}-day reminder to {recipients} manager(s)")
         sent += 1
     click.echo(f"certificates reminded: {sent}")

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
+
+#: a certificate number as issuance writes it (CMQ-2026-000042); anything else is refused before a query
+NUMBER = re.compile(r"^[A-Z]{2,10}-\d{4}-\d{6}$")
+NUMBER_MAX_LENGTH = 32
+
+
+def _normalised(value: str | None) -> str | None:
+    """A number as typed or pasted: surrounding spaces and lower case are forgiven."""
+    return value.strip().upper() if isinstance(value, str) else value
 
 
 class CorrectionForm(FlaskForm):
@@ -24,3 +36,30 @@ class CorrectionForm(FlaskForm):
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=200)])
     reason = TextAreaField(_l("What is corrected and why"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Issue the corrected certificate"))
+
+
+class StatusChangeForm(FlaskForm):
+    """The reason for suspending, reinstating or revoking; the pressed button's URL says which."""
+
+    # its own id: the correction form on the same page has a `reason` field too
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)], id="status-reason")
+
+
+class LookupForm(FlaskForm):
+    """Check a certificate by its number: the form leads to the certificate's public page."""
+
+    number = StringField(
+        _l("Certificate number"),
+        filters=[_normalised],
+        validators=[
+            DataRequired(),
+            Length(max=NUMBER_MAX_LENGTH),
+            Regexp(NUMBER, message=_l("Enter the number as it is printed, for example CMQ-2026-000001.")),
+        ],
+    )
+
+
+class UploadCheckForm(FlaskForm):
+    """Check a certificate by its PDF file: signature, integrity and the hash stored at issuance."""
+
+    file = FileField(_l("Or the certificate's PDF file"), validators=[FileRequired()])

@@ -19,6 +19,18 @@ from certify.certificates.models import Certificate, CertificateStatus
 from certify.review.models import Decision
 from certify.timeutil import utcnow
 
+#: what the coordinator is offered on a certificate in each status (as `status_of` tells it, so an expired
+#: or superseded one is offered nothing); each is also refused by its service when it does not apply
+OFFERED_CHANGES: dict[CertificateStatus, frozenset[str]] = {
+    CertificateStatus.VALID: frozenset({"suspend", "revoke", "correct"}),
+    CertificateStatus.SUSPENDED: frozenset({"reinstate", "revoke"}),
+}
+
+
+def offered_changes(certificate: Certificate, today: date | None = None) -> frozenset[str]:
+    """The changes to offer on `certificate` now: "suspend", "reinstate", "revoke", "correct"."""
+    return OFFERED_CHANGES.get(status_of(certificate, today), frozenset())
+
 
 def change_status(session, certificate: Certificate, actor, status: CertificateStatus, reason: str) -> None:
     """Suspend (reversible), reinstate, or revoke (final); each with a reason, audited."""

@@ -8,7 +8,7 @@ from certify.accounts.models import Role
 from certify.audit import services as audit
 from certify.certificates.models import Certificate
 from certify.certificates.register import in_force
-from certify.mail import send_mail
+from certify.outbox.services import queue_mail
 from certify.questionnaire.models import Application
 from certify.web.urls import external_url
 
@@ -42,15 +42,16 @@ def due_reminders(session, today: date) -> list[tuple[Certificate, int]]:
 
 
 def send_reminder(session, certificate: Certificate, days: int, today: date) -> int:
-    """E-mail the holder organisation's managers, each in their language; returns how many were sent.
+    """E-mail the holder organisation's managers, each in their language; returns how many were queued.
 
-    The mail goes out before the mark is stored (the caller commits after each certificate): a crash in
-    between repeats a reminder rather than losing it.
+    The e-mails are queued in the outbox in the transaction that stores the mark (the caller commits after
+    each certificate), so a crash neither repeats a reminder nor loses one.
     """
     application = session.get(Application, certificate.application_id)
     managers = [u for u in application.organisation.members if u.active and u.has_role(Role.MANAGER)]
     for manager in managers:
-        send_mail(
+        queue_mail(
+            session,
             manager.email,
             "certificate_expiry",
             locale=manager.locale,

@@ -1,14 +1,15 @@
-"""Checking an uploaded certificate PDF: is it one we signed, unchanged since?
+"""Checking an uploaded certificate PDF: is it one we signed, unchanged since, and the very file we issued?
 
 The input is whatever a visitor uploads, so `verify_certificate_pdf` answers every input with a
 `VerificationResult` and never raises: a parser error on garbage is an answer ("not_a_pdf"), not a bug.
+`verify_issued_pdf` adds the register's word: the file's hash must be the one stored at issuance.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import Literal
 
@@ -33,6 +34,7 @@ Reason = Literal[
     "modified_after_signing",
     "signature_invalid",
     "untrusted_signer",
+    "not_issued_here",
 ]
 
 
@@ -64,6 +66,24 @@ def verify_certificate_pdf(
     # The last signature is checked: it must cover the whole file, hence every earlier revision too.
     reason, signer = _check_signature(signatures[-1], list(trusted_certificates))
     return VerificationResult(reason == "ok", reason, number, digest, signer)
+
+
+def verify_issued_pdf(
+    pdf_bytes: bytes,
+    trusted_certificates: Iterable[asn1_x509.Certificate],
+    issued_sha256: Callable[[str], str | None],
+) -> VerificationResult:
+    """Return whether `pdf_bytes` is genuine and is the file issued under the number it states.
+
+    `issued_sha256(number)` is the SHA-256 stored when that certificate was issued (None for a number never
+    issued). A valid signature alone is not enough: the body's key also signs files that were never issued,
+    such as a certificate rendered in a transaction that was then rolled back, or one from a test instance
+    that shares the key; the register is what says a certificate exists.
+    """
+    result = verify_certificate_pdf(pdf_bytes, trusted_certificates)
+    if result.genuine and (result.number is None or issued_sha256(result.number) != result.sha256):
+        return replace(result, genuine=False, reason="not_issued_here")
+    return result
 
 
 def _open_pdf(pdf_bytes: bytes) -> tuple[str | None, list[EmbeddedPdfSignature]] | None:

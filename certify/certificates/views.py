@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 
 import sqlalchemy as sa
 from flask import (
@@ -25,17 +24,25 @@ from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
 from certify.certificates import issuance, lifecycle, lookups, publication, register, report_data
-from certify.certificates.forms import CorrectionForm
+from certify.certificates.forms import (
+    NUMBER,
+    NUMBER_MAX_LENGTH,
+    CorrectionForm,
+    LookupForm,
+    StatusChangeForm,
+    UploadCheckForm,
+)
 from certify.certificates.models import Certificate, CertificateStatus
+from certify.certificates.public import public_view
 from certify.certificates.report_pdf import render_report
-from certify.certificates.verify import verify_certificate_pdf
+from certify.certificates.verify import verify_issued_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
 from certify.web.access import STAFF, is_applicant, is_manager_of, is_staff, roles_required
+from certify.web.actions import carry_out
 
 bp = Blueprint("certificates", __name__)
 
-NUMBER = re.compile(r"^[A-Z]{2,10}-\d{4}-\d{6}$")
 PAGE_SIZE = 20
 STATUS_LABELS = {
     CertificateStatus.VALID: _l("valid"),
@@ -43,6 +50,12 @@ STATUS_LABELS = {
     CertificateStatus.REVOKED: _l("revoked"),
     CertificateStatus.EXPIRED: _l("expired"),
     CertificateStatus.SUPERSEDED: _l("superseded by a newer certificate"),
+}
+#: the status each of the coordinator's buttons leads to
+STATUS_AFTER = {
+    "suspend": CertificateStatus.SUSPENDED,
+    "reinstate": CertificateStatus.VALID,
+    "revoke": CertificateStatus.REVOKED,
 }
 
 
@@ -53,44 +66,13 @@ def _certificate(number: str) -> Certificate:
 
 
 def _check_format(number: str) -> None:
-    if len(number) > 32 or not NUMBER.match(number):
+    if len(number) > NUMBER_MAX_LENGTH or not NUMBER.match(number):
         abort(404)
 
 
 def _count_lookup(certificate: Certificate) -> None:
     if lookups.count_lookup(db.session, certificate, current_app.config["CERTIFY_LOOKUP_FLUSH_SECONDS"]):
         db.session.commit()
-
-
-def public_view(certificate: Certificate) -> dict:
-    """Only what the certificate itself states, plus its status today (no e-mail, no scores)."""
-    status = issuance.status_of(certificate)
-    superseded_by = (
-        db.session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
-    )
-    return {
-        "number": certificate.number,
-        "status": status.value,
-        "holder": {"ru": certificate.holder_name_ru, "en": certificate.holder_name_en},
-        "organisation": {"ru": certificate.organisation_name_ru, "en": certificate.organisation_name_en},
-        "cluster": {"ru": certificate.cluster_name_ru, "en": certificate.cluster_name_en},
-        "region": certificate.region,
-        "standard": f"{certificate.standard_code} {certificate.standard_version}",
-        "level": {
-            "id": certificate.level_id,
-            "ru": certificate.level_name_ru,
-            "en": certificate.level_name_en,
-        },
-        "issued_on": certificate.issued_on.isoformat(),
-        "expires_on": certificate.expires_on.isoformat(),
-        "status_reason": certificate.status_reason
-        if status in (CertificateStatus.REVOKED, CertificateStatus.SUSPENDED)
-        else "",
-        "status_changed_on": certificate.status_changed_at.date().isoformat()
-        if certificate.status_changed_at
-        else None,
-        "superseded_by": superseded_by.number if superseded_by else None,
-    }
 
 
 @bp.get("/verify/<number>")
@@ -101,7 +83,7 @@ def verify(number: str):
     _count_lookup(certificate)
     return render_template(
         "certificates/verify.html",
-        view=public_view(certificate),
+        view=public_view(db.session, certificate),
         can_manage=current_user.is_authenticated
         and (is_staff(current_user) or is_applicant(current_user, _application_of(certificate))),
     )
@@ -111,25 +93,32 @@ def verify(number: str):
 @limiter.limit("30 per minute", methods=["POST"])
 def verify_form():
     """Check a certificate by its number, or by uploading the PDF itself (hash and signature)."""
-    if request.method == "POST" and request.form.get("number"):
-        return redirect(url_for("certificates.verify", number=request.form["number"].strip().upper()[:32]))
-    result, certificate, status = None, None, 200
-    if request.method == "POST":
-        upload = request.files.get("file")
-        data = upload.read() if upload else b""
-        result = verify_certificate_pdf(data, [issuance.signing_key().certificate])
-        certificate = issuance.find(db.session, result.number) if result.number else None
-        if result.genuine and (certificate is None or certificate.pdf_sha256 != result.sha256):
-            result, certificate = None, None
-            flash(
-                _("The file is signed by the certification body, but it is not a certificate issued here."),
-                "danger",
-            )
-        status = 200 if result and result.genuine else 422
+    lookup, upload = LookupForm(), UploadCheckForm()
+    if request.method == "GET":
+        return _verify_page(lookup, upload)
+    if "number" in request.form:  # the number's form was sent, not the file's
+        if lookup.validate():
+            return redirect(url_for("certificates.verify", number=lookup.number.data))
+        return _verify_page(lookup, upload, status=422)
+    if not upload.validate():
+        return _verify_page(lookup, upload, status=422)
+    result = verify_issued_pdf(upload.file.data.read(), [issuance.signing_key().certificate], _issued_sha256)
+    certificate = issuance.find(db.session, result.number) if result.genuine else None
+    return _verify_page(lookup, upload, result, certificate, 200 if result.genuine else 422)
+
+
+def _issued_sha256(number: str) -> str | None:
+    """The hash of the PDF stored when certificate `number` was issued (None: never issued here)."""
+    return db.session.scalar(sa.select(Certificate.pdf_sha256).where(Certificate.number == number))
+
+
+def _verify_page(lookup, upload, result=None, certificate=None, status: int = 200):
     return render_template(
         "certificates/verify_upload.html",
+        lookup=lookup,
+        upload=upload,
         result=result,
-        view=public_view(certificate) if certificate else None,
+        view=public_view(db.session, certificate) if certificate else None,
     ), status
 
 
@@ -160,7 +149,7 @@ def api_list():
             "page": page.page,
             "pages": page.pages,
             "total": page.total,
-            "items": [public_view(c) for c in page.items],
+            "items": [public_view(db.session, c) for c in page.items],
         }
     )
 
@@ -170,7 +159,7 @@ def api_list():
 def api_certificate(number: str):
     certificate = _certificate(number)
     _count_lookup(certificate)
-    return jsonify(public_view(certificate))
+    return jsonify(public_view(db.session, certificate))
 
 
 def _for_holder_or_staff(number: str) -> Certificate:
@@ -219,18 +208,27 @@ def index():
 @login_required
 def detail(number: str):
     """A certificate with its downloads, its revisions and history, and the coordinator's actions."""
-    certificate = _for_holder_or_staff(number)
-    return _detail_page(certificate, CorrectionForm(obj=certificate))
+    return _detail_page(_for_holder_or_staff(number))
 
 
-def _detail_page(certificate: Certificate, form: CorrectionForm, status: int = 200):
+def _detail_page(
+    certificate: Certificate,
+    form: CorrectionForm | None = None,
+    status_form: StatusChangeForm | None = None,
+    status: int = 200,
+):
+    """The detail page; the form that was sent comes back with its errors, the other one fresh."""
+    coordinator = current_user.has_role(Role.COORDINATOR)
     return render_template(
         "certificates/detail.html",
         certificate=certificate,
-        view=public_view(certificate),
+        view=public_view(db.session, certificate),
         revisions=register.revisions_of(db.session, certificate),
         history=register.history_of(db.session, certificate) if is_staff(current_user) else [],
-        form=form,
+        changes=lifecycle.offered_changes(certificate) if coordinator else frozenset(),
+        # formdata=None: a form that was not sent must not pick up the other one's fields (both have `reason`)
+        form=form or CorrectionForm(formdata=None, obj=certificate),
+        status_form=status_form or StatusChangeForm(formdata=None),
     ), status
 
 
@@ -241,18 +239,24 @@ def correct(number: str):
     certificate = _certificate(number)
     form = CorrectionForm()
     if not form.validate_on_submit():
-        return _detail_page(certificate, form, 422)
-    try:
-        corrected = lifecycle.correct_certificate(
+        return _detail_page(certificate, form, status=422)
+    return carry_out(
+        lambda: lifecycle.correct_certificate(
             db.session, certificate, current_user, form.data, form.reason.data
-        )
-    except issuance.CertificateError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _detail_page(certificate, form, error.status)
-    db.session.commit()
-    flash(_("Certificate %(number)s is issued; it supersedes %(old)s.", number=corrected.number, old=number))
-    return redirect(url_for("certificates.detail", number=corrected.number))
+        ),
+        back_to=url_for("certificates.detail", number=number),
+        success_to=lambda corrected: url_for("certificates.detail", number=corrected.number),
+        done=lambda corrected: _(
+            "Certificate %(number)s is issued; it supersedes %(old)s.", number=corrected.number, old=number
+        ),
+        refused=lambda error: _refused_correction(certificate, form, error),
+    )
+
+
+def _refused_correction(certificate: Certificate, form: CorrectionForm, error):
+    """The detail page again with the names as typed, and why no certificate was issued."""
+    flash(error.message, "danger")
+    return _detail_page(certificate, form, status=error.status)
 
 
 @bp.post("/certificates/<number>/<any(suspend, reinstate, revoke):action>")
@@ -260,22 +264,16 @@ def correct(number: str):
 def change_status(number: str, action: str):
     """Suspend (reversible), reinstate, or revoke (final), with a reason."""
     certificate = _certificate(number)
-    target = {
-        "suspend": CertificateStatus.SUSPENDED,
-        "reinstate": CertificateStatus.VALID,
-        "revoke": CertificateStatus.REVOKED,
-    }[action]
-    try:
-        lifecycle.change_status(
-            db.session, certificate, current_user, target, request.form.get("reason", "")[:2000]
-        )
-    except issuance.CertificateError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("certificates.detail", number=number)), error.status
-    db.session.commit()
-    flash(_("The certificate's status is changed."), "success")
-    return redirect(url_for("certificates.detail", number=number))
+    form = StatusChangeForm()
+    if not form.validate_on_submit():
+        return _detail_page(certificate, status_form=form, status=422)
+    return carry_out(
+        lambda: lifecycle.change_status(
+            db.session, certificate, current_user, STATUS_AFTER[action], form.reason.data
+        ),
+        back_to=url_for("certificates.detail", number=number),
+        done=_("The certificate's status is changed."),
+    )
 
 
 @bp.get("/applications/<int:application_id>/report.pdf")
@@ -338,6 +336,9 @@ VERIFICATION_REASONS = {
     "modified_after_signing": _l("The PDF has been changed after it was signed: it is not genuine."),
     "signature_invalid": _l("The signature does not match the content: the PDF is not genuine."),
     "untrusted_signer": _l("The PDF is signed by someone other than the certification body."),
+    "not_issued_here": _l(
+        "The file is signed by the certification body, but it is not a certificate issued here."
+    ),
 }
 
 
@@ -349,7 +350,4 @@ def certificate_helpers():
         ),
         "certificate_status_label": lambda status: STATUS_LABELS[CertificateStatus(status)],
         "certificate_status": issuance.status_of,
-        "can_change_certificates": bool(current_user)
-        and current_user.is_authenticated
-        and current_user.has_role(Role.COORDINATOR),
     }

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from certify.demo.data import DEFAULT_PASSWORD, load_demo
 from certify.extensions import db
+from certify.outbox.services import discard_queued
 
 
 @click.command("demo")
@@ -16,6 +17,7 @@ def demo_command(password: str | None) -> None:
     """Load demo organisations and users of every role (idempotent) and print their logins."""
 
     logins = load_demo(db.session, password)
+    discard_queued(db.session)  # the demo's history is invented: nobody is to be e-mailed about it
     db.session.commit()
     click.echo("Demo logins (password: %s)" % (password or DEFAULT_PASSWORD))
     for email, roles in logins:

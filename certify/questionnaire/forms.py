@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, HiddenField, IntegerField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from certify.questionnaire.answers import Stored, encode
 from certify.questionnaire.fields import FIELD_FACTORIES, questionnaire_form_class
-from certify.questionnaire.pages import Page
+from certify.questionnaire.pages import ELIGIBILITY_PAGE, Page
+
+#: the longest grounds of an appeal, or answer to the assessors' questions
+TEXT_LIMIT = 10_000
 
 
 def answerable(page: Page):
@@ -51,6 +55,46 @@ class SubmitForm(FlaskForm):
         validators=[InputRequired(message=_l("Please confirm before submitting."))],
     )
     submit = SubmitField(_l("Submit the application"))
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=_l("Write at most %(max)d characters."))
+
+
+class AppealForm(FlaskForm):
+    """The grounds of the one appeal; that they are given is the workflow's rule (`appeal` needs reasons)."""
+
+    grounds = TextAreaField(
+        _l("Grounds of an appeal (once, within 30 days of the decision)"),
+        validators=[_at_most(TEXT_LIMIT)],
+        default="",  # not posted at all: empty, for the workflow to refuse as such
+    )
+    submit = SubmitField(_l("Appeal the decision"))
+
+
+class ClarificationAnswerForm(FlaskForm):
+    """The manager's answer to the assessors' questions; the service refuses an empty one."""
+
+    answer = TextAreaField(_l("Your answer"), validators=[_at_most(TEXT_LIMIT)], default="")
+    submit = SubmitField(_l("Send the answer"))
+
+
+class EvidenceForm(FlaskForm):
+    """A file for one indicator or requirement; its content, not its name, decides its type (the service)."""
+
+    file = FileField(validators=[FileRequired(message=_l("Choose a file to upload."))])
+    #: the page the upload was made from, to return to
+    page = HiddenField(default=ELIGIBILITY_PAGE)
+
+
+class WorkbookForm(FlaskForm):
+    """A filled workbook to import."""
+
+    file = FileField(
+        _l("Filled workbook"),
+        validators=[FileRequired(message=_l("Choose the filled workbook to upload."))],
+        id="workbook",  # the id the summary page has always given it (the browser journey selects it)
+    )
 
 
 class EmptyForm(FlaskForm):

@@ -1,14 +1,20 @@
-"""E-mails about applications, each in its recipient's language."""
+"""E-mails about applications, each in its recipient's language, queued in the change's transaction."""
 
 from __future__ import annotations
 
-from certify.mail import send_mail
+from certify.outbox.services import queue_mail
 from certify.web.urls import external_url
 
 
-def send_receipt(application, user) -> None:
-    """Confirm a submission to the manager who submitted it."""
+def send_receipt(session, application, user) -> None:
+    """Confirm a submission to the manager who submitted it (sent once the submission is committed)."""
     link = external_url("questionnaire.receipt", application_id=application.id)
-    send_mail(
-        user.email, "application_receipt", locale=user.locale, application=application, user=user, link=link
+    queue_mail(
+        session,
+        user.email,
+        "application_receipt",
+        locale=user.locale,
+        application=application,
+        user=user,
+        link=link,
     )

@@ -14,6 +14,7 @@ from certify.errors import DomainError
 from certify.questionnaire import pages as pages_module
 from certify.questionnaire.answers import Stored, is_empty, typed_answers, visible_questions
 from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
+from certify.questionnaire.notifications import send_receipt
 from certify.review.models import ClarificationRequest
 from certify.standards.definition import Standard
 from certify.standards.services import current_version, definition_of
@@ -321,7 +322,8 @@ def last_submitted(session, organisation: Organisation) -> Application | None:
 def submit_application(session, application: Application, user: User) -> None:
     """Freeze the answers as submitted: only when every required, shown question is answered.
 
-    The state changes with a conditional UPDATE, so two people pressing Submit at once submit once.
+    The state changes with a conditional UPDATE, so two people pressing Submit at once submit once; the
+    receipt is queued in the same transaction.
     """
     ensure_editable(application)
     standard = standard_of(application)
@@ -354,3 +356,4 @@ def submit_application(session, application: Application, user: User) -> None:
         before={"state": State.DRAFT.value},
         after={"state": application.state, "answers": len(stored)},
     )
+    send_receipt(session, application, user)

@@ -10,31 +10,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from certify.accounts.models import Role
-from certify.certificates.register import latest_of_application
 from certify.errors import DomainError
 from certify.extensions import db
 from certify.questionnaire import evidence, filetypes, forms, offline, services
 from certify.questionnaire.answers import visible_questions
-from certify.questionnaire.assessment import self_assessment
 from certify.questionnaire.models import Application, EvidenceFile
-from certify.questionnaire.notifications import send_receipt
-from certify.questionnaire.pages import (
-    evidence_targets,
-    missing,
-    page_by_key,
-    page_of_target,
-    pages_of,
-    progress,
-)
-from certify.review import clarification
-from certify.review import notifications as review_notifications
-from certify.review.appeals import appeal_of, lodge_appeal
-from certify.review.clarification import all_requests
-from certify.review.decisions import decision_of
-from certify.web.access import can_view_application, is_applicant, is_staff, require, roles_required
+from certify.questionnaire.pages import ELIGIBILITY_PAGE, page_by_key, page_of_target
+from certify.questionnaire.rendering import render_page, render_summary
+from certify.review.appeals import lodge_appeal
+from certify.review.clarification import answer_clarification as answer_questions
+from certify.transitions import allowed
+from certify.web.access import can_view_application, is_applicant, require, roles_required
 from certify.web.actions import carry_out
 from certify.web.i18n import current_language
-from certify.workflow import STATE_LABELS, State, states
+from certify.workflow import STATE_LABELS, Action
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/applications")
 
@@ -73,71 +62,16 @@ def start():
         flash(_("Only a manager of a registered organisation can start an application."), "danger")
         return redirect(url_for("questionnaire.index")), 400
     previous = services.last_submitted(db.session, current_user.organisation) if form.prefill.data else None
-    try:
-        application = services.start_application(
-            db.session, current_user.organisation, current_user, previous
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("questionnaire.index")), error.status
-    db.session.commit()
-    return redirect(url_for("questionnaire.page", application_id=application.id, page_key="eligibility"))
+    return carry_out(
+        lambda: services.start_application(db.session, current_user.organisation, current_user, previous),
+        back_to=url_for("questionnaire.index"),
+        success_to=lambda application: _page_url(application, ELIGIBILITY_PAGE),
+        done=None,  # the first page of the questionnaire says it all
+    )
 
 
-def _editable_ids(application):
-    """None: all answers editable; a set: only those (clarification); empty: read-only for this user."""
-    if not is_applicant(current_user, application):
-        return frozenset()
-    try:
-        return services.editable_questions(db.session, application)
-    except services.QuestionnaireError:
-        return frozenset()
-
-
-def _render_page(application, page, form, status=200, conflict=None):
-    standard = services.standard_of(application)
-    editable_ids = _editable_ids(application)
-    typed = services.typed_answers_of(db.session, application)
-    pages = pages_of(standard)
-    index = [p.key for p in pages].index(page.key)
-    return render_template(
-        "questionnaire/page.html",
-        application=application,
-        standard=standard,
-        page=page,
-        form=form,
-        progress=progress(standard, typed),
-        visible=visible_questions(page.questions, typed),
-        evidence=services.evidence_by_target(db.session, application),
-        previous_page=pages[index - 1] if index > 0 else None,
-        next_page=pages[index + 1] if index + 1 < len(pages) else None,
-        editable=editable_ids is None or bool(editable_ids),
-        changed=services.changed_since_previous(
-            db.session, application, services.load_answers(db.session, application)
-        ),
-        editable_ids=editable_ids,
-        conflict=conflict,
-        conflict_rows=_conflict_rows(page, form, conflict) if conflict else [],
-        evidence_targets=evidence_targets(standard),
-        upload_limit_mb=evidence.upload_limit() // (1024 * 1024),
-        language=current_language(),
-    ), status
-
-
-def _shown(value) -> str:
-    return ", ".join(value) if isinstance(value, list) else (value or "")
-
-
-def _conflict_rows(page, form, conflict) -> list[tuple[str, str, str]]:
-    """(question, their saved answer, this user's answer) for every answer the two versions disagree on."""
-    mine = forms.posted_answers(page, form)
-    language = current_language()
-    return [
-        (q.label.get(language), _shown(conflict.theirs.get(q.id)), _shown(mine.get(q.id)))
-        for q in forms.answerable(page)
-        if conflict.theirs.get(q.id) != mine.get(q.id)
-    ]
+def _page_url(application: Application, page_key: str) -> str:
+    return url_for("questionnaire.page", application_id=application.id, page_key=page_key)
 
 
 @bp.get("/<int:application_id>/pages/<page_key>")
@@ -148,7 +82,7 @@ def page(application_id: int, page_key: str):
     version = services.page_version(db.session, application, page_key).version
     stored = services.load_answers(db.session, application)
     form = forms.page_form(page, current_language(), formdata=forms.stored_formdata(page, stored, version))
-    return _render_page(application, page, form)
+    return render_page(application, page, form)
 
 
 @bp.post("/<int:application_id>/pages/<page_key>")
@@ -158,32 +92,39 @@ def save(application_id: int, page_key: str):
     page = _page_of(application, page_key)
     form = forms.page_form(page, current_language())
     if not form.validate():
-        return _render_page(application, page, form, status=422)
+        return render_page(application, page, form, status=422)
     try:
-        services.save_page(
-            db.session,
-            application,
-            page_key,
-            expected_version=form.version.data,
-            posted=forms.posted_answers(page, form),
-            user=current_user,
+        return carry_out(
+            lambda: services.save_page(
+                db.session,
+                application,
+                page_key,
+                expected_version=form.version.data,
+                posted=forms.posted_answers(page, form),
+                user=current_user,
+            ),
+            back_to=_page_url(application, page_key),
+            success_to=_after_saving(application, page_key, request.form.get("go", page_key)),
+            done=_("Saved."),
+            refused=lambda error: _refused_page(application, page, form, error),
         )
-    except services.PageConflict as conflict:
+    except services.PageConflict as conflict:  # not a refusal: both versions are shown to choose from
         db.session.rollback()
         form.version.data = conflict.version
-        return _render_page(application, page, form, status=409, conflict=conflict)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _render_page(application, page, form, status=error.status)
-    db.session.commit()
-    flash(_("Saved."), "success")
-    target = request.form.get("go", page_key)
-    if target == "summary":
-        return redirect(url_for("questionnaire.summary", application_id=application.id))
-    if page_by_key(services.standard_of(application), target) is None:
-        target = page_key
-    return redirect(url_for("questionnaire.page", application_id=application.id, page_key=target))
+        return render_page(application, page, form, status=409, conflict=conflict)
+
+
+def _after_saving(application: Application, page_key: str, go: str) -> str:
+    """Where the pressed button leads: the summary, another page of the questionnaire, or this page."""
+    if go == "summary":
+        return url_for("questionnaire.summary", application_id=application.id)
+    return _page_url(application, go if page_by_key(services.standard_of(application), go) else page_key)
+
+
+def _refused_page(application: Application, page, form, error: DomainError):
+    """The page again with what the manager typed, and why it was not saved."""
+    flash(error.message, "danger")
+    return render_page(application, page, form, status=error.status)
 
 
 @bp.post("/<int:application_id>/pages/<page_key>/autosave")
@@ -235,45 +176,39 @@ def _page_of(application: Application, page_key: str):
 
 @bp.get("/<int:application_id>/summary")
 def summary(application_id: int):
-    """Progress, what is missing (with links), the preliminary self-assessment, and submission."""
-    application = _application(application_id)
-    standard = services.standard_of(application)
-    typed = services.typed_answers_of(db.session, application)
-    holder_or_staff = is_applicant(current_user, application) or is_staff(current_user)
-    return render_template(
-        "questionnaire/summary.html",
-        application=application,
-        standard=standard,
-        progress=progress(standard, typed),
-        missing=missing(standard, typed),
-        assessment=self_assessment(standard, typed),
-        form=forms.SubmitForm(),
-        can_submit=application.state in states.EDITABLE and is_applicant(current_user, application),
-        clarifications=all_requests(db.session, application)
-        if can_view_application(current_user, application)
-        else [],
-        can_answer=application.state == State.CLARIFICATION_REQUESTED
-        and is_applicant(current_user, application),
-        decision=decision_of(db.session, application),
-        level_names={level.id: level.name.get(current_language()) for level in standard.levels},
-        appeal=appeal_of(db.session, application),
-        certificate=latest_of_application(db.session, application.id) if holder_or_staff else None,
-        can_download_report=holder_or_staff,
-        can_appeal=application.state in (State.CERTIFIED, State.NOT_CERTIFIED)
-        and is_applicant(current_user, application)
-        and appeal_of(db.session, application) is None,
-        language=current_language(),
-    )
+    """Progress, what is missing (with links), the self-assessment, the review's outcome, the actions."""
+    return render_summary(_application(application_id))
+
+
+def _in_place(application: Application, action: Action, field, **sent):
+    """A `refused` for `carry_out`: the summary again, with what was typed and the reason beside `field`.
+
+    When the refusal means the form is no longer offered (the decision was appealed meanwhile, say), the
+    reason is shown at the top of the page, where it can be read.
+    """
+
+    def refused(error: DomainError):
+        if action in allowed(db.session, current_user, application):
+            field.errors = [*field.errors, error.message]
+        else:
+            flash(error.message, "danger")
+        return render_summary(application, error.status, **sent)
+
+    return refused
 
 
 @bp.post("/<int:application_id>/appeal")
 def appeal(application_id: int):
     """Appeal the decision once, within 30 days, giving the grounds."""
     application = _application(application_id, edit=True)
+    form = forms.AppealForm()
+    if not form.validate_on_submit():
+        return render_summary(application, 422, appeal_form=form)
     return carry_out(
-        lambda: lodge_appeal(db.session, application, current_user, request.form.get("grounds", "")[:10_000]),
+        lambda: lodge_appeal(db.session, application, current_user, form.grounds.data),
         back_to=url_for("questionnaire.summary", application_id=application.id),
         done=_("Your appeal is lodged. An assessor who took no part in the review will examine it."),
+        refused=_in_place(application, Action.APPEAL, form.grounds, appeal_form=form),
     )
 
 
@@ -281,13 +216,14 @@ def appeal(application_id: int):
 def answer_clarification(application_id: int):
     """The manager answers the assessors' questions; the application returns to review."""
     application = _application(application_id, edit=True)
+    form = forms.ClarificationAnswerForm()
+    if not form.validate_on_submit():
+        return render_summary(application, 422, answer_form=form)
     return carry_out(
-        lambda: clarification.answer_clarification(
-            db.session, application, current_user, request.form.get("answer", "")[:10_000]
-        ),
+        lambda: answer_questions(db.session, application, current_user, form.answer.data),
         back_to=url_for("questionnaire.summary", application_id=application.id),
         done=_("Your answer is sent to the assessors."),
-        then=lambda: review_notifications.clarification_answered(application),
+        refused=_in_place(application, Action.ANSWER_CLARIFICATION, form.answer, answer_form=form),
     )
 
 
@@ -297,17 +233,14 @@ def submit(application_id: int):
     application = _application(application_id, edit=True)
     form = forms.SubmitForm()
     if not form.validate_on_submit():
-        flash(_("Please confirm before submitting."), "danger")
-        return redirect(url_for("questionnaire.summary", application_id=application.id)), 400
-    try:
-        services.submit_application(db.session, application, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
-    db.session.commit()
-    send_receipt(application, current_user)
-    return redirect(url_for("questionnaire.receipt", application_id=application.id))
+        return render_summary(application, 422, form=form)
+    # a refusal (answers still missing) goes back to the summary, which lists them
+    return carry_out(
+        lambda: services.submit_application(db.session, application, current_user),
+        back_to=url_for("questionnaire.summary", application_id=application.id),
+        success_to=url_for("questionnaire.receipt", application_id=application.id),
+        done=None,  # the receipt says it is submitted
+    )
 
 
 @bp.get("/<int:application_id>/receipt")
@@ -323,42 +256,38 @@ def receipt(application_id: int):
 def upload_evidence(application_id: int, target: str):
     """Attach a file to an indicator or requirement; its content, not its name, decides its type."""
     application = _application(application_id, edit=True)
-    upload = request.files.get("file")
-    page_key = request.form.get("page", "eligibility")
-    back = url_for("questionnaire.page", application_id=application.id, page_key=page_key)
-    if upload is None or not upload.filename:
-        flash(_("Choose a file to upload."), "danger")
+    form = forms.EvidenceForm()
+    known = page_by_key(services.standard_of(application), form.page.data or "")
+    back = _page_url(application, known.key if known else ELIGIBILITY_PAGE)
+    if not form.validate_on_submit():
+        for error in form.file.errors:
+            flash(error, "danger")
         return redirect(back), 400
-    try:
-        row = evidence.add_evidence(
+    upload = form.file.data
+    return carry_out(
+        lambda: evidence.add_evidence(
             db.session, application, target, upload.stream, upload.filename, current_user
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(back), error.status
-    db.session.commit()
-    flash(_("%(name)s uploaded.", name=row.original_name), "success")
-    return redirect(back + f"#section-{target}")
+        ),
+        back_to=back,
+        success_to=f"{back}#section-{target}",
+        done=lambda row: _("%(name)s uploaded.", name=row.original_name),
+    )
 
 
 @bp.post("/<int:application_id>/evidence/<int:file_id>/remove")
 def remove_evidence(application_id: int, file_id: int):
-    """Remove a file before submission."""
+    """Remove a file before submission; the stored file is deleted once the removal is committed."""
     application = _application(application_id, edit=True)
     row = db.get_or_404(EvidenceFile, file_id)
     require(row.application_id == application.id)
-    try:
-        path = evidence.remove_evidence(db.session, application, row, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("questionnaire.summary", application_id=application.id)), error.status
-    db.session.commit()
-    path.unlink(missing_ok=True)
-    flash(_("%(name)s removed.", name=row.original_name), "success")
-    page_key = page_of_target(services.standard_of(application), row.evidence_for)
-    return redirect(url_for("questionnaire.page", application_id=application.id, page_key=page_key))
+    name, page_key = row.original_name, page_of_target(services.standard_of(application), row.evidence_for)
+    return carry_out(
+        lambda: evidence.remove_evidence(db.session, application, row, current_user),
+        back_to=url_for("questionnaire.summary", application_id=application.id),
+        success_to=_page_url(application, page_key),
+        done=_("%(name)s removed.", name=name),
+        then=lambda path: path.unlink(missing_ok=True),  # a rolled-back removal keeps its file
+    )
 
 
 @bp.get("/<int:application_id>/evidence/<int:file_id>")
@@ -392,19 +321,21 @@ def download_workbook(application_id: int):
 def upload_workbook(application_id: int):
     """Import a filled workbook: valid cells are saved, every invalid cell is listed with its reason."""
     application = _application(application_id, edit=True)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("Choose the filled workbook to upload."), "danger")
-        return redirect(url_for("questionnaire.summary", application_id=application.id)), 400
+    form = forms.WorkbookForm()
+    if not form.validate_on_submit():
+        return render_summary(application, 400, workbook_form=form)
+    data = form.file.data.read()
     try:
-        report = offline.import_workbook(db.session, application, upload.read(), current_user)
-    except (DomainError, services.PageConflict) as error:
-        db.session.rollback()
-        flash(
-            getattr(error, "message", _("Someone saved the questionnaire meanwhile. Please try again.")),
-            "danger",
+        return carry_out(
+            lambda: offline.import_workbook(db.session, application, data, current_user),
+            back_to=url_for("questionnaire.summary", application_id=application.id),
+            done=None,
+            answer=lambda report: (
+                render_template("questionnaire/import_report.html", application=application, report=report),
+                422 if report.problems else 200,
+            ),
         )
+    except services.PageConflict:  # someone saved a page while the cells were imported
+        db.session.rollback()
+        flash(_("Someone saved the questionnaire meanwhile. Please try again."), "danger")
         return redirect(url_for("questionnaire.summary", application_id=application.id)), 409
-    db.session.commit()
-    status = 422 if report.problems else 200
-    return render_template("questionnaire/import_report.html", application=application, report=report), status

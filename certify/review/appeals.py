@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 
 from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
+from certify.review import notifications
 from certify.review.comparison import assessed_outcome, rubric_of
 from certify.review.decisions import decision_of, store_decision
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
 from certify.review.staffing import check_can_assess
 from certify.transitions import active_assignments, record, take
-from certify.workflow import Action
+from certify.workflow import Action, State
 
 
 def appeal_of(session, application: Application) -> Appeal | None:
@@ -72,6 +73,7 @@ def assign_appeal_assessor(session, application: Application, coordinator, asses
         application,
         after={"assessor": assessor.email},
     )
+    notifications.assigned(session, application, [assessor])
     return assignment
 
 
@@ -129,4 +131,5 @@ def decide_appeal(
     )
     if chosen_level:
         issue_certificate(session, decision, coordinator)
+    notifications.decided(session, application, certified=application.state == State.CERTIFIED)
     return decision

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
+from certify.review import notifications
 from certify.review.errors import ReviewError
 from certify.review.models import Assignment, ClarificationRequest
 from certify.timeutil import utcnow
@@ -65,6 +66,7 @@ def request_clarification(
         before={"state": before},
         after={"state": application.state, "indicators": request.indicator_ids, "question": request.question},
     )
+    notifications.clarification_requested(session, application, request.question)
     return request
 
 
@@ -86,3 +88,4 @@ def answer_clarification(session, application: Application, manager, answer: str
         before={"state": before},
         after={"state": application.state, "answer": answer.strip()},
     )
+    notifications.clarification_answered(session, application)

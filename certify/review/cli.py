@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from certify.extensions import db
+from certify.outbox.services import deliver_queued_by
 from certify.questionnaire.models import Application
 from certify.review import notifications
 from certify.review.models import Assignment, AssignmentStatus
@@ -50,5 +51,7 @@ def reminders_command(days: int | None) -> None:
     )
     overdue = overdue_assignments(db.session, deadline)
     for assignment, late_days in overdue:
-        notifications.reminder(assignment.assessor, assignment.application, late_days)
+        notifications.reminder(db.session, assignment.assessor, assignment.application, late_days)
+    db.session.commit()
+    deliver_queued_by(db.session)
     click.echo(f"reminders sent: {len(overdue)}")

@@ -11,11 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
+from certify.review import notifications
 from certify.review.comparison import assessed_outcome, consensus_of
 from certify.review.errors import ReviewError
 from certify.review.models import Decision
 from certify.transitions import record, take
-from certify.workflow import Action
+from certify.workflow import Action, State
 
 
 def computed_result(session, application: Application):
@@ -79,6 +80,7 @@ def decide(
     )
     if chosen_level:
         issue_certificate(session, decision, coordinator)
+    notifications.decided(session, application, certified=application.state == State.CERTIFIED)
     return decision
 
 

@@ -1,13 +1,40 @@
-"""Review forms: they check shape; the services enforce the rules."""
+"""Review forms: they check shape; the services enforce the rules.
+
+The scores and consensus forms are built from the standard, like the questionnaire's pages
+(certify/questionnaire/fields.py): one field per indicator and per area, named as the pages post them
+(`score-<indicator>`, `comment-<indicator>`, `strengths-<area>`, `improvements-<area>`,
+`justification-<indicator>`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from werkzeug.datastructures import MultiDict
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from certify.accounts.forms import MultiCheckboxField
+from certify.standards.definition import Standard
+from certify.web.forms import select_choices
+
+#: the longest comment, strength, improvement or consensus justification
+COMMENT_LIMIT = 5_000
+#: the longest reasons, justification of a decision or clarification question
+REASONS_LIMIT = 10_000
+#: the rubric scores, as the pages post them
+RUBRIC_VALUES = tuple(str(value) for value in range(5))
+RUBRIC_MESSAGE = _l("A rubric score is a whole number from 0 to 4.")
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=_l("Write at most %(max)d characters."))
+
+
+def _comment(label) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), _at_most(COMMENT_LIMIT)])
 
 
 class TeamForm(FlaskForm):
@@ -17,7 +44,10 @@ class TeamForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField(_l("Why you decline"), validators=[DataRequired(), Length(max=1000)])
+    reason = TextAreaField(
+        _l("Why you decline"),
+        validators=[DataRequired(message=_l("Please give the reason for declining.")), _at_most(1000)],
+    )
     submit = SubmitField(_l("Decline the assignment"))
 
 
@@ -26,3 +56,176 @@ class ConflictForm(FlaskForm):
     region = StringField(_l("Region"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("What the tie is"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Declare"))
+
+
+# Scores ---------------------------------------------------------------------------------------------
+
+
+class ScoresForm(FlaskForm):
+    """The base of `scores_form`: which button was pressed (a draft, or the final submission)."""
+
+    submit = StringField(validators=[Optional(), AnyOf(("draft", "final"))])
+
+    @property
+    def final(self) -> bool:
+        return self.submit.data == "final"
+
+
+def scores_form(standard: Standard, locale: str, **kwargs) -> ScoresForm:
+    """The assessor's form: a 0–4 choice and a comment per indicator, strengths and improvements per area.
+
+    Every score may stay empty in a draft; submitting checks that none is (the service does).
+    """
+    fields: dict[str, object] = {}
+    for indicator in standard.indicators():
+        fields[f"score-{indicator.id}"] = RadioField(
+            indicator.title.get(locale),
+            choices=select_choices((str(v), d.get(locale)) for v, d in enumerate(indicator.rubric)),
+            validators=[Optional()],
+            invalid_choice_message=RUBRIC_MESSAGE,
+        )
+        fields[f"comment-{indicator.id}"] = _comment(_l("Comment"))
+    for area in standard.areas:
+        fields[f"strengths-{area.id}"] = _comment(_l("Main strengths"))
+        fields[f"improvements-{area.id}"] = _comment(_l("Areas for improvement"))
+    return type("StandardScoresForm", (ScoresForm,), fields)(**kwargs)
+
+
+def posted_scores(standard: Standard, form) -> tuple[dict, dict]:
+    """(indicator -> (score or None, comment), area -> (strengths, improvements)) for `save_scores`."""
+    scores = {
+        i.id: (_score(form[f"score-{i.id}"].data), form[f"comment-{i.id}"].data or "")
+        for i in standard.indicators()
+    }
+    feedback = {
+        a.id: (form[f"strengths-{a.id}"].data or "", form[f"improvements-{a.id}"].data or "")
+        for a in standard.areas
+    }
+    return scores, feedback
+
+
+def stored_scores(standard: Standard, scores: Mapping, feedback: Mapping) -> MultiDict:
+    """An assessor's saved scores and feedback as the form data a browser would post."""
+    data = MultiDict()
+    for indicator in standard.indicators():
+        row = scores.get(indicator.id)
+        if row is not None and row.score is not None:
+            data.add(f"score-{indicator.id}", str(row.score))
+        data.add(f"comment-{indicator.id}", row.comment if row else "")
+    for area in standard.areas:
+        row = feedback.get(area.id)
+        data.add(f"strengths-{area.id}", row.strengths if row else "")
+        data.add(f"improvements-{area.id}", row.improvements if row else "")
+    return data
+
+
+def _score(value: str | None) -> int | None:
+    return int(value) if value in RUBRIC_VALUES else None
+
+
+# Consensus ------------------------------------------------------------------------------------------
+
+
+def consensus_form(standard: Standard, locale: str, **kwargs) -> FlaskForm:
+    """The lead's form: the consensus score (0–4) of every indicator, each with a justification."""
+    required = InputRequired(message=_l("Every indicator needs a consensus score from 0 to 4."))
+    fields: dict[str, object] = {}
+    for indicator in standard.indicators():
+        fields[f"score-{indicator.id}"] = SelectField(
+            indicator.title.get(locale),
+            choices=select_choices((value, value) for value in RUBRIC_VALUES),
+            validators=[required],
+            invalid_choice_message=RUBRIC_MESSAGE,
+        )
+        fields[f"justification-{indicator.id}"] = StringField(
+            _l("Justification"), validators=[Optional(), _at_most(COMMENT_LIMIT)]
+        )
+    return type("ConsensusForm", (FlaskForm,), fields)(**kwargs)
+
+
+def posted_consensus(standard: Standard, form) -> dict[str, tuple[int, str]]:
+    """indicator -> (consensus score, justification), for `record_consensus`."""
+    return {
+        i.id: (int(form[f"score-{i.id}"].data), form[f"justification-{i.id}"].data or "")
+        for i in standard.indicators()
+    }
+
+
+def consensus_formdata(standard: Standard, recorded: Mapping, suggested: Mapping[str, int]) -> MultiDict:
+    """The recorded consensus, or else where the discussion starts, as a browser would post it."""
+    data = MultiDict()
+    for indicator in standard.indicators():
+        row = recorded.get(indicator.id)
+        score = row.score if row else suggested.get(indicator.id, 0)
+        data.add(f"score-{indicator.id}", str(score))
+        data.add(f"justification-{indicator.id}", row.justification if row else "")
+    return data
+
+
+# Decisions, clarification, the appeal ---------------------------------------------------------------
+
+
+class DecisionForm(FlaskForm):
+    """The coordinator's decision, first or on appeal: a level (or none), reasons, a justification."""
+
+    # A missing level means "not certified", as the empty option says.
+    level = SelectField(_l("Certify at"), default="")
+    reasons = TextAreaField(
+        _l("Reasons"),
+        validators=[DataRequired(message=_l("Give your reasons.")), _at_most(REASONS_LIMIT)],
+        render_kw={"rows": 3},
+    )
+    justification = TextAreaField(
+        _l("Justification, if the decision departs from the computed level"),
+        validators=[Optional(), _at_most(REASONS_LIMIT)],
+        render_kw={"rows": 2},
+    )
+
+    @property
+    def chosen_level(self) -> str | None:
+        return self.level.data or None
+
+
+def decision_form(standard: Standard, locale: str, **kwargs) -> DecisionForm:
+    """The decision form offering the standard's levels (`level=` preselects one, e.g. the computed one)."""
+    form = DecisionForm(**kwargs)
+    form.level.choices = select_choices(
+        [("", _l("Not certified")), *((level.id, level.name.get(locale)) for level in standard.levels)]
+    )
+    return form
+
+
+class ClarificationForm(FlaskForm):
+    indicators = MultiCheckboxField(
+        _l("Indicators"),
+        validators=[DataRequired(message=_l("Name the indicators on which you need clarification."))],
+        invalid_choice_message=_l("The request names indicators that this standard does not have."),
+    )
+    question = TextAreaField(
+        _l("Question"),
+        validators=[DataRequired(message=_l("Write the question for the manager.")), _at_most(REASONS_LIMIT)],
+        render_kw={"rows": 3},
+    )
+
+
+def clarification_form(standard: Standard, locale: str, **kwargs) -> ClarificationForm:
+    form = ClarificationForm(**kwargs)
+    form.indicators.choices = select_choices((i.id, i.title.get(locale)) for i in standard.indicators())
+    return form
+
+
+class AppealAssessorForm(FlaskForm):
+    assessor = SelectField(
+        _l("Assessor for the appeal"),
+        coerce=int,
+        id="appeal-assessor",
+        validators=[InputRequired(message=_l("Choose the assessor for the appeal."))],
+        invalid_choice_message=_l("Choose the assessor for the appeal."),
+    )
+
+
+def appeal_assessor_form(people: Iterable[tuple[int, str]], **kwargs) -> AppealAssessorForm:
+    """The choice of the appeal's assessor among `people` ((user id, name) pairs)."""
+    form = AppealAssessorForm(**kwargs)
+    form.assessor.choices = select_choices(people)
+    return form

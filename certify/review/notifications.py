@@ -1,4 +1,8 @@
-"""E-mails at each review step, each in its recipient's language; sent after the step is committed."""
+"""E-mails at each review step, each in its recipient's language.
+
+The service that takes a step queues its e-mails here, in the step's transaction (`certify.outbox`):
+they go out once the step is committed, and never for a step that was rolled back.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,25 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from certify.accounts.models import Role, User, UserRole
-from certify.extensions import db
-from certify.mail import send_mail
+from certify.outbox.services import queue_mail
 from certify.questionnaire.models import Application
 from certify.transitions import active_assignments
 from certify.web.urls import external_url
 
 
-def _send(users: Iterable[User], template: str, application: Application, link: str, **context) -> None:
+def _queue(
+    session, users: Iterable[User], template: str, application: Application, link: str, **context
+) -> None:
     for user in {u.id: u for u in users if u and u.active}.values():
-        send_mail(
-            user.email, template, locale=user.locale, user=user, application=application, link=link, **context
+        queue_mail(
+            session,
+            user.email,
+            template,
+            locale=user.locale,
+            user=user,
+            application=application,
+            link=link,
+            **context,
         )
 
 
@@ -25,55 +37,50 @@ def managers_of(application: Application) -> list[User]:
     return [u for u in application.organisation.members if u.has_role(Role.MANAGER)]
 
 
-def coordinators() -> list[User]:
+def coordinators(session) -> list[User]:
     statement = sa.select(User).join(UserRole).where(UserRole.role == Role.COORDINATOR.value)
-    return list(db.session.scalars(statement))
+    return list(session.scalars(statement))
 
 
-def assessors_of(application: Application) -> list[User]:
-    return [a.assessor for a in active_assignments(db.session, application)]
+def assigned(session, application: Application, new_assessors: Iterable[User]) -> None:
+    _queue(session, new_assessors, "review_assigned", application, external_url("review.assignments"))
 
 
-def assigned(application: Application, new_assessors: Iterable[User]) -> None:
+def clarification_requested(session, application: Application, question: str) -> None:
+    link = external_url("questionnaire.summary", application_id=application.id)
+    _queue(
+        session,
+        managers_of(application),
+        "review_clarification_requested",
+        application,
+        link,
+        question=question,
+    )
+
+
+def clarification_answered(session, application: Application) -> None:
+    assessors = [a.assessor for a in active_assignments(session, application)]
+    _queue(
+        session, assessors, "review_clarification_answered", application, external_url("review.assignments")
+    )
+
+
+def scores_complete(session, application: Application) -> None:
+    link = external_url("review.consensus", application_id=application.id)
+    lead = [a.assessor for a in active_assignments(session, application) if a.is_lead]
+    _queue(session, [*lead, *coordinators(session)], "review_scored", application, link)
+
+
+def consensus_recorded(session, application: Application) -> None:
+    link = external_url("review.consensus", application_id=application.id)
+    _queue(session, coordinators(session), "review_consensus", application, link)
+
+
+def decided(session, application: Application, certified: bool) -> None:
+    link = external_url("questionnaire.summary", application_id=application.id)
+    _queue(session, managers_of(application), "review_decided", application, link, certified=certified)
+
+
+def reminder(session, assessor: User, application: Application, overdue_days: int) -> None:
     link = external_url("review.assignments")
-    _send(new_assessors, "review_assigned", application, link)
-
-
-def clarification_requested(application: Application, question: str) -> None:
-    link = external_url("questionnaire.summary", application_id=application.id)
-    _send(managers_of(application), "review_clarification_requested", application, link, question=question)
-
-
-def clarification_answered(application: Application) -> None:
-    _send(
-        assessors_of(application),
-        "review_clarification_answered",
-        application,
-        external_url("review.assignments"),
-    )
-
-
-def scores_complete(application: Application) -> None:
-    link = external_url("review.consensus", application_id=application.id)
-    lead = [a.assessor for a in active_assignments(db.session, application) if a.is_lead]
-    _send([*lead, *coordinators()], "review_scored", application, link)
-
-
-def consensus_recorded(application: Application) -> None:
-    link = external_url("review.consensus", application_id=application.id)
-    _send(coordinators(), "review_consensus", application, link)
-
-
-def decided(application: Application, certified: bool) -> None:
-    link = external_url("questionnaire.summary", application_id=application.id)
-    _send(managers_of(application), "review_decided", application, link, certified=certified)
-
-
-def reminder(assessor: User, application: Application, overdue_days: int) -> None:
-    _send(
-        [assessor],
-        "review_reminder",
-        application,
-        external_url("review.assignments"),
-        overdue_days=overdue_days,
-    )
+    _queue(session, [assessor], "review_reminder", application, link, overdue_days=overdue_days)

@@ -9,13 +9,14 @@ from flask_babel import lazy_gettext as _l
 
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
+from certify.review import notifications
 from certify.review.comparison import assessed_outcome, compare, feedback_of, scores_of
 from certify.review.errors import ReviewError
 from certify.review.models import AreaFeedback, Assignment, ConsensusScore, RubricScore
 from certify.scoring import Outcome
 from certify.timeutil import utcnow
 from certify.transitions import record, take
-from certify.workflow import Action
+from certify.workflow import Action, State
 
 
 def save_scores(
@@ -74,6 +75,8 @@ def submit_scores(session, assignment: Assignment, assessor) -> None:
         application,
         after={"state": application.state, "scores": submitted},
     )
+    if application.state == State.SCORED:  # the last assessor: the lead and coordinators compare now
+        notifications.scores_complete(session, application)
 
 
 def record_consensus(
@@ -111,6 +114,7 @@ def record_consensus(
             "level": outcome.level.id if outcome.level else None,
         },
     )
+    notifications.consensus_recorded(session, application)
     return outcome
 
 

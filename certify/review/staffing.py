@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Role, User, UserRole
 from certify.questionnaire.models import Application
+from certify.review import notifications
 from certify.review.conflicts import DEFAULT_COOLING_OFF_YEARS, Applicant, Candidate, Conflict, conflicts
 from certify.review.errors import ReviewError
 from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
@@ -70,6 +71,7 @@ def assign_assessors(
         {"assessor": a.assessor.email, "lead": a.is_lead} for a in active_assignments(session, application)
     ]
     record(session, coordinator, "review.assigned", application, after={"team": team_after})
+    notifications.assigned(session, application, [a for a in assessors if a.id not in already])
     return created
 
 

@@ -1,43 +1,43 @@
-"""Coordinators assign assessors; assessors declare ties, confirm independence or decline."""
+"""The review's pages: staffing, blind scoring, consensus, decisions and appeals.
+
+The workflow decides what may happen: each page gets `actions`, the set `transitions.allowed` gives for
+the user, and shows a form only for an action in it. Every change goes through `carry_out`; a refusal is
+shown in place, with what the user typed (see `_in_place`). The pages' contents are built in `pages.py`.
+"""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from certify.accounts.models import Role, User
 from certify.accounts.organisations import organisation_choices
-from certify.audit.services import history as audit_history
-from certify.errors import DomainError
 from certify.extensions import db
-from certify.questionnaire import services as questionnaire_services
-from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
+from certify.questionnaire.services import standard_of
 from certify.review import (
     appeals,
+    blind,
     clarification,
-    comparison,
     decisions,
     forms,
-    notifications,
+    pages,
     rubric_scores,
     staffing,
 )
-from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
+from certify.review.models import Assignment, AssignmentStatus
 from certify.transitions import active_assignments
-from certify.web.access import STAFF, require, roles_required
+from certify.web.access import STAFF, is_staff, require, roles_required
 from certify.web.actions import carry_out
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
-from certify.workflow import State, states
+from certify.workflow import ACTION_LABELS, Action
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-
-#: states in which the scores side by side (and the decision) can be seen
-
 
 ASSIGNMENT_STATUS_LABELS = {
     AssignmentStatus.PENDING: _l("waiting for confirmation"),
@@ -51,91 +51,52 @@ def review_labels():
     return {
         "assignment_status_label": lambda status: ASSIGNMENT_STATUS_LABELS[AssignmentStatus(status)],
         "conflict_text": lambda conflict: _(conflict.message) % conflict.params,
+        # the labels of a set of actions, in the workflow's order
+        "action_labels": lambda actions: [_(ACTION_LABELS[a]) for a in Action if a in actions],
     }
+
+
+def _in_place(form, render):
+    """A `refused` for `carry_out`: the page again, with what the user typed and the reason at their form."""
+
+    def refused(error):
+        form.form_errors.append(error.message)
+        return render(error.status)
+
+    return refused
 
 
 @bp.get("/")
 @roles_required(*STAFF)
 def queue():
-    """Submitted applications and those in review, with their teams and the assessors' workload."""
-    applications = staffing.review_queue(db.session)
-    teams = {a.id: active_assignments(db.session, a) for a in applications}
-    return render_template("review/queue.html", applications=applications, teams=teams)
-
-
-def _team_form(application: Application) -> forms.TeamForm:
-    form = forms.TeamForm()
-    load = staffing.workloads(db.session)
-    people = staffing.assessors(db.session)
-    form.assessors.choices = select_choices(
-        (
-            p.id,
-            _(
-                "%(name)s — open assignments: %(n)d",
-                name=p.full_name(current_language()),
-                n=load.get(p.id, 0),
-            ),
-        )
-        for p in people
-    )
-    form.lead.choices = select_choices(
-        [(0, _l("— choose —"))] + [(p.id, p.full_name(current_language())) for p in people]
-    )
-    return form
-
-
-def _render_team(application: Application, form, status: int = 200):
-    team = active_assignments(db.session, application)
-    conflicts = {
-        p.id: staffing.conflicts_of(db.session, p, application) for p in staffing.assessors(db.session)
-    }
-    entries = audit_history(db.session, application.id)
-    spread = comparison.compare(db.session, application).spread if application.state == State.SCORED else None
-    return render_template(
-        "review/team.html",
-        application=application,
-        form=form,
-        team=team,
-        conflicts=conflicts,
-        entries=entries,
-        spread=spread,
-        appeal=appeals.appeal_of(db.session, application),
-        appeal_assignment=appeals.appeal_assignment(db.session, application),
-        assessors=staffing.assessors(db.session),
-        levels=questionnaire_services.standard_of(application).levels,
-        can_decide=current_user.has_role(Role.COORDINATOR),
-    ), status
+    """Submitted applications and those in review, with their teams and what the user may do next."""
+    return pages.render_queue()
 
 
 @bp.get("/applications/<int:application_id>/team")
 @roles_required(*STAFF)
 def team(application_id: int):
     """Choose the assessors of an application; anyone tied to the applicant is marked and refused."""
-    application = db.get_or_404(Application, application_id)
-    return _render_team(application, _team_form(application))
+    return pages.render_team(db.get_or_404(Application, application_id))
 
 
 @bp.post("/applications/<int:application_id>/team")
 @roles_required(*STAFF)
 def assign(application_id: int):
+    """Add assessors to the team and name the lead."""
     application = db.get_or_404(Application, application_id)
-    form = _team_form(application)
+    form = pages.new_team_form()
+    render = partial(pages.render_team, application, team_form=form)
     if not form.validate_on_submit():
-        return _render_team(application, form, 422)
-    chosen = [db.session.get(User, user_id) for user_id in form.assessors.data]
+        return render(422)
+    chosen = [u for u in (db.session.get(User, i) for i in form.assessors.data) if u]
     lead = db.session.get(User, form.lead.data) if form.lead.data else None
-    try:
-        created = staffing.assign_assessors(
-            db.session, application, [u for u in chosen if u], lead, current_user
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _render_team(application, form, error.status)
-    db.session.commit()
-    notifications.assigned(application, [a.assessor for a in created])
-    flash(_("The team is saved. Each assessor is asked to confirm independence."), "success")
-    return redirect(url_for("review.team", application_id=application.id))
+    return carry_out(
+        lambda: staffing.assign_assessors(db.session, application, chosen, lead, current_user),
+        back_to=url_for("review.team", application_id=application.id),
+        done=_("The team is saved. Each assessor is asked to confirm independence."),
+        refused=_in_place(form, render),
+    )
 
 
 @bp.post("/applications/<int:application_id>/start")
@@ -155,8 +116,7 @@ def start(application_id: int):
 @roles_required(Role.ASSESSOR)
 def assignments():
     """The assessor's assignments, with confirm and decline."""
-    rows = staffing.assignments_of(db.session, current_user)
-    return render_template("review/assignments.html", rows=rows, decline_form=forms.DeclineForm())
+    return pages.render_assignments()
 
 
 def _own_assignment(assignment_id: int) -> Assignment:
@@ -183,14 +143,15 @@ def decline(assignment_id: int):
     """Decline an assignment, giving the reason."""
     assignment = _own_assignment(assignment_id)
     form = forms.DeclineForm()
+    render = partial(pages.render_assignments, decline_form=form, declining=assignment.id)
     if not form.validate_on_submit():
-        flash(_("Please give the reason for declining."), "danger")
-        return redirect(url_for("review.assignments")), 422
+        return render(422)
     return carry_out(
         lambda: staffing.decline_assignment(db.session, assignment, current_user, form.reason.data),
         back_to=url_for("review.assignments"),
         done=_("The assignment is declined; the coordinator will choose someone else."),
         category="info",
+        refused=_in_place(form, render),
     )
 
 
@@ -202,75 +163,21 @@ def conflicts():
     form.organisation_id.choices = select_choices(
         [(0, _l("— none —")), *organisation_choices(db.session, current_language())]
     )
-    status = 200
-    if form.validate_on_submit():
-        try:
-            staffing.declare_conflict(
-                db.session,
-                current_user,
-                organisation_id=form.organisation_id.data,
-                region=form.region.data or "",
-                note=form.note.data or "",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("Your declaration is recorded."), "success")
-            return redirect(url_for("review.conflicts"))
-    declarations = db.session.scalars(
-        sa.select(ConflictDeclaration).where(ConflictDeclaration.assessor_id == current_user.id)
-    ).all()
-    return render_template("review/conflicts.html", form=form, declarations=declarations), status
-
-
-def _scoring_context(assignment: Assignment) -> dict:
-    application = assignment.application
-    standard = questionnaire_services.standard_of(application)
-    submitted = assignment.scores_submitted_at is not None
-    return {
-        "assignment": assignment,
-        "application": application,
-        "standard": standard,
-        "answers": questionnaire_services.load_answers(db.session, application),
-        "evidence": questionnaire_services.evidence_by_target(db.session, application),
-        "scores": comparison.scores_of(db.session, assignment),
-        "feedback": comparison.feedback_of(db.session, assignment),
-        # Blind scoring: the others' scores appear only once this assessor's own are submitted.
-        "others": _others_scores(assignment) if submitted else {},
-        "editable": not submitted and assignment.status == AssignmentStatus.CONFIRMED,
-        "clarifications": clarification.all_requests(db.session, application),
-        "can_ask": not submitted and application.state in (State.IN_REVIEW, State.CLARIFICATION_REQUESTED),
-        "language": current_language(),
-    }
-
-
-def _others_scores(assignment: Assignment) -> dict[str, list[tuple[str, int | None]]]:
-    others: dict[str, list[tuple[str, int | None]]] = {}
-    for other in active_assignments(db.session, assignment.application):
-        if other.id == assignment.id or other.scores_submitted_at is None:
-            continue
-        for indicator_id, row in comparison.scores_of(db.session, other).items():
-            others.setdefault(indicator_id, []).append(
-                (other.assessor.full_name(current_language()), row.score)
-            )
-    return others
-
-
-def _posted_scores(standard) -> tuple[dict, dict]:
-    scores, feedback = {}, {}
-    for indicator in standard.indicators():
-        raw = request.form.get(f"score-{indicator.id}", "")
-        value = int(raw) if raw.isdigit() else None
-        scores[indicator.id] = (value, request.form.get(f"comment-{indicator.id}", "")[:5000])
-    for area in standard.areas:
-        feedback[area.id] = (
-            request.form.get(f"strengths-{area.id}", "")[:5000],
-            request.form.get(f"improvements-{area.id}", "")[:5000],
-        )
-    return scores, feedback
+    render = partial(pages.render_conflicts, form)
+    if not form.validate_on_submit():
+        return render(422 if form.errors else 200)
+    return carry_out(
+        lambda: staffing.declare_conflict(
+            db.session,
+            current_user,
+            organisation_id=form.organisation_id.data,
+            region=form.region.data or "",
+            note=form.note.data or "",
+        ),
+        back_to=url_for("review.conflicts"),
+        done=_("Your declaration is recorded."),
+        refused=_in_place(form, render),
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/scores", methods=["GET", "POST"])
@@ -278,112 +185,26 @@ def _posted_scores(standard) -> tuple[dict, dict]:
 def scores(assignment_id: int):
     """Score each indicator 0–4 against its rubric beside the answers and evidence; save or submit."""
     assignment = _own_assignment(assignment_id)
-    status = 200
-    if request.method == "POST":
-        standard = questionnaire_services.standard_of(assignment.application)
-        try:
-            posted_scores, posted_feedback = _posted_scores(standard)
-            rubric_scores.save_scores(db.session, assignment, scores=posted_scores, feedback=posted_feedback)
-            if request.form.get("submit") == "final":
-                rubric_scores.submit_scores(db.session, assignment, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-            status = error.status
-        else:
-            db.session.commit()
-            if assignment.application.state == State.SCORED:
-                notifications.scores_complete(assignment.application)
-            flash(
-                _("Your scores are submitted.") if assignment.scores_submitted_at else _("Draft saved."),
-                "success",
-            )
-            return redirect(url_for("review.scores", assignment_id=assignment.id))
-    return render_template("review/scores.html", **_scoring_context(assignment)), status
-
-
-@bp.route("/applications/<int:application_id>/consensus", methods=["GET", "POST"])
-@roles_required(Role.ASSESSOR, *STAFF)
-def consensus(application_id: int):
-    """The submitted scores side by side, divergences flagged; the lead records the consensus."""
-    application = db.get_or_404(Application, application_id)
-    team = active_assignments(db.session, application)
-    is_lead = any(a.assessor_id == current_user.id and a.is_lead for a in team)
-    require(is_lead or current_user.has_role(*STAFF))
-    if application.state not in states.SCORES_COMPARED:
-        abort(404)
-    status, outcome = 200, None
-    if request.method == "POST":
-        if not is_lead:
-            abort(403)
-        try:
-            outcome = rubric_scores.record_consensus(
-                db.session, application, current_user, _posted_consensus(application)
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-            status = error.status
-        else:
-            db.session.commit()
-            notifications.consensus_recorded(application)
-            flash(_("The consensus is recorded."), "success")
-            return redirect(url_for("review.consensus", application_id=application.id))
-    submitted, rows, spread = comparison.compare(db.session, application)
-    recorded = comparison.consensus_of(db.session, application)
-    if recorded and outcome is None:
-        outcome = comparison.assessed_outcome(
-            db.session, application, {i: r.score for i, r in recorded.items()}
-        )
-    return render_template(
-        "review/consensus.html",
-        application=application,
-        standard=questionnaire_services.standard_of(application),
-        team=submitted,
-        rows=rows,
-        spread=spread,
-        recorded=recorded,
-        outcome=outcome_view(questionnaire_services.standard_of(application), outcome) if outcome else None,
-        can_record=is_lead and application.state == State.SCORED,
-        can_decide=current_user.has_role(Role.COORDINATOR) and application.state == State.CONSENSUS,
-        decision=decisions.decision_of(db.session, application),
-        levels=questionnaire_services.standard_of(application).levels,
-        level_names={
-            lv.id: lv.name.get(current_language())
-            for lv in questionnaire_services.standard_of(application).levels
-        },
-        computed_level_id=outcome.level.id if outcome and outcome.level else None,
-        language=current_language(),
-    ), status
-
-
-def _posted_consensus(application) -> dict[str, tuple[int, str]]:
-    posted = {}
-    for indicator in questionnaire_services.standard_of(application).indicators():
-        raw = request.form.get(f"score-{indicator.id}", "")
-        if raw.isdigit():
-            posted[indicator.id] = (int(raw), request.form.get(f"justification-{indicator.id}", "")[:5000])
-    return posted
-
-
-@bp.post("/applications/<int:application_id>/decision")
-@roles_required(Role.COORDINATOR)
-def decision(application_id: int):
-    """Certify at a level or not, with reasons; a departure from the computed level needs a justification."""
-    application = db.get_or_404(Application, application_id)
+    if request.method == "GET":
+        return pages.render_scores(assignment)
+    standard = standard_of(assignment.application)
+    form = forms.scores_form(standard, current_language())
+    render = partial(pages.render_scores, assignment, scores_form=form)
+    if not form.validate_on_submit():
+        return render(422)
     return carry_out(
-        lambda: decisions.decide(
-            db.session,
-            application,
-            current_user,
-            chosen_level=request.form.get("level") or None,
-            reasons=request.form.get("reasons", "")[:10_000],
-            justification=request.form.get("justification", "")[:10_000],
-        ),
-        back_to=url_for("review.consensus", application_id=application.id),
-        done=_("The decision is recorded."),
-        then=lambda: notifications.decided(application, certified=application.state == State.CERTIFIED),
+        lambda: _save_scores(assignment, forms.posted_scores(standard, form), final=form.final),
+        back_to=url_for("review.scores", assignment_id=assignment.id),
+        done=_("Your scores are submitted.") if form.final else _("Draft saved."),
+        refused=_in_place(form, render),
     )
+
+
+def _save_scores(assignment: Assignment, posted: tuple[dict, dict], *, final: bool) -> None:
+    scores, feedback = posted
+    rubric_scores.save_scores(db.session, assignment, scores=scores, feedback=feedback)
+    if final:
+        rubric_scores.submit_scores(db.session, assignment, current_user)
 
 
 @bp.post("/assignments/<int:assignment_id>/clarification")
@@ -391,21 +212,102 @@ def decision(application_id: int):
 def request_clarification(assignment_id: int):
     """Ask the manager about named indicators; the manager may then change only those answers."""
     assignment = _own_assignment(assignment_id)
-    question = request.form.get("question", "")[:10_000]
+    form = forms.clarification_form(standard_of(assignment.application), current_language())
+    render = partial(pages.render_scores, assignment, clarification_form=form)
+    if not form.validate_on_submit():
+        return render(422)
     return carry_out(
         lambda: clarification.request_clarification(
-            db.session, assignment, current_user, request.form.getlist("indicators"), question
+            db.session, assignment, current_user, form.indicators.data, form.question.data
         ),
         back_to=url_for("review.scores", assignment_id=assignment.id),
         done=_("Your question is sent to the manager."),
-        then=lambda: notifications.clarification_requested(assignment.application, question.strip()),
+        refused=_in_place(form, render),
+    )
+
+
+@bp.route("/applications/<int:application_id>/consensus", methods=["GET", "POST"])
+@roles_required(Role.ASSESSOR, *STAFF)
+def consensus(application_id: int):
+    """The submitted scores side by side, divergences flagged; the lead records the consensus."""
+    application = db.get_or_404(Application, application_id)
+    leads = {a.assessor_id for a in active_assignments(db.session, application) if a.is_lead}
+    require(current_user.id in leads or is_staff(current_user))
+    if not blind.scores_compared(application):
+        abort(404)
+    if request.method == "GET":
+        return pages.render_consensus(application)
+    standard = standard_of(application)
+    form = forms.consensus_form(standard, current_language())
+    render = partial(pages.render_consensus, application, consensus_form=form)
+    if not form.validate_on_submit():
+        return render(422)
+    return carry_out(
+        lambda: rubric_scores.record_consensus(
+            db.session, application, current_user, forms.posted_consensus(standard, form)
+        ),
+        back_to=url_for("review.consensus", application_id=application.id),
+        done=_("The consensus is recorded."),
+        refused=_in_place(form, render),
+    )
+
+
+@bp.post("/applications/<int:application_id>/decision")
+@roles_required(Role.COORDINATOR)
+def decision(application_id: int):
+    """Certify at a level or not, with reasons; a departure from the computed level needs a justification."""
+    application = db.get_or_404(Application, application_id)
+    return _decide(
+        application,
+        decisions.decide,
+        render=partial(pages.render_consensus, application),
+        back_to=url_for("review.consensus", application_id=application.id),
+        done=_("The decision is recorded."),
+    )
+
+
+@bp.post("/applications/<int:application_id>/appeal-decision")
+@roles_required(Role.COORDINATOR)
+def appeal_decision(application_id: int):
+    """Decide the appeal: uphold or change the decision, with reasons."""
+    application = db.get_or_404(Application, application_id)
+    return _decide(
+        application,
+        appeals.decide_appeal,
+        render=partial(pages.render_team, application),
+        back_to=url_for("review.team", application_id=application.id),
+        done=_("The appeal is decided."),
+    )
+
+
+def _decide(application: Application, decide, *, render, back_to: str, done: str):
+    """The one tail of both decisions: the decision form, the service `decide`, the answer.
+
+    `render(status, decision_form=…)` shows the page the decision was taken on.
+    """
+    form = forms.decision_form(standard_of(application), current_language())
+    render = partial(render, decision_form=form)
+    if not form.validate_on_submit():
+        return render(422)
+    return carry_out(
+        lambda: decide(
+            db.session,
+            application,
+            current_user,
+            chosen_level=form.chosen_level,
+            reasons=form.reasons.data,
+            justification=form.justification.data or "",
+        ),
+        back_to=back_to,
+        done=done,
+        refused=_in_place(form, render),
     )
 
 
 @bp.post("/applications/<int:application_id>/third-assessor")
 @roles_required(*STAFF)
 def third_assessor(application_id: int):
-    """When the totals differ by 30 points or more, reopen the review so a third assessor can join."""
+    """When the totals differ by the spread limit or more, reopen the review for a third assessor."""
     application = db.get_or_404(Application, application_id)
     return carry_out(
         lambda: rubric_scores.add_third_assessor(db.session, application, current_user),
@@ -420,33 +322,14 @@ def third_assessor(application_id: int):
 def appeal_assessor(application_id: int):
     """Give the appeal to an assessor who took no part in the review."""
     application = db.get_or_404(Application, application_id)
-    assessor = db.session.get(User, request.form.get("assessor", type=int) or 0)
-    if assessor is None:
-        flash(_("Choose the assessor for the appeal."), "danger")
-        return redirect(url_for("review.team", application_id=application.id)), 422
+    form = pages.new_appeal_assessor_form()
+    render = partial(pages.render_team, application, appeal_form=form)
+    if not form.validate_on_submit():
+        return render(422)
+    assessor = db.session.get(User, form.assessor.data)
     return carry_out(
         lambda: appeals.assign_appeal_assessor(db.session, application, current_user, assessor),
         back_to=url_for("review.team", application_id=application.id),
         done=_("The appeal assessor is asked to confirm independence."),
-        then=lambda: notifications.assigned(application, [assessor]),
-    )
-
-
-@bp.post("/applications/<int:application_id>/appeal-decision")
-@roles_required(Role.COORDINATOR)
-def appeal_decision(application_id: int):
-    """Decide the appeal: uphold or change the decision, with reasons."""
-    application = db.get_or_404(Application, application_id)
-    return carry_out(
-        lambda: appeals.decide_appeal(
-            db.session,
-            application,
-            current_user,
-            chosen_level=request.form.get("level") or None,
-            reasons=request.form.get("reasons", "")[:10_000],
-            justification=request.form.get("justification", "")[:10_000],
-        ),
-        back_to=url_for("review.team", application_id=application.id),
-        done=_("The appeal is decided."),
-        then=lambda: notifications.decided(application, certified=application.state == State.CERTIFIED),
+        refused=_in_place(form, render),
     )

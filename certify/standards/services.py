@@ -10,18 +10,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
+from certify.errors import DomainError
 from certify.standards.definition import Standard
 from certify.standards.format import LIBRARY, load_standard
 from certify.standards.models import StandardStatus, StandardVersion
 from certify.timeutil import utcnow
 
 
-class StandardRefused(Exception):
+class StandardRefused(DomainError):
     """An operation on a standard that is not allowed; `message` is shown to the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def import_standard(session, source: str | bytes, *, source_name: str, user=None) -> StandardVersion:
@@ -30,7 +27,7 @@ def import_standard(session, source: str | bytes, *, source_name: str, user=None
     Importing the same code and version again replaces a draft, is a no-op for an identical
     published file, and is refused for a changed published one: published versions never change.
     """
-    standard = load_standard(source, source_name=source_name)
+    standard = _load(source, source_name)
     text = source.decode("utf-8") if isinstance(source, bytes) else source
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     row = find_version(session, standard.code, standard.version)
@@ -96,6 +93,15 @@ def retire_version(session, row: StandardVersion, user=None) -> None:
     )
 
 
+#: the one step an administrator may take next on a version in each status (a retired version stays so)
+NEXT_OPERATION = {StandardStatus.DRAFT: "publish", StandardStatus.PUBLISHED: "retire"}
+
+
+def next_operation(row: StandardVersion) -> str | None:
+    """The next step on `row`: "publish" a draft, "retire" a published version, None once retired."""
+    return NEXT_OPERATION.get(StandardStatus(row.status))
+
+
 def find_version(session, code: str, version: str) -> StandardVersion | None:
     return session.scalar(
         sa.select(StandardVersion).where(StandardVersion.code == code, StandardVersion.version == version)
@@ -113,6 +119,12 @@ def current_version(session, code: str | None = None) -> StandardVersion | None:
 def definition_of(row: StandardVersion) -> Standard:
     """The parsed standard of a stored version; parsed once per process and shared (it is immutable)."""
     return _parse(row.source_sha256, row.source, f"{row.code}-{row.version}.yaml")
+
+
+@lru_cache(maxsize=32)
+def _load(source: str | bytes, source_name: str) -> Standard:
+    """load_standard once per source: the same library file is installed again and again (tests, demo)."""
+    return load_standard(source, source_name=source_name)
 
 
 @lru_cache(maxsize=32)

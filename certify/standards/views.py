@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import yaml
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,30 +20,34 @@ from certify.standards.format import diff_standards
 from certify.standards.models import StandardStatus, StandardVersion
 from certify.standards.problems import StandardInvalid
 from certify.web.access import STAFF, roles_required
+from certify.web.actions import carry_out
 
 bp = Blueprint("standards", __name__)
 
 
 class ImportForm(FlaskForm):
-    file = FileField(validators=[FileRequired()])
-    submit = SubmitField()
+    file = FileField(_l("YAML file"), validators=[FileRequired(message=_l("Choose a YAML file to import."))])
+    submit = SubmitField(_l("Import"))
 
 
 @bp.get("/admin/standards/")
 @roles_required(*STAFF)
 def index():
     """Every stored version, newest first, with what can be done to it."""
+    return _index_page(ImportForm())
+
+
+def _index_page(form: ImportForm, status: int = 200):
     rows = db.session.scalars(
         sa.select(StandardVersion).order_by(StandardVersion.code, StandardVersion.imported_at.desc())
     ).all()
-    current = services.current_version(db.session)
     return render_template(
         "standards/index.html",
         rows=rows,
-        current=current,
-        form=ImportForm(),
+        current=services.current_version(db.session),
+        form=form,
         can_import=current_user.has_role(Role.ADMIN),
-    )
+    ), status
 
 
 @bp.post("/admin/standards/import")
@@ -51,23 +56,20 @@ def import_version():
     """Upload a YAML file: every problem is listed with its line, or it is stored as a draft."""
     form = ImportForm()
     if not form.validate_on_submit():
-        flash(_("Choose a YAML file to import."), "danger")
-        return redirect(url_for("standards.index"))
+        return _index_page(form, 400)
     upload = form.file.data
     try:
-        row = services.import_standard(
-            db.session, upload.read(), source_name=upload.filename or "standard.yaml", user=current_user
+        return carry_out(
+            lambda: services.import_standard(
+                db.session, upload.read(), source_name=upload.filename or "standard.yaml", user=current_user
+            ),
+            back_to=url_for("standards.index"),  # refused: a published version cannot change
+            success_to=lambda row: url_for("standards.preview", version_id=row.id),
+            done=lambda row: _("%(label)s imported as a draft.", label=row.label),
         )
-    except StandardInvalid as error:
+    except StandardInvalid as error:  # not a refusal but a report: every problem with its line
         db.session.rollback()
         return render_template("standards/problems.html", problems=error.problems), 422
-    except services.StandardRefused as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("standards.index")), 409
-    db.session.commit()
-    flash(_("%(label)s imported as a draft.", label=row.label), "success")
-    return redirect(url_for("standards.preview", version_id=row.id))
 
 
 @bp.get("/admin/standards/<int:version_id>")
@@ -91,7 +93,7 @@ def preview(version_id: int):
         form=form,
         language=language,
         changes=changes,
-        can_change=current_user.has_role(Role.ADMIN),
+        operation=services.next_operation(row) if current_user.has_role(Role.ADMIN) else None,
     )
 
 
@@ -100,17 +102,13 @@ def preview(version_id: int):
 def change_status(version_id: int, operation: str):
     """Publish a draft or retire a published version."""
     row = db.get_or_404(StandardVersion, version_id)
-    try:
-        (services.publish_version if operation == "publish" else services.retire_version)(
-            db.session, row, current_user
-        )
-    except services.StandardRefused as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("standards.preview", version_id=row.id)), 409
-    db.session.commit()
-    flash(_("%(label)s is now %(status)s.", label=row.label, status=status_label(row.status)), "success")
-    return redirect(url_for("standards.preview", version_id=row.id))
+    change = services.publish_version if operation == "publish" else services.retire_version
+    status = StandardStatus.PUBLISHED if operation == "publish" else StandardStatus.RETIRED
+    return carry_out(
+        lambda: change(db.session, row, current_user),
+        back_to=url_for("standards.preview", version_id=row.id),
+        done=_("%(label)s is now %(status)s.", label=row.label, status=status_label(status)),
+    )
 
 
 def status_label(status: str) -> str:

@@ -3,35 +3,64 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import flash, redirect
+from flask.typing import ResponseReturnValue
 
 from certify.errors import DomainError
 from certify.extensions import db
+from certify.outbox.services import deliver_queued_by
+
+T = TypeVar("T")
 
 
 def carry_out(
-    operation: Callable[[], object],
+    operation: Callable[[], T],
     *,
     back_to: str,
-    done: str,
+    done: str | Callable[[T], str] | None,
     category: str = "success",
-    success_to: str | None = None,
-    then: Callable[[], None] | None = None,
+    success_to: str | Callable[[T], str] | None = None,
+    refused: Callable[[DomainError], ResponseReturnValue] | None = None,
+    then: Callable[[T], object] | None = None,
+    answer: Callable[[T], ResponseReturnValue] | None = None,
 ):
     """Run `operation`; if the service refuses, roll back and go `back_to` with its message and status.
 
-    Otherwise commit, run `then` (e-mails go out only after the commit, so nobody is told
-    about a change that did not happen), flash `done` and go to `success_to` (default `back_to`).
+    With `refused`, a refusal is answered by `refused(error)` instead, after the rollback: typically the
+    page re-rendered with what the user typed, the error beside the form and `error.status`.
+
+    Otherwise commit, deliver the e-mails the operation queued (see `commit_and_deliver`), flash `done`
+    (if any) and go to `success_to` (default `back_to`). Both may be functions of what `operation`
+    returned, for a page or message that names what it created. `then(result)` runs after the commit,
+    before the message, for what must never happen to a change that is rolled back and is not e-mail:
+    deleting a removed file, or starting the user's new session. With `answer`, a success is answered
+    by `answer(result)` instead of the message and the redirect: a page that reports what was done.
     """
     try:
-        operation()
+        result = operation()
     except DomainError as error:
-        db.session.rollback()
+        db.session.rollback()  # and with the change, every e-mail it queued
+        if refused is not None:
+            return refused(error)
         flash(error.message, "danger")
         return redirect(back_to), error.status
-    db.session.commit()
+    commit_and_deliver()
     if then is not None:
-        then()
-    flash(done, category)
-    return redirect(success_to or back_to)
+        then(result)
+    if answer is not None:
+        return answer(result)
+    if message := (done(result) if callable(done) else done):
+        flash(message, category)
+    return redirect((success_to(result) if callable(success_to) else success_to) or back_to)
+
+
+def commit_and_deliver() -> None:
+    """Commit the request's transaction, then send what it queued in the outbox.
+
+    Only a committed change sends e-mail. Sending never undoes or fails the user's action: what cannot
+    be sent now stays queued for `flask certify mail deliver`.
+    """
+    db.session.commit()
+    deliver_queued_by(db.session)

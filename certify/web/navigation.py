@@ -27,6 +27,7 @@ NAV_ITEMS = (
     NavItem(_l("Certificates"), "certificates.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),
     NavItem(_l("Audit trail"), "audit.index", (Role.COORDINATOR, Role.ADMIN)),
+    NavItem(_l("Outgoing mail"), "outbox.index", (Role.ADMIN,)),
 )
 
 

@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium reaches out to Google's services, which this network refuses.
 CHROMIUM_ARGS = [
@@ -52,3 +54,12 @@ def page():
         yield page
         context.close()
         browser.close()
+
+
+def log_in(page, base: str, user, next_path: str = "/") -> None:
+    """Sign `user` in through the login form and land on `next_path` (a helper the journeys import)."""
+    page.goto(f"{base}/login?next={next_path}")
+    page.fill("[name=email]", user.email)
+    page.fill("[name=password]", PASSWORD)
+    page.press("[name=password]", "Enter")
+    page.wait_for_load_state()

@@ -13,7 +13,7 @@ from certify.accounts.models import Role
 from certify.certificates.issuance import latest_for_decision
 from certify.demo.applications import submitted_application
 from certify.demo.review import decide_after_review
-from tests.browser.test_review_flow import log_in
+from tests.browser.conftest import log_in
 from tests.factories import install_default_standard, make_user
 from tests.pdfs import pdf_text
 

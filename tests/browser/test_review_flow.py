@@ -7,12 +7,12 @@ import pytest
 
 from certify.accounts.models import Role
 from certify.audit.services import verify_chain
-from certify.demo.answers import plausible_answers
-from certify.questionnaire.models import Answer
 from certify.questionnaire.services import standard_of
 from certify.transitions import active_assignments
+from tests import factories
+from tests.browser.conftest import log_in
 from tests.conftest import link_in
-from tests.factories import PASSWORD, make_application, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -20,10 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def submitted(db):
     manager = make_user(db, Role.MANAGER, full_name_ru="Светлана Игоревна Ким")
-    application = make_application(db, manager)
-    answers = plausible_answers(standard_of(application), seed=8)
-    db.add_all(Answer(application_id=application.id, question_id=q, value=v) for q, v in answers.items())
-    application.state, application.submitted_at = "submitted", application.created_at
+    application = factories.submitted(db, manager=manager, seed=8).application
     people = {
         "manager": manager,
         "coordinator": make_user(db, Role.COORDINATOR, full_name_ru="Координатор Органа"),
@@ -34,14 +31,6 @@ def submitted(db):
     }
     db.commit()
     return application, people
-
-
-def log_in(page, base: str, user, next_path: str = "/") -> None:
-    page.goto(f"{base}/login?next={next_path}")
-    page.fill("[name=email]", user.email)
-    page.fill("[name=password]", PASSWORD)
-    page.press("[name=password]", "Enter")
-    page.wait_for_load_state()
 
 
 def log_out(page) -> None:

@@ -14,9 +14,7 @@ from hypothesis import strategies as st
 
 from certify.certificates import credentials
 from certify.certificates.models import Certificate
-from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
 from tests.certificates.test_lifecycle import correction_form
-from tests.review.test_rubric_scores import in_review  # noqa: F401  (fixture)
 
 CREATED = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
@@ -242,7 +240,7 @@ def _json(response) -> dict:
     return json.loads(response.data)
 
 
-def test_the_credential_is_an_open_badge_signed_by_the_body(db, certified, client):  # noqa: F811
+def test_the_credential_is_an_open_badge_signed_by_the_body(db, certified, client):
     certificate, *_ = certified
     public_key, method = _issuer_key(client)
     response = client.get(f"/certificates/{certificate.number}.json")
@@ -275,7 +273,7 @@ def _listed(client, badge: dict, purpose: str) -> bool:
     return credentials.is_set(bits, int(entry["statusListIndex"]))
 
 
-def test_suspension_and_revocation_show_in_the_status_lists(db, certified, client):  # noqa: F811
+def test_suspension_and_revocation_show_in_the_status_lists(db, certified, client):
     certificate, _, coordinator, _ = certified
     badge = _json(client.get(f"/certificates/{certificate.number}.json"))
     assert not _listed(client, badge, "revocation") and not _listed(client, badge, "suspension")
@@ -290,7 +288,7 @@ def test_suspension_and_revocation_show_in_the_status_lists(db, certified, clien
     assert client.get("/credentials/status/other").status_code == 404
 
 
-def test_a_corrected_certificate_is_revoked_in_the_list(db, certified, client):  # noqa: F811
+def test_a_corrected_certificate_is_revoked_in_the_list(db, certified, client):
     certificate, _, coordinator, _ = certified
     old = _json(client.get(f"/certificates/{certificate.number}.json"))
     response = coordinator.post(

@@ -6,7 +6,6 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from certify.accounts.models import Role
@@ -15,29 +14,6 @@ from certify.certificates.models import Certificate
 from certify.config import settings_from_environment
 from certify.review.decisions import decision_of
 from tests.certificates.test_signing import make_pkcs12
-from tests.review.test_rubric_scores import agreed, in_review  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def certified(db, in_review, login):  # noqa: F811
-    application = agreed(db, in_review, value=4)
-    coordinator, _ = login(Role.COORDINATOR)
-    level = issuance_level(db, application)
-    response = coordinator.post(
-        f"/review/applications/{application.id}/decision",
-        data={"level": level, "reasons": "Соответствует", "justification": "Решение комиссии"},
-    )
-    assert response.status_code == 302
-    db.expire_all()
-    certificate = db.scalar(sa.select(Certificate))
-    return certificate, application, coordinator, in_review
-
-
-def issuance_level(db, application) -> str:
-    from certify.review.decisions import computed_result
-
-    outcome = computed_result(db, application)
-    return outcome.level.id if outcome.level else "basic"
 
 
 def test_a_positive_decision_issues_one_numbered_signed_certificate(db, certified):

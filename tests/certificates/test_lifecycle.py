@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from certify.accounts.models import Role
 from certify.audit.models import AuditEntry
-from certify.certificates import issuance
+from certify.certificates import issuance, lifecycle
 from certify.certificates.models import Certificate
 from certify.demo.applications import submitted_application
 from certify.demo.review import decide_after_review
+from certify.outbox.services import deliver_queued_by
 from certify.review.decisions import decision_of
-from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
+from tests.certificates.test_public import make_certificate
 from tests.factories import make_user
 from tests.pdfs import pdf_text
-from tests.review.test_rubric_scores import in_review  # noqa: F401  (fixture)
 
 
 def correction_form(certificate: Certificate, **changes) -> dict:
@@ -25,7 +25,7 @@ def correction_form(certificate: Certificate, **changes) -> dict:
     return fields | {"reason": "Опечатка в имени"} | changes
 
 
-def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certified, client):  # noqa: F811
+def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certified, client):
     certificate, application, coordinator, _ = certified
     old_number, old_sha = certificate.number, certificate.pdf_sha256
     old_pdf = issuance.pdf_path(certificate).read_bytes()
@@ -60,7 +60,7 @@ def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certi
         ({"holder_name_en": ""}, 422, "Обязательное поле"),
     ],
 )
-def test_a_correction_needs_a_reason_and_a_change(db, certified, changes, status, message):  # noqa: F811
+def test_a_correction_needs_a_reason_and_a_change(db, certified, changes, status, message):
     certificate, _, coordinator, _ = certified
     response = coordinator.post(
         f"/certificates/{certificate.number}/correct", data=correction_form(certificate, **changes)
@@ -69,7 +69,7 @@ def test_a_correction_needs_a_reason_and_a_change(db, certified, changes, status
     assert db.scalar(sa.select(sa.func.count(Certificate.id))) == 1
 
 
-def test_only_a_certificate_in_force_is_corrected(db, certified):  # noqa: F811
+def test_only_a_certificate_in_force_is_corrected(db, certified):
     certificate, _, coordinator, _ = certified
     url = f"/certificates/{certificate.number}"
     assert coordinator.post(f"{url}/revoke", data={"reason": "Нарушение"}).status_code == 302
@@ -80,11 +80,7 @@ def test_only_a_certificate_in_force_is_corrected(db, certified):  # noqa: F811
     assert db.scalar(sa.select(sa.func.count(Certificate.id))) == 1
 
 
-def test_the_detail_page_shows_downloads_to_the_holder_and_actions_to_the_coordinator(
-    db,
-    certified,  # noqa: F811
-    login,
-):
+def test_the_detail_page_shows_downloads_to_the_holder_and_actions_to_the_coordinator(db, certified, login):
     certificate, application, coordinator, _ = certified
     holder, _ = login(Role.MANAGER, organisation=application.organisation)
     page = holder.get(f"/certificates/{certificate.number}").get_data(as_text=True)
@@ -98,7 +94,7 @@ def test_the_detail_page_shows_downloads_to_the_holder_and_actions_to_the_coordi
     assert f'href="/certificates/{certificate.number}"' in verify
 
 
-def test_the_staff_register_filters_by_status_and_expiry(db, certified):  # noqa: F811
+def test_the_staff_register_filters_by_status_and_expiry(db, certified):
     certificate, _, coordinator, _ = certified
     number = certificate.number
     assert number in coordinator.get("/certificates?status=valid").get_data(as_text=True)
@@ -118,10 +114,11 @@ def test_the_staff_register_filters_by_status_and_expiry(db, certified):  # noqa
     assert coordinator.get("/certificates?status=nonsense").status_code == 200
 
 
-def test_reminders_go_out_90_and_30_days_before_expiry_once_each(db, certified, runner, mailbox):  # noqa: F811
+def test_reminders_go_out_90_and_30_days_before_expiry_once_each(db, certified, runner, mailbox):
     certificate, application, *_ = certified
     expires = certificate.expires_on
     managers = {u.email for u in application.organisation.members if u.has_role(Role.MANAGER)}
+    deliver_queued_by(db)  # the review's own e-mails, queued by the fixture's steps
     already = len(mailbox())
 
     def run(day) -> str:
@@ -142,7 +139,7 @@ def test_reminders_go_out_90_and_30_days_before_expiry_once_each(db, certified, 
     assert len(mailbox()) == already + 2 * len(managers)
 
 
-def test_no_reminders_for_revoked_or_expired_certificates(db, certified, runner):  # noqa: F811
+def test_no_reminders_for_revoked_or_expired_certificates(db, certified, runner):
     certificate, _, coordinator, _ = certified
     coordinator.post(f"/certificates/{certificate.number}/revoke", data={"reason": "Нарушение"})
     day = certificate.expires_on - timedelta(days=30)
@@ -150,7 +147,7 @@ def test_no_reminders_for_revoked_or_expired_certificates(db, certified, runner)
     assert "certificates reminded: 0" in result.output
 
 
-def test_a_renewals_certificate_supersedes_the_one_in_force(db, certified, client):  # noqa: F811
+def test_a_renewals_certificate_supersedes_the_one_in_force(db, certified, client):
     old, application, *_ = certified
     manager = make_user(db, Role.MANAGER, organisation=application.organisation)
     coordinator = make_user(db, Role.COORDINATOR)
@@ -166,3 +163,18 @@ def test_a_renewals_certificate_supersedes_the_one_in_force(db, certified, clien
     assert f'href="/verify/{new.number}"' in page
     listing = [item["number"] for item in client.get("/api/v1/certificates").get_json()["items"]]
     assert listing == [new.number]
+
+
+@pytest.mark.parametrize(
+    ("fields", "offered"),
+    [
+        ({}, {"suspend", "revoke", "correct"}),
+        ({"status": "suspended"}, {"reinstate", "revoke"}),
+        ({"status": "revoked"}, set()),
+        ({"superseded_by_id": 2}, set()),
+        ({"expires_on": date(2026, 5, 31)}, set()),
+    ],
+)
+def test_the_changes_offered_follow_the_status_today(fields, offered):
+    certificate = make_certificate(**fields)
+    assert lifecycle.offered_changes(certificate, today=date(2026, 6, 1)) == offered

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from certify.certificates.lookups import LookupCounter
 from certify.certificates.models import Certificate
-from tests.certificates.test_issuance import certified  # noqa: F401  (fixture)
-from tests.review.test_rubric_scores import in_review  # noqa: F401  (fixture)
 
 
 def test_counts_wait_for_the_interval_and_are_taken_once():
@@ -21,7 +19,7 @@ def test_counts_wait_for_the_interval_and_are_taken_once():
     assert counter.take() == {} and not counter.due(5)
 
 
-def test_page_and_api_lookups_are_counted(db, certified, client):  # noqa: F811
+def test_page_and_api_lookups_are_counted(db, certified, client):
     certificate, *_ = certified
     client.get(f"/verify/{certificate.number}")
     client.get(f"/api/v1/certificates/{certificate.number}")

@@ -16,8 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from certify.accounts.models import Role
-from certify.certificates import report_data
-from certify.certificates.issuance import issue_certificate
+from certify.certificates import lifecycle, report_data
 from certify.certificates.render import StaticFilesFetcher
 from certify.certificates.report_pdf import (
     MIN_PEERS,
@@ -29,14 +28,11 @@ from certify.certificates.report_pdf import (
     percentile_rank,
     render_report,
 )
-from certify.demo.answers import plausible_answers
-from certify.questionnaire.models import Answer, Application
+from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
-from certify.review.models import ConsensusScore, Decision
-from tests.certificates.test_issuance import issuance_level
-from tests.factories import make_application, make_user
+from tests import factories
+from tests.factories import all_scores, issuance_level, make_user
 from tests.pdfs import pdf_text, poppler
-from tests.review.test_rubric_scores import all_scores, in_review  # noqa: F401  (fixture)
 
 HOSTILE = '<img src="file:///etc/passwd"> <script>alert(1)</script>'
 SVG = "{http://www.w3.org/2000/svg}"
@@ -251,7 +247,7 @@ IMPROVEMENT = "Привлечь больше университетов"
 CONSENSUS_COMMENT = "Согласовано: реестр подтверждён документами"
 
 
-def decide(db, in_review, login, *, certify: bool = True) -> Application:  # noqa: F811
+def decide(db, in_review, login, *, certify: bool = True) -> Application:
     """Score with feedback, agree with a justification and decide (the `certified` fixture, with texts)."""
     application, (lead_client, _, lead_assignment), (second_client, _, second_assignment) = in_review
     application.organisation.name_ru = "Кластер «Северная верфь» " + HOSTILE
@@ -285,27 +281,13 @@ def decide(db, in_review, login, *, certify: bool = True) -> Application:  # noq
 
 
 def certified_peer(db, coordinator, rubric_score: int, seed: int, manager=None) -> Application:
-    """Another organisation (or `manager`'s) certified on the same standard, built straight from rows."""
-    manager = manager or make_user(db, Role.MANAGER)
-    application = make_application(db, manager)
-    standard = standard_of(application)
-    answers = plausible_answers(standard, seed=seed)
-    db.add_all(Answer(application_id=application.id, question_id=q, value=v) for q, v in answers.items())
-    db.add_all(
-        ConsensusScore(application_id=application.id, indicator_id=i.id, score=rubric_score)
-        for i in standard.indicators()
-    )
-    decision = Decision(
-        application_id=application.id, chosen_level="basic", reasons="—", assessed_total="50.0"
-    )
-    db.add(decision)
-    db.flush()
-    issue_certificate(db, decision, coordinator)
+    """Another organisation (or `manager`'s) certified on the same standard after its own full review."""
+    case = factories.certified(db, value=rubric_score, seed=seed, manager=manager, coordinator=coordinator)
     db.commit()
-    return application
+    return case.application
 
 
-def test_the_report_shows_the_review_and_prints_hostile_names_as_text(db, in_review, login, tmp_path):  # noqa: F811
+def test_the_report_shows_the_review_and_prints_hostile_names_as_text(db, in_review, login, tmp_path):
     application = decide(db, in_review, login)
     holder, _ = login(Role.MANAGER, organisation=application.organisation)
     with holder.get(f"/applications/{application.id}/report.pdf") as response:
@@ -332,7 +314,7 @@ def test_the_report_shows_the_review_and_prints_hostile_names_as_text(db, in_rev
     assert fonts and all(row.split()[-5] == "yes" for row in fonts)
 
 
-def test_the_report_context_matches_the_decision(db, in_review, login):  # noqa: F811
+def test_the_report_context_matches_the_decision(db, in_review, login):
     application = decide(db, in_review, login)
     context = report_data.report_context(db, application)
     from certify.review.decisions import computed_result, decision_of
@@ -347,7 +329,7 @@ def test_the_report_context_matches_the_decision(db, in_review, login):  # noqa:
     assert all(a.peer_percentile is None for a in context.areas)
 
 
-def test_a_decision_not_to_certify_still_has_a_report(db, in_review, login):  # noqa: F811
+def test_a_decision_not_to_certify_still_has_a_report(db, in_review, login):
     application = decide(db, in_review, login, certify=False)
     holder, _ = login(Role.MANAGER, organisation=application.organisation)
     with holder.get(f"/applications/{application.id}/report.pdf") as response:
@@ -355,7 +337,7 @@ def test_a_decision_not_to_certify_still_has_a_report(db, in_review, login):  # 
         assert f"report-{application.id}.pdf" in response.headers["Content-Disposition"]
 
 
-def test_percentiles_need_five_peers_and_name_none_of_them(db, in_review, login, tmp_path):  # noqa: F811
+def test_percentiles_need_five_peers_and_name_none_of_them(db, in_review, login, tmp_path):
     application = decide(db, in_review, login)
     coordinator, coordinator_user = login(Role.COORDINATOR)
     peers = [certified_peer(db, coordinator_user, value, seed) for seed, value in enumerate((0, 1, 2, 3))]
@@ -383,21 +365,21 @@ def test_percentiles_need_five_peers_and_name_none_of_them(db, in_review, login,
         assert peer.organisation.name_ru not in text and peer.organisation.cluster_name_ru not in text
 
 
-def test_a_revoked_peer_does_not_count(db, in_review, login):  # noqa: F811
+def test_a_revoked_peer_does_not_count(db, in_review, login):
     application = decide(db, in_review, login)
     coordinator = make_user(db, Role.COORDINATOR)
     for seed in range(MIN_PEERS):
         certified_peer(db, coordinator, 2, seed)
-    from certify.certificates.models import Certificate
+    from certify.certificates.models import Certificate, CertificateStatus
 
     last = db.scalar(sa.select(Certificate).order_by(Certificate.id.desc()).limit(1))
-    last.status = "revoked"
+    lifecycle.change_status(db, last, coordinator, CertificateStatus.REVOKED, "Нарушение условий")
     db.commit()
     context = report_data.report_context(db, application)
     assert context.peer_count == MIN_PEERS - 1 and all(a.peer_percentile is None for a in context.areas)
 
 
-def test_peers_cost_the_same_queries_however_many(db, app, in_review, login):  # noqa: F811
+def test_peers_cost_the_same_queries_however_many(db, app, in_review, login):
     application = decide(db, in_review, login)
     coordinator = make_user(db, Role.COORDINATOR)
     statements: list[str] = []
@@ -423,7 +405,7 @@ def test_peers_cost_the_same_queries_however_many(db, app, in_review, login):  #
     assert queries() == with_five
 
 
-def test_who_may_download_the_report(db, app, in_review, login):  # noqa: F811
+def test_who_may_download_the_report(db, app, in_review, login):
     application = decide(db, in_review, login)
     url = f"/applications/{application.id}/report.pdf"
     _, (lead_client, *_), _ = in_review
@@ -442,7 +424,7 @@ def test_who_may_download_the_report(db, app, in_review, login):  # noqa: F811
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
 
-def test_no_report_before_the_decision(db, in_review, login):  # noqa: F811
+def test_no_report_before_the_decision(db, in_review, login):
     application, *_ = in_review
     holder, _ = login(Role.MANAGER, organisation=application.organisation)
     response = holder.get(f"/applications/{application.id}/report.pdf")

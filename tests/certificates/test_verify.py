@@ -13,7 +13,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from certify.certificates import verify
 from certify.certificates.render import render_certificate
 from certify.certificates.signing import load_signing_key, sign_pdf
-from certify.certificates.verify import MAX_PDF_BYTES, verify_certificate_pdf
+from certify.certificates.verify import MAX_PDF_BYTES, verify_certificate_pdf, verify_issued_pdf
 from tests.certificates.test_render import make_context
 
 
@@ -119,8 +119,41 @@ def test_garbage_never_raises(garbage, key):
 
 
 def test_every_single_byte_flip_sample_is_rejected(signed_pdf, key):
-    # A stride through the whole file, covering headers, xref tables and signature dictionary alike.
+    # A stride through the whole file, covering headers, xref tables and signature dictionary alike. The
+    # check is the one /verify makes: a flip that turns a hex digit of the signature's /Contents from "a"
+    # to "A" can leave the signature itself intact (seen: the stride sometimes lands on one), and then only
+    # the issued file's SHA-256 tells the copy apart.
+    issued = {"CMQ-2026-000042": hashlib.sha256(signed_pdf).hexdigest()}
     for position in range(0, len(signed_pdf), len(signed_pdf) // 25):
         tampered = bytearray(signed_pdf)
         tampered[position] ^= 0x20
-        assert not verify_certificate_pdf(bytes(tampered), [key.certificate]).genuine, position
+        assert not verify_issued_pdf(bytes(tampered), [key.certificate], issued.get).genuine, position
+
+
+def test_a_genuine_file_issued_under_its_number_is_accepted(signed_pdf, key):
+    issued = {"CMQ-2026-000042": hashlib.sha256(signed_pdf).hexdigest()}
+
+    result = verify_issued_pdf(signed_pdf, [key.certificate], issued.get)
+
+    assert (result.genuine, result.reason, result.number) == (True, "ok", "CMQ-2026-000042")
+
+
+@pytest.mark.parametrize(
+    "issued",
+    [
+        pytest.param({}, id="a number never issued"),
+        pytest.param({"CMQ-2026-000042": "0" * 64}, id="another file issued under the number"),
+    ],
+)
+def test_a_signed_file_that_was_never_issued_is_refused(signed_pdf, key, issued):
+    # e.g. rendered and signed in a transaction that was rolled back, or by a test instance with the key
+    result = verify_issued_pdf(signed_pdf, [key.certificate], issued.get)
+
+    assert (result.genuine, result.reason) == (False, "not_issued_here")
+    assert result.sha256 == hashlib.sha256(signed_pdf).hexdigest()
+
+
+def test_the_register_is_asked_only_about_genuine_files(unsigned_pdf, key):
+    result = verify_issued_pdf(unsigned_pdf, [key.certificate], pytest.fail)
+
+    assert result.reason == "no_signature"

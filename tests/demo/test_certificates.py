@@ -11,6 +11,7 @@ from certify.audit.services import verify_chain
 from certify.certificates.issuance import pdf_path, status_of
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.register import with_status
+from certify.outbox.models import OutboxMessage
 
 
 def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, client):
@@ -32,3 +33,4 @@ def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, cl
     assert runner.invoke(args=["certify", "demo"]).exit_code == 0
     assert db.scalar(sa.select(sa.func.count(Certificate.id))) == len(certificates)
     assert verify_chain(db).ok
+    assert db.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0  # nobody told of invented history

@@ -14,6 +14,7 @@ from certify.demo.answers import plausible_answers
 from certify.questionnaire import services
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.workbook_layout import ANSWER_COLUMN, HEADER_ROW, ID_COLUMN
+from tests import factories
 from tests.factories import install_default_standard
 from tests.questionnaire.test_services import MINIMAL_PDF
 
@@ -50,13 +51,15 @@ def test_an_answer_to_a_hidden_question_is_refused(started, db):
 
 def test_a_save_after_submission_is_refused(started, db):
     client, application = started
-    db.execute(sa.update(Application).values(state="submitted"))
+    factories.submit(db, application)
     db.commit()
+    as_submitted = saved(db, application)
+    assert as_submitted["str_members_total"] != "40"  # so a save let through would show
     response = client.post(
         f"/applications/{application.id}/pages/str", data={"version": "0", "str_members_total": "40"}
     )
     assert response.status_code == 409
-    assert saved(db, application) == {}
+    assert saved(db, application) == as_submitted
 
 
 def test_a_request_over_the_upload_limit_gets_413_before_it_is_read(started, app):
@@ -106,10 +109,12 @@ def test_evidence_cannot_be_removed_after_submission(started, db):
         content_type="multipart/form-data",
     )
     file_id = db.scalar(sa.select(EvidenceFile.id))
-    db.execute(sa.update(Application).values(state="submitted"))
+    factories.submit(db, application)  # keeps the file, adds one wherever else evidence is asked
     db.commit()
+    files = db.scalar(sa.select(sa.func.count(EvidenceFile.id)))
     assert client.post(f"/applications/{application.id}/evidence/{file_id}/remove").status_code == 409
-    assert db.scalar(sa.select(sa.func.count(EvidenceFile.id))) == 1
+    assert db.scalar(sa.select(sa.func.count(EvidenceFile.id))) == files
+    assert db.get(EvidenceFile, file_id) is not None
 
 
 def test_a_workbook_imports_valid_cells_and_reports_each_invalid_one(started, db):

@@ -12,6 +12,7 @@ from certify.demo.answers import plausible_answers
 from certify.questionnaire import services
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import pages_of
+from tests import factories
 from tests.factories import install_default_standard, make_application
 from tests.questionnaire.test_services import MINIMAL_PDF
 
@@ -171,8 +172,7 @@ def test_a_renewal_marks_the_answers_that_changed_since_the_last_application(man
     first = make_application(
         db, manager, answers={"str_members_total": "40", "str_members_active_share": "50"}
     )
-    first.state, first.submitted_at = "submitted", first.created_at
-    first.snapshot = services.load_answers(db, first)
+    factories.submit(db, first)
     db.commit()
     assert client.post("/applications/", data={"prefill": "y"}).status_code == 302
     renewal = db.scalar(sa.select(Application).order_by(Application.id.desc()))

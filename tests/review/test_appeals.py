@@ -10,20 +10,23 @@ from certify.accounts.models import Role
 from certify.audit.services import history, verify_chain
 from certify.review import appeals
 from certify.review.decisions import decision_of
-from tests.review.test_rubric_scores import agreed, all_scores, in_review  # noqa: F401  (fixture)
+from tests import factories
+from tests.factories import all_scores
 
 
 @pytest.fixture
-def decided(db, in_review, login):  # noqa: F811
-    application = agreed(db, in_review)
-    coordinator, _ = login(Role.COORDINATOR)
-    coordinator.post(
-        f"/review/applications/{application.id}/decision",
-        data={"level": "", "reasons": "Отказ", "justification": "Выездная проверка"},
-    )
-    db.expire_all()
+def decided(db, in_review, login):
+    """`in_review` agreed at 1 everywhere (no level earned) and decided not to certify ("Отказ"), committed.
+
+    (application, a client of a manager of the applicant, a client of the deciding coordinator, in_review)
+    """
+    application = in_review[0]
+    coordinator, coordinator_user = login(Role.COORDINATOR)
+    factories.agree(db, application, value=1)
+    factories.decide(db, application, coordinator_user, certify=False, reasons="Отказ")
+    db.commit()
     manager_client, _ = login(Role.MANAGER, organisation=application.organisation)
-    return db.get(type(application), application.id), manager_client, coordinator, in_review
+    return application, manager_client, coordinator, in_review
 
 
 def test_the_whole_appeal(db, decided, login):

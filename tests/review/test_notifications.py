@@ -7,8 +7,8 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from certify.accounts.models import Role
-from tests.factories import make_application, make_user
-from tests.review.test_rubric_scores import agreed, in_review  # noqa: F401  (fixture)
+from tests import factories
+from tests.factories import make_user
 
 
 def subjects(mailbox, email: str) -> list[str]:
@@ -16,9 +16,7 @@ def subjects(mailbox, email: str) -> list[str]:
 
 
 def test_assessors_hear_of_their_assignment_in_their_language(db, login, mailbox):
-    manager = make_user(db, Role.MANAGER)
-    application = make_application(db, manager)
-    application.state, application.submitted_at = "submitted", application.created_at
+    application = factories.submitted(db).application
     english = make_user(db, Role.ASSESSOR, locale="en")
     russian = make_user(db, Role.ASSESSOR)
     db.commit()
@@ -31,7 +29,7 @@ def test_assessors_hear_of_their_assignment_in_their_language(db, login, mailbox
     assert subjects(mailbox, russian.email) == [f"Вас просят оценить заявку № {application.id}"]
 
 
-def test_the_manager_hears_of_the_clarification_and_the_decision(db, in_review, login, mailbox):  # noqa: F811
+def test_the_manager_hears_of_the_clarification_and_the_decision(db, in_review, login, mailbox):
     application, (lead_client, _, lead_assignment), _ = in_review
     manager = application.organisation.members[0]
     lead_client.post(
@@ -41,7 +39,9 @@ def test_the_manager_hears_of_the_clarification_and_the_decision(db, in_review, 
     assert any("уточн" in s for s in subjects(mailbox, manager.email))
     client = login(Role.MANAGER, organisation=application.organisation)[0]
     client.post(f"/applications/{application.id}/clarification", data={"answer": "Приложен."})
-    decided = agreed(db, in_review)
+    db.expire_all()  # the clients moved the application on in their own sessions
+    decided = factories.agree(db, application, value=1)  # no level earned: "level": "" departs from none
+    db.commit()
     coordinator, _ = login(Role.COORDINATOR)
     coordinator.post(
         f"/review/applications/{decided.id}/decision", data={"level": "", "reasons": "Недостаточно"}
@@ -49,7 +49,7 @@ def test_the_manager_hears_of_the_clarification_and_the_decision(db, in_review, 
     assert any(str(application.id) in s and "Решение" in s for s in subjects(mailbox, manager.email))
 
 
-def test_reminders_for_overdue_reviews(db, in_review, runner, mailbox):  # noqa: F811
+def test_reminders_for_overdue_reviews(db, in_review, runner, mailbox):
     application, (_, lead, _), (_, second, _) = in_review
     assert "reminders sent: 0" in runner.invoke(args=["certify", "review", "reminders"]).output
     with freeze_time(timedelta(days=30)):

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from babel.numbers import format_decimal
 
 from certify.accounts.models import Role
-from certify.demo.answers import plausible_answers
-from certify.questionnaire.models import Answer
 from certify.questionnaire.services import standard_of
-from certify.review import comparison, decisions, staffing
+from certify.review import comparison, decisions
 from certify.review.models import Assignment, Decision
 from certify.transitions import active_assignments
-from tests.factories import make_application, make_user
-
-
-@pytest.fixture
-def in_review(db, login):
-    manager = make_user(db, Role.MANAGER)
-    application = make_application(db, manager)
-    answers = plausible_answers(standard_of(application), seed=5)
-    db.add_all(Answer(application_id=application.id, question_id=q, value=v) for q, v in answers.items())
-    application.state, application.submitted_at = "submitted", application.created_at
-    coordinator = make_user(db, Role.COORDINATOR)
-    lead_client, lead = login(Role.ASSESSOR)
-    second_client, second = login(Role.ASSESSOR)
-    staffing.assign_assessors(db, application, [lead, second], lead, coordinator)
-    for assignment in active_assignments(db, application):
-        staffing.confirm_independence(db, assignment, assignment.assessor)
-    staffing.start_review(db, application, coordinator)
-    db.commit()
-    team = {a.assessor_id: a for a in active_assignments(db, application)}
-    return application, (lead_client, lead, team[lead.id]), (second_client, second, team[second.id])
-
-
-def all_scores(application, value: int) -> dict[str, str]:
-    return {f"score-{i.id}": str(value) for i in standard_of(application).indicators()}
+from tests import factories
+from tests.factories import all_scores
 
 
 def test_blind_scoring_then_consensus(db, in_review):
@@ -127,16 +102,11 @@ def test_an_assessor_cannot_open_another_assessors_scores(in_review, login):
     assert stranger.get(f"/applications/{application.id}/summary").status_code == 404
 
 
-def agreed(db, in_review, value: int = 3):
-    application, (lead_client, _, lead_assignment), (second_client, _, second_assignment) = in_review
-    for client, assignment in ((lead_client, lead_assignment), (second_client, second_assignment)):
-        client.post(
-            f"/review/assignments/{assignment.id}/scores",
-            data={**all_scores(application, value), "submit": "final"},
-        )
-    lead_client.post(f"/review/applications/{application.id}/consensus", data=all_scores(application, value))
-    db.expire_all()
-    return db.get(type(application), application.id)
+def agreed(db, in_review):
+    """The team of `in_review` scores 1 everywhere, which earns no level, and the lead agrees; committed."""
+    application = factories.agree(db, in_review[0], value=1)
+    db.commit()
+    return application
 
 
 def test_decision_at_the_computed_level(db, in_review, login):

@@ -13,15 +13,6 @@ from tests.factories import make_application, make_user
 
 
 @pytest.fixture
-def submitted(db):
-    manager = make_user(db, Role.MANAGER)
-    application = make_application(db, manager)
-    application.state, application.submitted_at = "submitted", application.created_at
-    db.commit()
-    return application
-
-
-@pytest.fixture
 def people(db):
     coordinator = make_user(db, Role.COORDINATOR)
     first, second = make_user(db, Role.ASSESSOR), make_user(db, Role.ASSESSOR)

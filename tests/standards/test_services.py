@@ -71,6 +71,18 @@ def test_retire_and_the_new_current_version(db):
         services.publish_version(db, second)
 
 
+def test_the_next_operation_is_the_one_the_services_allow(db):
+    row = services.import_standard(db, MINIMAL, source_name="demo.yaml")
+    steps = []
+    while (step := services.next_operation(row)) is not None:
+        steps.append(step)
+        (services.publish_version if step == "publish" else services.retire_version)(db, row)
+    assert steps == ["publish", "retire"] and row.status == "retired"
+    for refused in (services.publish_version, services.retire_version):
+        with pytest.raises(services.StandardRefused):
+            refused(db, row)
+
+
 def test_install_library_is_idempotent(db):
     installed = services.install_library(db)
     again = services.install_library(db)

@@ -55,16 +55,28 @@ def test_import_then_publish(admin_client, db):
     response = admin_client.post("/admin/standards/import", data=upload, content_type="multipart/form-data")
     assert response.status_code == 302
     row = db.scalar(sa.select(StandardVersion))
-    assert admin_client.post(f"/admin/standards/{row.id}/publish").status_code == 302
-    assert admin_client.post(f"/admin/standards/{row.id}/publish").status_code == 409
+    url = f"/admin/standards/{row.id}"
+    assert f"{url}/publish" in admin_client.get(url).get_data(as_text=True)
+    assert admin_client.post(f"{url}/publish").status_code == 302
+    published = admin_client.get(url).get_data(as_text=True)
+    assert "demo 1.0: статус — опубликован" in published and f"{url}/retire" in published
+    again = admin_client.post(f"{url}/publish")
+    assert again.status_code == 409 and again.headers["Location"].endswith(url)
+    assert "Опубликовать можно только черновик" in admin_client.get(url).get_data(as_text=True)
     db.expire_all()
     assert db.get(StandardVersion, row.id).status == "published"
+    assert admin_client.post(f"{url}/retire").status_code == 302
+    retired = admin_client.get(url).get_data(as_text=True)
+    assert f"{url}/publish" not in retired and f"{url}/retire" not in retired
 
 
 def test_a_coordinator_cannot_publish(login, db):
     row = services.import_standard(db, MINIMAL, source_name="demo.yaml")
     db.commit()
     coordinator, _ = login(Role.COORDINATOR)
+    assert f"/admin/standards/{row.id}/publish" not in coordinator.get(f"/admin/standards/{row.id}").get_data(
+        as_text=True
+    )
     assert coordinator.post(f"/admin/standards/{row.id}/publish").status_code == 403
 
 
@@ -76,3 +88,14 @@ def test_api_lists_published_versions_only(client, db, library):
     detail = client.get("/api/v1/standards/cmq/1.0").get_json()
     assert detail["definition"]["code"] == "cmq" and len(detail["definition"]["areas"]) >= 7
     assert client.get("/api/v1/standards/demo/1.0").status_code == 404
+
+
+def test_deeply_nested_yaml_is_refused_with_its_line_in_the_users_language(admin_client, db):
+    text = MINIMAL + "deep: " + "[" * 5000 + "]" * 5000 + "\n"
+    upload = {"file": (io.BytesIO(text.encode()), "deep.yaml")}
+    response = admin_client.post("/admin/standards/import", data=upload, content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f"строка {MINIMAL.count(chr(10)) + 1}" in page
+    assert "глубина вложенности списков и словарей превышает 32 (столбец 38)" in page
+    assert db.scalar(sa.select(sa.func.count(StandardVersion.id))) == 0

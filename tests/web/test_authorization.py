@@ -11,10 +11,9 @@ import io
 import pytest
 
 from certify.accounts.models import Role
-from certify.certificates.issuance import issue_certificate
+from certify.outbox.models import OutboxMessage
 from certify.questionnaire.evidence import add_evidence
-from certify.review import staffing as review
-from certify.review.models import Decision
+from tests import factories
 from tests.conftest import log_in
 from tests.factories import make_application, make_user
 from tests.questionnaire.test_services import MINIMAL_PDF
@@ -94,6 +93,8 @@ RULES = {
     ("accounts_admin.users", "GET"): {"admin"},
     ("accounts_admin.create_user", "GET"): {"admin"},
     ("accounts_admin.edit_user", "GET"): {"admin"},
+    ("outbox.index", "GET"): {"admin"},
+    ("outbox.retry_message", "POST"): {"admin"},
 }
 #: methods of an endpoint that the walk does not repeat (the same rule as the GET)
 COVERED_BY_GET = {
@@ -125,23 +126,21 @@ def test_every_route_has_an_access_rule(app):
 
 @pytest.fixture
 def world(app, db):
-    """An application in review (scored), its evidence, its assignment, and a client per actor."""
+    """An application certified after its review, its evidence, its assignment, and a client per actor.
+
+    Certified, so that one application answers every route: its scores and consensus can be compared,
+    its report and certificate exist. The assessor is its one-person team, and so its lead.
+    """
     owner = make_user(db, Role.MANAGER)
     application = make_application(db, owner, answers={"str_members_total": "40"})
     evidence = add_evidence(db, application, "str_members", io.BytesIO(MINIMAL_PDF), "реестр.pdf", owner)
-    application.state, application.submitted_at = "submitted", application.created_at
-    coordinator = make_user(db, Role.COORDINATOR)
     assessor = make_user(db, Role.ASSESSOR)
-    (assignment,) = review.assign_assessors(db, application, [assessor], assessor, coordinator)
-    review.confirm_independence(db, assignment, assessor)
-    review.start_review(db, application, coordinator)
-    decision = Decision(
-        application_id=application.id, chosen_level="basic", reasons="—", assessed_total="50.0"
+    case = factories.certified(db, application=application, assessors=[assessor])
+    coordinator, (assignment,), certificate = case.coordinator, case.team, case.certificate
+    message = OutboxMessage(
+        recipient="x@example.org", subject="—", body="—", template="t", locale="ru", status="failed"
     )
-    db.add(decision)
-    db.flush()
-    certificate = issue_certificate(db, decision, coordinator)
-    application.state = "scored"
+    db.add(message)
     users = {
         "owner": owner,
         "stranger": make_user(db, Role.MANAGER),
@@ -171,6 +170,7 @@ def world(app, db):
         "number": certificate.number,
         "action": "suspend",
         "purpose": "revocation",
+        "message_id": message.id,
     }
     return clients, values
 

@@ -1,0 +1,79 @@
+"""An application at a glance, as one user may see it: the questionnaire summary's every value.
+
+Progress, the answers still missing, the preliminary self-assessment, the review's outcome so far and the
+actions on offer, built in one place from the session, the user and the application. The summary view
+only renders it, and the actions come from the workflow (`certify.transitions.allowed`), so the page
+offers exactly what taking the action would accept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from certify.certificates.models import Certificate
+from certify.certificates.register import latest_of_application
+from certify.questionnaire.assessment import AssessmentView, self_assessment
+from certify.questionnaire.models import Application
+from certify.questionnaire.pages import Page, PageProgress, missing, progress
+from certify.questionnaire.services import standard_of, typed_answers_of
+from certify.review.appeals import appeal_of
+from certify.review.clarification import all_requests
+from certify.review.decisions import decision_of
+from certify.review.models import Appeal, ClarificationRequest, Decision
+from certify.standards.definition import Question, Standard
+from certify.transitions import allowed
+from certify.web.access import is_applicant, is_staff
+from certify.web.i18n import current_language
+from certify.workflow import Action, states
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the summary page shows of `application` to one user."""
+
+    application: Application
+    standard: Standard
+    #: required questions answered, page by page, in the questionnaire's order
+    progress: list[PageProgress]
+    #: every required answer still missing, as (page, question), so the page links to each
+    missing: list[tuple[Page, Question]]
+    #: the preliminary score from the answers alone
+    assessment: AssessmentView
+    #: the workflow's actions offered to this user now; what they type is checked when they take one
+    actions: frozenset[Action]
+    #: answers may be imported from a filled workbook (the manager, while the answers may still change)
+    can_import_workbook: bool
+    #: the assessors' questions and the manager's answers, oldest first
+    clarifications: list[ClarificationRequest]
+    decision: Decision | None
+    #: level id -> its name in the user's language, to name the decision's level
+    level_names: dict[str, str]
+    appeal: Appeal | None
+    #: the latest certificate and the assessment report belong to the holder and the certification body,
+    #: not to the assessors who may also see the application
+    certificate: Certificate | None
+    can_download_report: bool
+
+
+def overview_of(session, user, application: Application) -> Overview:
+    """The overview of `application` for `user`, who may see it (the caller checked that)."""
+    standard = standard_of(application)
+    typed = typed_answers_of(session, application)
+    applicant = is_applicant(user, application)
+    holder_or_staff = applicant or is_staff(user)
+    language = current_language()
+    return Overview(
+        application=application,
+        standard=standard,
+        progress=progress(standard, typed),
+        missing=missing(standard, typed),
+        assessment=self_assessment(standard, typed),
+        actions=allowed(session, user, application),
+        can_import_workbook=applicant and application.state in states.EDITABLE,
+        clarifications=all_requests(session, application),
+        decision=decision_of(session, application),
+        level_names={level.id: level.name.get(language) for level in standard.levels},
+        appeal=appeal_of(session, application),
+        certificate=latest_of_application(session, application.id) if holder_or_staff else None,
+        can_download_report=holder_or_staff,
+    )

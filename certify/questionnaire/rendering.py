@@ -1,0 +1,95 @@
+"""The questionnaire's two screens as the views render them: a page of questions, and the summary.
+
+Each view that shows one, to answer a request or a refusal, calls these, so a page re-rendered with an
+error looks exactly like the page first shown, with what the user typed.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from certify.extensions import db
+from certify.questionnaire import evidence, forms, services
+from certify.questionnaire.answers import visible_questions
+from certify.questionnaire.models import Application
+from certify.questionnaire.overview import overview_of
+from certify.questionnaire.pages import evidence_targets, pages_of, progress
+from certify.web.access import is_applicant
+from certify.web.i18n import current_language
+
+#: the summary's forms, by the names the template knows them by
+SUMMARY_FORMS = {
+    "form": forms.SubmitForm,
+    "appeal_form": forms.AppealForm,
+    "answer_form": forms.ClarificationAnswerForm,
+    "workbook_form": forms.WorkbookForm,
+}
+
+
+def render_summary(application: Application, status: int = 200, **sent):
+    """The summary; a form that was sent (`appeal_form=form`, ...) comes back with what was typed."""
+    # formdata=None: the forms that were not sent stay empty, whatever this request posted
+    fresh = {name: form_class(formdata=None) for name, form_class in SUMMARY_FORMS.items()}
+    return render_template(
+        "questionnaire/summary.html",
+        overview=overview_of(db.session, current_user, application),
+        **(fresh | sent),
+        language=current_language(),
+    ), status
+
+
+def render_page(application: Application, page, form, status: int = 200, conflict=None):
+    """A page of questions with `form`, its evidence, and both versions after a conflicting save."""
+    standard = services.standard_of(application)
+    editable_ids = _editable_ids(application)
+    typed = services.typed_answers_of(db.session, application)
+    pages = pages_of(standard)
+    index = [p.key for p in pages].index(page.key)
+    return render_template(
+        "questionnaire/page.html",
+        application=application,
+        standard=standard,
+        page=page,
+        form=form,
+        progress=progress(standard, typed),
+        visible=visible_questions(page.questions, typed),
+        evidence=services.evidence_by_target(db.session, application),
+        previous_page=pages[index - 1] if index > 0 else None,
+        next_page=pages[index + 1] if index + 1 < len(pages) else None,
+        editable=editable_ids is None or bool(editable_ids),
+        changed=services.changed_since_previous(
+            db.session, application, services.load_answers(db.session, application)
+        ),
+        editable_ids=editable_ids,
+        conflict=conflict,
+        conflict_rows=_conflict_rows(page, form, conflict) if conflict else [],
+        evidence_targets=evidence_targets(standard),
+        upload_limit_mb=evidence.upload_limit() // (1024 * 1024),
+        language=current_language(),
+    ), status
+
+
+def _editable_ids(application):
+    """None: all answers editable; a set: only those (clarification); empty: read-only for this user."""
+    if not is_applicant(current_user, application):
+        return frozenset()
+    try:
+        return services.editable_questions(db.session, application)
+    except services.QuestionnaireError:
+        return frozenset()
+
+
+def _shown(value) -> str:
+    return ", ".join(value) if isinstance(value, list) else (value or "")
+
+
+def _conflict_rows(page, form, conflict) -> list[tuple[str, str, str]]:
+    """(question, their saved answer, this user's answer) for every answer the two versions disagree on."""
+    mine = forms.posted_answers(page, form)
+    language = current_language()
+    return [
+        (q.label.get(language), _shown(conflict.theirs.get(q.id)), _shown(mine.get(q.id)))
+        for q in forms.answerable(page)
+        if conflict.theirs.get(q.id) != mine.get(q.id)
+    ]

@@ -1,0 +1,53 @@
+"""The account pages as one transaction each: a refusal changes and sends nothing, a success says so."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from certify.outbox.models import OutboxMessage
+from tests.accounts.test_registration import FORM
+from tests.conftest import link_in, log_in
+from tests.factories import PASSWORD, make_user
+
+
+def test_a_refused_registration_queues_no_mail(client, db, mailbox):
+    assert client.post("/register", data=FORM).status_code == 200
+    again = client.post("/register", data=dict(FORM, registration_number="1197800000002"))
+    assert again.status_code == 400
+    # the second organisation and its confirmation e-mail were rolled back with the refusal
+    assert len(mailbox()) == 1
+    assert db.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 1
+
+
+def test_a_refusal_beside_its_field_keeps_what_was_typed(client, db):
+    make_user(db, email="taken@certify-test.example.org")
+    db.commit()
+    response = client.post("/register", data=dict(FORM, email="taken@certify-test.example.org"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "уже существует" in page
+    assert re.search(r'id="email"[^>]*is-invalid|is-invalid[^>]*id="email"', page)
+    assert 'value="Water Cluster Agency"' in page
+
+
+def test_a_reset_password_logs_out_and_says_so(client, db, mailbox):
+    user = make_user(db)
+    db.commit()
+    log_in(client, user.email)
+    client.post("/password/forgot", data={"email": user.email})
+    new = "Quartz-Meadow-Lantern-93"
+    response = client.post(link_in(mailbox()[-1]), data={"password": new, "confirm": new})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert "Пароль изменён" in client.get("/login").get_data(as_text=True)
+    assert client.get("/account").status_code == 302  # the session ended with the reset
+    assert log_in(client, user.email, new).status_code == 302
+    assert log_in(client, user.email, PASSWORD).status_code == 400
+
+
+def test_a_used_confirmation_link_offers_a_new_one(client, mailbox):
+    client.post("/register", data=FORM)
+    link = link_in(mailbox()[0])
+    client.get(link)
+    page = client.get(link).get_data(as_text=True)
+    assert "недействительна" in page and 'name="email"' in page

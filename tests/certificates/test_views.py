@@ -1,0 +1,92 @@
+"""The certificates' pages: lookup by number, the PDF check against the register, status changes."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from certify.audit.models import AuditEntry
+from certify.certificates import issuance
+from certify.certificates.models import Certificate
+
+
+def test_a_number_typed_loosely_leads_to_the_certificate(db, certified, client):
+    certificate, *_ = certified
+    response = client.post("/verify", data={"number": f"  {certificate.number.lower()} "})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/verify/{certificate.number}")
+
+
+def test_a_malformed_number_is_refused_in_place_with_what_was_typed(client):
+    response = client.post("/verify", data={"number": "cmq 2026 42"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "как он напечатан" in page and 'value="CMQ 2026 42"' in page and "is-invalid" in page
+    assert client.post("/verify", data={"number": ""}).status_code == 422
+
+
+def test_the_check_without_a_file_asks_for_one(client):
+    response = client.post("/verify", data={}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Обязательное поле" in response.get_data(as_text=True)
+
+
+def test_a_signed_pdf_that_is_not_the_issued_file_is_refused(db, certified, client):
+    certificate, *_ = certified
+    genuine = issuance.pdf_path(certificate).read_bytes()
+    db.get(Certificate, certificate.id).pdf_sha256 = "0" * 64  # as if another file had been issued
+    db.commit()
+    response = client.post(
+        "/verify", data={"file": (io.BytesIO(genuine), "c.pdf")}, content_type="multipart/form-data"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "это не выданный здесь сертификат" in page and "подлинный" not in page
+    assert certificate.holder_name_ru not in page  # nothing is stated on its behalf
+
+
+def test_a_status_change_without_a_reason_is_refused_in_place(db, certified):
+    certificate, _, coordinator, _ = certified
+    url = f"/certificates/{certificate.number}"
+    empty = coordinator.post(f"{url}/suspend", data={"reason": "  "})
+    assert empty.status_code == 422 and "Обязательное поле" in empty.get_data(as_text=True)
+    long = "Жалоба " * 400
+    too_long = coordinator.post(f"{url}/revoke", data={"reason": long})
+    page = too_long.get_data(as_text=True)
+    assert too_long.status_code == 422 and "более 2000 символов" in page and long.strip() in page
+    # the correction form on the page is not filled with the status form's reason
+    assert page.count(long.strip()) == 1
+    db.expire_all()
+    assert db.get(Certificate, certificate.id).status == "valid"
+    assert db.scalar(sa.select(AuditEntry).where(AuditEntry.action.like("certificate.s%"))) is None
+
+
+def test_a_status_change_is_audited_and_a_refusal_explained(db, certified):
+    certificate, _, coordinator, _ = certified
+    url = f"/certificates/{certificate.number}"
+    assert coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий"}).status_code == 302
+    refused = coordinator.post(f"{url}/suspend", data={"reason": "Ещё раз"})
+    assert refused.status_code == 409 and refused.headers["Location"].endswith(url)
+    assert "Отозванный сертификат больше не может меняться" in coordinator.get(url).get_data(as_text=True)
+    entry = db.scalar(sa.select(AuditEntry).where(AuditEntry.action == "certificate.revoked"))
+    assert entry.after == {"status": "revoked", "reason": "Нарушение условий"}
+
+
+def test_the_detail_page_offers_only_what_the_status_allows(db, certified):
+    certificate, _, coordinator, _ = certified
+    url = f"/certificates/{certificate.number}"
+    valid = coordinator.get(url).get_data(as_text=True)
+    assert f"{url}/suspend" in valid and f"{url}/revoke" in valid and f"{url}/correct" in valid
+    assert f"{url}/reinstate" not in valid
+    coordinator.post(f"{url}/suspend", data={"reason": "Проверка жалобы"})
+    suspended = coordinator.get(url).get_data(as_text=True)
+    assert f"{url}/reinstate" in suspended and f"{url}/revoke" in suspended
+    assert f"{url}/suspend" not in suspended and f"{url}/correct" not in suspended
+    coordinator.post(f"{url}/reinstate", data={"reason": "Жалоба не подтвердилась"})
+    db.expire_all()
+    expired = db.get(Certificate, certificate.id)
+    expired.expires_on = expired.issued_on - timedelta(days=1)
+    db.commit()
+    page = coordinator.get(url).get_data(as_text=True)
+    assert all(f"{url}/{action}" not in page for action in ("suspend", "reinstate", "revoke", "correct"))
