@@ -1,10 +1,17 @@
 # Certify: `make run` serves the app with demo data; `make test` runs the whole suite (SQLite, then PostgreSQL).
+# Needs make, python3 (3.11+) and python3-venv; everything else is installed by `make setup` (see README).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 export SESSION_COOKIE_SECURE ?= false
+# Where `make run` serves: `make run HOST=0.0.0.0 PORT=8000`.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Test processes (pytest-xdist): one per CPU; `make test WORKERS=0` runs the suite in a single process.
+WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -n $(WORKERS)
 LOCALES := ru en
 
 .PHONY: setup system venv translations catalogs run test test-sqlite test-postgres lint format clean
@@ -32,11 +39,13 @@ translations: venv
 	  -o certify/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i certify/translations/messages.pot -d certify/translations --no-fuzzy-matching
 
+# Links in e-mails and QR codes follow HOST and PORT unless PUBLIC_URL is set.
+run: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) certify standard install
 	$(FLASK) certify demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -47,11 +56,11 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 test-sqlite: setup
-	$(PY) -m pytest -q
+	$(PYTEST)
 
 test-postgres: setup
 	@bash scripts/ensure-postgres.sh
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST)
 
 test: lint test-sqlite test-postgres
 

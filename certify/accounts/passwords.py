@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 
@@ -14,22 +16,61 @@ MAX_LENGTH = 128
 #: zxcvbn scores 0-4; below 3 the password is among common or easily guessed ones
 MIN_STRENGTH = 3
 
-_hasher = PasswordHasher()
-
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    """An Argon2id hash of `password` at the configured cost."""
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether `password` matches; the hash carries its own parameters, so any cost verifies."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    """Whether the hash was made with other parameters than the configured ones (rehash it at login)."""
+    return _hasher().check_needs_rehash(password_hash)
+
+
+def verify_against_dummy(password: str) -> None:
+    """Spend the time a real check takes, for an unknown e-mail: a failed login then takes as long either way.
+
+    The dummy hash is made at the configured cost, so the two paths stay equal whatever the settings.
+    """
+    verify_password(_dummy_hash(*_parameters()), password)
+
+
+def _parameters() -> tuple[int, int, int]:
+    """(time cost, memory cost in KiB, parallelism) from the app's settings.
+
+    Outside an app (a script, a test without one) argon2-cffi's own defaults: never weaker than production.
+    """
+    if not has_app_context():
+        default = PasswordHasher()
+        return default.time_cost, default.memory_cost, default.parallelism
+    config = current_app.config
+    return (
+        config["CERTIFY_ARGON2_TIME_COST"],
+        config["CERTIFY_ARGON2_MEMORY_COST"],
+        config["CERTIFY_ARGON2_PARALLELISM"],
+    )
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(*_parameters())
+
+
+@cache
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+@cache
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return _hasher_for(time_cost, memory_cost, parallelism).hash("certify-timing-equaliser")
 
 
 def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import argon2
 import pytest
 from freezegun import freeze_time
 
+from certify.accounts.models import User
 from certify.accounts.passwords import hash_password, password_problem, verify_password
-from tests.conftest import link_in, log_in
+from certify.config import settings_from_environment
+from tests.conftest import LOW_HASH_COST, link_in, log_in
 from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "Granite-Harbour-Sparrow-7"
@@ -19,6 +22,54 @@ def test_hashes_are_argon2_and_verify():
     assert hashed.startswith("$argon2id$")
     assert verify_password(hashed, PASSWORD)
     assert not verify_password(hashed, PASSWORD + "x")
+
+
+#: argon2-cffi's defaults, which a deployment keeps unless it sets CERTIFY_ARGON2_*
+PRODUCTION_HASH_COST = {
+    "CERTIFY_ARGON2_TIME_COST": argon2.DEFAULT_TIME_COST,
+    "CERTIFY_ARGON2_MEMORY_COST": argon2.DEFAULT_MEMORY_COST,
+    "CERTIFY_ARGON2_PARALLELISM": argon2.DEFAULT_PARALLELISM,
+}
+
+
+@pytest.fixture
+def production_cost(app_settings, monkeypatch):
+    """The app gets the hash cost of a deployment that sets nothing (tests otherwise lower it)."""
+    for name in LOW_HASH_COST:
+        monkeypatch.delenv(name, raising=False)
+        del app_settings[name]
+
+
+def test_a_deployment_hashes_at_argon2s_default_cost(production_cost, app):
+    assert PRODUCTION_HASH_COST == {
+        "CERTIFY_ARGON2_TIME_COST": 3,
+        "CERTIFY_ARGON2_MEMORY_COST": 65536,
+        "CERTIFY_ARGON2_PARALLELISM": 4,
+    }
+    assert {name: app.config[name] for name in PRODUCTION_HASH_COST} == PRODUCTION_HASH_COST
+    with app.app_context():
+        assert "$m=65536,t=3,p=4$" in hash_password(PASSWORD)
+
+
+def test_the_hash_cost_is_read_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CERTIFY_ARGON2_TIME_COST", "4")
+    monkeypatch.setenv("CERTIFY_ARGON2_MEMORY_COST", "131072")
+    monkeypatch.setenv("CERTIFY_ARGON2_PARALLELISM", "2")
+    monkeypatch.setenv("SECRET_KEY", "x")
+    settings = settings_from_environment(tmp_path)
+    assert [settings[name] for name in PRODUCTION_HASH_COST] == [4, 131072, 2]
+
+
+def test_a_hash_made_at_a_lower_cost_verifies_and_is_rehashed_at_login(app, db, client):
+    user = make_user(db)
+    db.commit()
+    assert "$m=8,t=1,p=1$" in user.password_hash
+    app.config.update(PRODUCTION_HASH_COST)  # the deployment raised the cost since
+    assert log_in(client, user.email).status_code == 302
+    db.expire_all()
+    rehashed = db.get(User, user.id).password_hash
+    assert "$m=65536,t=3,p=4$" in rehashed
+    assert verify_password(rehashed, PASSWORD)
 
 
 @pytest.mark.parametrize(
