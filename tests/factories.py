@@ -209,6 +209,17 @@ def appeal(session, application, manager=None, grounds: str = "Эксперты 
     return appeals.lodge_appeal(session, application, manager or application.created_by, grounds)
 
 
+def review_appeal(session, application: Application, coordinator: User, value: int = 4) -> Assignment:
+    """A fresh assessor is assigned to the appeal, confirms independence and submits `value` everywhere."""
+    assessor = make_user(session, Role.ASSESSOR)
+    assignment = appeals.assign_appeal_assessor(session, application, coordinator, assessor)
+    staffing.confirm_independence(session, assignment, assessor)
+    indicators = [i.id for i in questionnaire.standard_of(application).indicators()]
+    rubric_scores.save_scores(session, assignment, scores={i: (value, "") for i in indicators}, feedback={})
+    rubric_scores.submit_scores(session, assignment, assessor)
+    return assignment
+
+
 def all_scores(application: Application, value: int) -> dict[str, str]:
     """The scores form with `value` for every indicator, as an assessor's browser posts it."""
     return {f"score-{i.id}": str(value) for i in questionnaire.standard_of(application).indicators()}

@@ -99,8 +99,12 @@ STATED_FIELDS = (
 SEARCHED_FIELDS = ("number", *CORRECTABLE_FIELDS, "level_name_ru", "level_name_en")
 
 
-def issue_certificate(session, decision: Decision, actor) -> Certificate:
-    """The certificate of a positive decision; issuing again for the same decision returns the same one."""
+def issue_certificate(session, decision: Decision, actor, *, until: date | None = None) -> Certificate:
+    """The certificate of a positive decision; issuing again for the same decision returns the same one.
+
+    `until` caps the expiry: an appeal that changes the level replaces the certificate under appeal
+    without extending its validity.
+    """
     existing = latest_for_decision(session, decision.id)
     if existing is not None:
         return existing
@@ -133,7 +137,7 @@ def issue_certificate(session, decision: Decision, actor) -> Certificate:
             "assessed_score": decision.assessed_total or "0",
         },
         issued_on=issued_on,
-        expires_on=add_months(issued_on, standard.validity_months),
+        expires_on=min(add_months(issued_on, standard.validity_months), until or date.max),
     )
     _supersede_earlier(session, certificate)
     audit.record(

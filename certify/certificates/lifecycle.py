@@ -32,12 +32,28 @@ def offered_changes(certificate: Certificate, today: date | None = None) -> froz
     return OFFERED_CHANGES.get(status_of(certificate, today), frozenset())
 
 
+def lock(session, certificate: Certificate) -> None:
+    """Lock the certificate's row until commit and re-read it, so a change made meanwhile is seen.
+
+    Two coordinators acting at once (suspend and revoke, correct and revoke) are serialised: the second
+    waits for the first to commit, then its checks see the new status and refuse with a clear message
+    instead of overwriting "revoked" or correcting a certificate no longer in force.
+    """
+    session.scalar(sa.select(Certificate.id).where(Certificate.id == certificate.id).with_for_update())
+    session.refresh(certificate)
+
+
 def change_status(session, certificate: Certificate, actor, status: CertificateStatus, reason: str) -> None:
     """Suspend (reversible), reinstate, or revoke (final); each with a reason, audited."""
     if not reason.strip():
         raise CertificateError(_l("Give the reason."), 422)
+    lock(session, certificate)
     if certificate.status == CertificateStatus.REVOKED:
         raise CertificateError(_l("A revoked certificate cannot change any more."))
+    if certificate.superseded_by_id is not None:
+        raise CertificateError(
+            _l("This certificate has been replaced by a newer one; change that one instead.")
+        )
     if status == CertificateStatus.VALID and certificate.status != CertificateStatus.SUSPENDED:
         raise CertificateError(_l("Only a suspended certificate can be reinstated."))
     before = certificate.status
@@ -69,6 +85,7 @@ def correct_certificate(
     """
     if not reason.strip():
         raise CertificateError(_l("Give the reason."), 422)
+    lock(session, certificate)
     if status_of(certificate) != CertificateStatus.VALID:
         raise CertificateError(_l("Only a certificate in force can be corrected."))
     changes = {

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from certify.certificates.issuance import issue_certificate
+from certify.certificates import lifecycle
+from certify.certificates.issuance import issue_certificate, latest_for_decision
+from certify.certificates.models import CertificateStatus
 from certify.questionnaire.models import Application
 from certify.review import notifications
 from certify.review.comparison import assessed_outcome, rubric_of
-from certify.review.decisions import decision_of, store_decision
+from certify.review.decisions import check_level, decision_of, store_decision
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
 from certify.review.staffing import check_can_assess
@@ -100,6 +103,7 @@ def decide_appeal(
         or not assignment.scores_submitted_at
     ):
         raise ReviewError(_l("The appeal assessor has not submitted scores yet."))
+    check_level(application, chosen_level)
     outcome = assessed_outcome(session, application, rubric_of(session, assignment))
     computed = outcome.level.id if outcome.level else None
     previous = decision_of(session, application)
@@ -129,7 +133,30 @@ def decide_appeal(
             "reasons": decision.reasons,
         },
     )
-    if chosen_level:
-        issue_certificate(session, decision, coordinator)
+    settle_certificate(session, previous, decision, coordinator)
     notifications.decided(session, application, certified=application.state == State.CERTIFIED)
     return decision
+
+
+def settle_certificate(session, previous: Decision | None, decision: Decision, coordinator) -> None:
+    """Settle the certificate of the decision under appeal; the appeal never extends its validity.
+
+    Not certified on appeal: the certificate in force is revoked, the reason naming the appeal decision.
+    Upheld at the same level: it stays as it is, and no new one is issued. Another level: a certificate
+    of the appeal decision, valid only until the original expiry, supersedes it. When the decision
+    under appeal certified nothing, a level chosen on appeal gets a certificate of its own.
+    """
+    original = latest_for_decision(session, previous.id) if previous is not None else None
+    if original is None:
+        if decision.chosen_level:
+            issue_certificate(session, decision, coordinator)
+    elif not decision.chosen_level:
+        if "revoke" in lifecycle.offered_changes(original):
+            reason = gettext(
+                "Revoked by the decision on appeal of %(date)s: %(reasons)s",
+                date=decision.decided_at.date().isoformat(),
+                reasons=decision.reasons,
+            )
+            lifecycle.change_status(session, original, coordinator, CertificateStatus.REVOKED, reason)
+    elif decision.chosen_level != original.level_id:
+        issue_certificate(session, decision, coordinator, until=original.expires_on)

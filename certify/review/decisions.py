@@ -27,6 +27,13 @@ def computed_result(session, application: Application):
     return assessed_outcome(session, application, {i: row.score for i, row in consensus.items()})
 
 
+def check_level(application: Application, chosen_level: str | None) -> None:
+    """Refuse (422) a chosen level that the application's standard does not have; None (no level) is fine."""
+    known_levels = {level.id for level in standard_of(application).levels}
+    if chosen_level is not None and chosen_level not in known_levels:
+        raise ReviewError(_l("There is no such level in this standard."), 422)
+
+
 def decide(
     session,
     application: Application,
@@ -47,9 +54,7 @@ def decide(
     session.refresh(application)
     outcome = computed_result(session, application)
     computed = outcome.level.id if outcome.level else None
-    known_levels = {level.id for level in standard_of(application).levels}
-    if chosen_level is not None and chosen_level not in known_levels:
-        raise ReviewError(_l("There is no such level in this standard."), 422)
+    check_level(application, chosen_level)
     application.state = take(
         session,
         application,
