@@ -6,7 +6,9 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from certify import deployment
 from certify.certificates import lookups
 from certify.config import PROJECT_ROOT, settings_from_environment
 from certify.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -25,12 +27,21 @@ def build_app(overrides: dict | None = None) -> Flask:
     # WeasyPrint reports every layout step at INFO; only its warnings matter to an operator.
     for noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    _trust_proxies(app)
     _import_models()
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
     lookups.flush_at_exit(app)
+    deployment.warn_at_startup(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the configured number of proxies in front of the app."""
+    x_for, x_proto = app.config["PROXY_FIX_X_FOR"], app.config["PROXY_FIX_X_PROTO"]
+    if x_for or x_proto:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto)
 
 
 def _import_models() -> None:

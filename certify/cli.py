@@ -30,3 +30,25 @@ def init_command() -> None:
 
     upgrade()
     click.echo("database is up to date")
+
+
+@certify_cli.command("check")
+def check_command() -> None:
+    """List the settings that are dangerous in production, with the fix for each.
+
+    Exits with status 1 when there is any, unless the app runs in debug or testing mode.
+    """
+    from flask import current_app
+
+    from certify import deployment
+
+    found = deployment.findings(current_app)
+    for finding in found:
+        click.echo(f"dangerous: {finding.setting}: {finding.problem}")
+        click.echo(f"  fix: {finding.fix}")
+    if not found:
+        click.echo("no dangerous settings found")
+    elif deployment.is_development(current_app):
+        click.echo("(debug or testing mode: not an error)")
+    else:
+        raise SystemExit(1)

@@ -101,12 +101,24 @@ def settings_from_environment(instance_path: Path) -> dict:
         # The cookie is re-sent when the session changes (at least once a minute while in use), not on
         # every response: re-signing it each time costs every request and buys nothing.
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # E-mail confirmation links live a day; a password-reset link, which hands over the account,
+        # an hour (OWASP ASVS 2.5, issue 12 finding 11).
         "TOKEN_MAX_AGE": timedelta(hours=int(os.environ.get("TOKEN_MAX_AGE_HOURS", 24))),
+        "RESET_TOKEN_MAX_AGE": _minutes("RESET_TOKEN_MAX_AGE_MINUTES", 60),
         # Rate limits are shared between workers and hosts only through a shared store (redis://…).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        # Login attempts on one account from one address: tighter than the address's own limit, and
+        # never shared with the account's owner elsewhere (a limit on the account alone let anyone lock
+        # its owner out).
+        "ACCOUNT_LOGIN_RATE_LIMIT": os.environ.get("ACCOUNT_LOGIN_RATE_LIMIT", "5 per minute; 20 per hour"),
+        # How many proxies in front of the app set X-Forwarded-For / X-Forwarded-Proto (werkzeug's
+        # ProxyFix). 0 trusts none: the headers are then the client's to forge. Behind the required TLS
+        # proxy set both to 1, or the rate limits see every user as the proxy's one address.
+        "PROXY_FIX_X_FOR": _integer("PROXY_FIX_X_FOR", 0),
+        "PROXY_FIX_X_PROTO": _integer("PROXY_FIX_X_PROTO", 0),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session that holds it
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "ru",

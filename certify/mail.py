@@ -17,6 +17,7 @@ from email.utils import format_datetime, parseaddr
 
 from flask import current_app
 
+from certify.files import private_folder, write_private
 from certify.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,9 @@ def _send_smtp(message: EmailMessage, config) -> None:
 
 
 def _save(message: EmailMessage, folder) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
-    (folder / name).write_bytes(bytes(message))
+    write_private(folder / name, bytes(message))  # it may carry a password-reset link
     log.info("mail to %s: %s (saved as %s)", message["To"], message["Subject"], folder / name)
 
 

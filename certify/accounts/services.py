@@ -208,7 +208,8 @@ def set_locale(session, user: User, locale: str) -> None:
 
 def _user_from_token(session, token: str, purpose: str) -> User:
     try:
-        return tokens.read_token(session, token, purpose, current_app.config["TOKEN_MAX_AGE"])
+        setting = "RESET_TOKEN_MAX_AGE" if purpose == tokens.RESET else "TOKEN_MAX_AGE"
+        return tokens.read_token(session, token, purpose, current_app.config[setting])
     except tokens.TokenExpired as error:
         raise AccountError(_l("This link has expired. Please ask for a new one.")) from error
     except tokens.TokenInvalid as error:

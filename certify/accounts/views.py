@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from certify.accounts import services
@@ -28,9 +29,19 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _submitted_email() -> str:
-    """Throttle by the account being tried too, so that changing IP address does not help a guesser."""
-    return services.normalise_email(request.form.get("email", ""))[:254] or "-"
+def _account_login_limit() -> str:
+    return current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"]
+
+
+def _submitted_email_from_address() -> str:
+    """Throttle by the account being tried from this address, so that a guesser cannot lock its owner out.
+
+    Keyed on the account alone (as before issue 12, finding 7), anyone knowing an e-mail address could
+    spend its hourly allowance and keep the owner from logging in from anywhere. Keyed on the pair, a
+    guesser is slowed on every account it tries while the owner, from their own address, is not.
+    """
+    email = services.normalise_email(request.form.get("email", ""))[:254] or "-"
+    return f"{email}@{get_remote_address()}"
 
 
 def _fail(form, error: services.AccountError) -> None:
@@ -65,7 +76,7 @@ def _check_mail(email: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+@limiter.limit(_account_login_limit, methods=["POST"], key_func=_submitted_email_from_address)
 def login():
     """Log in with e-mail and password; a new session is started."""
     form = LoginForm()

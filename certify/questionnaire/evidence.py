@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
+from certify.files import open_private, private_folder
 from certify.questionnaire import filetypes
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import evidence_targets
@@ -27,9 +28,7 @@ CHUNK = 1024 * 1024
 
 
 def evidence_folder() -> Path:
-    folder = Path(current_app.config["CERTIFY_STORAGE"]) / "evidence"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.config["CERTIFY_STORAGE"]) / "evidence")
 
 
 def upload_limit() -> int:
@@ -116,7 +115,7 @@ def _size_of(stream: BinaryIO) -> int:
 
 def _copy_hashing(stream: BinaryIO, destination: Path) -> str:
     digest = hashlib.sha256()
-    with destination.open("wb") as target:
+    with open_private(destination) as target:
         while chunk := stream.read(CHUNK):
             digest.update(chunk)
             target.write(chunk)

@@ -39,6 +39,23 @@ def _http_error(error: HTTPException):
     return _render(error)
 
 
+#: what a secret in a logged path is replaced with
+REDACTED = "[redacted]"
+
+#: URL variables that carry a secret (password-reset and confirmation tokens)
+SECRET_URL_VARIABLES = ("token",)
+
+
+def loggable_path() -> str:
+    """The request's path with any token in it replaced, so that logs never hold a usable reset link."""
+    path = request.path
+    for name in SECRET_URL_VARIABLES:
+        value = (request.view_args or {}).get(name)
+        if isinstance(value, str) and value:
+            path = path.replace(value, REDACTED)
+    return path
+
+
 def _unexpected_error(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, loggable_path())
     return _render(InternalServerError())

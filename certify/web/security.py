@@ -83,9 +83,17 @@ def enforce_session_timeouts():
     return None
 
 
+#: HSTS (RFC 6797) for a year; sent whenever cookies are secure-only, i.e. the site is served over HTTPS.
+#: No includeSubDomains: the certification body's other hosts are not ours to commit to HTTPS.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        # Keyed on the setting, not on request.is_secure: behind a TLS proxy the app sees plain HTTP.
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     if current_user and current_user.is_authenticated:
         # Pages of a logged-in user must not be kept by shared caches or the back button after logout.
         response.headers.setdefault("Cache-Control", "no-store")

@@ -124,6 +124,62 @@ def test_login_is_throttled(throttled_settings, app, user):
     assert "Слишком много попыток" in log_in(client, user.email).get_data(as_text=True)
 
 
+def _client_at(app, address: str, **headers):
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=address, **headers)
+    return client
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(throttled_settings, app, user):
+    """Issue 12, finding 7: failed logins from one address do not lock the account for its owner."""
+    attacker = _client_at(app, "203.0.113.5")
+    statuses = [log_in(attacker, user.email, "Wrong-Password-Here-1").status_code for _ in range(12)]
+    assert statuses[-1] == 429
+    assert log_in(_client_at(app, "198.51.100.7"), user.email).status_code == 302
+
+
+@pytest.fixture
+def account_throttled_settings(app_settings):
+    app_settings.update(
+        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="10 per minute", ACCOUNT_LOGIN_RATE_LIMIT="3 per minute"
+    )
+    return app_settings
+
+
+def test_one_address_guessing_one_account_is_slowed_first(account_throttled_settings, app, user):
+    """Issue 12, finding 7: the account's own limit from one address is tighter than the address's."""
+    client = _client_at(app, "203.0.113.5")
+    statuses = [log_in(client, user.email, "Wrong-Password-Here-1").status_code for _ in range(4)]
+    assert statuses == [400, 400, 400, 429]
+    assert log_in(client, "other@certify-test.example.org", "Wrong-Password-Here-1").status_code == 400
+
+
+@pytest.fixture
+def proxied_settings(throttled_settings):
+    throttled_settings.update(PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1)
+    return throttled_settings
+
+
+def test_behind_a_proxy_each_client_has_its_own_login_limit(proxied_settings, app, user):
+    """Issue 12, finding 7: with PROXY_FIX_X_FOR, the limits key on the client, not on the proxy."""
+    first = _client_at(app, "10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    emails = [f"nobody{n}@certify-test.example.org" for n in range(4)]
+    assert [log_in(first, email, "Wrong-Password-Here-1").status_code for email in emails][-1] == 429
+    second = _client_at(app, "10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert log_in(second, user.email).status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_scheme_is_trusted(proxied_settings, app):
+    @app.get("/scheme")
+    def scheme():
+        from flask import request
+
+        return request.scheme
+
+    client = _client_at(app, "10.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    assert client.get("/scheme").get_data(as_text=True) == "https"
+
+
 @pytest.fixture
 def csrf_settings(app_settings):
     app_settings["WTF_CSRF_ENABLED"] = True

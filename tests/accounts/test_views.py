@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from certify.outbox.models import OutboxMessage
@@ -51,3 +52,27 @@ def test_a_used_confirmation_link_offers_a_new_one(client, mailbox):
     client.get(link)
     page = client.get(link).get_data(as_text=True)
     assert "недействительна" in page and 'name="email"' in page
+
+
+def _issued_ago(monkeypatch, hours: float):
+    """Sign tokens as if it were `hours` ago (itsdangerous stamps them with the signing time)."""
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time() - hours * 3600))
+
+
+def test_reset_links_live_an_hour_and_confirmation_links_a_day(app, db, monkeypatch):
+    """Issue 12, finding 11: a password-reset link hands over the account, so it lives 1 h, not 24 h."""
+    from certify.accounts import services, tokens
+
+    user = make_user(db, confirmed=False)
+    with app.test_request_context():
+        _issued_ago(monkeypatch, 1.5)
+        reset, confirm = tokens.make_token(user, tokens.RESET), tokens.make_token(user, tokens.CONFIRM)
+        monkeypatch.undo()
+        with pytest.raises(services.AccountError) as refused:
+            services.reset_password(db, reset, "Quartz-Meadow-Lantern-93")
+        assert isinstance(refused.value.__cause__, tokens.TokenExpired)
+        assert services.confirm_email(db, confirm) == user

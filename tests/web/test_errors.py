@@ -32,3 +32,21 @@ def test_method_not_allowed_gets_the_generic_page(client):
     response = client.get("/logout")
     assert response.status_code == 405
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_logged_error_paths_hide_reset_tokens(app, caplog):
+    """Issue 12, finding 11: a 500's log line must not hand a usable reset link to whoever reads logs."""
+
+    def broken(token):
+        raise RuntimeError("database away")
+
+    app.view_functions["accounts.reset_password"] = broken
+    app.view_functions["accounts.confirm"] = broken
+    token = "eyJ1c2VyIjoxfQ.Zx1-secret-part"
+    client = app.test_client()
+    for url in (f"/password/reset/{token}", f"/confirm/{token}"):
+        assert client.get(url).status_code == 500
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "unhandled error on GET /password/reset/[redacted]" in logged
+    assert "unhandled error on GET /confirm/[redacted]" in logged
+    assert token not in logged

@@ -1,0 +1,71 @@
+"""Issue 12, finding 11: no silent signing with the development key in production."""
+
+from __future__ import annotations
+
+import logging
+
+from certify import create_app
+from certify.deployment import DEVELOPMENT_KEY_WARNING
+
+
+def _warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "certify.deployment"]
+
+
+def test_a_production_app_without_a_signing_key_warns_at_startup(app_settings, caplog):
+    caplog.set_level(logging.WARNING)
+    create_app(dict(app_settings, TESTING=False, CERTIFY_PKCS12_PATH=None))
+    assert _warnings(caplog) == [DEVELOPMENT_KEY_WARNING]
+
+
+def test_no_warning_with_a_signing_key_or_when_testing(app_settings, caplog):
+    caplog.set_level(logging.WARNING)
+    create_app(dict(app_settings, TESTING=False, CERTIFY_PKCS12_PATH="/etc/certify/body.p12"))
+    create_app(dict(app_settings, TESTING=True, CERTIFY_PKCS12_PATH=None))
+    assert _warnings(caplog) == []
+
+
+SAFE = {
+    "CERTIFY_PKCS12_PATH": "/etc/certify/body.p12",
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://certify@db.internal/certify",
+    "SESSION_COOKIE_SECURE": True,
+    "SECRET_KEY": "k" * 64,
+    "MAIL_SERVER": "smtp.example.org",
+}
+
+
+def _check(app):
+    return app.test_cli_runner().invoke(args=["certify", "check"])
+
+
+def test_check_lists_each_dangerous_setting_with_its_fix_and_fails(app_settings, tmp_path):
+    sqlite = f"sqlite:///{tmp_path / 'production.sqlite'}"  # SQLite also on the PostgreSQL run
+    overrides = dict(
+        TESTING=False, CERTIFY_PKCS12_PATH=None, SECRET_KEY="short", SQLALCHEMY_DATABASE_URI=sqlite
+    )
+    app = create_app(dict(app_settings, **overrides))
+    result = _check(app)
+    assert result.exit_code == 1
+    for setting in (
+        "CERTIFY_PKCS12_PATH",
+        "DATABASE_URL",
+        "RATELIMIT_STORAGE_URI",
+        "SESSION_COOKIE_SECURE",
+        "SECRET_KEY",
+        "MAIL_SERVER",
+    ):
+        assert f"dangerous: {setting}: " in result.output
+    assert result.output.count("  fix: ") == 6
+
+
+def test_check_passes_a_safe_configuration(app_settings):
+    app = create_app(dict(app_settings, TESTING=False, **SAFE))
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://redis.internal:6379"  # only read by the check here
+    result = _check(app)
+    assert (result.exit_code, result.output) == (0, "no dangerous settings found\n")
+
+
+def test_check_only_reports_in_testing_mode(app):
+    result = _check(app)
+    assert result.exit_code == 0
+    assert "dangerous: CERTIFY_PKCS12_PATH: " in result.output
