@@ -1,4 +1,4 @@
-"""Issue 12, finding 11: e-mails and evidence are written owner-only, whatever the umask."""
+"""Issue 12, finding 11: e-mails, evidence and certificates are written owner-only, whatever the umask."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import stat
 import pytest
 
 from certify import mail
+from certify.certificates.issuance import pdf_path
 from certify.questionnaire.evidence import add_evidence, evidence_path
 from certify.questionnaire.pages import evidence_targets
 from certify.questionnaire.services import standard_of
+from tests import factories
 from tests.factories import make_application, make_user
 from tests.questionnaire.test_services import MINIMAL_PDF
 
@@ -42,4 +44,9 @@ def test_evidence_files_are_owner_only(app, db, permissive_umask):
     target = next(iter(evidence_targets(standard_of(application))))
     row = add_evidence(db, application, target, io.BytesIO(MINIMAL_PDF), "устав.pdf", manager)
     stored = evidence_path(row)
+    assert (_mode(stored.parent), _mode(stored)) == (0o700, 0o600)
+
+
+def test_certificate_files_are_owner_only(db, permissive_umask):
+    stored = pdf_path(factories.certified(db).certificate)
     assert (_mode(stored.parent), _mode(stored)) == (0o700, 0o600)

@@ -19,6 +19,7 @@ from certify.certificates.models import Certificate, CertificateSequence, Certif
 from certify.certificates.render import CertificateContext, render_certificate
 from certify.certificates.signing import SigningKey, load_signing_key, sign_pdf
 from certify.errors import DomainError
+from certify.files import private_folder, write_private
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review.models import Decision
@@ -69,9 +70,7 @@ def signing_key() -> SigningKey:
 
 
 def storage_folder() -> Path:
-    folder = Path(current_app.config["CERTIFY_STORAGE"]) / "certificates"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.config["CERTIFY_STORAGE"]) / "certificates")
 
 
 #: The stated names a correction may change; the level, score and standard come from the decision.
@@ -192,7 +191,7 @@ def create_certificate(
     )
     certificate.pdf_name = secrets.token_hex(16)
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    (storage_folder() / certificate.pdf_name).write_bytes(pdf)
+    write_private(storage_folder() / certificate.pdf_name, pdf)
     session.add(certificate)
     session.flush()
     return certificate
