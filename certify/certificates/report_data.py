@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from certify.certificates.issuance import CertificateError, latest_for_decision
+from certify.certificates.issuance import CertificateError
 from certify.certificates.models import Certificate, CertificateStatus
+from certify.certificates.register import latest_of_application
 from certify.certificates.report_pdf import AreaReport, IndicatorReport, ReportContext, percentile_rank
 from certify.questionnaire.answers import typed_answers
 from certify.questionnaire.models import Answer, Application, EvidenceFile
@@ -44,7 +45,9 @@ def report_context(session, application: Application) -> ReportContext:
     )[application.id]
     feedback = _feedback_by_area(session, application.id)
     peer_count, peer_scores = _peer_area_scores(session, application, standard.code)
-    certificate = latest_for_decision(session, decision.id)
+    # An upheld appeal keeps the first decision's certificate, so look for it by the application; after a
+    # decision not to certify, the report names no certificate (one revoked on appeal included).
+    certificate = latest_of_application(session, application.id) if decision.chosen_level else None
     level = next((lv for lv in standard.levels if lv.id == decision.chosen_level), None)
     return ReportContext(
         certificate_number=certificate.number if certificate else None,

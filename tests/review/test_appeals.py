@@ -12,6 +12,7 @@ from certify.audit.models import AuditEntry
 from certify.audit.services import history, verify_chain
 from certify.certificates.issuance import latest_for_decision, status_of
 from certify.certificates.models import Certificate, CertificateStatus
+from certify.certificates.report_data import report_context
 from certify.review import appeals, decisions
 from certify.review.decisions import decision_of
 from certify.review.errors import ReviewError
@@ -177,3 +178,17 @@ def test_an_appeal_changing_the_level_replaces_the_certificate_until_the_origina
     assert new.id != original.id and new.level_id == level
     assert new.expires_on == original.expires_on
     assert original.superseded_by_id == new.id and status_of(original) == CertificateStatus.SUPERSEDED
+
+
+def test_the_report_of_an_upheld_appeal_names_the_certificate_kept(db):
+    case = certified_then_appealed(db)
+    decide_on_appeal(db, case, case.certificate.level_id)
+    db.flush()
+    assert report_context(db, case.application).certificate_number == case.certificate.number
+
+
+def test_the_report_of_an_appeal_ending_not_certified_names_no_certificate(db):
+    case = certified_then_appealed(db)
+    decide_on_appeal(db, case, None)
+    db.flush()
+    assert report_context(db, case.application).certificate_number is None
