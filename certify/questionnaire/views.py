@@ -95,14 +95,7 @@ def save(application_id: int, page_key: str):
         return render_page(application, page, form, status=422)
     try:
         return carry_out(
-            lambda: services.save_page(
-                db.session,
-                application,
-                page_key,
-                expected_version=form.version.data,
-                posted=forms.posted_answers(page, form),
-                user=current_user,
-            ),
+            lambda: _save_posted(application, page, form),
             back_to=_page_url(application, page_key),
             success_to=_after_saving(application, page_key, request.form.get("go", page_key)),
             done=_("Saved."),
@@ -112,6 +105,18 @@ def save(application_id: int, page_key: str):
         db.session.rollback()
         form.version.data = conflict.version
         return render_page(application, page, form, status=409, conflict=conflict)
+
+
+def _save_posted(application: Application, page, form) -> int:
+    """Save what the page's form posted, as the version the manager opened; the page's new version."""
+    return services.save_page(
+        db.session,
+        application,
+        page.key,
+        expected_version=form.version.data,
+        posted=forms.posted_answers(page, form),
+        user=current_user,
+    )
 
 
 def _after_saving(application: Application, page_key: str, go: str) -> str:
@@ -136,14 +141,7 @@ def autosave(application_id: int, page_key: str):
     if not form.validate():
         return jsonify(saved=False, errors={k: [str(e) for e in v] for k, v in form.errors.items()}), 422
     try:
-        version = services.save_page(
-            db.session,
-            application,
-            page_key,
-            expected_version=form.version.data,
-            posted=forms.posted_answers(page, form),
-            user=current_user,
-        )
+        version = _save_posted(application, page, form)
     except services.PageConflict:
         db.session.rollback()
         message = _("Someone else saved this page meanwhile. Press Save to see both versions.")
