@@ -14,9 +14,9 @@ WORKERS ?= auto
 PYTEST := $(PY) -m pytest -q -n $(WORKERS)
 LOCALES := ru en
 
-.PHONY: setup system venv translations catalogs run test test-sqlite test-postgres lint format clean
+.PHONY: setup system venv axe translations catalogs run test test-sqlite test-postgres lint format clean
 
-setup: system venv catalogs
+setup: system venv catalogs axe
 
 system:
 	@bash scripts/install-system-packages.sh
@@ -27,6 +27,14 @@ $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# axe-core, with which the browser tests check the main pages' accessibility (npm's registry, pinned by the lock).
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE): tests/browser/axe/package-lock.json
+	npm ci --prefix tests/browser/axe --silent --no-audit --no-fund
 	@touch $@
 
 # Compile the catalogs the app reads (the .po files are the source, kept in git).

@@ -3,7 +3,8 @@
 #   pango (with HarfBuzz's subsetter, which WeasyPrint warns about when missing) to render PDFs;
 #   DejaVu (the certificate's typeface, including the oblique of fonts-dejavu-extra) and Liberation, with
 #   Cyrillic; poppler-utils (pdftotext, pdffonts, pdfinfo, pdfdetach, pdftoppm), with which the tests read
-#   PDFs; chromium for the browser tests, and libatomic1, which Playwright's bundled node needs to drive it.
+#   PDFs; chromium for the browser tests, and libatomic1, which Playwright's bundled node needs to drive it;
+#   node and npm (unless the machine has them already) to install axe-core for the accessibility check.
 # Installs only what is missing.
 set -euo pipefail
 needed=(
@@ -15,6 +16,7 @@ missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+command -v npm >/dev/null || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing system packages: ${missing[*]}"
 sudo=""

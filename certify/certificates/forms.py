@@ -13,11 +13,24 @@ from wtforms.validators import DataRequired, Length, Regexp
 #: a certificate number as issuance writes it (CMQ-2026-000042); anything else is refused before a query
 NUMBER = re.compile(r"^[A-Z]{2,10}-\d{4}-\d{6}$")
 NUMBER_MAX_LENGTH = 32
+#: what people type between the parts of a number: spaces, hyphens and dashes of every kind, dots, slashes
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_./]+")
+_PARTS = re.compile(r"^([A-Z]{2,10})-?(\d{4})-?(\d{6})$")
+
+
+def canonical_number(typed: str) -> str:
+    """A number as typed, read from a photo or pasted, written the way issuance writes it.
+
+    "cmq 2026 000002", "CMQ–2026–000002" and "CMQ2026000002" all become "CMQ-2026-000002"; text that is
+    no certificate number comes back stripped and upper-cased, for NUMBER to refuse.
+    """
+    text = _SEPARATORS.sub("-", typed.strip().upper()).strip("-")
+    parts = _PARTS.match(text[: NUMBER_MAX_LENGTH * 2])
+    return "-".join(parts.groups()) if parts else typed.strip().upper()
 
 
 def _normalised(value: str | None) -> str | None:
-    """A number as typed or pasted: surrounding spaces and lower case are forgiven."""
-    return value.strip().upper() if isinstance(value, str) else value
+    return canonical_number(value) if isinstance(value, str) else value
 
 
 class CorrectionForm(FlaskForm):

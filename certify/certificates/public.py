@@ -23,6 +23,8 @@ def public_view(session, certificate: Certificate, today: date | None = None) ->
     return {
         "number": certificate.number,
         "status": status.value,
+        #: the one answer a verifier needs first: may the holder rely on this certificate today?
+        "in_force": status is CertificateStatus.VALID,
         "holder": {"ru": certificate.holder_name_ru, "en": certificate.holder_name_en},
         "organisation": {"ru": certificate.organisation_name_ru, "en": certificate.organisation_name_en},
         "cluster": {"ru": certificate.cluster_name_ru, "en": certificate.cluster_name_en},

@@ -31,6 +31,7 @@ from certify.certificates.forms import (
     LookupForm,
     StatusChangeForm,
     UploadCheckForm,
+    canonical_number,
 )
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.public import public_view
@@ -40,6 +41,7 @@ from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
 from certify.web.access import STAFF, is_applicant, is_manager_of, is_staff, roles_required
 from certify.web.actions import carry_out
+from certify.web.urls import external_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -66,8 +68,12 @@ def _certificate(number: str) -> Certificate:
 
 
 def _check_format(number: str) -> None:
-    if len(number) > NUMBER_MAX_LENGTH or not NUMBER.match(number):
+    if not _well_formed(number):
         abort(404)
+
+
+def _well_formed(number: str) -> bool:
+    return len(number) <= NUMBER_MAX_LENGTH and bool(NUMBER.match(number))
 
 
 def _count_lookup(certificate: Certificate) -> None:
@@ -78,8 +84,13 @@ def _count_lookup(certificate: Certificate) -> None:
 @bp.get("/verify/<number>")
 @limiter.limit("60 per minute")
 def verify(number: str):
-    """The public page a certificate's QR code points to."""
-    certificate = _certificate(number)
+    """The public page a certificate's QR code points to; a number typed loosely leads to its own URL."""
+    canonical = canonical_number(number)
+    certificate = issuance.find(db.session, canonical) if _well_formed(canonical) else None
+    if certificate is None:
+        return _verify_page(LookupForm(formdata=None, number=number), UploadCheckForm(), not_found=number)
+    if canonical != number:
+        return redirect(url_for("certificates.verify", number=canonical), 301)
     _count_lookup(certificate)
     return render_template(
         "certificates/verify.html",
@@ -97,9 +108,11 @@ def verify_form():
     if request.method == "GET":
         return _verify_page(lookup, upload)
     if "number" in request.form:  # the number's form was sent, not the file's
-        if lookup.validate():
-            return redirect(url_for("certificates.verify", number=lookup.number.data))
-        return _verify_page(lookup, upload, status=422)
+        if not lookup.validate():
+            return _verify_page(lookup, upload, status=422)
+        if issuance.find(db.session, lookup.number.data) is None:
+            return _verify_page(lookup, upload, not_found=lookup.number.data)
+        return redirect(url_for("certificates.verify", number=lookup.number.data))
     if not upload.validate():
         return _verify_page(lookup, upload, status=422)
     result = verify_issued_pdf(upload.file.data.read(), [issuance.signing_key().certificate], _issued_sha256)
@@ -112,14 +125,16 @@ def _issued_sha256(number: str) -> str | None:
     return db.session.scalar(sa.select(Certificate.pdf_sha256).where(Certificate.number == number))
 
 
-def _verify_page(lookup, upload, result=None, certificate=None, status: int = 200):
+def _verify_page(lookup, upload, result=None, certificate=None, status: int = 200, not_found: str = ""):
+    """The verification form with the result of a check: `not_found` is a number no certificate has (404)."""
     return render_template(
         "certificates/verify_upload.html",
         lookup=lookup,
         upload=upload,
         result=result,
+        not_found=not_found,
         view=public_view(db.session, certificate) if certificate else None,
-    ), status
+    ), 404 if not_found else status
 
 
 @bp.get("/registry")
@@ -350,4 +365,6 @@ def certificate_helpers():
         ),
         "certificate_status_label": lambda status: STATUS_LABELS[CertificateStatus(status)],
         "certificate_status": issuance.status_of,
+        # the addresses people share are on PUBLIC_URL, the address the QR code prints
+        "public_url": external_url,
     }

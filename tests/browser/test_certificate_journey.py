@@ -11,6 +11,8 @@ from PIL import Image
 
 from certify.accounts.models import Role
 from certify.certificates.issuance import latest_for_decision
+from certify.certificates.lifecycle import change_status
+from certify.certificates.models import Certificate, CertificateStatus
 from certify.demo.applications import submitted_application
 from certify.demo.review import decide_after_review
 from tests.browser.conftest import log_in
@@ -42,7 +44,7 @@ def certified_holder(live_server, db):
     return holder, application, latest_for_decision(db, decision.id)
 
 
-def test_download_the_certificate_and_follow_its_qr_code(live_server, certified_holder, page, tmp_path):
+def test_download_the_certificate_and_follow_its_qr_code(live_server, certified_holder, page, tmp_path, db):
     holder, application, certificate = certified_holder
     log_in(page, live_server, holder, f"/applications/{application.id}/summary")
     page.get_by_role("link", name=f"Сертификат {certificate.number}").click()
@@ -66,3 +68,16 @@ def test_download_the_certificate_and_follow_its_qr_code(live_server, certified_
     page.set_input_files("input[type=file]", str(pdf))
     page.locator("form:has(input[type=file]) button[type=submit]").click()
     page.get_by_text("подлинный").first.wait_for()
+    assert page.locator(".verdict").get_by_text("ДЕЙСТВИТЕЛЕН", exact=True).is_visible()
+
+    # the same genuine file, once the certificate is revoked, is declared NOT valid first of all
+    revoked = db.get(Certificate, certificate.id)
+    change_status(db, revoked, "coordinator", CertificateStatus.REVOKED, "Нарушение условий сертификации")
+    db.commit()
+    page.goto(f"{live_server}/verify")
+    page.set_input_files("input[type=file]", str(pdf))
+    page.locator("form:has(input[type=file]) button[type=submit]").click()
+    verdict = page.locator(".verdict")
+    verdict.get_by_text("НЕ ДЕЙСТВИТЕЛЕН").wait_for()
+    assert verdict.get_by_text("Нарушение условий сертификации").is_visible()
+    assert page.locator(".alert-success").count() == 0

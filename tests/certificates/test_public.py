@@ -56,7 +56,7 @@ class Rows:
 
 def test_what_the_certificate_states_in_both_languages():
     view = public_view(Rows(), make_certificate(), TODAY)
-    assert view["number"] == "CMQ-2026-000042" and view["status"] == "valid"
+    assert view["number"] == "CMQ-2026-000042" and view["status"] == "valid" and view["in_force"] is True
     assert view["holder"] == {"ru": "Иванова Анна Сергеевна", "en": "Anna Ivanova"}
     assert view["level"] == {"id": "advanced", "ru": "Продвинутый", "en": "Advanced"}
     assert view["standard"] == "cmq 1.0"
@@ -72,6 +72,7 @@ def test_nothing_internal_is_revealed():
     assert set(view) == {
         "number",
         "status",
+        "in_force",
         "holder",
         "organisation",
         "cluster",
@@ -95,14 +96,16 @@ def test_the_reason_is_public_only_for_a_suspension_or_a_revocation(status, reas
     view = public_view(Rows(), certificate, TODAY)
     assert view["status"] == status and view["status_changed_on"] == "2026-03-02"
     assert view["status_reason"] == ("Жалоба" if reason_shown else "")
+    assert view["in_force"] is (status == "valid")
 
 
 def test_status_today_counts_expiry():
     view = public_view(Rows(), make_certificate(expires_on=date(2026, 5, 31)), TODAY)
-    assert view["status"] == "expired"
+    assert view["status"] == "expired" and view["in_force"] is False
 
 
 def test_a_superseded_certificate_names_its_successor():
     successor = make_certificate(id=2, number="CMQ-2026-000043")
     view = public_view(Rows(successor), make_certificate(superseded_by_id=2), TODAY)
     assert view["status"] == "superseded" and view["superseded_by"] == "CMQ-2026-000043"
+    assert view["in_force"] is False
