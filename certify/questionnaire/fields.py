@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from babel.numbers import format_decimal
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from certify.standards import numbers
 from certify.standards.definition import Question, QuestionType
@@ -32,21 +33,24 @@ class NumberField(Field):
     """A number answer: `parse_number` (or `parse_integer`) reads the text; a refusal is the field's error.
 
     What was typed stays in the input when it is refused, and the question's own bounds are checked only
-    on a number, so the manager reads one reason, not two.
+    on a number, so the manager reads one reason, not two. The input is a text box with a numeric
+    keyboard, not `type=number`: a browser sends nothing at all for a number field it cannot read
+    ("1 500,5", "1E+999"), so the answer would look saved while it was lost. Numbers are read and shown
+    the way the reader's locale writes them.
     """
 
-    def __init__(self, label=None, validators=None, *, whole: bool = False, **kwargs):
-        super().__init__(
-            label, validators, widget=NumberInput() if whole else NumberInput(step="any"), **kwargs
-        )
-        self.whole = whole
+    def __init__(self, label=None, validators=None, *, locale: str, whole: bool = False, **kwargs):
+        keyboard = {"inputmode": "numeric" if whole else "decimal", "autocomplete": "off"}
+        super().__init__(label, validators, widget=TextInput(), render_kw=keyboard, **kwargs)
+        self.locale, self.whole = locale, whole
 
     def process_formdata(self, valuelist):
         self.data = None
         if not valuelist or not valuelist[0].strip():
             return
+        read = numbers.parse_integer if self.whole else numbers.parse_number
         try:
-            self.data = (numbers.parse_integer if self.whole else numbers.parse_number)(valuelist[0])
+            self.data = read(valuelist[0], self.locale)
         except numbers.NumberRefused as refusal:
             raise ValueError(gettext(refusal.template) % refusal.params) from refusal
 
@@ -57,7 +61,12 @@ class NumberField(Field):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+        return "" if self.data is None else shown_number(self.data, self.locale)
+
+
+def shown_number(value, locale: str) -> str:
+    """A number the way `locale` writes it, every digit kept and none grouped, so it reads back the same."""
+    return format_decimal(value, format="0.######", locale=locale)
 
 
 class AtMostChoices:
@@ -107,15 +116,11 @@ def _yes_no(question: Question, locale: str, **kwargs):
 
 
 def _integer(question: Question, locale: str, validators, **kwargs):
-    return NumberField(
-        validators=[*validators, *_bounds(question)], whole=True, render_kw={"inputmode": "numeric"}, **kwargs
-    )
+    return NumberField(validators=[*validators, *_bounds(question)], locale=locale, whole=True, **kwargs)
 
 
 def _decimal(question: Question, locale: str, validators, **kwargs):
-    return NumberField(
-        validators=[*validators, *_bounds(question)], render_kw={"inputmode": "decimal"}, **kwargs
-    )
+    return NumberField(validators=[*validators, *_bounds(question)], locale=locale, **kwargs)
 
 
 def _date(question: Question, locale: str, **kwargs):

@@ -10,8 +10,10 @@ from wtforms import BooleanField, HiddenField, IntegerField, SubmitField, TextAr
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from certify.questionnaire.answers import Stored, encode
-from certify.questionnaire.fields import FIELD_FACTORIES, questionnaire_form_class
+from certify.questionnaire.fields import FIELD_FACTORIES, questionnaire_form_class, shown_number
 from certify.questionnaire.pages import ELIGIBILITY_PAGE, Page
+from certify.standards import numbers
+from certify.standards.definition import NUMBER_TYPES, Question
 
 #: the longest grounds of an appeal, or answer to the assessors' questions
 TEXT_LIMIT = 10_000
@@ -33,15 +35,25 @@ def posted_answers(page: Page, form) -> dict[str, Stored]:
     return {q.id: encode(q, form[q.id].data) for q in answerable(page)}
 
 
-def stored_formdata(page: Page, stored, version: int) -> MultiDict:
-    """Stored answers as the form data a browser would post, to fill the page's fields."""
+def stored_formdata(page: Page, stored, version: int, locale: str) -> MultiDict:
+    """Stored answers as the form data a browser in `locale` would post, to fill the page's fields."""
     data = MultiDict({"version": str(version)})
     for question in answerable(page):
         value = stored.get(question.id)
         for item in value if isinstance(value, list) else [value]:
             if item is not None:
-                data.add(question.id, item)
+                data.add(question.id, _as_typed(question, item, locale))
     return data
+
+
+def _as_typed(question: Question, stored: str, locale: str) -> str:
+    """A stored number as the reader would type it ("1500,5" in Russian); anything else as stored."""
+    if question.type not in NUMBER_TYPES:
+        return stored
+    try:
+        return shown_number(numbers.parse_number(stored), locale)
+    except numbers.NumberRefused:
+        return stored  # stored before the number rule: shown as it is, for the manager to correct
 
 
 class StartForm(FlaskForm):

@@ -81,7 +81,9 @@ def page(application_id: int, page_key: str):
     page = _page_of(application, page_key)
     version = services.page_version(db.session, application, page_key).version
     stored = services.load_answers(db.session, application)
-    form = forms.page_form(page, current_language(), formdata=forms.stored_formdata(page, stored, version))
+    form = forms.page_form(
+        page, current_language(), formdata=forms.stored_formdata(page, stored, version, current_language())
+    )
     return render_page(application, page, form)
 
 

@@ -6,7 +6,9 @@ checks typed values with `check_number`. Python's `Decimal` alone would take far
 types: `Infinity`, `NaN`, `sNaN` (which raises on comparison), `1E+999999` (a million digits once written
 out, from nine characters), `1_000` and digits of other scripts. An answer is instead plain ASCII
 decimal notation (a sign, digits, a point, an exponent), finite, with at most `MAX_DIGITS` digits before
-the point and `MAX_PLACES` after it, so its stored form is at most 23 characters long.
+the point and `MAX_PLACES` after it, so its stored form is at most 23 characters long. Given the reader's
+locale, a number written the way that locale writes numbers is read too ("1 500,5" in Russian, "1,500.5"
+in English; Babel's strict parser decides), within the same bounds.
 Pure: no Flask, no SQLAlchemy. Refusals raise `NumberRefused` with an English template marked for
 translation and its params.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
 from certify.textmarks import N_
 
@@ -31,6 +35,10 @@ TOO_MANY_DIGITS = N_("Enter a number with at most %(digits)s digits before the d
 TOO_MANY_PLACES = N_("Enter a number with at most %(places)s digits after the decimal point.")
 
 _NOTATION = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE](?P<exponent>[+-]?[0-9]+))?")
+#: what people type between groups of digits: a space, a no-break space, a narrow or thin space
+_SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
+#: a locale-formatted number: digits, group and decimal marks, a sign; no exponent, no letters
+_LOCALISED = re.compile(r"[+\-\u2212]?[0-9][0-9 \u00a0\u202f\u2009.,']*")
 
 
 class NumberRefused(ValueError):
@@ -42,12 +50,18 @@ class NumberRefused(ValueError):
         self.params = params
 
 
-def parse_number(text: str) -> Decimal:
-    """The number `text` writes (blanks around it ignored), exactly; raises `NumberRefused` otherwise."""
+def parse_number(text: str, locale: str | None = None) -> Decimal:
+    """The number `text` writes (blanks around it ignored), exactly; raises `NumberRefused` otherwise.
+
+    With a `locale` ("ru", "en"), the way that locale writes numbers is accepted as well.
+    """
     text = text.strip()
     if len(text) > MAX_TEXT:
         raise NumberRefused(TOO_MANY_DIGITS, digits=MAX_DIGITS)
     match = _NOTATION.fullmatch(text)
+    if match is None and locale is not None:
+        text = _plain_notation(text, locale)
+        match = _NOTATION.fullmatch(text)
     if match is None:
         raise NumberRefused(NOT_A_NUMBER)
     try:
@@ -61,9 +75,20 @@ def parse_number(text: str) -> Decimal:
     return number if not number.is_zero() else Decimal(0)
 
 
-def parse_integer(text: str) -> int:
+def _plain_notation(text: str, locale: str) -> str:
+    """`text` in plain notation if it is a number as `locale` writes it; otherwise `text` unchanged."""
+    if _LOCALISED.fullmatch(text) is None:
+        return text
+    spaced = _SPACES.sub(get_group_symbol(locale), text.replace("\u2212", "-"))
+    try:
+        return str(parse_decimal(spaced, locale=locale, strict=True))
+    except (NumberFormatError, InvalidOperation):
+        return text
+
+
+def parse_integer(text: str, locale: str | None = None) -> int:
     """The whole number `text` writes ("12", "12.0" or "1.2e1"); raises `NumberRefused` otherwise."""
-    number = parse_number(text)
+    number = parse_number(text, locale)
     if number != number.to_integral_value():
         raise NumberRefused(NOT_WHOLE)
     return int(number)

@@ -24,7 +24,7 @@ from tests.factories import install_default_standard
 QUESTION = "fin_income_total"
 PAGE = "fin"
 NOT_A_NUMBER = {
-    "ru": "Введите число цифрами, например 1250 или 0.5.",
+    "ru": "Введите число цифрами, например 1250 или 0,5.",
     "en": "Enter a number in digits, such as 1250 or 0.5.",
 }
 TOO_LONG = {
@@ -152,3 +152,26 @@ def test_numbers_without_bounds_are_refused_by_the_workbook_import(started, db):
     assert str(escape(TOO_LONG["ru"])) in page
     assert where[1] in page and str(escape(where[0])) in page
     assert stored(db, application) == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"),
+    [("ru", "1 500,5", "1500,5"), ("ru", "1\u00a0500,25", "1500,25"), ("en", "1,500.5", "1500.5")],
+)
+def test_a_number_written_the_readers_way_is_saved_and_shown_that_way(started, db, language, typed, shown):
+    client, application = started
+    if language == "en":
+        in_english(client)
+    url = f"/applications/{application.id}/pages/{PAGE}"
+    response = client.post(f"{url}/autosave", data={"version": "0", QUESTION: typed})
+    assert response.get_json() == {"saved": True, "version": 1}
+    assert stored(db, application)[QUESTION] == shown.replace(",", ".")
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{shown}"' in page
+
+
+def test_number_questions_are_text_boxes_so_the_browser_sends_what_was_typed(started):
+    client, application = started
+    page = client.get(f"/applications/{application.id}/pages/{PAGE}").get_data(as_text=True)
+    field = page[page.index(f'name="{QUESTION}"') - 200 : page.index(f'name="{QUESTION}"') + 200]
+    assert 'type="text"' in field and 'inputmode="decimal"' in field and 'type="number"' not in field

@@ -147,3 +147,40 @@ def test_numbers_without_bounds_a_fraction_is_not_a_whole_number():
 def test_numbers_without_bounds_a_huge_int_is_refused_without_converting_it():
     with pytest.raises(NumberRefused):
         numbers.check_number(10**1_000_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "value"),
+    [
+        ("1 500,5", "ru", "1500.5"),
+        ("1\u00a0500,5", "ru", "1500.5"),
+        ("12\u202f345\u202f678,9", "ru", "12345678.9"),
+        ("0,5", "ru", "0.5"),
+        ("\u22122,5", "ru", "-2.5"),
+        ("1500.5", "ru", "1500.5"),
+        ("1,500.5", "en", "1500.5"),
+        ("1 500.5", "en", "1500.5"),
+        ("1,500", "en", "1500"),
+    ],
+)
+def test_a_number_is_read_the_way_its_readers_locale_writes_it(text, locale, value):
+    assert parse_number(text, locale) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"), [("1 50,5", "ru"), ("1,500.5", "ru"), ("0,5", "en"), ("1 500,5", None)]
+)
+def test_a_number_grouped_wrongly_or_for_another_locale_is_refused(text, locale):
+    with pytest.raises(NumberRefused):
+        parse_number(text, locale)
+
+
+@given(
+    number_like() | st.text(alphabet="0123456789 ,.\u00a0-\u2212", max_size=30), st.sampled_from(["ru", "en"])
+)
+def test_numbers_without_bounds_hold_for_locale_formatted_text_too(text, locale):
+    try:
+        value = parse_number(text, locale)
+    except NumberRefused:
+        return
+    assert within_the_rule(value)
