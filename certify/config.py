@@ -68,6 +68,13 @@ def settings_from_environment(instance_path: Path) -> dict:
         # The Ed25519 key (PEM) that signs the certificates' Open Badges credentials and status lists;
         # without it, one is generated once in the instance folder.
         "CERTIFY_CREDENTIAL_KEY_PATH": os.environ.get("CERTIFY_CREDENTIAL_KEY_PATH") or None,
+        # The audit trail's HMAC key (certify/audit/keys.py): a file, kept out of the database and its
+        # backups, holding at least 32 random bytes; the same on every host. Without it, a development key
+        # is generated once in the instance folder.
+        "CERTIFY_AUDIT_KEY_PATH": os.environ.get("CERTIFY_AUDIT_KEY_PATH") or None,
+        # Where the audit chain's signed checkpoints are written (shared by every host); by default the
+        # folder audit-checkpoints of CERTIFY_STORAGE.
+        "CERTIFY_AUDIT_CHECKPOINTS": os.environ.get("CERTIFY_AUDIT_CHECKPOINTS") or None,
         # Password hashing (Argon2id): iterations, memory in KiB, lanes. The defaults are argon2-cffi's
         # (RFC 9106's low-memory profile, 3 / 65536 / 4). Only tests lower them; a hash made with other
         # values still verifies and is rehashed with these at the user's next login.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from certify.audit.keys import key_problem
+
 log = logging.getLogger(__name__)
 
 DEVELOPMENT_KEY_WARNING = (
@@ -54,6 +56,7 @@ def _generated_secret_key(app: Flask) -> bool:
 def findings(app: Flask) -> list[Finding]:
     """The dangerous settings of this installation, each with its fix (`flask certify check`)."""
     config = app.config
+    audit_key = key_problem(Path(app.instance_path), config)
     checks = [
         (
             development_signing_key(config),
@@ -61,6 +64,15 @@ def findings(app: Flask) -> list[Finding]:
                 "CERTIFY_PKCS12_PATH",
                 "certificates are signed with the self-signed development key",
                 "set CERTIFY_PKCS12_PATH and CERTIFY_PKCS12_PASSWORD to the body's PKCS#12 file",
+            ),
+        ),
+        (
+            audit_key is not None,
+            Finding(
+                "CERTIFY_AUDIT_KEY_PATH",
+                audit_key or "",
+                "set CERTIFY_AUDIT_KEY_PATH to a file holding a long random key (e.g. 64 hex digits), "
+                "kept out of the database and its backups, the same on every host",
             ),
         ),
         (

@@ -53,13 +53,25 @@ def test_check_lists_each_dangerous_setting_with_its_fix_and_fails(app_settings,
         "SESSION_COOKIE_SECURE",
         "SECRET_KEY",
         "MAIL_SERVER",
+        "CERTIFY_AUDIT_KEY_PATH",
     ):
         assert f"dangerous: {setting}: " in result.output
-    assert result.output.count("  fix: ") == 6
+    assert result.output.count("  fix: ") == 7
 
 
-def test_check_passes_a_safe_configuration(app_settings):
-    app = create_app(dict(app_settings, TESTING=False, **SAFE))
+def test_check_refuses_an_audit_key_too_short_to_resist_guessing(app_settings, tmp_path):
+    short_key = tmp_path / "audit.key"
+    short_key.write_text("k" * 16)
+    app = create_app(dict(app_settings, TESTING=False, **SAFE, CERTIFY_AUDIT_KEY_PATH=str(short_key)))
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://redis.internal:6379"
+    result = _check(app)
+    assert result.exit_code == 1 and "dangerous: CERTIFY_AUDIT_KEY_PATH: " in result.output
+
+
+def test_check_passes_a_safe_configuration(app_settings, tmp_path):
+    audit_key = tmp_path / "audit.key"
+    audit_key.write_text("k" * 64)
+    app = create_app(dict(app_settings, TESTING=False, **SAFE, CERTIFY_AUDIT_KEY_PATH=str(audit_key)))
     app.config["RATELIMIT_STORAGE_URI"] = "redis://redis.internal:6379"  # only read by the check here
     result = _check(app)
     assert (result.exit_code, result.output) == (0, "no dangerous settings found\n")

@@ -1,4 +1,4 @@
-"""Audit entries (append-only, hash-chained) and the one-row head that serialises appends to the chain."""
+"""Audit entries (append-only, MAC-chained) and the one-row head that serialises appends to the chain."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from certify.extensions import db
 from certify.timeutil import utcnow
+
+#: the id of the chain head's one row
+HEAD_ID = 1
 
 
 class AuditEntryImmutable(Exception):
@@ -37,7 +40,7 @@ class AuditEntry(db.Model):
     after: Mapped[Any | None] = mapped_column(sa.JSON(none_as_null=True))
     #: entry_hash of the entry before this one (chain.GENESIS for the first)
     previous_hash: Mapped[str] = mapped_column(sa.String(64))
-    #: sha256 over previous_hash and this entry's fields (see certify.audit.chain)
+    #: HMAC-SHA256 under the audit key over previous_hash and this entry's fields (certify.audit.chain)
     entry_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
 
 

@@ -1,20 +1,22 @@
-"""Append entries to the audit trail, verify its chain, and read it back (per application, filtered)."""
+"""Append entries to the audit trail, verify it against its checkpoints, and read it back (filtered)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from certify.audit.chain import GENESIS, HASHED_FIELDS, ChainWalk, entry_hash, plain
-from certify.audit.models import AuditChainHead, AuditEntry
+from certify.audit.chain import GENESIS, HASHED_FIELDS, ChainWalk, Checkpoint, entry_mac, plain
+from certify.audit.checkpoints import checkpoint_after_commit, read_checkpoints, write_checkpoint
+from certify.audit.keys import audit_key, checkpoint_folder
+from certify.audit.models import HEAD_ID, AuditChainHead, AuditEntry
 from certify.timeutil import utcnow
 
-HEAD_ID = 1
 #: compare-and-set attempts before giving up; with the row lock (PostgreSQL) or the database's write
 #: lock (SQLite, held after the first attempt) the second attempt always succeeds
 MAX_ATTEMPTS = 5
@@ -28,10 +30,19 @@ class AuditChainBusy(Exception):
 
 @dataclass(frozen=True)
 class VerificationReport:
+    """The outcome of `verify_chain`: the chain's first problem, if any, and the checkpoints' problems."""
+
     ok: bool
     checked: int
     first_bad_id: int | None = None
+    #: what is wrong with the chain (None when it holds)
     reason: str | None = None
+    #: the newest valid checkpoint, which the chain was compared against
+    checkpoint: Checkpoint | None = None
+    #: checkpoint files whose MAC does not hold: (file name, why)
+    invalid_checkpoints: tuple[tuple[str, str], ...] = ()
+    #: the newest entry walked (id, MAC), which `checkpoint_chain` vouches for
+    last_entry: tuple[int, str] | None = None
 
 
 def record(
@@ -51,6 +62,7 @@ def record(
     "cli"), or None. The change and its entry are committed together by the caller, and two
     transactions never chain onto the same entry: the chain head is locked (PostgreSQL) and always
     moved with a compare-and-set, so a writer that lost a race re-reads the head and tries again.
+    Once the transaction commits, a checkpoint of the new head is written outside the database.
     """
     fields = {
         "occurred_at": utcnow(),
@@ -63,10 +75,12 @@ def record(
         "before": plain(before),
         "after": plain(after),
     }
-    previous = _advance_head(session, fields)
-    entry = AuditEntry(**fields, previous_hash=previous, entry_hash=entry_hash(previous, fields))
+    key = audit_key()
+    previous, mac = _advance_head(session, key, fields)
+    entry = AuditEntry(**fields, previous_hash=previous, entry_hash=mac)
     session.add(entry)
     session.flush()
+    checkpoint_after_commit(session, checkpoint_folder(), key)
     return entry
 
 
@@ -76,18 +90,19 @@ def _actor_label(actor) -> str:
     return getattr(actor, "email", None) or "system"
 
 
-def _advance_head(session, fields: Mapping[str, Any]) -> str:
-    """Move the chain head onto the new entry's hash; returns the hash it moved from."""
+def _advance_head(session, key: bytes, fields: Mapping[str, Any]) -> tuple[str, str]:
+    """Move the chain head onto the new entry's MAC; returns the MAC it moved from, and the new one."""
     for _attempt in range(MAX_ATTEMPTS):
         previous = _locked_head(session)
+        mac = entry_mac(key, previous, fields)
         moved = session.execute(
             sa.update(AuditChainHead)
             .where(AuditChainHead.id == HEAD_ID, AuditChainHead.last_hash == previous)
-            .values(last_hash=entry_hash(previous, fields))
+            .values(last_hash=mac)
             .execution_options(synchronize_session=False)
         )
         if moved.rowcount == 1:
-            return previous
+            return previous, mac
     raise AuditChainBusy("the audit chain head kept changing; retry the transaction")
 
 
@@ -119,26 +134,81 @@ def _chain_statement() -> sa.Select:
     return sa.select(*columns).order_by(AuditEntry.id).execution_options(yield_per=VERIFY_BATCH)
 
 
-def verify_chain(session) -> VerificationReport:
-    """Walk the whole trail in id order and report the first entry that breaks the chain."""
-    walk, last_id = ChainWalk(), None
+def verify_chain(session, *, key: bytes | None = None, folder: Path | None = None) -> VerificationReport:
+    """Check every entry's MAC and link, and that the trail reaches its head and newest valid checkpoint.
+
+    Checkpoint files that are not valid are reported too. `key` and `folder` default to the app's audit
+    key and checkpoint folder. With no checkpoint at all the report is ok, its `checkpoint` None: the CLI
+    says what that leaves unchecked.
+    """
+    key = audit_key() if key is None else key
+    folder = checkpoint_folder() if folder is None else folder
+    # Read before the trail: the checkpoints and the head then name committed entries the walk must reach,
+    # however many are appended meanwhile.
+    stored = read_checkpoints(folder, key)
+    head = session.scalar(sa.select(AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID)) or GENESIS
+    report = _walk(session, key, stored.newest, head)
+    if stored.invalid:
+        report = replace(report, ok=False, invalid_checkpoints=stored.invalid)
+    return report
+
+
+def _walk(session, key: bytes, checkpoint: Checkpoint | None, head: str) -> VerificationReport:
+    walk, last = ChainWalk(key), None
+    reached_checkpoint, reached_head = checkpoint is None, head == GENESIS
+
+    def broken(entry_id, reason):
+        return VerificationReport(False, walk.checked, entry_id, reason, checkpoint, last_entry=last)
+
     # closed explicitly: on PostgreSQL the batches come from a server-side cursor
     with session.execute(_chain_statement()) as result:
         for row in result.mappings():
-            reason = walk.check(row)
-            if reason:
-                return VerificationReport(False, walk.checked, row["id"], reason)
-            last_id = row["id"]
-    head = session.scalar(sa.select(AuditChainHead.last_hash).where(AuditChainHead.id == HEAD_ID))
-    if (head or GENESIS) != walk.last_hash:
-        reason = (
-            f"the chain ends at entry #{last_id} but its head records a later entry "
-            "(entries were removed from the end)"
-            if last_id
-            else "the trail is empty but its head records entries (they were removed)"
-        )
-        return VerificationReport(False, walk.checked, None, reason)
-    return VerificationReport(True, walk.checked)
+            if reason := walk.check(row):
+                return broken(row["id"], reason)
+            if checkpoint is not None and row["id"] == checkpoint.entry_id:
+                if row["entry_hash"] != checkpoint.entry_hash:
+                    return broken(
+                        row["id"], f"it is not the entry {_vouched(checkpoint)} (the trail was rewritten)"
+                    )
+                reached_checkpoint = True
+            reached_head = reached_head or row["entry_hash"] == head
+            last = (row["id"], row["entry_hash"])
+    if not reached_checkpoint:
+        return broken(None, _missing(last, checkpoint))
+    if not reached_head:
+        return broken(None, _cut_short(last, "its head records a later entry"))
+    return VerificationReport(True, walk.checked, checkpoint=checkpoint, last_entry=last)
+
+
+def _vouched(checkpoint: Checkpoint) -> str:
+    return f"the checkpoint written at {checkpoint.written_at} vouches for"
+
+
+def _missing(last: tuple[int, str] | None, checkpoint: Checkpoint) -> str:
+    if last is not None and last[0] > checkpoint.entry_id:
+        gone = f"entry #{checkpoint.entry_id}, which {_vouched(checkpoint)}, is missing"
+        return f"{gone} (the trail was rewritten)"
+    return _cut_short(last, f"{_vouched(checkpoint)} entry #{checkpoint.entry_id}")
+
+
+def _cut_short(last: tuple[int, str] | None, expected: str) -> str:
+    if last is None:
+        return f"the trail is empty but {expected} (entries were removed)"
+    return f"the chain ends at entry #{last[0]} but {expected} (entries were removed from the end)"
+
+
+def checkpoint_chain(session, *, key: bytes | None = None, folder: Path | None = None):
+    """Verify the trail, then vouch for its newest entry with a checkpoint (`flask certify audit checkpoint`).
+
+    Returns the report and the checkpoint written: none when the trail does not verify (a checkpoint
+    would vouch for a tampered trail) or is empty.
+    """
+    key = audit_key() if key is None else key
+    folder = checkpoint_folder() if folder is None else folder
+    report = verify_chain(session, key=key, folder=folder)
+    if not report.ok or report.last_entry is None:
+        return report, None
+    return report, write_checkpoint(folder, key, *report.last_entry)
 
 
 def history(session, application_id: int) -> list[AuditEntry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 
 import pytest
@@ -12,6 +13,7 @@ import certify.audit.models  # noqa: F401  (the tables, until the app imports th
 from certify.accounts.models import Role
 from certify.audit import services
 from certify.audit.chain import GENESIS
+from certify.audit.keys import checkpoint_folder
 from certify.audit.models import AuditChainHead, AuditEntry, AuditEntryImmutable
 from tests.factories import make_user
 
@@ -40,11 +42,13 @@ def test_recorded_entries_chain_and_verify(db):
     assert first.previous_hash == GENESIS and second.previous_hash == first.entry_hash
     assert (first.actor_id, first.actor_label) == (user.id, "coordinator@certify-test.example.org")
     assert db.get(AuditChainHead, 1).last_hash == second.entry_hash
-    assert services.verify_chain(db) == services.VerificationReport(ok=True, checked=2)
+    report = services.verify_chain(db)
+    assert (report.ok, report.checked, report.checkpoint.entry_id) == (True, 2, second.id)
 
 
 def test_an_empty_trail_verifies(db):
     assert services.verify_chain(db) == services.VerificationReport(ok=True, checked=0)
+    assert services.checkpoint_chain(db) == (services.VerificationReport(ok=True, checked=0), None)
 
 
 def test_record_flushes_but_leaves_the_commit_to_the_caller(db):
@@ -87,7 +91,7 @@ def test_editing_one_row_in_the_database_is_reported_at_that_row(db):
     )
     report = services.verify_chain(db)
     assert (report.ok, report.first_bad_id, report.checked) == (False, entries[2].id, 3)
-    assert "do not match its hash" in report.reason
+    assert "do not match its MAC" in report.reason
 
 
 @pytest.mark.parametrize("column", ["occurred_at", "actor_label", "action", "subject_id"])
@@ -107,12 +111,13 @@ def test_deleting_a_row_in_the_middle_is_reported_at_the_next_one(db):
     assert "does not follow" in report.reason
 
 
-def test_deleting_the_last_rows_is_noticed_through_the_head(db):
+def test_deleting_the_last_rows_is_noticed_through_the_head(app, db):
     entries = record_some(db, 5)
+    shutil.rmtree(checkpoint_folder(app.config))  # without checkpoints, the head still notices
     tamper(db, "DELETE FROM audit_entries WHERE id >= :id", id=entries[3].id)
     report = services.verify_chain(db)
-    assert (report.ok, report.first_bad_id, report.checked) == (False, None, 3)
-    assert f"#{entries[2].id}" in report.reason
+    assert (report.ok, report.first_bad_id, report.checked, report.checkpoint) == (False, None, 3, None)
+    assert report.reason.startswith(f"the chain ends at entry #{entries[2].id} but its head records a later")
     tamper(db, "DELETE FROM audit_entries")
     assert not services.verify_chain(db).ok
 
@@ -163,6 +168,10 @@ def test_concurrent_writers_never_fork_the_chain(app, db):
     writers, per_writer = 4, 8
 
     def write(number: int) -> None:
+        with app.app_context():  # as every request and command has: the audit key is the app's
+            write_some(number)
+
+    def write_some(number: int) -> None:
         for n in range(per_writer):
             for _attempt in range(50):  # SQLite may answer "database is locked": retry the transaction
                 with Session(engine) as session:
@@ -190,7 +199,9 @@ def test_concurrent_writers_never_fork_the_chain(app, db):
     assert errors == []
     previous = db.scalars(sa.select(AuditEntry.previous_hash)).all()
     assert len(previous) == len(set(previous)) == writers * per_writer
-    assert services.verify_chain(db) == services.VerificationReport(ok=True, checked=writers * per_writer)
+    report = services.verify_chain(db)
+    assert (report.ok, report.checked) == (True, writers * per_writer)
+    assert report.checkpoint.entry_hash == db.get(AuditChainHead, 1).last_hash  # the last commit's checkpoint
 
 
 def test_filters_for_the_admin_page(db):
