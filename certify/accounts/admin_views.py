@@ -60,8 +60,9 @@ def create_user():
     if not form.validate_on_submit():
         return _form_page(form)
     return carry_out(
-        lambda: services.create_user(
+        lambda: services.create_account(
             db.session,
+            actor=current_user,
             email=form.email.data,
             password=form.password.data or "",
             full_name_ru=form.full_name_ru.data,

@@ -29,8 +29,9 @@ user_cli = AppGroup("user", help="Manage user accounts.")
 def create_user_command(email, roles, name, name_en, locale, password):
     """Create a confirmed, active user EMAIL with the given roles."""
     try:
-        user = services.create_user(
+        user = services.create_account(
             db.session,
+            actor="cli",
             email=email,
             password=password,
             full_name_ru=name or email,

@@ -22,7 +22,17 @@ ORGANISATION_FIELDS = (
 
 
 def register_organisation(session, *, registration_number: str, **fields) -> Organisation:
-    """A new organisation; one whose registration number is already registered is refused.
+    """A new organisation; one whose registration number is already registered is refused."""
+    number = check_registration_number_free(session, registration_number)
+    cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    organisation = Organisation(registration_number=number, **cleaned)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def check_registration_number_free(session, registration_number: str) -> str:
+    """The number as stored; refused when an organisation is registered under it already.
 
     Joining an existing organisation needs the certification body: otherwise anyone who knows a
     registration number could read that organisation's applications.
@@ -36,11 +46,7 @@ def register_organisation(session, *, registration_number: str, **fields) -> Org
             ),
             field="registration_number",
         )
-    cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-    organisation = Organisation(registration_number=number, **cleaned)
-    session.add(organisation)
-    session.flush()
-    return organisation
+    return number
 
 
 def organisation_choices(session, locale: str) -> list[tuple[int, str]]:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from certify.accounts import services
+from certify.accounts import registration, services
 from certify.accounts.forms import (
     ROLE_LABELS,
     ChangePasswordForm,
@@ -16,9 +16,10 @@ from certify.accounts.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from certify.accounts.organisations import ORGANISATION_FIELDS, register_organisation
+from certify.accounts.organisations import ORGANISATION_FIELDS
 from certify.extensions import db, limiter
-from certify.web.actions import carry_out
+from certify.outbox.services import deliver_after_response
+from certify.web.actions import carry_out, commit_and_deliver
 from certify.web.navigation import safe_next
 from certify.web.security import end_session, start_session
 
@@ -70,8 +71,30 @@ def _page(template: str, form, refused: bool = False, **context):
 
 
 def _check_mail(email: str):
-    """The page that says a link is on its way (whether or not the account exists, for the reset)."""
+    """The page that says a link is on its way, the same whether or not the address has an account."""
     return render_template("accounts/check_mail.html", email=email)
+
+
+def _answer_before_mailing() -> None:
+    """Send this request's e-mails after its answer (issue 12, finding 10).
+
+    Sending takes time, and only a known address gets mail: an answer that waited for it would tell
+    which addresses have accounts.
+    """
+    deliver_after_response(db.session)
+
+
+def _login_refused(form):
+    """A `refused` for the login: the failed attempt, rolled back with the rest, is recorded on its own."""
+    show = _in_place("accounts/login.html", form)
+
+    def refused(error: services.AccountError):
+        if isinstance(error, services.LoginRefused):
+            services.record_failed_login(db.session, error)
+            commit_and_deliver()
+        return show(error)
+
+    return refused
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -88,7 +111,7 @@ def login():
         success_to=safe_next(request.args.get("next")) or url_for("web.index"),
         done=None,
         then=start_session,  # the user's new session, once the login is recorded
-        refused=_in_place("accounts/login.html", form),
+        refused=_login_refused(form),
     )
 
 
@@ -97,7 +120,7 @@ def logout():
     """Log out, ending every session of this user (on any device)."""
     user = current_user._get_current_object()
     return carry_out(
-        lambda: services.end_sessions(db.session, user) if user.is_authenticated else None,
+        lambda: services.log_out(db.session, user) if user.is_authenticated else None,
         back_to=url_for("web.index"),
         done=_("You have logged out."),
         category="info",
@@ -108,10 +131,11 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
-    """Self-registration of a cluster manager with their organisation."""
+    """Self-registration of a manager with their organisation; a known address gets the same answer."""
     form = RegistrationForm()
     if not form.validate_on_submit():
         return _page("accounts/register.html", form)
+    _answer_before_mailing()
     return carry_out(
         lambda: _register_manager(form),
         back_to=url_for("accounts.register"),
@@ -122,11 +146,10 @@ def register():
 
 
 def _register_manager(form: RegistrationForm):
-    """The organisation (new, or the one registered under its number) and its manager, unconfirmed."""
-    organisation = register_organisation(db.session, **_organisation_fields(form))
-    return services.register_manager(
+    """The new organisation and its manager, unconfirmed; for a known address, a warning to its owner."""
+    return registration.register_manager(
         db.session,
-        organisation=organisation,
+        organisation=_organisation_fields(form),
         email=form.email.data,
         password=form.password.data,
         full_name_ru=form.full_name_ru.data,
@@ -153,6 +176,7 @@ def resend_confirmation():
     form = EmailOnlyForm()
     if not form.validate_on_submit():
         return _page("accounts/resend.html", form)
+    _answer_before_mailing()
     return carry_out(
         lambda: services.resend_confirmation(db.session, form.email.data),
         back_to=url_for("accounts.resend_confirmation"),
@@ -168,6 +192,7 @@ def forgot_password():
     form = EmailOnlyForm()
     if not form.validate_on_submit():
         return _page("accounts/forgot.html", form)
+    _answer_before_mailing()
     return carry_out(
         lambda: services.request_password_reset(db.session, form.email.data),
         back_to=url_for("accounts.forgot_password"),

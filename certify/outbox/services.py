@@ -9,6 +9,9 @@ which retries with a doubling pause and gives up after MAIL_MAX_ATTEMPTS tries.
 Two deliverers never send the same message: each claims a message with a conditional UPDATE (a lease
 in `claimed_until`) and sends it only if that UPDATE changed the row. Each claim and each outcome is
 committed on its own, so a deliverer that dies loses nothing: its message is retried after the lease.
+
+A request whose answer must not wait for its e-mails (`deliver_after_response`) hands them to a
+callback that runs once the server has sent the response.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import after_this_request, current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -29,6 +32,7 @@ from sqlalchemy.orm import Session
 from certify import mail
 from certify.audit import services as audit
 from certify.errors import DomainError
+from certify.extensions import db
 from certify.outbox.models import MessageStatus, OutboxMessage
 from certify.timeutil import as_utc, utcnow
 
@@ -42,6 +46,8 @@ MAX_BACKOFF = timedelta(hours=6)
 # session.info keys: ids queued in the open transaction, and ids whose transaction has committed
 _QUEUED = "certify.outbox.queued"
 _COMMITTED = "certify.outbox.committed"
+# session.info key: this request sends what it committed only after its response has gone out
+_AFTER_RESPONSE = "certify.outbox.after_response"
 
 
 class OutboxError(DomainError):
@@ -110,16 +116,35 @@ def _forget_rolled_back(session) -> None:
     """
     if not session.in_nested_transaction():
         session.info.pop(_QUEUED, None)
+        session.info.pop(_AFTER_RESPONSE, None)
+
+
+def deliver_after_response(session) -> None:
+    """Have this request send its e-mails once its response has gone out, instead of before answering.
+
+    For answers that must not tell, by how long they take, whether they sent mail: "check your
+    e-mail" took longer when the address had an account (issue 12, finding 10). The request's
+    `deliver_queued_by` then leaves its messages to werkzeug's `call_on_close`, which the WSGI server
+    (gunicorn, the development server) calls after it has written the last byte of the response. What
+    a dying worker never sends waits in the outbox for `flask certify mail deliver`. A rollback
+    cancels the request (and its messages); outside a request, messages go out at once as usual.
+    """
+    session.info[_AFTER_RESPONSE] = True
 
 
 def deliver_queued_by(session) -> Delivery:
     """Deliver what this session queued in the transactions it has committed; call it right after a commit.
 
     Never raises: the user's action is done whatever happens to its e-mails, and what is not sent now
-    stays queued for `flask certify mail deliver`.
+    stays queued for `flask certify mail deliver`. After `deliver_after_response`, it only hands the
+    messages to the end of the response.
     """
+    after_response = session.info.pop(_AFTER_RESPONSE, False)
     ids = session.info.pop(_COMMITTED, None)
     if not ids:
+        return Delivery()
+    if after_response and has_request_context():
+        _deliver_once_answered(ids)
         return Delivery()
     try:
         return deliver(session, ids)
@@ -127,6 +152,26 @@ def deliver_queued_by(session) -> Delivery:
         log.exception("outbox: delivery after commit failed; messages %s wait for the next run", ids)
         session.rollback()
         return Delivery()
+
+
+def _deliver_once_answered(ids: list[int]) -> None:
+    """Deliver `ids` when the server closes this request's response, in an app context of their own."""
+    app = current_app._get_current_object()
+
+    def deliver_then(response):
+        response.call_on_close(lambda: _deliver_in(app, ids))
+        return response
+
+    after_this_request(deliver_then)
+
+
+def _deliver_in(app, ids: list[int]) -> None:
+    # the request's context, and its session, are gone by now: this runs in the server's close()
+    with app.app_context():
+        try:
+            deliver(db.session, ids)
+        except Exception:  # never into the server's close(): the messages wait for the next run
+            log.exception("outbox: delivery after the response failed; messages %s wait for cron", ids)
 
 
 def deliver(session, ids: list[int] | None = None, *, now: datetime | None = None) -> Delivery:
