@@ -22,8 +22,7 @@ from certify.certificates.report_pdf import AreaReport, IndicatorReport, ReportC
 from certify.questionnaire.answers import typed_answers
 from certify.questionnaire.models import Answer, Application, EvidenceFile
 from certify.questionnaire.services import standard_of
-from certify.review.decisions import decision_of
-from certify.review.models import AreaFeedback, Assignment, AssignmentStatus, ConsensusScore
+from certify.review.models import AreaFeedback, Assignment, AssignmentStatus, ConsensusScore, Decision
 from certify.scoring import Outcome, ScoringInputError, score
 from certify.standards.definition import RUBRIC_SCORES, Area, Standard
 from certify.timeutil import as_utc
@@ -35,9 +34,7 @@ PeerScores = Mapping[str, list[Decimal]]
 
 def report_context(session, application: Application) -> ReportContext:
     """Everything the report prints for a decided application; CertificateError (409) before a decision."""
-    decision = decision_of(session, application)
-    if decision is None:
-        raise CertificateError(_l("The application has not been decided yet, so there is no report."), 409)
+    decision = decision_reported(session, application)
     standard = standard_of(application)
     consensus = _consensus_rows(session, application.id)
     outcome = _assessed_outcomes(
@@ -45,9 +42,7 @@ def report_context(session, application: Application) -> ReportContext:
     )[application.id]
     feedback = _feedback_by_area(session, application.id)
     peer_count, peer_scores = _peer_area_scores(session, application, standard.code)
-    # An upheld appeal keeps the first decision's certificate, so look for it by the application; after a
-    # decision not to certify, the report names no certificate (one revoked on appeal included).
-    certificate = latest_of_application(session, application.id) if decision.chosen_level else None
+    certificate = certificate_reported(session, application, decision)
     level = next((lv for lv in standard.levels if lv.id == decision.chosen_level), None)
     return ReportContext(
         certificate_number=certificate.number if certificate else None,
@@ -66,6 +61,32 @@ def report_context(session, application: Application) -> ReportContext:
         ),
         peer_count=peer_count,
     )
+
+
+def decision_reported(session, application: Application) -> Decision:
+    """The decision that stands (on appeal, the appeal's); CertificateError (409) before any decision.
+
+    The same query as certify.review.decisions.decision_of, which cannot be imported here: the decisions
+    store their report (certify.certificates.reports), which reads this module.
+    """
+    decision = session.scalar(
+        sa.select(Decision)
+        .where(Decision.application_id == application.id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    if decision is None:
+        raise CertificateError(_l("The application has not been decided yet, so there is no report."), 409)
+    return decision
+
+
+def certificate_reported(session, application: Application, decision: Decision) -> Certificate | None:
+    """The certificate the report names.
+
+    An upheld appeal keeps the first decision's certificate, so it is looked for by the application; after
+    a decision not to certify, the report names no certificate (one revoked on appeal included).
+    """
+    return latest_of_application(session, application.id) if decision.chosen_level else None
 
 
 def _names(certificate: Certificate | None, application: Application) -> dict[str, str]:

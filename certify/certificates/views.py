@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import sqlalchemy as sa
@@ -23,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from certify.accounts.models import Role
-from certify.certificates import issuance, lifecycle, lookups, publication, register, report_data
+from certify.certificates import issuance, lifecycle, lookups, publication, register, reports
 from certify.certificates.forms import (
     NUMBER,
     NUMBER_MAX_LENGTH,
@@ -35,7 +34,6 @@ from certify.certificates.forms import (
 )
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.public import public_view
-from certify.certificates.report_pdf import render_report
 from certify.certificates.verify import verify_issued_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
@@ -294,22 +292,18 @@ def change_status(number: str, action: str):
 @bp.get("/applications/<int:application_id>/report.pdf")
 @login_required
 def report(application_id: int):
-    """The assessment report PDF: for the applicant organisation's managers and the certification body."""
+    """The assessment report PDF as stored with the decision: for the applicant's managers and the body."""
     application = db.get_or_404(Application, application_id)
     if not (is_staff(current_user) or is_applicant(current_user, application)):
         abort(404)
     try:
-        context = report_data.report_context(db.session, application)
+        stored = reports.stored_report(db.session, application)
     except issuance.CertificateError as error:
         flash(error.message, "danger")
         return render_template("errors/generic.html", code=error.status), error.status
-    # Rendered on request and never stored: unlike a certificate the report is neither numbered nor
-    # signed, and it compares with the peers certified so far, so a stored copy would only go stale.
+    db.session.commit()  # a report decided before reports were stored is stored at its first download
     return send_file(
-        io.BytesIO(render_report(context)),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"report-{context.certificate_number or application.id}.pdf",
+        stored.path, mimetype="application/pdf", as_attachment=True, download_name=stored.download_name
     )
 
 

@@ -18,6 +18,17 @@ class Application(db.Model):
     """One organisation's application for certification, pinned to the standard version it started on."""
 
     __tablename__ = "applications"
+    __table_args__ = (
+        # One application in preparation per organisation (certify.workflow.states.IN_PREPARATION), held by
+        # the database too: two "Start" requests at once both pass the service's check (finding 13).
+        sa.Index(
+            "uq_applications_one_draft",
+            "organisation_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'draft'"),
+            postgresql_where=sa.text("state = 'draft'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
@@ -33,6 +44,12 @@ class Application(db.Model):
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: the application this one was pre-filled from (a renewal or a new attempt)
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"))
+    #: the decision the stored assessment report was rendered for (certify.certificates.reports); no
+    #: foreign key, which would make applications and decisions refer to each other
+    report_decision_id: Mapped[int | None]
+    #: the report's PDF, stored under a random name in CERTIFY_STORAGE/reports, and its SHA-256
+    report_name: Mapped[str | None] = mapped_column(sa.String(64))
+    report_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     organisation: Mapped[Organisation] = relationship()
     standard_version: Mapped[StandardVersion] = relationship()

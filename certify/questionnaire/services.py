@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from certify.accounts.models import Organisation, User
 from certify.audit import services as audit
@@ -30,6 +31,10 @@ class QuestionnaireError(DomainError):
     status = 422
 
 
+DRAFT_EXISTS = _l("Your organisation already has an application in preparation. Continue that one.")
+SUBMITTED = _l("This application has been submitted; its answers can no longer be changed.")
+
+
 @dataclass
 class PageConflict(Exception):
     """Someone saved the page since it was opened: their answers and version, to show beside ours."""
@@ -46,23 +51,23 @@ def standard_of(application: Application) -> Standard:
 def start_application(
     session, organisation: Organisation, user: User, previous: Application | None = None
 ) -> Application:
-    """A new draft on the current standard, optionally pre-filled from an earlier submitted application."""
-    if session.scalar(
-        sa.select(Application.id).where(
-            Application.organisation_id == organisation.id, Application.state.in_(states.IN_PREPARATION)
-        )
-    ):
-        raise QuestionnaireError(
-            _l("Your organisation already has an application in preparation. Continue that one."), 409
-        )
+    """A new draft on the current standard, optionally pre-filled from an earlier submitted application.
+
+    One draft per organisation: refused (409) when it has one. Two requests at once both pass that
+    check; the database's partial unique index keeps one insert, and the other request is answered with
+    the draft that won (two clicks on "Start" lead to the same draft).
+    """
+    if _draft_of(session, organisation):
+        raise QuestionnaireError(DRAFT_EXISTS, 409)
     version = current_version(session)
     if version is None:
         raise QuestionnaireError(_l("No standard is published yet. Please try again later."), 409)
-    application = Application(
-        organisation=organisation, standard_version=version, created_by_id=user.id, previous=previous
-    )
-    session.add(application)
-    session.flush()
+    application = _insert_draft(session, organisation, version, user, previous)
+    if application is None:  # another request inserted the organisation's draft since the check
+        winner = _draft_of(session, organisation)
+        if winner is None:  # and it was submitted at once: the answer of the check above
+            raise QuestionnaireError(DRAFT_EXISTS, 409)
+        return winner
     standard = definition_of(version)
     session.add_all(
         ApplicationPage(application_id=application.id, page=p.key) for p in pages_module.pages_of(standard)
@@ -80,6 +85,35 @@ def start_application(
         after={"standard": version.label, "prefilled_from": previous.id if previous else None},
     )
     return application
+
+
+def _draft_of(session, organisation: Organisation) -> Application | None:
+    return session.scalar(
+        sa.select(Application).where(
+            Application.organisation_id == organisation.id, Application.state.in_(states.IN_PREPARATION)
+        )
+    )
+
+
+def _insert_draft(session, organisation, version, user, previous) -> Application | None:
+    """The new draft, or None when the organisation's draft was inserted by someone else meanwhile.
+
+    INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a conflict with uq_applications_one_draft
+    leaves the transaction usable, which an IntegrityError on PostgreSQL would not. PostgreSQL makes the
+    second insert wait for the first transaction, so the winner's draft is committed when this returns.
+    """
+    values = {
+        "organisation_id": organisation.id,
+        "standard_version_id": version.id,
+        "state": State.DRAFT.value,
+        "created_by_id": user.id,
+        "previous_id": previous.id if previous is not None else None,
+    }
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    application_id = session.scalar(
+        insert(Application).values(**values).on_conflict_do_nothing().returning(Application.id)
+    )
+    return session.get(Application, application_id) if application_id is not None else None
 
 
 def _prefill(session, application: Application, previous: Application, standard: Standard, user: User):
@@ -166,9 +200,26 @@ def editable_questions(session, application: Application) -> frozenset[str] | No
 
 def ensure_editable(application: Application) -> None:
     if application.state not in states.EDITABLE:
-        raise QuestionnaireError(
-            _l("This application has been submitted; its answers can no longer be changed."), 409
-        )
+        raise QuestionnaireError(SUBMITTED, 409)
+
+
+def _hold_state(session, application: Application, refusal) -> None:
+    """Lock the application's row if it is still in the state read from it, else refuse with `refusal`.
+
+    One conditional UPDATE, so the check and the lock are one step (finding 13): a state read in Python
+    earlier in the request may be stale by now. Saving a page and submitting both take this lock before
+    they write or read what they freeze, and hold it until commit: a submission that comes second waits
+    for the save and then freezes its answers; a save that comes second waits for the submission, then
+    finds the state changed and is refused. On SQLite the UPDATE takes the database's write lock, which
+    orders them the same way.
+    """
+    result = session.execute(
+        sa.update(Application)
+        .where(Application.id == application.id, Application.state == application.state)
+        .values(updated_at=utcnow())
+    )
+    if result.rowcount != 1:
+        raise QuestionnaireError(refusal, 409)
 
 
 def save_page(
@@ -199,11 +250,11 @@ def save_page(
     _refuse_hidden_answers(session, application, page, merged, posted)
     if allowed is not None:
         _refuse_answers_outside_clarification(page, posted, stored, allowed)
+    _hold_state(session, application, SUBMITTED)
     _claim_version(session, application, page_key, expected_version, user, stored)
     _write_answers(session, application, page, posted, stored, user)
     if allowed is not None:
         _audit_clarified_answers(session, application, page, posted, stored, user)
-    application.updated_at = utcnow()
     session.flush()
     return expected_version + 1
 
@@ -322,10 +373,13 @@ def last_submitted(session, organisation: Organisation) -> Application | None:
 def submit_application(session, application: Application, user: User) -> None:
     """Freeze the answers as submitted: only when every required, shown question is answered.
 
-    The state changes with a conditional UPDATE, so two people pressing Submit at once submit once; the
-    receipt is queued in the same transaction.
+    The row is locked (`_hold_state`) before the answers are read, so a page saved at the same moment
+    is either in the snapshot or refused; two people pressing Submit at once submit once. The receipt is
+    queued in the same transaction.
     """
     ensure_editable(application)
+    already_submitted = _l("This application has already been submitted.")
+    _hold_state(session, application, already_submitted)
     standard = standard_of(application)
     stored = load_answers(session, application)
     still_missing = pages_module.missing(standard, typed_answers_of(session, application, stored))
@@ -344,7 +398,7 @@ def submit_application(session, application: Application, user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise QuestionnaireError(_l("This application has already been submitted."), 409)
+        raise QuestionnaireError(already_submitted, 409)
     session.refresh(application)
     audit.record(
         session,

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from certify.certificates import lifecycle
+from certify.certificates import lifecycle, reports
 from certify.certificates.issuance import issue_certificate, latest_for_decision
 from certify.certificates.models import CertificateStatus
 from certify.questionnaire.models import Application
@@ -134,6 +134,7 @@ def decide_appeal(
         },
     )
     settle_certificate(session, previous, decision, coordinator)
+    reports.store_report(session, application)  # the appeal decision's own report
     notifications.decided(session, application, certified=application.state == State.CERTIFIED)
     return decision
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from certify.certificates import reports
 from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
@@ -85,6 +86,7 @@ def decide(
     )
     if chosen_level:
         issue_certificate(session, decision, coordinator)
+    reports.store_report(session, application)  # rendered once, naming the certificate just issued
     notifications.decided(session, application, certified=application.state == State.CERTIFIED)
     return decision
 

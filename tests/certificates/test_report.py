@@ -355,10 +355,15 @@ def test_percentiles_need_five_peers_and_name_none_of_them(db, in_review, login,
     assert all(p is not None and p >= 50 for p in percentiles)  # 4 everywhere: never below a peer
     assert max(percentiles) == 100
 
+    # The report downloaded is the one stored with the decision, when there were no peers yet (finding 12)
     with coordinator.get(f"/applications/{application.id}/report.pdf") as response:
         assert response.status_code == 200
-        pdf = tmp_path / "peers.pdf"
-        pdf.write_bytes(response.data)
+        stored = tmp_path / "stored.pdf"
+        stored.write_bytes(response.data)
+    assert "Процентиль / Percentile" not in folded_text(stored)
+    # a report rendered from today's peers shows where the cluster stands, and names none of them
+    pdf = tmp_path / "peers.pdf"
+    pdf.write_bytes(render_report(context))
     text = folded_text(pdf)
     assert "Процентиль / Percentile" in text and "(5)" in text
     for peer in peers:
