@@ -39,8 +39,11 @@ def render_summary(application: Application, status: int = 200, **sent):
     ), status
 
 
-def render_page(application: Application, page, form, status: int = 200, conflict=None):
-    """A page of questions with `form`, its evidence, and both versions after a conflicting save."""
+def render_page(application: Application, page, form, status: int = 200, conflict=None, upload_errors=None):
+    """A page of questions with `form`, its evidence, and both versions after a conflicting save.
+
+    `upload_errors`: {evidence target: [reasons]} of a refused upload, shown beside its file field.
+    """
     standard = services.standard_of(application)
     editable_ids = _editable_ids(application)
     typed = services.typed_answers_of(db.session, application)
@@ -63,6 +66,7 @@ def render_page(application: Application, page, form, status: int = 200, conflic
         ),
         editable_ids=editable_ids,
         conflict=conflict,
+        upload_errors=upload_errors or {},
         conflict_rows=_conflict_rows(page, form, conflict) if conflict else [],
         evidence_targets=evidence_targets(standard),
         upload_limit_mb=evidence.upload_limit() // (1024 * 1024),

@@ -60,7 +60,7 @@ def start():
     form = forms.StartForm()
     if current_user.organisation is None or not form.validate_on_submit():
         flash(_("Only a manager of a registered organisation can start an application."), "danger")
-        return redirect(url_for("questionnaire.index")), 400
+        return redirect(url_for("questionnaire.index"), 303)
     previous = services.last_submitted(db.session, current_user.organisation) if form.prefill.data else None
     return carry_out(
         lambda: services.start_application(db.session, current_user.organisation, current_user, previous),
@@ -78,13 +78,16 @@ def _page_url(application: Application, page_key: str) -> str:
 def page(application_id: int, page_key: str):
     """One page of the questionnaire (an area, or the eligibility questions), filled with saved answers."""
     application = _application(application_id)
-    page = _page_of(application, page_key)
-    version = services.page_version(db.session, application, page_key).version
+    return _stored_page(application, _page_of(application, page_key))
+
+
+def _stored_page(application: Application, page, status: int = 200, **shown):
+    """The page filled with the saved answers (and `shown`, such as a refused upload's reasons)."""
+    version = services.page_version(db.session, application, page.key).version
     stored = services.load_answers(db.session, application)
-    form = forms.page_form(
-        page, current_language(), formdata=forms.stored_formdata(page, stored, version, current_language())
-    )
-    return render_page(application, page, form)
+    language = current_language()
+    form = forms.page_form(page, language, formdata=forms.stored_formdata(page, stored, version, language))
+    return render_page(application, page, form, status, **shown)
 
 
 @bp.post("/<int:application_id>/pages/<page_key>")
@@ -109,15 +112,13 @@ def save(application_id: int, page_key: str):
         return render_page(application, page, form, status=409, conflict=conflict)
 
 
-def _save_posted(application: Application, page, form) -> int:
-    """Save what the page's form posted, as the version the manager opened; the page's new version."""
+def _save_posted(application: Application, page, form, leave_out=frozenset()) -> int:
+    """Save what the page's form posted (but the answers `leave_out` names), as the version the manager
+    opened; the page's new version."""
+    posted = {qid: value for qid, value in forms.posted_answers(page, form).items() if qid not in leave_out}
+    version = form.version.data
     return services.save_page(
-        db.session,
-        application,
-        page.key,
-        expected_version=form.version.data,
-        posted=forms.posted_answers(page, form),
-        user=current_user,
+        db.session, application, page.key, expected_version=version, posted=posted, user=current_user
     )
 
 
@@ -136,14 +137,21 @@ def _refused_page(application: Application, page, form, error: DomainError):
 
 @bp.post("/<int:application_id>/pages/<page_key>/autosave")
 def autosave(application_id: int, page_key: str):
-    """The page's script saves while the manager types: JSON with the new version, or why not."""
+    """The page's script saves while the manager types: JSON with the new version, or why not.
+
+    One answer the manager is still typing must not hold back the rest of the page: the valid answers
+    are saved and the refused ones keep their saved value, each named with its reason (422).
+    """
     application = _application(application_id, edit=True)
     page = _page_of(application, page_key)
     form = forms.page_form(page, current_language())
-    if not form.validate():
-        return jsonify(saved=False, errors={k: [str(e) for e in v] for k, v in form.errors.items()}), 422
+    form.validate()
+    errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
+    answer_ids = {q.id for q in forms.answerable(page)}
+    if not errors.keys() <= answer_ids:  # the version or the form itself is wrong: nothing is saved
+        return jsonify(saved=False, errors=errors), 422
     try:
-        version = _save_posted(application, page, form)
+        version = _save_posted(application, page, form, leave_out=errors.keys())
     except services.PageConflict:
         db.session.rollback()
         message = _("Someone else saved this page meanwhile. Press Save to see both versions.")
@@ -152,6 +160,8 @@ def autosave(application_id: int, page_key: str):
         db.session.rollback()
         return jsonify(saved=False, message=str(error.message)), error.status
     db.session.commit()
+    if errors:
+        return jsonify(saved=False, version=version, errors=errors), 422
     return jsonify(saved=True, version=version)
 
 
@@ -234,12 +244,13 @@ def submit(application_id: int):
     form = forms.SubmitForm()
     if not form.validate_on_submit():
         return render_summary(application, 422, form=form)
-    # a refusal (answers still missing) goes back to the summary, which lists them
+    # a refusal (answers still missing) shows the summary again, which lists them
     return carry_out(
         lambda: services.submit_application(db.session, application, current_user),
         back_to=url_for("questionnaire.summary", application_id=application.id),
         success_to=url_for("questionnaire.receipt", application_id=application.id),
         done=None,  # the receipt says it is submitted
+        refused=_in_place(application, Action.SUBMIT, form.confirm, form=form),
     )
 
 
@@ -254,15 +265,22 @@ def receipt(application_id: int):
 
 @bp.post("/<int:application_id>/evidence/<target>")
 def upload_evidence(application_id: int, target: str):
-    """Attach a file to an indicator or requirement; its content, not its name, decides its type."""
+    """Attach a file to an indicator or requirement; its content, not its name, decides its type.
+
+    A refused file is named beside its upload field on the page it was sent from, with the saved answers.
+    """
     application = _application(application_id, edit=True)
     form = forms.EvidenceForm()
-    known = page_by_key(services.standard_of(application), form.page.data or "")
-    back = _page_url(application, known.key if known else ELIGIBILITY_PAGE)
+    standard = services.standard_of(application)
+    sent_from = form.page.data or page_of_target(standard, target)
+    page = page_by_key(standard, sent_from) or page_by_key(standard, page_of_target(standard, target))
+    back = _page_url(application, page.key)
+
+    def refused(reasons: list[str], status: int):
+        return _stored_page(application, page, status, upload_errors={target: reasons})
+
     if not form.validate_on_submit():
-        for error in form.file.errors:
-            flash(error, "danger")
-        return redirect(back), 400
+        return refused(form.file.errors, 400)
     upload = form.file.data
     return carry_out(
         lambda: evidence.add_evidence(
@@ -271,6 +289,7 @@ def upload_evidence(application_id: int, target: str):
         back_to=back,
         success_to=f"{back}#section-{target}",
         done=lambda row: _("%(name)s uploaded.", name=row.original_name),
+        refused=lambda error: refused([error.message], error.status),
     )
 
 
@@ -338,4 +357,4 @@ def upload_workbook(application_id: int):
     except services.PageConflict:  # someone saved a page while the cells were imported
         db.session.rollback()
         flash(_("Someone saved the questionnaire meanwhile. Please try again."), "danger")
-        return redirect(url_for("questionnaire.summary", application_id=application.id)), 409
+        return redirect(url_for("questionnaire.summary", application_id=application.id), 303)

@@ -26,7 +26,7 @@ def carry_out(
     then: Callable[[T], object] | None = None,
     answer: Callable[[T], ResponseReturnValue] | None = None,
 ):
-    """Run `operation`; if the service refuses, roll back and go `back_to` with its message and status.
+    """Run `operation`; if the service refuses, roll back and go `back_to` with its message.
 
     With `refused`, a refusal is answered by `refused(error)` instead, after the rollback: typically the
     page re-rendered with what the user typed, the error beside the form and `error.status`.
@@ -45,7 +45,8 @@ def carry_out(
         if refused is not None:
             return refused(error)
         flash(error.message, "danger")
-        return redirect(back_to), error.status
+        # 303, not the refusal's status: a browser shows a 4xx redirect as a bare "Redirecting..." page
+        return redirect(back_to, 303)
     commit_and_deliver()
     if then is not None:
         then(result)

@@ -95,7 +95,7 @@ def test_suspend_reinstate_revoke_and_expiry(db, certified, client):
     assert coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий"}).status_code == 302
     page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
     assert "отозван" in page and "Нарушение условий" in page
-    assert coordinator.post(f"{url}/reinstate", data={"reason": "Нет"}).status_code == 409
+    assert coordinator.post(f"{url}/reinstate", data={"reason": "Нет"}).status_code == 303
     db.expire_all()
     fresh = db.get(Certificate, certificate.id)
     fresh.status, fresh.expires_on = "valid", fresh.issued_on - timedelta(days=1)

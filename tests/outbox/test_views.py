@@ -53,5 +53,5 @@ def test_trying_a_failed_message_again_sends_it_and_is_audited(db, admin_client,
 
 def test_a_sent_message_is_not_sent_again(db, admin_client, mailbox):
     message = unsent(db, status="sent")
-    assert admin_client.post(f"/admin/mail/{message.id}/retry").status_code == 409
+    assert admin_client.post(f"/admin/mail/{message.id}/retry").status_code == 303
     assert mailbox() == []

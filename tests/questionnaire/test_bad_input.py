@@ -112,7 +112,7 @@ def test_evidence_cannot_be_removed_after_submission(started, db):
     factories.submit(db, application)  # keeps the file, adds one wherever else evidence is asked
     db.commit()
     files = db.scalar(sa.select(sa.func.count(EvidenceFile.id)))
-    assert client.post(f"/applications/{application.id}/evidence/{file_id}/remove").status_code == 409
+    assert client.post(f"/applications/{application.id}/evidence/{file_id}/remove").status_code == 303
     assert db.scalar(sa.select(sa.func.count(EvidenceFile.id))) == files
     assert db.get(EvidenceFile, file_id) is not None
 

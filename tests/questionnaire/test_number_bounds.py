@@ -87,18 +87,21 @@ def test_numbers_without_bounds_are_refused_by_the_autosave(started, db, typed, 
         f"/applications/{application.id}/pages/{PAGE}/autosave", data={"version": "0", QUESTION: typed}
     )
     assert response.status_code == 422
-    assert response.get_json() == {"saved": False, "errors": {QUESTION: [message[language]]}}
+    answer = response.get_json()
+    assert answer["saved"] is False and answer["errors"] == {QUESTION: [message[language]]}
     assert stored(db, application) == {}
 
 
 def test_numbers_without_bounds_are_refused_for_integer_questions_too(started, db):
     client, application = started
+    version = 0
     for typed in ("1E+999999", "Infinity", "sNaN", "1.5", "١٢"):
         response = client.post(
             f"/applications/{application.id}/pages/str/autosave",
-            data={"version": "0", "str_members_total": typed},
+            data={"version": str(version), "str_members_total": typed},
         )
-        assert response.status_code == 422, typed
+        assert response.status_code == 422 and "str_members_total" in response.get_json()["errors"], typed
+        version = response.get_json()["version"]
     assert stored(db, application) == {}
 
 

@@ -185,3 +185,30 @@ def test_a_renewal_marks_the_answers_that_changed_since_the_last_application(man
     marked = html.split('data-question="str_members_total"')[1].split("data-question=")[0]
     unmarked = html.split('data-question="str_members_active_share"')[1].split("data-question=")[0]
     assert "text-bg-info" in marked and "text-bg-info" not in unmarked
+
+
+def test_one_refused_answer_does_not_hold_back_the_rest_of_the_page_from_autosaving(manager_setup, db):
+    client, _ = manager_setup
+    application = started(client, db)
+    url = f"/applications/{application.id}/pages/fin/autosave"
+    client.post(url, data={"version": "0", "fin_non_budget_share": "40"})
+    response = client.post(
+        url, data={"version": "1", "fin_income_total": "1250", "fin_non_budget_share": "сорок"}
+    )
+    answer = response.get_json()
+    assert response.status_code == 422 and answer["saved"] is False and answer["version"] == 2
+    assert list(answer["errors"]) == ["fin_non_budget_share"]
+    db.expire_all()
+    saved = services.load_answers(db, db.get(Application, application.id))
+    assert saved["fin_income_total"] == "1250"
+    assert saved["fin_non_budget_share"] == "40"  # the refused answer keeps its saved value
+
+
+def test_an_autosave_with_a_wrong_version_saves_nothing(manager_setup, db):
+    client, _ = manager_setup
+    application = started(client, db)
+    url = f"/applications/{application.id}/pages/fin/autosave"
+    response = client.post(url, data={"version": "x", "fin_income_total": "1250"})
+    assert response.status_code == 422 and "version" not in response.get_json()
+    db.expire_all()
+    assert services.load_answers(db, db.get(Application, application.id)) == {}

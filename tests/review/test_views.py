@@ -64,7 +64,7 @@ def test_assessor_confirms_only_their_own_assignment(db, login, submitted):
     db.expire_all()
     assert db.get(Assignment, assignment.id).status == "confirmed"
     again = mine_client.post(f"/review/assignments/{assignment.id}/confirm")
-    assert again.status_code == 409
+    assert again.status_code == 303
 
 
 def test_assessor_declines_with_a_reason(db, login, submitted):

@@ -1,5 +1,7 @@
-// Questionnaire page: autosave while typing, warn before leaving with unsaved changes, and show or hide
-// conditional questions as the server decides. Without this script the page still works: Save posts it.
+// Questionnaire page: autosave while typing (answers the server refuses are marked with its reason, the
+// rest is saved), warn before leaving with unsaved changes, save before an evidence upload or removal
+// leaves the page, and show or hide conditional questions as the server decides. Without this script
+// the page still works: Save posts it.
 (function () {
   "use strict";
   const form = document.getElementById("questionnaire-page");
@@ -23,21 +25,44 @@
     return { ok: response.ok, status: response.status, body: await response.json().catch(() => ({})) };
   }
 
+  // The server's reasons beside the answers it refused; the marks of answers now accepted go away.
+  function mark(errors) {
+    form.querySelectorAll(".question[data-question]").forEach((block) => {
+      const reasons = errors[block.dataset.question] || [];
+      block.querySelectorAll("input, select, textarea").forEach((input) => {
+        if (input.type === "file") return;
+        input.classList.toggle("is-invalid", reasons.length > 0);
+        if (reasons.length) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+      });
+      block.querySelectorAll(".invalid-feedback").forEach((old) => old.remove());
+      reasons.forEach((reason) => {
+        const message = document.createElement("div");
+        message.className = "invalid-feedback d-block";
+        message.textContent = reason;
+        block.appendChild(message);
+      });
+    });
+  }
+
+  // true when every answer is saved
   async function autosave() {
+    if (timer) clearTimeout(timer);
     timer = null;
     say(form.dataset.savingText);
     try {
       const result = await post(form.dataset.autosaveUrl);
+      if (result.body.version !== undefined) version.value = result.body.version;
+      if (result.body.errors || result.ok) mark(result.body.errors || {});
       if (result.ok && result.body.saved) {
-        version.value = result.body.version;
         dirty = false;
         say(form.dataset.savedText);
-      } else {
-        say(result.body.message || form.dataset.errorText);
+        return true;
       }
+      say(result.body.message || form.dataset.errorText);
     } catch (error) {
       say(form.dataset.unsavedText);
     }
+    return false;
   }
 
   async function refreshVisibility() {
@@ -71,6 +96,14 @@
   document.addEventListener("input", changed);
   document.addEventListener("change", changed);
   form.addEventListener("submit", () => { submitting = true; if (timer) clearTimeout(timer); });
+  // Uploading or removing a file reloads the page: save what was typed first, or stay to fix it.
+  document.querySelectorAll("form[id^=upload-], form[id^=remove-]").forEach((other) => {
+    other.addEventListener("submit", async (event) => {
+      if (!dirty) { submitting = true; return; }
+      event.preventDefault();
+      if (await autosave()) { submitting = true; other.submit(); }
+    });
+  });
   window.addEventListener("beforeunload", (event) => {
     if (dirty && !submitting) { event.preventDefault(); event.returnValue = ""; }
   });
