@@ -36,14 +36,23 @@ def active_assignments(session, application: Application, *, for_appeal: bool = 
     return [row for row in rows if row.active]
 
 
-def _acting_team(session, application: Application) -> list[Assignment]:
-    """Under appeal only the appeal's assessor acts; before that, the review team."""
-    return active_assignments(session, application, for_appeal=application.state == State.APPEALED)
-
-
 def actor_on(session, user, application: Application) -> ActorContext:
-    """The user as the workflow sees them on this application: account roles and their assignment."""
-    own = next((a for a in _acting_team(session, application) if a.assessor_id == user.id), None)
+    """The user as the workflow sees them on this application: account roles and their assignments.
+
+    Under appeal only the appeal's assessor acts; before that, the review team. Any assignment not
+    declined, on either, means the user took part (and so does not decide).
+    """
+    taken = [
+        row
+        for row in session.scalars(
+            sa.select(Assignment).where(
+                Assignment.application_id == application.id, Assignment.assessor_id == user.id
+            )
+        )
+        if row.active
+    ]
+    under_appeal = application.state == State.APPEALED
+    own = next((a for a in taken if a.for_appeal == under_appeal), None)
     return ActorContext(
         roles=frozenset(WorkflowRole(role.value) for role in user.roles),
         is_applicant=user.organisation_id == application.organisation_id,
@@ -51,6 +60,7 @@ def actor_on(session, user, application: Application) -> ActorContext:
         is_lead=own is not None and own.is_lead,
         has_confirmed=own is not None and own.status == AssignmentStatus.CONFIRMED,
         has_submitted=own is not None and own.scores_submitted_at is not None,
+        took_part=bool(taken),
     )
 
 

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, render_template, request
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import DateField, Form, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from certify.audit.services import AuditFilter, entries_matching
 from certify.extensions import db
+from certify.review.blind import entries_shown_to
 from certify.web.access import STAFF, roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -54,11 +56,16 @@ def _filters(form: FilterForm) -> AuditFilter:
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
-    """Recorded changes, newest first, filtered by action, actor, subject, application and dates."""
+    """Recorded changes, newest first, filtered by action, actor, subject, application and dates.
+
+    Staff who are still to submit their own scores on an application (an assessor given a staff role)
+    see its entries with the scores left out (`certify.review.blind`).
+    """
     form = FilterForm(request.args)
     form.validate()
     page = db.paginate(entries_matching(_filters(form)), per_page=PAGE_SIZE, error_out=False)
-    return render_template("audit/index.html", form=form, page=page)
+    entries = entries_shown_to(db.session, current_user, page.items)
+    return render_template("audit/index.html", form=form, page=page, entries=entries)
 
 
 @bp.app_template_filter("compact_json")

@@ -10,17 +10,26 @@ The rule (unchanged from when the scores page decided it itself):
   nothing of the review under appeal; once they have submitted, they see the review team's scores. The
   review team never sees the appeal assessor's scores on their own pages.
 - Side by side (consensus and decision) the scores are seen only once every assessor has submitted.
+- Everywhere else, too: whoever holds an assignment on an application and has not submitted their scores
+  yet (a coordinator who was given the assessor's role as well, say) sees the application's audit entries
+  (the team page's history, /admin/audit) with the scores and what is computed from them left out, and
+  no consensus page (issue 12, finding 3).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
 
 from certify.accounts.models import User
+from certify.audit.models import AuditEntry
 from certify.questionnaire.models import Application
 from certify.review.comparison import scores_of
-from certify.review.models import Assignment
+from certify.review.models import Assignment, AssignmentStatus
 from certify.transitions import active_assignments
 from certify.workflow import states
 
@@ -68,4 +77,77 @@ def leads_comparison(assignment: Assignment) -> bool:
         and assignment.is_lead
         and not assignment.for_appeal
         and scores_compared(assignment.application)
+    )
+
+
+# The audit trail, as someone still scoring may see it -----------------------------------------------------
+
+#: audit actions whose values carry assessors' scores, or what is computed from them: the keys left out
+SCORE_KEYS: Mapping[str, frozenset[str]] = {
+    "review.scores_submitted": frozenset({"scores"}),
+    "review.consensus_recorded": frozenset({"scores", "total", "level", "spread"}),
+    "review.third_assessor_requested": frozenset({"spread"}),
+    "review.decided": frozenset({"computed_level"}),
+}
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """An audit entry as one user sees it: `hidden` when its scores are left out of `before`/`after`."""
+
+    id: int
+    occurred_at: datetime
+    actor_label: str
+    action: str
+    subject_type: str
+    subject_id: str
+    application_id: int | None
+    before: Any
+    after: Any
+    hidden: bool = False
+
+
+def still_scoring(session, user) -> frozenset[int]:
+    """The applications on which `user` holds an assignment (not declined) without their scores in."""
+    rows = session.scalars(
+        sa.select(Assignment.application_id).where(
+            Assignment.assessor_id == user.id,
+            Assignment.status != AssignmentStatus.DECLINED.value,
+            Assignment.scores_submitted_at.is_(None),
+        )
+    )
+    return frozenset(rows)
+
+
+def kept_blind(session, user, application: Application) -> bool:
+    """`user` still has to submit scores on `application`, so sees nobody else's there, whatever the roles."""
+    return application.id in still_scoring(session, user)
+
+
+def entries_shown_to(session, user, entries: Iterable[AuditEntry]) -> list[ShownEntry]:
+    """The entries with the scores left out of those of the applications `user` is still scoring."""
+    blind_on = still_scoring(session, user)
+    return [_shown(entry, entry.application_id in blind_on) for entry in entries]
+
+
+def _shown(entry: AuditEntry, blind_here: bool) -> ShownEntry:
+    hidden_keys = SCORE_KEYS.get(entry.action, frozenset()) if blind_here else frozenset()
+
+    def without(values):
+        if not hidden_keys or not isinstance(values, dict):
+            return values
+        return {key: value for key, value in values.items() if key not in hidden_keys}
+
+    before, after = without(entry.before), without(entry.after)
+    return ShownEntry(
+        id=entry.id,
+        occurred_at=entry.occurred_at,
+        actor_label=entry.actor_label,
+        action=entry.action,
+        subject_type=entry.subject_type,
+        subject_id=entry.subject_id,
+        application_id=entry.application_id,
+        before=before,
+        after=after,
+        hidden=(before, after) != (entry.before, entry.after),
     )

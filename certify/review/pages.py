@@ -22,6 +22,7 @@ from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
 from certify.review import appeals, blind, clarification, comparison, decisions, forms, staffing
 from certify.review.models import Assignment, ConflictDeclaration
+from certify.web.access import assignment_opens_application
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
 from certify.workflow import Action, guards
@@ -88,7 +89,8 @@ def render_team(
         conflicts={
             p.id: staffing.conflicts_of(db.session, p, application) for p in staffing.assessors(db.session)
         },
-        entries=audit_history(db.session, application.id),
+        barred={p.id for p in staffing.assessors(db.session) if p.has_role(*staffing.DECIDING_ROLES)},
+        entries=blind.entries_shown_to(db.session, current_user, audit_history(db.session, application.id)),
         spread=spread,
         spread_limit=guards.SPREAD_LIMIT,
         comparable=blind.scores_compared(application),
@@ -115,11 +117,13 @@ def render_assignments(status: int = 200, *, decline_form=None, declining: int |
     """The assessor's assignments; `decline_form` (as posted) belongs to the assignment `declining`."""
     rows = staffing.assignments_of(db.session, current_user)
     applications = {row.application_id: row.application for row in rows}
+    readable = {row.id for row in rows if assignment_opens_application(row)}
     return render_template(
         "review/assignments.html",
         rows=rows,
         actions={i: transitions.allowed(db.session, current_user, a) for i, a in applications.items()},
-        leads_comparison={row.id for row in rows if blind.leads_comparison(row)},
+        readable=readable,
+        leads_comparison={row.id for row in rows if row.id in readable and blind.leads_comparison(row)},
         decline_form=decline_form,
         declining=declining,
     ), status

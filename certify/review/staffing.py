@@ -11,6 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import Role, User, UserRole
+from certify.audit import services as audit
 from certify.questionnaire.models import Application
 from certify.review import notifications
 from certify.review.conflicts import DEFAULT_COOLING_OFF_YEARS, Applicant, Candidate, Conflict, conflicts
@@ -20,17 +21,28 @@ from certify.timeutil import as_utc, utcnow
 from certify.transitions import active_assignments, record, take
 from certify.workflow import Action, states
 
+#: account roles whose holders decide applications, and so never assess one (separation of duties)
+DECIDING_ROLES = (Role.COORDINATOR, Role.ADMIN)
 
-def candidate_from_db(session, assessor: User) -> Candidate:
+
+def candidate_from_db(session, assessor: User, *, checking: Application | None = None) -> Candidate:
+    """The assessor's declared ties and earlier assessments, leaving out any assignment to `checking`.
+
+    Counting it, the assessor would be flagged as not independent of the very application they were
+    just assigned to (issue 13, item 3).
+    """
     declarations = session.scalars(
         sa.select(ConflictDeclaration).where(ConflictDeclaration.assessor_id == assessor.id)
     )
     declared = list(declarations)
-    past = session.execute(
+    statement = (
         sa.select(Application.organisation_id, Assignment.assigned_at)
         .join(Application, Application.id == Assignment.application_id)
         .where(Assignment.assessor_id == assessor.id, Assignment.status != AssignmentStatus.DECLINED.value)
     )
+    if checking is not None:
+        statement = statement.where(Assignment.application_id != checking.id)
+    past = session.execute(statement)
     return Candidate(
         organisation_id=assessor.organisation_id,
         declared_organisation_ids=frozenset(d.organisation_id for d in declared if d.organisation_id),
@@ -42,9 +54,8 @@ def candidate_from_db(session, assessor: User) -> Candidate:
 def conflicts_of(session, assessor: User, application: Application) -> list[Conflict]:
     years = current_app.config.get("COOLING_OFF_YEARS", DEFAULT_COOLING_OFF_YEARS)
     applicant = Applicant(application.organisation_id, application.organisation.region)
-    return conflicts(
-        candidate_from_db(session, assessor), applicant, today=date.today(), cooling_off_years=years
-    )
+    candidate = candidate_from_db(session, assessor, checking=application)
+    return conflicts(candidate, applicant, today=date.today(), cooling_off_years=years)
 
 
 def assign_assessors(
@@ -76,21 +87,59 @@ def assign_assessors(
 
 
 def check_can_assess(session, assessor: User, application: Application) -> None:
+    """Refuse (422) anyone who is not an active assessor, who decides applications, or who is tied to
+    the applicant."""
     if not assessor.active or Role.ASSESSOR not in assessor.roles:
         raise ReviewError(_l("%(name)s is not an active assessor.", name=assessor.email), 422)
+    if assessor.has_role(*DECIDING_ROLES):
+        raise ReviewError(
+            _l(
+                "%(name)s is a coordinator or an administrator: the certification body's staff "
+                "decide on applications and do not assess them.",
+                name=assessor.email,
+            ),
+            422,
+        )
     found = conflicts_of(session, assessor, application)
     if found:
-        reasons = "; ".join(gettext(c.message) % c.params for c in found)
         raise ReviewError(
-            _l("%(name)s cannot assess this application: %(reasons)s.", name=assessor.email, reasons=reasons),
+            _l(
+                "%(name)s cannot assess this application: %(reasons)s.",
+                name=assessor.email,
+                reasons=_reasons(found),
+            ),
             422,
         )
 
 
+def _reasons(found: Sequence[Conflict]) -> str:
+    return "; ".join(gettext(c.message) % c.params for c in found)
+
+
 def confirm_independence(session, assignment: Assignment, assessor: User) -> None:
-    """The assessor confirms they have no tie to the applicant."""
+    """The assessor confirms they have no tie to the applicant; refused if one is known by now.
+
+    Conflicts are checked again here, since a tie may have been declared (or a deciding role granted)
+    after the assignment.
+    """
     application = assignment.application
     take(session, application, Action.CONFIRM_INDEPENDENCE, assessor)
+    if assessor.has_role(*DECIDING_ROLES):
+        raise ReviewError(
+            _l(
+                "You are a coordinator or an administrator, so you cannot assess applications: "
+                "decline the assignment."
+            )
+        )
+    found = conflicts_of(session, assessor, application)
+    if found:
+        raise ReviewError(
+            _l(
+                "You cannot confirm your independence: %(reasons)s. "
+                "Decline the assignment, giving this as the reason.",
+                reasons=_reasons(found),
+            )
+        )
     assignment.status, assignment.answered_at = AssignmentStatus.CONFIRMED.value, utcnow()
     session.flush()
     record(
@@ -185,4 +234,16 @@ def declare_conflict(
     )
     session.add(declaration)
     session.flush()
+    audit.record(
+        session,
+        actor=assessor,
+        action="review.conflict_declared",
+        subject_type="conflict_declaration",
+        subject_id=declaration.id,
+        after={
+            "organisation_id": declaration.organisation_id,
+            "region": declaration.region,
+            "note": declaration.note,
+        },
+    )
     return declaration

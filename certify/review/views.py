@@ -31,7 +31,7 @@ from certify.review import (
 )
 from certify.review.models import Assignment, AssignmentStatus
 from certify.transitions import active_assignments
-from certify.web.access import STAFF, is_staff, require, roles_required
+from certify.web.access import STAFF, assignment_opens_application, is_staff, require, roles_required
 from certify.web.actions import carry_out
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
@@ -125,6 +125,14 @@ def _own_assignment(assignment_id: int) -> Assignment:
     return assignment
 
 
+def _open_assignment(assignment_id: int) -> Assignment:
+    """The user's own assignment, while it opens the application (from confirmed independence until the
+    decision); 404 otherwise, like any other denial."""
+    assignment = _own_assignment(assignment_id)
+    require(assignment_opens_application(assignment))
+    return assignment
+
+
 @bp.post("/assignments/<int:assignment_id>/confirm")
 @roles_required(Role.ASSESSOR)
 def confirm(assignment_id: int):
@@ -184,7 +192,7 @@ def conflicts():
 @roles_required(Role.ASSESSOR)
 def scores(assignment_id: int):
     """Score each indicator 0–4 against its rubric beside the answers and evidence; save or submit."""
-    assignment = _own_assignment(assignment_id)
+    assignment = _open_assignment(assignment_id)
     if request.method == "GET":
         return pages.render_scores(assignment)
     standard = standard_of(assignment.application)
@@ -211,7 +219,7 @@ def _save_scores(assignment: Assignment, posted: tuple[dict, dict], *, final: bo
 @roles_required(Role.ASSESSOR)
 def request_clarification(assignment_id: int):
     """Ask the manager about named indicators; the manager may then change only those answers."""
-    assignment = _own_assignment(assignment_id)
+    assignment = _open_assignment(assignment_id)
     form = forms.clarification_form(standard_of(assignment.application), current_language())
     render = partial(pages.render_scores, assignment, clarification_form=form)
     if not form.validate_on_submit():
@@ -231,8 +239,13 @@ def request_clarification(assignment_id: int):
 def consensus(application_id: int):
     """The submitted scores side by side, divergences flagged; the lead records the consensus."""
     application = db.get_or_404(Application, application_id)
-    leads = {a.assessor_id for a in active_assignments(db.session, application) if a.is_lead}
+    leads = {
+        a.assessor_id
+        for a in active_assignments(db.session, application)
+        if a.is_lead and assignment_opens_application(a)
+    }
     require(current_user.id in leads or is_staff(current_user))
+    require(not blind.kept_blind(db.session, current_user, application))
     if not blind.scores_compared(application):
         abort(404)
     if request.method == "GET":

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from certify.accounts.models import Role
 from certify.extensions import db
 from certify.review.models import Assignment, AssignmentStatus
+from certify.workflow import states
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
@@ -53,24 +54,33 @@ def is_manager_of(user, organisation_id: int) -> bool:
     )
 
 
-def is_assigned_assessor(user, application) -> bool:
-    """An assessor with an active (not declined) assignment to the application."""
+def assignment_opens_application(assignment: Assignment) -> bool:
+    """The assignment lets its assessor read the application now: answers, evidence, workbook, scoring page.
+
+    Access starts when the assessor confirms independence and ends with the decision (issue 12, finding 4).
+    Until then a pending assessor sees only what deciding on independence needs (the organisation, its
+    region, the standard: the assignments page); a declined one sees nothing; once the application is
+    decided, or under appeal, the review team sees nothing, and the appeal's assessor reads it only while
+    the appeal is reviewed. The certification body's staff keep the decision record.
+    """
+    reading = states.APPEAL_REVIEW_READS if assignment.for_appeal else states.REVIEW_TEAM_READS
+    return assignment.status == AssignmentStatus.CONFIRMED and assignment.application.state in reading
+
+
+def reads_as_assessor(user, application) -> bool:
+    """An assessor whose assignment to the application opens it now (`assignment_opens_application`)."""
     if not (user.is_authenticated and user.has_role(Role.ASSESSOR)):
         return False
-    return (
-        db.session.scalar(
-            sa.select(Assignment.id).where(
-                Assignment.application_id == application.id,
-                Assignment.assessor_id == user.id,
-                Assignment.status != AssignmentStatus.DECLINED.value,
-            )
+    assignments = db.session.scalars(
+        sa.select(Assignment).where(
+            Assignment.application_id == application.id, Assignment.assessor_id == user.id
         )
-        is not None
     )
+    return any(assignment_opens_application(a) for a in assignments)
 
 
 def can_view_application(user, application) -> bool:
-    return is_applicant(user, application) or is_staff(user) or is_assigned_assessor(user, application)
+    return is_applicant(user, application) or is_staff(user) or reads_as_assessor(user, application)
 
 
 def require(allowed: bool) -> None:

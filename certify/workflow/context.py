@@ -30,6 +30,9 @@ class ActorContext:
     has_confirmed: bool = False
     #: this assessor has submitted scores (in the current review or the appeal review)
     has_submitted: bool = False
+    #: holds or held an assignment on this application that was not declined (the review or its appeal),
+    #: whatever the account's roles are now: such a person never decides the application
+    took_part: bool = False
 
     def workflow_roles(self) -> frozenset[Role]:
         """The roles this actor holds on this application: account roles narrowed by relationship."""

@@ -150,6 +150,11 @@ JUSTIFIED = Guard(
     lambda actor, facts: {"computed": facts.computed_level or "-"},
     on_input=True,
 )
+DECIDER_TOOK_NO_PART = Guard(
+    "the decider did not assess this application",
+    lambda actor, facts: not actor.took_part,
+    N_("You assessed this application, so another coordinator must decide it."),
+)
 NOT_APPEALED_BEFORE = Guard(
     "no earlier appeal",
     lambda actor, facts: not facts.appeal_used,

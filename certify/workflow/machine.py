@@ -68,7 +68,8 @@ def _rows(sources, action, target, roles, requires=(), when=None) -> list[Transi
 
 
 S, A, R = State, Action, Role
-_DECISION = (g.REASONS_GIVEN, g.JUSTIFIED)
+# Separation of duties: whoever was on the application's team (or its appeal) does not decide it.
+_DECISION = (g.DECIDER_TOOK_NO_PART, g.REASONS_GIVEN, g.JUSTIFIED)
 _SCORING = (g.CONFIRMED, g.NOT_YET_SUBMITTED)
 
 TRANSITIONS: tuple[Transition, ...] = tuple(

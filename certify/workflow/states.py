@@ -75,6 +75,13 @@ SCORING = frozenset({State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.APPEA
 SCORES_COMPARED = frozenset({State.SCORED, State.CONSENSUS, State.CERTIFIED, State.NOT_CERTIFIED})
 #: a decision (first or on appeal) stands
 DECIDED = frozenset({State.CERTIFIED, State.NOT_CERTIFIED})
+#: the review team, once independent, reads the application (answers, evidence, the scoring page) until
+#: the decision; a third assessor's scoring and the consensus included
+REVIEW_TEAM_READS = frozenset(
+    {State.SUBMITTED, State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.SCORED, State.CONSENSUS}
+)
+#: the appeal's assessor, once independent, reads it while the appeal is reviewed, until its decision
+APPEAL_REVIEW_READS = frozenset({State.APPEALED})
 
 
 STATE_LABELS: dict[str, str] = {

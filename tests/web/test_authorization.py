@@ -22,7 +22,9 @@ ACTORS = ("anonymous", "owner", "stranger", "assessor", "outsider", "coordinator
 EVERYONE = set(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF = {"coordinator", "admin"}
-VIEWERS = {"owner", "assessor"} | STAFF
+#: the application is decided, so its assessor's access has ended (issue 12, finding 4; the window itself,
+#: from confirmed independence to the decision, is walked in tests/review/test_access_window.py)
+VIEWERS = {"owner"} | STAFF
 
 #: (endpoint, method) -> the actors allowed
 RULES = {
@@ -64,9 +66,9 @@ RULES = {
     ("review.conflicts", "GET"): {"assessor", "outsider"},
     ("review.confirm", "POST"): {"assessor"},
     ("review.decline", "POST"): {"assessor"},
-    ("review.scores", "GET"): {"assessor"},
-    ("review.request_clarification", "POST"): {"assessor"},
-    ("review.consensus", "GET"): {"assessor"} | STAFF,
+    ("review.scores", "GET"): set(),
+    ("review.request_clarification", "POST"): set(),
+    ("review.consensus", "GET"): STAFF,
     ("review.decision", "POST"): {"coordinator"},
     ("review.third_assessor", "POST"): STAFF,
     ("review.appeal_assessor", "POST"): STAFF,

@@ -115,6 +115,16 @@ UNMET = [
         {"most": 3},
     ),
     (S.SCORED, A.RECORD_CONSENSUS, LEAD, SPLIT, g.SPREAD_SETTLED, {"spread": 30, "limit": 30}),
+    # issue 12, finding 3: a coordinator who was on the team (given the role later) does not decide
+    (S.CONSENSUS, A.DECIDE, replace(COORDINATOR, took_part=True), DECIDED, g.DECIDER_TOOK_NO_PART, {}),
+    (
+        S.APPEALED,
+        A.DECIDE_APPEAL,
+        replace(COORDINATOR, took_part=True),
+        replace(DECIDED, appeal_review_submitted=True),
+        g.DECIDER_TOOK_NO_PART,
+        {},
+    ),
     (S.CONSENSUS, A.DECIDE, COORDINATOR, replace(DECIDED, reasons=""), g.REASONS_GIVEN, {}),
     (
         S.CONSENSUS,

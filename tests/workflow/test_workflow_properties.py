@@ -30,6 +30,7 @@ actors = st.builds(
     is_lead=st.booleans(),
     has_confirmed=st.booleans(),
     has_submitted=st.booleans(),
+    took_part=st.booleans(),
 )
 facts = st.builds(
     Facts,
@@ -103,6 +104,16 @@ def test_every_refusal_formats_with_its_own_params(state, actor, situation):
             apply(state, action, actor, situation)
         except TransitionRefused as refused:
             assert str(refused) == refused.text()
+
+
+@given(st.sampled_from(State), actors, facts)
+def test_whoever_took_part_never_decides(state, actor, situation):
+    """Issue 12, finding 3: a member of the team (or the appeal) with a coordinator's role decides nothing."""
+    part_taker = replace(actor, took_part=True)
+    valid = replace(situation, **VALID_INPUT)
+    for action in (Action.DECIDE, Action.DECIDE_APPEAL):
+        assert action not in allowed_actions(state, part_taker, valid)
+        assert not accepts(state, action, part_taker, valid)
 
 
 @given(st.sampled_from([State.CERTIFIED, State.NOT_CERTIFIED, State.WITHDRAWN]), actors, facts)
