@@ -132,3 +132,15 @@ def test_catalogs_are_up_to_date(tmp_path):
 def _forms(message) -> tuple:
     """The translated forms of a message: one, or a plural's tuple (each form must be filled)."""
     return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def test_every_template_folder_is_read_for_translatable_text():
+    # Babel's extraction skips folders whose names start with "_" or ".": the error summary's heading
+    # in such a folder stayed English on Russian pages.
+    hidden = [p for p in (ROOT / "templates").rglob("*") if p.is_dir() and p.name[0] in "_."]
+    assert hidden == []
+
+
+def test_the_error_summary_speaks_the_pages_language(client):
+    page = client.post("/register", data={"email": "not an address"}).get_data(as_text=True)
+    assert "Исправьте, пожалуйста:" in page and "Please correct" not in page
