@@ -37,6 +37,7 @@ from certify.certificates.public import public_view
 from certify.certificates.verify import verify_issued_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
+from certify.review.blind import kept_blind
 from certify.web.access import STAFF, is_applicant, is_manager_of, is_staff, roles_required
 from certify.web.actions import carry_out
 from certify.web.urls import external_url
@@ -295,6 +296,8 @@ def report(application_id: int):
     """The assessment report PDF as stored with the decision: for the applicant's managers and the body."""
     application = db.get_or_404(Application, application_id)
     if not (is_staff(current_user) or is_applicant(current_user, application)):
+        abort(404)
+    if kept_blind(db.session, current_user, application):  # staff still scoring it (an appeal) read no scores
         abort(404)
     try:
         stored = reports.stored_report(db.session, application)

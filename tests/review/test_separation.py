@@ -98,6 +98,11 @@ def test_finding_3_the_appeal_assessor_on_staff_sees_nothing_of_the_review_under
     assert SCORE_SHOWN in coordinator.get(f"/review/applications/{case.application.id}/team").get_data(
         as_text=True
     )
+    # nor the assessment report, which carries the consensus scores
+    report = f"/applications/{case.application.id}/report.pdf"
+    assert client_for(fresh).get(report).status_code == 404
+    with coordinator.get(report) as downloaded:
+        assert downloaded.status_code == 200
 
 
 def test_finding_3_an_assessor_cannot_decide_the_application_they_assessed(db, client_for):
