@@ -38,10 +38,11 @@ _numbers = count(1)
 
 def make_organisation(session, **fields) -> Organisation:
     n = next(_numbers)
+    ogrn = f"11678000{n:04d}"
     values = {
         "name_ru": f"Управляющая компания кластера № {n}",
         "name_en": f"Cluster management company No. {n}",
-        "registration_number": f"11678000{n:05d}",
+        "registration_number": ogrn + str(int(ogrn) % 11 % 10),  # with its check digit
         "country": "RU",
         "region": "Санкт-Петербург",
         "cluster_name_ru": f"Кластер чистых технологий № {n}",

@@ -1,7 +1,12 @@
-"""Account forms: they check shape; the services enforce the rules."""
+"""Account forms: they check shape; the services enforce the rules.
+
+The registration form also applies the password rule the services enforce, so that every problem of
+the form is listed on the first try, not one more on each.
+"""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,11 +19,21 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from certify.accounts import registration_numbers
 from certify.accounts.models import PriorityField, Role
-from certify.accounts.passwords import MAX_LENGTH
+from certify.accounts.passwords import MAX_LENGTH, password_problem
 from certify.web.forms import select_choices
 
 COUNTRIES = (
@@ -118,6 +133,16 @@ class RegistrationForm(FlaskForm):
         _l("Priority fields"), choices=select_choices(PRIORITY_FIELD_LABELS.items()), validators=[Optional()]
     )
     submit = SubmitField(_l("Register"))
+
+    def validate_registration_number(self, field):
+        if found := registration_numbers.problem(self.country.data or "", field.data or ""):
+            template, params = found
+            raise ValidationError(gettext(template) % params)
+
+    def validate_password(self, field):
+        personal = (self.email.data, self.full_name_ru.data, self.full_name_en.data)
+        if problem := password_problem(field.data or "", personal=personal):
+            raise ValidationError(str(problem))
 
 
 class EmailOnlyForm(FlaskForm):

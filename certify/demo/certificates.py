@@ -40,7 +40,7 @@ HOLDERS = (
     ),
     (
         {
-            "registration_number": "1145476012345",
+            "registration_number": "1145476012340",
             "name_ru": "АНО «Сибирский кластер устойчивого строительства»",
             "name_en": "Siberian Sustainable Construction Cluster",
             "country": "RU",
@@ -56,7 +56,7 @@ HOLDERS = (
     ),
     (
         {
-            "registration_number": "1114027012345",
+            "registration_number": "1114027012340",
             "name_ru": "АНО «Калужский кластер обращения с отходами»",
             "name_en": "Kaluga Waste Management Cluster",
             "country": "RU",
@@ -104,7 +104,7 @@ HOLDERS = (
     ),
     (
         {
-            "registration_number": "3141592-6",
+            "registration_number": "2141592-6",
             "name_ru": "Ассоциация «Финский кластер умного города»",
             "name_en": "Finnish Smart City Cluster",
             "country": "FI",

@@ -18,7 +18,7 @@ DEFAULT_PASSWORD = "Klaster-Demo-2026!"  # noqa: S105
 
 ORGANISATIONS = (
     {
-        "registration_number": "1167800053411",
+        "registration_number": "1167800053410",
         "name_ru": "АНО «Центр кластерного развития чистых технологий»",
         "name_en": "Cleantech Cluster Development Centre",
         "country": "RU",
@@ -33,7 +33,7 @@ ORGANISATIONS = (
         ],
     },
     {
-        "registration_number": "1121600004523",
+        "registration_number": "1121600004525",
         "name_ru": "АО «Управляющая компания Камского кластера»",
         "name_en": "Kama Cluster Management Company",
         "country": "RU",
@@ -95,7 +95,7 @@ USERS = (
         "Иван Алексеевич Смирнов",
         "Ivan Smirnov",
         [Role.MANAGER],
-        "1167800053411",
+        "1167800053410",
         "ru",
     ),
     (
@@ -103,7 +103,7 @@ USERS = (
         "Рустам Ильдарович Галиев",
         "Rustam Galiev",
         [Role.MANAGER],
-        "1121600004523",
+        "1121600004525",
         "ru",
     ),
     (

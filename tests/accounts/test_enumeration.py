@@ -64,7 +64,7 @@ def test_finding_10_register_answers_a_known_address_as_a_new_one(client, db, ma
     db.commit()
     password_hash = owner.password_hash
 
-    number = "1197800000002"
+    number = "1197800000023"
     again = dict(FORM, email=FORM["email"].upper(), full_name_ru="Злоумышленник", registration_number=number)
     known = client.post("/register", data=again)
 

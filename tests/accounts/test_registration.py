@@ -70,7 +70,7 @@ def test_a_tampered_confirmation_link_is_refused(client, mailbox):
 
 def test_a_known_email_creates_nothing_and_warns_its_owner(client, db, mailbox):
     client.post("/register", data=FORM).close()
-    again = dict(FORM, email=FORM["email"].upper(), registration_number="1197800000002")
+    again = dict(FORM, email=FORM["email"].upper(), registration_number="1197800000023")
     response = client.post("/register", data=again)
     assert response.status_code == 200  # the same answer as for a new address (issue 12, finding 10)
     response.close()
@@ -103,4 +103,14 @@ def test_over_long_fields_get_a_message_not_an_error(client, db):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "200" in page and "128" in page
+    assert db.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_every_problem_of_the_form_is_reported_at_once(client, db):
+    typed = dict(FORM, registration_number="1197800000002", password="password1", confirm="password1")
+    response = client.post("/register", data=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Последняя цифра этого ОГРН не сходится с остальными" in page
+    assert "Пароль должен содержать не менее 12 символов." in page
     assert db.scalar(sa.select(sa.func.count(User.id))) == 0

@@ -21,7 +21,7 @@ def test_register_confirm_login_switch_language_logout(live_server, page, mailbo
         "confirm": PASSWORD,
         "organisation_name_ru": "АНО «Кластер устойчивого строительства»",
         "organisation_name_en": "Sustainable Construction Cluster Agency",
-        "registration_number": "1207800011223",
+        "registration_number": "1207800011220",
         "region": "Новгородская область",
         "cluster_name_ru": "Кластер устойчивого строительства",
         "cluster_name_en": "Sustainable Construction Cluster",

@@ -61,7 +61,7 @@ def test_import_then_publish(admin_client, db):
     published = admin_client.get(url).get_data(as_text=True)
     assert "demo 1.0: статус — опубликован" in published and f"{url}/retire" in published
     again = admin_client.post(f"{url}/publish")
-    assert again.status_code == 409 and again.headers["Location"].endswith(url)
+    assert again.status_code == 303 and again.headers["Location"].endswith(url)
     assert "Опубликовать можно только черновик" in admin_client.get(url).get_data(as_text=True)
     db.expire_all()
     assert db.get(StandardVersion, row.id).status == "published"
