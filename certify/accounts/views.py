@@ -20,7 +20,7 @@ from certify.accounts.organisations import ORGANISATION_FIELDS
 from certify.extensions import db, limiter
 from certify.outbox.services import deliver_after_response
 from certify.web.actions import carry_out, commit_and_deliver
-from certify.web.navigation import safe_next
+from certify.web.navigation import safe_next, start_page_for
 from certify.web.security import end_session, start_session
 
 bp = Blueprint("accounts", __name__)
@@ -108,7 +108,7 @@ def login():
     return carry_out(
         lambda: services.authenticate(db.session, form.email.data, form.password.data),
         back_to=url_for("accounts.login"),
-        success_to=safe_next(request.args.get("next")) or url_for("web.index"),
+        success_to=lambda user: safe_next(request.args.get("next")) or url_for(start_page_for(user)),
         done=None,
         then=start_session,  # the user's new session, once the login is recorded
         refused=_login_refused(form),

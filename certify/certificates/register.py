@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from certify.audit.models import AuditEntry
 from certify.certificates.models import Certificate, CertificateStatus
+from certify.questionnaire.models import Application
 
 #: "Expiring soon" on the staff register: the first reminder goes out this many days before expiry.
 EXPIRING_WITHIN_DAYS = 90
@@ -109,4 +110,16 @@ def latest_of_application(session, application_id: int) -> Certificate | None:
         .where(Certificate.application_id == application_id)
         .order_by(Certificate.id.desc())
         .limit(1)
+    )
+
+
+def of_organisation(session, organisation_id: int) -> list[Certificate]:
+    """Every certificate issued to the organisation's applications, newest first (for its managers)."""
+    return list(
+        session.scalars(
+            sa.select(Certificate)
+            .join(Application, Application.id == Certificate.application_id)
+            .where(Application.organisation_id == organisation_id)
+            .order_by(Certificate.id.desc())
+        )
     )

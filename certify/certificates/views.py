@@ -218,6 +218,15 @@ def index():
     )
 
 
+@bp.get("/certificates/mine")
+@roles_required(Role.MANAGER)
+def mine():
+    """The certificates of the manager's organisation, in force or not, with the way to each one's page."""
+    organisation = current_user.organisation
+    certificates = register.of_organisation(db.session, organisation.id) if organisation else []
+    return render_template("certificates/mine.html", certificates=certificates)
+
+
 @bp.get("/certificates/<number>")
 @login_required
 def detail(number: str):

@@ -21,6 +21,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_l("Applications"), "questionnaire.index", (Role.MANAGER,)),
+    NavItem(_l("My certificates"), "certificates.mine", (Role.MANAGER,)),
     NavItem(_l("Assignments"), "review.assignments", (Role.ASSESSOR,)),
     NavItem(_l("Review"), "review.queue", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),
@@ -29,6 +30,19 @@ NAV_ITEMS = (
     NavItem(_l("Audit trail"), "audit.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Outgoing mail"), "outbox.index", (Role.ADMIN,)),
 )
+
+
+#: where each role starts after logging in, the body's work first for someone holding several roles
+START_PAGES = (
+    ((Role.COORDINATOR, Role.ADMIN), "review.queue"),
+    ((Role.ASSESSOR,), "review.assignments"),
+    ((Role.MANAGER,), "questionnaire.index"),
+)
+
+
+def start_page_for(user) -> str:
+    """The endpoint `user` lands on after logging in (without a page they were sent from)."""
+    return next((endpoint for roles, endpoint in START_PAGES if user.has_role(*roles)), "web.index")
 
 
 def navigation_for(user) -> list[NavItem]:

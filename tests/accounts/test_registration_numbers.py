@@ -1,4 +1,4 @@
-"""Registration numbers checked by their country's rules: OGRN and OGRNIP check digits, Finnish Business IDs."""
+"""Registration numbers checked by their country's rules: OGRN and OGRNIP check digits, Finnish IDs."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from certify.accounts.models import Role
 from tests.conftest import log_in
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_login_follows_only_local_next_links(client, user):
         "/login?next=https://evil.example.com/",
         data={"email": user.email, "password": "Tundra-Lighthouse-48"},
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/applications/"  # the manager's own start page
     client.post("/logout")
     response = client.post(
         "/login?next=/account", data={"email": user.email, "password": "Tundra-Lighthouse-48"}
@@ -192,3 +192,20 @@ def test_forms_without_a_csrf_token_are_refused(csrf_settings, app, user):
     assert response.status_code == 400
     assert "Форма устарела" in response.get_data(as_text=True)
     assert client.post("/language", data={"language": "en"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("roles", "start"),
+    [
+        ((Role.MANAGER,), "/applications/"),
+        ((Role.ASSESSOR,), "/review/assignments"),
+        ((Role.COORDINATOR,), "/review/"),
+        ((Role.ADMIN,), "/review/"),
+        ((Role.ASSESSOR, Role.MANAGER), "/review/assignments"),
+    ],
+)
+def test_after_login_each_role_lands_on_its_own_start_page(client, db, roles, start):
+    person = make_user(db, *roles)
+    db.commit()
+    response = client.post("/login", data={"email": person.email, "password": PASSWORD})
+    assert response.headers["Location"] == start

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from certify.accounts.models import Role
 from certify.audit.models import AuditEntry
 from certify.certificates import issuance
 from certify.certificates.models import Certificate
+from tests import factories
 
 
 def test_a_number_typed_loosely_leads_to_the_certificate(db, certified, client):
@@ -90,3 +92,15 @@ def test_the_detail_page_offers_only_what_the_status_allows(db, certified):
     db.commit()
     page = coordinator.get(url).get_data(as_text=True)
     assert all(f"{url}/{action}" not in page for action in ("suspend", "reinstate", "revoke", "correct"))
+
+
+def test_a_holder_finds_their_certificates_in_the_menu(db, certified, client_for):
+    certificate, application, _, case = certified
+    holder = client_for(case.manager)
+    page = holder.get("/certificates/mine").get_data(as_text=True)
+    assert 'href="/certificates/mine"' in page and "Мои сертификаты" in page
+    assert f"/certificates/{certificate.number}" in page and "действует" in page
+    stranger = factories.make_user(db, Role.MANAGER)
+    db.commit()
+    other = client_for(stranger).get("/certificates/mine").get_data(as_text=True)
+    assert certificate.number not in other and "пока нет сертификата" in other

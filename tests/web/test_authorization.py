@@ -90,6 +90,7 @@ RULES = {
     ("certificates.issuer_profile", "GET"): EVERYONE,
     ("certificates.change_status", "POST"): {"coordinator"},
     ("certificates.index", "GET"): STAFF,
+    ("certificates.mine", "GET"): {"owner", "stranger"},
     ("certificates.detail", "GET"): {"owner"} | STAFF,
     ("certificates.correct", "POST"): {"coordinator"},
     ("accounts_admin.users", "GET"): {"admin"},
