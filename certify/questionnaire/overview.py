@@ -9,6 +9,7 @@ offers exactly what taking the action would accept.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from certify.certificates.models import Certificate
 from certify.certificates.register import latest_of_application
@@ -21,10 +22,12 @@ from certify.review.clarification import all_requests
 from certify.review.decisions import decision_of
 from certify.review.models import Appeal, ClarificationRequest, Decision
 from certify.standards.definition import Question, Standard
+from certify.timeutil import as_utc
 from certify.transitions import allowed
 from certify.web.access import is_applicant, is_staff
 from certify.web.i18n import current_language
 from certify.workflow import Action, states
+from certify.workflow.guards import appeal_deadline
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Overview:
     #: level id -> its name in the user's language, to name the decision's level
     level_names: dict[str, str]
     appeal: Appeal | None
+    #: the last day of the appeal period (shown while the appeal is offered)
+    appeal_until: date | None
     #: the latest certificate and the assessment report belong to the holder and the certification body,
     #: not to the assessors who may also see the application
     certificate: Certificate | None
@@ -62,6 +67,7 @@ def overview_of(session, user, application: Application) -> Overview:
     applicant = is_applicant(user, application)
     holder_or_staff = applicant or is_staff(user)
     language = current_language()
+    decision = decision_of(session, application)
     return Overview(
         application=application,
         standard=standard,
@@ -71,9 +77,10 @@ def overview_of(session, user, application: Application) -> Overview:
         actions=allowed(session, user, application),
         can_import_workbook=applicant and application.state in states.EDITABLE,
         clarifications=all_requests(session, application),
-        decision=decision_of(session, application),
+        decision=decision,
         level_names={level.id: level.name.get(language) for level in standard.levels},
         appeal=appeal_of(session, application),
+        appeal_until=appeal_deadline(as_utc(decision.decided_at).date()) if decision else None,
         certificate=latest_of_application(session, application.id) if holder_or_staff else None,
         can_download_report=holder_or_staff,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from certify.textmarks import N_
@@ -53,8 +53,13 @@ def _given(text: str) -> bool:
     return bool(text.strip())
 
 
+def appeal_deadline(decided_on: date) -> date:
+    """The last day an appeal against a decision taken on `decided_on` may be lodged."""
+    return decided_on + timedelta(days=APPEAL_DAYS)
+
+
 def _appeal_deadline(facts: Facts):
-    return facts.decided_on + timedelta(days=APPEAL_DAYS) if facts.decided_on else None
+    return appeal_deadline(facts.decided_on) if facts.decided_on else None
 
 
 # Checked when the manager submits: until then the summary offers the button and lists what is missing.

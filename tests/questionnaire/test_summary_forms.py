@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from freezegun import freeze_time
 from markupsafe import escape
 
 from certify.accounts.models import Role
@@ -140,3 +143,20 @@ def test_a_submitted_application_offers_no_workbook_import(db, client_for):
     page = text(client_for(case.manager).get(f"/applications/{case.application.id}/summary"))
     assert f"/applications/{case.application.id}/workbook" + '"' not in page
     assert "/receipt" in page
+
+
+def test_after_the_decision_the_summary_leads_with_the_assessed_result(decided, db):
+    application, client = decided
+    page = text(client.get(f"/applications/{application.id}/summary"))
+    decision = page.index('id="decision"')
+    assert decision < page.index('id="self-assessment"')
+    assert "Оценка экспертов:" in page[decision:] and "Решение можно обжаловать до" in page
+    assert 'id="offline"' not in page  # the answers can no longer change: no workbook to fill in
+    assert "Ответы, как они поданы (XLSX)" in page
+
+
+def test_the_appeal_form_is_gone_once_the_appeal_period_is_over(decided):
+    application, client = decided
+    with freeze_time(timedelta(days=31)):
+        page = text(client.get(f"/applications/{application.id}/summary"))
+    assert "Решение можно обжаловать до" not in page and 'name="grounds"' not in page
