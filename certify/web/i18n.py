@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
@@ -26,8 +28,18 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def format_day(value, format=None) -> str:
+    """A date in the reader's locale, one format everywhere; ISO text (as the public API carries dates) too.
+
+    None is no date at all (Babel would print today's).
+    """
+    if value is None:
+        return ""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value, format)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_decimal)
+    app.jinja_env.filters.update(date=format_day, datetime=format_datetime, number=format_decimal)
 
     @app.context_processor
     def language_context():

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 
 from certify.certificates import issuance
 from certify.certificates.forms import canonical_number
@@ -50,13 +51,15 @@ def test_a_valid_certificate_is_declared_in_force(db, certified, client):
     certificate, *_ = certified
     page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
     assert "ДЕЙСТВИТЕЛЕН" in page and "НЕ ДЕЙСТВИТЕЛЕН" not in page
-    assert f"действует до {certificate.expires_on.isoformat()}" in page
+    assert f"действует до {format_date(certificate.expires_on, locale='ru')}" in page
 
 
 def test_the_genuine_pdf_of_a_revoked_certificate_is_declared_not_valid(db, certified, client):
     certificate, _, coordinator, _ = certified
     genuine = issuance.pdf_path(certificate).read_bytes()
-    coordinator.post(f"/certificates/{certificate.number}/revoke", data={"reason": "Нарушение условий"})
+    coordinator.post(
+        f"/certificates/{certificate.number}/revoke", data={"reason": "Нарушение условий", "confirm": "y"}
+    )
     response = _upload(client, genuine)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -87,7 +90,7 @@ def test_an_expired_certificate_names_the_day_it_expired(db, certified, client):
     expired_on = certificate.issued_on - timedelta(days=1)
     _set(db, certificate, expires_on=expired_on)
     page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
-    assert "НЕ ДЕЙСТВИТЕЛЕН" in page and f"истёк {expired_on.isoformat()}" in page
+    assert "НЕ ДЕЙСТВИТЕЛЕН" in page and f"истёк {format_date(expired_on, locale='ru')}" in page
 
 
 def test_an_unknown_number_answers_no_such_certificate_on_the_verify_page(db, certified, client):
