@@ -79,3 +79,12 @@ def test_reset_links_live_an_hour_and_confirmation_links_a_day(app, db, monkeypa
             services.reset_password(db, reset, "Quartz-Meadow-Lantern-93")
         assert isinstance(refused.value.__cause__, tokens.TokenExpired)
         assert services.confirm_email(db, confirm) == user
+
+
+def test_the_mails_state_how_long_their_links_last(client, db, mailbox):
+    user = make_user(db)
+    db.commit()
+    client.post("/password/forgot", data={"email": user.email}).close()
+    assert "Ссылка действует 60 минут" in mailbox()[-1].get_body().get_content()
+    client.post("/register", data=FORM).close()
+    assert "Ссылка действует 24 часа" in mailbox()[-1].get_body().get_content()
