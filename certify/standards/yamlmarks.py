@@ -61,7 +61,11 @@ def read_yaml(text: str, locator: Locator) -> Any:
     Lines go to `locator.lines`; mistakes are reported to `locator`, and None is returned
     when the text is not YAML at all.
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # a character YAML never allows; checked before parsing
+        _report_unreadable(locator, text, error)
+        return None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -78,6 +82,18 @@ def read_yaml(text: str, locator: Locator) -> Any:
     finally:
         loader.dispose()
     return None
+
+
+def _report_unreadable(locator: Locator, text: str, error: yaml.reader.ReaderError) -> None:
+    """A control character (or another one YAML refuses), at its line and column."""
+    line_start = text.rfind("\n", 0, error.position) + 1
+    locator.report_at(
+        (),
+        text.count("\n", 0, error.position) + 1,
+        messages.YAML_SYNTAX,
+        column=error.position - line_start + 1,
+        error=f"unacceptable character #x{error.character:04x}: {error.reason}",
+    )
 
 
 def _report_yaml_error(locator: Locator, error: yaml.MarkedYAMLError, template: str) -> None:

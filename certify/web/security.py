@@ -1,4 +1,4 @@
-"""Session handling (OWASP ASVS level 2, chapter 3) and security headers on every response."""
+"""Session handling (OWASP ASVS level 2, chapter 3), the bodies a POST may carry, and security headers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from certify.accounts.models import User
 from certify.extensions import db, login_manager
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
+    app.before_request(refuse_bodies_no_form_sends)
     app.before_request(enforce_session_timeouts)
     app.after_request(add_security_headers)
 
@@ -60,6 +62,26 @@ def start_session(user: User) -> None:
 def end_session() -> None:
     logout_user()
     session.clear()
+
+
+#: how the app's forms are sent (an empty body has no type); nothing in the app reads JSON
+FORM_ENCODINGS = frozenset({"", "application/x-www-form-urlencoded", "multipart/form-data"})
+#: the one name an upload is taken under: every file input of the app's forms is called so
+UPLOAD_FIELD = "file"
+
+
+def refuse_bodies_no_form_sends():
+    """Refuse a body no form of the app sends (issue 12, hostile forms), before a form reads it.
+
+    Flask-WTF gives a form a JSON body's values (numbers, lists, objects) and every uploaded file under
+    the name it was sent with; a field that expects text then failed on them with a 500.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.mimetype not in FORM_ENCODINGS:
+        raise UnsupportedMediaType()
+    if any(name != UPLOAD_FIELD for name in request.files):
+        raise BadRequest()
 
 
 #: how precisely the idle timeout is measured (minutes-long timeouts need no better)
