@@ -2,12 +2,16 @@
 
 Eligibility is a knock-out: one unmet requirement means no level, whatever the scores, and the reasons
 name only the unmet requirements. Otherwise levels are tried from the highest rank down; the first whose
-total, every-area and rubric minimums hold is reached. Each higher level that was not reached adds one
-reason per rule it failed. All comparisons use the displayed (rounded) scores, so a reason never
-contradicts a number on the page.
+total, every-area (but `min_area_exempt`), critical-indicator and rubric minimums hold is reached. Each
+higher level that was not reached adds one reason per rule it failed. All comparisons use the displayed
+(rounded) scores, so a reason never contradicts a number on the page.
+
+A critical indicator is judged on its score in the outcome at hand: rubric × 25 (after the evidence cap)
+when assessed, the score from the answers against `answers` in a self-assessment.
 
 A self-assessment has no rubric: a level with `min_rubric` whose other minimums hold is reported as
-`rubric_pending` (one reason per indicator) and not granted, and the next level down is tried.
+`rubric_pending` (one reason per indicator) and not granted, and the next level down is tried; so is a
+critical indicator that the answers cannot score (it has no pointed question).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from decimal import Decimal
 
 from certify.scoring.plan import ScoringPlan
 from certify.scoring.results import Reason
-from certify.standards.definition import Area, Level, Requirement
+from certify.standards.definition import Area, Critical, Level, Requirement
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Judged:
     total: Decimal | None
     #: area id -> displayed score (None: the area has no scored indicator and is left out)
     areas: Mapping[str, Decimal | None]
+    #: indicator id -> displayed score (None: nothing in the answers scores it)
+    indicators: Mapping[str, Decimal | None]
     eligibility: Mapping[str, bool]
     rubric: Mapping[str, int] | None
 
@@ -42,8 +48,8 @@ def decide(plan: ScoringPlan, judged: Judged) -> tuple[Level | None, tuple[Reaso
     reasons: list[Reason] = []
     for level in plan.levels:
         failures = _failures(plan, level, judged)
-        if not failures and level.min_rubric and judged.rubric is None:
-            failures = _rubric_pending(plan, level)
+        if not failures and judged.rubric is None:
+            failures = _rubric_pending(plan, level) + _critical_pending(plan, level, judged)
         if not failures:
             reasons.append(_reason("level_reached", level, score=judged.total))
             return level, tuple(reasons)
@@ -59,8 +65,9 @@ def _failures(plan: ScoringPlan, level: Level, judged: Judged) -> list[Reason]:
     for area_plan in plan.areas:
         area = area_plan.area
         score = judged.areas[area.id]
-        if score is not None and score < level.min_area:
+        if score is not None and score < level.min_area and area.id not in level.min_area_exempt:
             failures.append(_area_below(level, area, score))
+    failures.extend(_critical_below(plan, level, judged))
     if judged.rubric is not None:
         failures.extend(_rubric_below(plan, level, judged.rubric))
     return failures
@@ -82,6 +89,31 @@ def _rubric_below(plan: ScoringPlan, level: Level, rubric: Mapping[str, int]) ->
         )
         for indicator_id, minimum in level.min_rubric.items()
         if rubric[indicator_id] < minimum
+    ]
+
+
+def _critical_required(critical: Critical, judged: Judged) -> Decimal:
+    if judged.rubric is None:
+        return critical.answers_minimum
+    return Decimal(25 * critical.rubric)
+
+
+def _critical_below(plan: ScoringPlan, level: Level, judged: Judged) -> list[Reason]:
+    failures = []
+    for critical in plan.critical[level.id]:
+        score, required = judged.indicators[critical.indicator], _critical_required(critical, judged)
+        if score is not None and score < required:
+            params = {**_indicator_params(plan, critical.indicator), "score": score, "required": required}
+            failures.append(_reason("critical_below_minimum", level, **params))
+    return failures
+
+
+def _critical_pending(plan: ScoringPlan, level: Level, judged: Judged) -> list[Reason]:
+    # Only a self-assessment gets here, and only an indicator the answers cannot score has no score.
+    return [
+        _reason("rubric_pending", level, **_indicator_params(plan, c.indicator), required=c.rubric)
+        for c in plan.critical[level.id]
+        if judged.indicators[c.indicator] is None
     ]
 
 

@@ -31,6 +31,9 @@ EN: Mapping[str, str] = {
     "rubric_below_minimum": N_(
         "Indicator '%(indicator)s' was scored %(rubric)s, below the %(required)s level '%(level)s' requires."
     ),
+    "critical_below_minimum": N_(
+        "Critical indicator '%(indicator)s' is %(score)s, below the %(required)s level '%(level)s' requires."
+    ),
     "rubric_pending": N_(
         "Level '%(level)s' needs indicator '%(indicator)s' scored at least %(required)s by the assessors,"
         " which a self-assessment cannot show yet."
@@ -63,6 +66,15 @@ EN: Mapping[str, str] = {
     "unknown_rubric_indicator": N_(
         "Level '%(level)s' requires a rubric score on unknown indicator '%(indicator)s'."
     ),
+    "unknown_critical_indicator": N_("Level '%(level)s' names unknown critical indicator '%(indicator)s'."),
+    "bad_critical_minimum": N_(
+        "The minimums of critical indicator '%(indicator)s' of level '%(level)s' must be a rubric score"
+        " from 0 to 4 and a score from 0 to 100."
+    ),
+    "unknown_exempt_area": N_("Level '%(level)s' exempts unknown area '%(area)s' from its area minimum."),
+    "not_applicable_refused": N_(
+        "Question '%(question)s' cannot be answered 'not applicable': the standard does not allow it there."
+    ),
 }
 
 RU: Mapping[str, str] = {
@@ -76,6 +88,10 @@ RU: Mapping[str, str] = {
     ),
     "rubric_below_minimum": (
         "Индикатор «%(indicator)s» оценён на %(rubric)s — ниже %(required)s,"
+        " требуемых для уровня «%(level)s»."
+    ),
+    "critical_below_minimum": (
+        "Критический индикатор «%(indicator)s»: %(score)s — ниже %(required)s,"
         " требуемых для уровня «%(level)s»."
     ),
     "rubric_pending": (
@@ -108,6 +124,19 @@ RU: Mapping[str, str] = {
     ),
     "unknown_rubric_indicator": (
         "Уровень «%(level)s» требует экспертной оценки несуществующего индикатора «%(indicator)s»."
+    ),
+    "unknown_critical_indicator": (
+        "Уровень «%(level)s» называет критическим несуществующий индикатор «%(indicator)s»."
+    ),
+    "bad_critical_minimum": (
+        "Минимумы критического индикатора «%(indicator)s» уровня «%(level)s» должны быть экспертной"
+        " оценкой от 0 до 4 и баллом от 0 до 100."
+    ),
+    "unknown_exempt_area": (
+        "Уровень «%(level)s» освобождает от минимума по областям несуществующую область «%(area)s»."
+    ),
+    "not_applicable_refused": (
+        "На вопрос «%(question)s» нельзя ответить «неприменимо»: стандарт здесь этого не допускает."
     ),
 }
 

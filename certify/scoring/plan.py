@@ -17,7 +17,17 @@ from typing import Any
 
 from certify.scoring.answers import checker, pointer
 from certify.scoring.results import ScoringInputError
-from certify.standards.definition import Area, Indicator, Level, Question, QuestionType, Requirement, Standard
+from certify.standards.definition import (
+    RUBRIC_SCORES,
+    Area,
+    Critical,
+    Indicator,
+    Level,
+    Question,
+    QuestionType,
+    Requirement,
+    Standard,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,10 @@ class ScoringPlan:
     eligibility: tuple[Requirement, ...]
     #: highest rank first, the order in which levels are tried
     levels: tuple[Level, ...]
+    #: level id -> its critical indicators with those of the levels below, each at its highest minimum
+    critical: Mapping[str, tuple[Critical, ...]]
+    #: whether any question accepts "not applicable" (if none does, the answers need no filtering)
+    not_applicable: bool
 
 
 _PLANS: dict[int, ScoringPlan] = {}
@@ -80,7 +94,19 @@ def build_plan(standard: Standard) -> ScoringPlan:
     indicators = {i.indicator.id: i for area in areas for i in area.indicators}
     levels = tuple(sorted(standard.levels, key=lambda level: level.rank, reverse=True))
     _check_min_rubric(levels, indicators)
-    return ScoringPlan(weakref.ref(standard), questions, areas, indicators, standard.eligibility, levels)
+    _check_critical(standard, levels, indicators)
+    critical = _inherited_critical(levels)
+    not_applicable = any(q.not_applicable for q in standard.all_questions())
+    return ScoringPlan(
+        weakref.ref(standard),
+        questions,
+        areas,
+        indicators,
+        standard.eligibility,
+        levels,
+        critical,
+        not_applicable,
+    )
 
 
 def _question_plan(question: Question) -> QuestionPlan:
@@ -132,3 +158,45 @@ def _check_min_rubric(levels: tuple[Level, ...], indicators: Mapping[str, Indica
         for indicator_id in level.min_rubric:
             if indicator_id not in indicators:
                 raise ScoringInputError("unknown_rubric_indicator", level=level.id, indicator=indicator_id)
+
+
+def _check_critical(
+    standard: Standard, levels: tuple[Level, ...], indicators: Mapping[str, IndicatorPlan]
+) -> None:
+    # The format's checks refuse these in a file; a standard built in code skips them.
+    area_ids = {area.id for area in standard.areas}
+    for level in levels:
+        for critical in level.critical:
+            if critical.indicator not in indicators:
+                raise ScoringInputError(
+                    "unknown_critical_indicator", level=level.id, indicator=critical.indicator
+                )
+            answers = critical.answers_minimum
+            if critical.rubric not in RUBRIC_SCORES or not 0 <= answers <= 100:
+                raise ScoringInputError("bad_critical_minimum", level=level.id, indicator=critical.indicator)
+        for area_id in level.min_area_exempt:
+            if area_id not in area_ids:
+                raise ScoringInputError("unknown_exempt_area", level=level.id, area=area_id)
+
+
+def _inherited_critical(levels: tuple[Level, ...]) -> dict[str, tuple[Critical, ...]]:
+    """Per level, its own critical indicators and those of every lower level, at the higher minimum.
+
+    Without this a level that forgot to repeat one of Basic's critical indicators would be reachable by
+    an organisation that cannot reach Basic.
+    """
+    result = {}
+    for position, level in enumerate(levels):
+        merged: dict[str, Critical] = {}
+        for source in (level, *levels[position + 1 :]):  # `levels` runs from the highest rank down
+            for critical in source.critical:
+                known = merged.get(critical.indicator)
+                merged[critical.indicator] = critical if known is None else _stricter(known, critical)
+        result[level.id] = tuple(merged.values())
+    return result
+
+
+def _stricter(first: Critical, second: Critical) -> Critical:
+    rubric = max(first.rubric, second.rubric)
+    answers = max(first.answers_minimum, second.answers_minimum)
+    return Critical(first.indicator, rubric, answers)

@@ -65,10 +65,12 @@ class Reason:
 
 @dataclass(frozen=True)
 class IndicatorScore:
-    """One indicator. `score` is None in a self-assessment when no pointed question of it is shown.
+    """One indicator. `score` is None in a self-assessment only when there is nothing to score: the
+    standard gives it no pointed question, or all of them were answered "not applicable". Every pointed
+    question hidden scores 0.0: silence earns nothing.
 
-    `points`/`max_points` sum its shown pointed questions; `capped` is True when the missing required
-    evidence lowered the score.
+    `points`/`max_points` sum its shown, applicable pointed questions; `capped` is True when the missing
+    required evidence lowered the score.
     """
 
     score: Decimal | None

@@ -1,10 +1,12 @@
 """The scoring rules: from answers (and the assessors' rubric) to indicator, area and total scores.
 
 `score()` is the one entry point the application uses. The rules are explained in docs/scoring.md; in
-short: hidden questions are ignored, an indicator's self-assessment score is earned / maximum points of its
-shown pointed questions, its assessed score is rubric / 4; missing required evidence caps it; areas and the
-total are weighted means over what has a score. Scores are exact fractions until the end, and each is
-rounded once (half up, one decimal) for display; levels are judged on those displayed values.
+short: hidden questions are ignored, and so are questions answered "not applicable" where the standard
+allows it; an indicator's self-assessment score is earned / maximum points of its shown pointed questions
+(silence earns 0: an unanswered question counts in the maximum, an indicator whose questions are all
+hidden scores 0); its assessed score is rubric / 4; missing required evidence caps it; areas and the total
+are weighted means over what has a score. Scores are exact fractions until the end, and each is rounded
+once (half up, one decimal) for display; levels are judged on those displayed values.
 """
 
 from __future__ import annotations
@@ -17,19 +19,24 @@ from typing import Any
 from certify.scoring.levels import Judged, decide
 from certify.scoring.plan import IndicatorPlan, ScoringPlan, plan_for
 from certify.scoring.results import AreaScore, IndicatorScore, Outcome, Result, ScoringInputError
-from certify.standards.definition import RUBRIC_SCORES, Question, Standard
+from certify.standards.definition import NOT_APPLICABLE, RUBRIC_SCORES, Question, Standard
 
 _ZERO = Decimal(0)
 _RUBRIC_STEP = Fraction(100, max(RUBRIC_SCORES))
 
 
 class _Tally:
-    """What the answers say about one indicator, shared by the self-assessment and the assessed outcome."""
+    """What the answers say about one indicator, shared by the self-assessment and the assessed outcome.
 
-    __slots__ = ("evidence_given", "max_points", "points")
+    `applicable` is False when the indicator has nothing to score: no pointed question in the standard,
+    or every one of them answered "not applicable".
+    """
 
-    def __init__(self, points: Decimal, max_points: Decimal, evidence_given: bool):
+    __slots__ = ("applicable", "evidence_given", "max_points", "points")
+
+    def __init__(self, points: Decimal, max_points: Decimal, evidence_given: bool, applicable: bool):
         self.points, self.max_points, self.evidence_given = points, max_points, evidence_given
+        self.applicable = applicable
 
 
 def score(standard: Standard, answers: Mapping[str, Any], rubric: Mapping[str, int] | None = None) -> Result:
@@ -39,8 +46,9 @@ def score(standard: Standard, answers: Mapping[str, Any], rubric: Mapping[str, i
     """
     plan = plan_for(standard)
     check_answers(plan, answers)
+    answers, declined = _split_not_applicable(plan, answers)
     question_points: dict[str, Decimal] = {}
-    tallies = {i: _tally(p, answers, question_points) for i, p in plan.indicators.items()}
+    tallies = {i: _tally(p, answers, declined, question_points) for i, p in plan.indicators.items()}
     eligibility = {r.id: r.rule.evaluate(answers) for r in plan.eligibility}
     own = {i: _earned_share(t) for i, t in tallies.items()}
     self_assessment = _outcome(plan, tallies, own, question_points, eligibility, None)
@@ -58,8 +66,21 @@ def check_answers(plan: ScoringPlan, answers: Mapping[str, Any]) -> None:
         question = questions.get(question_id)
         if question is None:
             raise ScoringInputError("unknown_question", question=question_id)
-        if value is not None:
+        if value is NOT_APPLICABLE:
+            if not question.question.not_applicable:
+                raise ScoringInputError("not_applicable_refused", question=question_id)
+        elif value is not None:
             question.check(value)
+
+
+def _split_not_applicable(plan: ScoringPlan, answers: Mapping[str, Any]) -> tuple[Mapping, frozenset]:
+    """The answers without "not applicable" (so conditions read it as unanswered), and the ids it answers."""
+    if not plan.not_applicable:
+        return answers, frozenset()
+    declined = frozenset(q for q, value in answers.items() if value is NOT_APPLICABLE)
+    if not declined:
+        return answers, declined
+    return {q: value for q, value in answers.items() if q not in declined}, declined
 
 
 def check_rubric(plan: ScoringPlan, rubric: Mapping[str, int]) -> None:
@@ -74,18 +95,28 @@ def check_rubric(plan: ScoringPlan, rubric: Mapping[str, int]) -> None:
         raise ScoringInputError("missing_rubric", indicators=", ".join(missing))
 
 
-def _tally(plan: IndicatorPlan, answers: Mapping[str, Any], question_points: dict[str, Decimal]) -> _Tally:
+def _tally(
+    plan: IndicatorPlan,
+    answers: Mapping[str, Any],
+    declined: frozenset[str],
+    question_points: dict[str, Decimal],
+) -> _Tally:
     points = max_points = _ZERO
     for entry in plan.pointed:
         question = entry.question
-        if _shown(question, answers):
+        # "Not applicable" takes the question out of the points and the maximum: it counts neither way.
+        if question.id not in declined and _shown(question, answers):
             value = answers.get(question.id)
             earned = _ZERO if value is None else entry.points(value)
             question_points[question.id] = earned
             points += earned
             max_points += entry.max_points
     evidence_given = any(answers.get(q.id) and _shown(q, answers) for q in plan.evidence)
-    return _Tally(points, max_points, evidence_given)
+    # As if the declined questions were not in the standard: nothing left to score, nothing to say.
+    applicable = bool(plan.pointed) and (
+        not declined or any(entry.question.id not in declined for entry in plan.pointed)
+    )
+    return _Tally(points, max_points, evidence_given, applicable)
 
 
 def _shown(question: Question, answers: Mapping[str, Any]) -> bool:
@@ -93,9 +124,12 @@ def _shown(question: Question, answers: Mapping[str, Any]) -> bool:
 
 
 def _earned_share(tally: _Tally) -> Fraction | None:
-    # No shown pointed question: the answers say nothing about this indicator, which is not the same as 0.
-    if not tally.max_points:
+    # Nothing to score (no pointed question, or all declared not applicable): left out of the area.
+    if not tally.applicable:
         return None
+    # Every pointed question hidden: the answers say nothing, and silence earns nothing (docs/scoring.md).
+    if not tally.max_points:
+        return Fraction(0)
     # One Fraction built from integer ratios: converting each Decimal to a Fraction costs twice as much.
     points_numerator, points_denominator = tally.points.as_integer_ratio()
     max_numerator, max_denominator = tally.max_points.as_integer_ratio()
@@ -122,7 +156,9 @@ def _outcome(
         members = {i.indicator.id: indicators[i.indicator.id] for i in area.indicators}
         areas[area.area.id] = AreaScore(displayed(value), members)
     total = displayed(weighted_mean((a.weight, area_exact[a.area.id]) for a in plan.areas))
-    judged = Judged(total, {area_id: area.score for area_id, area in areas.items()}, eligibility, rubric)
+    area_scores = {area_id: area.score for area_id, area in areas.items()}
+    indicator_scores = {indicator_id: row.score for indicator_id, row in indicators.items()}
+    judged = Judged(total, area_scores, indicator_scores, eligibility, rubric)
     level, reasons = decide(plan, judged)
     return Outcome(total, areas, indicators, dict(question_points), dict(eligibility), level, reasons)
 

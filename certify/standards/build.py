@@ -9,6 +9,7 @@ from certify.standards.conditions import parse
 from certify.standards.definition import (
     Area,
     Band,
+    Critical,
     Indicator,
     Level,
     Option,
@@ -61,7 +62,13 @@ def _level(data: dict[str, Any]) -> Level:
         min_area=Decimal(data.get("min_area", 0)),
         min_rubric=dict(data.get("min_rubric", {})),
         assessors=data.get("assessors", 1),
+        critical=tuple(_critical(item) for item in data.get("critical", ())),
+        min_area_exempt=tuple(data.get("min_area_exempt", ())),
     )
+
+
+def _critical(data: dict[str, Any]) -> Critical:
+    return Critical(indicator=data["indicator"], rubric=data["rubric"], answers=_number(data.get("answers")))
 
 
 def _area(data: dict[str, Any]) -> Area:
@@ -120,4 +127,5 @@ def _question(data: dict[str, Any]) -> Question:
             )
             for item in data.get("bands", ())
         ),
+        not_applicable=data.get("not_applicable", False),
     )

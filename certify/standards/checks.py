@@ -13,7 +13,7 @@ from typing import Any
 
 from certify.standards import messages
 from certify.standards.conditions import ConditionSyntaxError, Expression, parse
-from certify.standards.definition import NUMBER_TYPES, QuestionType
+from certify.standards.definition import NUMBER_TYPES, POINTED_TYPES, QuestionType
 from certify.standards.problems import Locator, PathParts
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
@@ -27,6 +27,8 @@ FIELDS_BY_TYPE = {
     "minimum": NUMBER_TYPES,
     "maximum": NUMBER_TYPES,
     "bands": NUMBER_TYPES,
+    # "not applicable" takes a question out of its indicator's points: it means nothing where none are earned
+    "not_applicable": POINTED_TYPES,
 }
 HUNDRED = Decimal(100)
 
@@ -40,8 +42,10 @@ def check_standard(data: dict[str, Any], locator: Locator) -> None:
     _check_weights(data, locator)
     for path, question in questions:
         _check_question_fields(path, question, locator)
+    _check_not_applicable(data, locator)
     _check_expressions(data, questions, locator)
     _check_levels(data, locator)
+    _check_critical(data, locator)
 
 
 def _questions(data: dict[str, Any]) -> Iterator[Located]:
@@ -222,3 +226,55 @@ def _check_levels(data: dict[str, Any], locator: Locator) -> None:
                     value=value,
                     lower_value=lower_value,
                 )
+
+
+def _check_not_applicable(data: dict[str, Any], locator: Locator) -> None:
+    """Eligibility is never optional, and no area may be answered away entirely (docs/scoring.md)."""
+    for path, question in _questions(data):
+        if path[0] == "eligibility" and question.get("not_applicable"):
+            locator.report((*path, "not_applicable"), messages.NOT_APPLICABLE_ELIGIBILITY)
+    for path, area in _items(data, "areas"):
+        pointed = [
+            question
+            for indicator in area["indicators"]
+            for question in indicator.get("questions", ())
+            if QuestionType(question["type"]) in POINTED_TYPES
+        ]
+        if pointed and all(question.get("not_applicable") for question in pointed):
+            locator.report(path, messages.NOT_APPLICABLE_WHOLE_AREA, id=area["id"])
+
+
+def _check_critical(data: dict[str, Any], locator: Locator) -> None:
+    indicator_ids = {i["id"] for area in data["areas"] for i in area["indicators"]}
+    area_ids = {area["id"] for area in data["areas"]}
+    for path, level in _items(data, "levels"):
+        named: set[str] = set()
+        for index, critical in enumerate(level.get("critical", ())):
+            where, indicator_id = (*path, "critical", index, "indicator"), critical["indicator"]
+            if indicator_id not in indicator_ids:
+                locator.report(where, messages.CRITICAL_UNKNOWN_INDICATOR, id=indicator_id)
+            elif indicator_id in named:
+                locator.report(where, messages.CRITICAL_TWICE, id=indicator_id)
+            named.add(indicator_id)
+        for index, area_id in enumerate(level.get("min_area_exempt", ())):
+            if area_id not in area_ids:
+                where = (*path, "min_area_exempt", index)
+                locator.report(where, messages.EXEMPT_UNKNOWN_AREA, id=area_id)
+    _check_exemptions_narrow_upwards(data, locator)
+
+
+def _check_exemptions_narrow_upwards(data: dict[str, Any], locator: Locator) -> None:
+    """An area exempt at a level must be exempt below it too, or the higher level is easier to reach."""
+    levels = _items(data, "levels")
+    for path, higher in levels:
+        for index, area_id in enumerate(higher.get("min_area_exempt", ())):
+            for _, lower in levels:
+                binding = lower["rank"] < higher["rank"] and lower.get("min_area", 0) > 0
+                if binding and area_id not in lower.get("min_area_exempt", ()):
+                    locator.report(
+                        (*path, "min_area_exempt", index),
+                        messages.EXEMPT_NOT_BELOW,
+                        id=higher["id"],
+                        area=area_id,
+                        lower=lower["id"],
+                    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any, Protocol
 
 RUBRIC_SCORES = (0, 1, 2, 3, 4)
@@ -54,6 +54,19 @@ POINTED_TYPES = NUMBER_TYPES | {
 }
 
 
+class Marker(Enum):
+    """Answers that are not values: compared by identity, never confused with a real answer."""
+
+    NOT_APPLICABLE = "not_applicable"
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: The answer "not applicable", accepted only by a question declared `not_applicable: true`.
+NOT_APPLICABLE = Marker.NOT_APPLICABLE
+
+
 class Condition(Protocol):
     """A parsed `visible_if` / eligibility expression (see `certify.standards.conditions`)."""
 
@@ -93,7 +106,8 @@ class Question:
     single_choice -> str (an option value); multiple_choice -> tuple[str, ...]; yes_no -> bool;
     integer -> int; decimal, percentage, money -> Decimal; date -> datetime.date;
     short_text, long_text -> str; evidence -> tuple[str, ...] of stored file ids (non-empty = provided).
-    A missing key or None means "not answered".
+    A missing key or None means "not answered"; `NOT_APPLICABLE` means "not applicable", which only a
+    question with `not_applicable` accepts.
     """
 
     id: str
@@ -114,6 +128,8 @@ class Question:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     bands: tuple[Band, ...] = ()
+    #: the manager may answer `NOT_APPLICABLE`; the question then leaves the indicator's maximum
+    not_applicable: bool = False
 
     @property
     def max_points(self) -> Decimal:
@@ -170,6 +186,26 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Critical:
+    """An indicator a level cannot do without, whatever the total (docs/scoring.md, "Critical indicators").
+
+    The assessed outcome needs the indicator's score (after the evidence cap) at `rubric` × 25 or more;
+    the self-assessment, which has no rubric, needs its score from the answers at `answers` or more.
+    """
+
+    indicator: str
+    #: minimum consensus rubric score, 0..4
+    rubric: int
+    #: minimum self-assessed score, 0..100; None: the score the rubric minimum stands for (rubric × 25)
+    answers: Decimal | None = None
+
+    @property
+    def answers_minimum(self) -> Decimal:
+        """The self-assessed score the indicator needs."""
+        return self.answers if self.answers is not None else Decimal(25 * self.rubric)
+
+
+@dataclass(frozen=True)
 class Level:
     id: str
     name: Text
@@ -180,6 +216,10 @@ class Level:
     #: indicator id -> minimum consensus rubric score (0..4)
     min_rubric: Mapping[str, int] = field(default_factory=dict)
     assessors: int = 1
+    #: critical indicators; a level also needs those of every level below it (the higher minimum wins)
+    critical: tuple[Critical, ...] = ()
+    #: area ids that `min_area` does not apply to: small areas, guarded by critical indicators instead
+    min_area_exempt: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

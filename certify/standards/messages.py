@@ -56,6 +56,20 @@ MAX_CHOICES_TOO_MANY = N_("max_choices is {value} but there are only {count} opt
 BAND_EMPTY = N_("the band's minimum {minimum} is not below its maximum {maximum}")
 BANDS_OVERLAP = N_("bands {first} and {second} overlap")
 LEVEL_UNKNOWN_INDICATOR = N_("min_rubric names '{id}', which is not an indicator")
+CRITICAL_UNKNOWN_INDICATOR = N_("critical names '{id}', which is not an indicator")
+CRITICAL_TWICE = N_("critical names indicator '{id}' twice")
+EXEMPT_UNKNOWN_AREA = N_("min_area_exempt names '{id}', which is not an area")
+EXEMPT_NOT_BELOW = N_(
+    "level '{id}' exempts area '{area}' from min_area but the lower level '{lower}' does not,"
+    " which would make '{id}' the easier level to reach there"
+)
+NOT_APPLICABLE_ELIGIBILITY = N_(
+    "an eligibility question cannot be declared not applicable: every requirement must be met"
+)
+NOT_APPLICABLE_WHOLE_AREA = N_(
+    "every question of area '{id}' that earns points may be answered 'not applicable';"
+    " at least one must always count, so that the area cannot be left out of the total"
+)
 LEVEL_NOT_STRICTER = N_(
     "level '{id}' ranks above '{lower}' but its {field} ({value}) is lower ({lower_value})"
 )

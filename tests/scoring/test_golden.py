@@ -170,7 +170,8 @@ def test_example_2_a_partial_self_assessment():
     assert indicators["intl_projects"].score == D("12.5")
     assert outcome.questions["res_recognition_kinds"] == D(4)
     assert indicators["res_innovation"].score == D("25.0")
-    assert indicators["srv_satisfaction"].score is None
+    # Silence scores nothing: no survey date hides the only pointed question, and the indicator is 0.
+    assert (indicators["srv_satisfaction"].score, indicators["srv_satisfaction"].max_points) == (D("0.0"), 0)
     assert area_scores(outcome) == {
         "str": D("0.0"),
         "gov": D("0.0"),
