@@ -7,12 +7,14 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
-from flask_babel import get_timezone
+from flask_babel import format_date, get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DateField, Form, IntegerField, StringField
+from wtforms import DateField, Form, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from certify.audit.models import AuditEntry
+from certify.audit.sentences import kinds_by_domain, sentence
 from certify.audit.services import AuditFilter, entries_matching
 from certify.extensions import db
 from certify.review.blind import entries_shown_to
@@ -25,6 +27,8 @@ PAGE_SIZE = 50
 class FilterForm(Form):
     """The filters, read from the query string (a GET form: nothing changes, so no CSRF token)."""
 
+    #: a domain ("review": all its events) or one action; the choices are set in the reader's language
+    kind = SelectField(_l("Event"), [Optional()], choices=[])
     action = StringField(_l("Action starts with"), [Optional(), Length(max=60)])
     actor = StringField(_l("Actor's e-mail"), [Optional(), Length(max=254)])
     subject_type = StringField(_l("Subject type"), [Optional(), Length(max=40)])
@@ -53,6 +57,24 @@ def _filters(form: FilterForm) -> AuditFilter:
     )
 
 
+def kind_choices() -> dict:
+    """The events to filter by, grouped by domain: each group starts with all of its domain's events."""
+    choices: dict = {None: [("", gettext("Any event"))]}
+    for domain, label, actions in kinds_by_domain():
+        group = [(domain, gettext("All: %(domain)s", domain=gettext(label)))]
+        choices[gettext(label)] = group + [(action, gettext(title)) for action, title in actions]
+    return choices
+
+
+def _of_kind(statement, kind: str):
+    """Narrow to one action, or to every action of a domain (a kind without a dot)."""
+    if not kind:
+        return statement
+    if "." in kind:
+        return statement.where(AuditEntry.action == kind)
+    return statement.where(AuditEntry.action.startswith(f"{kind}.", autoescape=True))
+
+
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
@@ -62,15 +84,34 @@ def index():
     see its entries with the scores left out (`certify.review.blind`).
     """
     form = FilterForm(request.args)
+    form.kind.choices = kind_choices()
     form.validate()
-    page = db.paginate(entries_matching(_filters(form)), per_page=PAGE_SIZE, error_out=False)
+    kind = "" if form.kind.errors else form.kind.data or ""
+    statement = _of_kind(entries_matching(_filters(form)), kind)
+    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
     entries = entries_shown_to(db.session, current_user, page.items)
     return render_template("audit/index.html", form=form, page=page, entries=entries)
 
 
-@bp.app_template_filter("compact_json")
-def compact_json(value) -> str:
-    """Before/after values on one line, readable in both alphabets."""
+@bp.app_template_filter("audit_sentence")
+def audit_sentence(entry) -> str:
+    """What an entry (an AuditEntry, or a ShownEntry of `certify.review.blind`) records, as a sentence.
+
+    An entry whose scores are left out for this reader says only what happened, without the values.
+    """
+    said = sentence(
+        entry.action,
+        entry.subject_id,
+        entry.before,
+        entry.after,
+        detailed=not getattr(entry, "hidden", False),
+    )
+    return said.text(gettext, lambda day: format_date(day, "medium"))
+
+
+@bp.app_template_filter("pretty_json")
+def pretty_json(value) -> str:
+    """Before/after values indented, one key a line, readable in both alphabets."""
     if value is None:
         return ""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)

@@ -7,7 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 #: a certificate number as issuance writes it (CMQ-2026-000042); anything else is refused before a query
@@ -51,11 +51,59 @@ class CorrectionForm(FlaskForm):
     submit = SubmitField(_l("Issue the corrected certificate"))
 
 
-class StatusChangeForm(FlaskForm):
-    """The reason for suspending, reinstating or revoking; the pressed button's URL says which."""
+#: a status change's reason: required, as long as the column allows
+_REASON = [DataRequired(), Length(max=2000)]
 
-    # its own id: the correction form on the same page has a `reason` field too
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)], id="status-reason")
+
+class StatusChangeForm(FlaskForm):
+    """A status change with its reason; each change has its own form (ids and labels), see STATUS_FORMS.
+
+    The three and the correction form share the certificate's page, so every field has its own id.
+    """
+
+    reason: StringField
+
+
+class SuspendForm(StatusChangeForm):
+    reason = StringField(_l("Reason for suspending"), validators=_REASON, id="suspend-reason")
+    submit = SubmitField(_l("Suspend"), id="suspend-submit")
+
+
+class ReinstateForm(StatusChangeForm):
+    reason = StringField(_l("Reason for reinstating"), validators=_REASON, id="reinstate-reason")
+    submit = SubmitField(_l("Reinstate"), id="reinstate-submit")
+
+
+class RevokeForm(StatusChangeForm):
+    """Revoking is final, so the coordinator says they understand that before it is done."""
+
+    reason = StringField(_l("Reason for revoking"), validators=_REASON, id="revoke-reason")
+    confirm = BooleanField(
+        _l("I understand that revoking is final"),
+        validators=[DataRequired(message=_l("Confirm that you understand revoking is final."))],
+        id="revoke-confirm",
+    )
+    submit = SubmitField(_l("Revoke"), id="revoke-submit")
+
+
+#: the form of each status change the coordinator is offered, by the action in its URL
+STATUS_FORMS: dict[str, type[StatusChangeForm]] = {
+    "suspend": SuspendForm,
+    "reinstate": ReinstateForm,
+    "revoke": RevokeForm,
+}
+
+
+def status_forms(sent: dict[str, StatusChangeForm] | None = None) -> dict[str, StatusChangeForm]:
+    """A form for each status change: the one that was `sent` (with its errors), the others fresh.
+
+    formdata=None: a form that was not sent must not pick up the sent one's `reason`.
+    """
+    sent = sent or {}
+    return {
+        action: sent[action] if action in sent else form(formdata=None)
+        for action, form in STATUS_FORMS.items()
+    }
 
 
 class LookupForm(FlaskForm):

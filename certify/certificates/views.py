@@ -26,11 +26,13 @@ from certify.certificates import issuance, lifecycle, lookups, publication, regi
 from certify.certificates.forms import (
     NUMBER,
     NUMBER_MAX_LENGTH,
+    STATUS_FORMS,
     CorrectionForm,
     LookupForm,
     StatusChangeForm,
     UploadCheckForm,
     canonical_number,
+    status_forms,
 )
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.public import public_view
@@ -38,6 +40,7 @@ from certify.certificates.verify import verify_issued_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
 from certify.review.blind import kept_blind
+from certify.textmarks import N_
 from certify.web.access import STAFF, is_applicant, is_manager_of, is_staff, roles_required
 from certify.web.actions import carry_out
 from certify.web.urls import external_url
@@ -57,6 +60,12 @@ STATUS_AFTER = {
     "suspend": CertificateStatus.SUSPENDED,
     "reinstate": CertificateStatus.VALID,
     "revoke": CertificateStatus.REVOKED,
+}
+#: what the coordinator is told once a change is done
+STATUS_DONE = {
+    "suspend": N_("Certificate %(number)s is suspended."),
+    "reinstate": N_("Certificate %(number)s is reinstated."),
+    "revoke": N_("Certificate %(number)s is revoked."),
 }
 
 
@@ -237,10 +246,11 @@ def detail(number: str):
 def _detail_page(
     certificate: Certificate,
     form: CorrectionForm | None = None,
-    status_form: StatusChangeForm | None = None,
+    status_form: dict[str, StatusChangeForm] | None = None,
     status: int = 200,
 ):
-    """The detail page; the form that was sent comes back with its errors, the other one fresh."""
+    """The detail page; the form that was sent (`status_form`: by its action) comes back with its errors,
+    the others fresh."""
     coordinator = current_user.has_role(Role.COORDINATOR)
     return render_template(
         "certificates/detail.html",
@@ -249,9 +259,9 @@ def _detail_page(
         revisions=register.revisions_of(db.session, certificate),
         history=register.history_of(db.session, certificate) if is_staff(current_user) else [],
         changes=lifecycle.offered_changes(certificate) if coordinator else frozenset(),
-        # formdata=None: a form that was not sent must not pick up the other one's fields (both have `reason`)
+        # formdata=None: a form that was not sent must not pick up the other one's fields (all have `reason`)
         form=form or CorrectionForm(formdata=None, obj=certificate),
-        status_form=status_form or StatusChangeForm(formdata=None),
+        status_forms=status_forms(status_form),
     ), status
 
 
@@ -285,17 +295,20 @@ def _refused_correction(certificate: Certificate, form: CorrectionForm, error):
 @bp.post("/certificates/<number>/<any(suspend, reinstate, revoke):action>")
 @roles_required(Role.COORDINATOR)
 def change_status(number: str, action: str):
-    """Suspend (reversible), reinstate, or revoke (final), with a reason."""
+    """Suspend (reversible), reinstate, or revoke (final, once confirmed), each with its own reason.
+
+    A form refused comes back in place with the reason as typed; the message names what was done.
+    """
     certificate = _certificate(number)
-    form = StatusChangeForm()
+    form = STATUS_FORMS[action]()
     if not form.validate_on_submit():
-        return _detail_page(certificate, status_form=form, status=422)
+        return _detail_page(certificate, status_form={action: form}, status=422)
     return carry_out(
         lambda: lifecycle.change_status(
             db.session, certificate, current_user, STATUS_AFTER[action], form.reason.data
         ),
         back_to=url_for("certificates.detail", number=number),
-        done=_("The certificate's status is changed."),
+        done=_(STATUS_DONE[action], number=number),
     )
 
 

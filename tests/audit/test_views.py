@@ -54,11 +54,23 @@ def test_staff_only(login, client):
         assert login(role)[0].get("/admin/audit/").status_code == status
 
 
-def test_admin_sees_every_entry_with_its_values(entries):
+def test_admin_sees_every_entry_as_a_sentence_with_its_data_one_click_away(entries):
     page = entries.get("/admin/audit/").get_data(as_text=True)
-    assert "application.submitted" in page and "standard.published" in page
+    assert "Заявка подана" in page and "Версия стандарта 3 опубликована" in page
     assert "admin@certify-test.example.org" in page
-    assert "{&#34;state&#34;:&#34;submitted&#34;}" in page and "Стандарт" in page
+    # the raw record, in a <details> "Данные": the action's code and its values, indented
+    assert page.count('<details class="audit-data small">') == 3  # and the admin's login
+    assert "<summary>Данные</summary>" in page and "Вход выполнен" in page
+    assert "<code>application.submitted</code>" in page and "<code>standard.published</code>" in page
+    assert '<pre class="audit-json">{\n  &#34;state&#34;: &#34;submitted&#34;\n}</pre>' in page
+    assert "Стандарт" in page
+
+
+def test_the_page_reads_in_the_reader_s_language(db, entries, login):
+    client, _ = login(Role.COORDINATOR, locale="en")
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert "Application submitted" in page and "Standard version 3 published" in page
+    assert "<summary>Data</summary>" in page
 
 
 @pytest.mark.parametrize(
@@ -70,6 +82,9 @@ def test_admin_sees_every_entry_with_its_values(entries):
         ("application=12", "application.submitted", "standard.published"),
         ("date_to=2000-01-01", "", "standard.published"),
         ("date_from=2000-01-01", "standard.published", ""),
+        ("kind=standard", "standard.published", "application.submitted"),
+        ("kind=application.submitted", "application.submitted", "standard.published"),
+        ("kind=application.started", "", "application.submitted"),
     ],
 )
 def test_filters(entries, query, shown, hidden):
@@ -78,8 +93,30 @@ def test_filters(entries, query, shown, hidden):
     assert not hidden or f"<code>{hidden}</code>" not in page
 
 
+def test_the_kind_of_event_is_chosen_from_a_list_grouped_by_domain(entries):
+    page = entries.get("/admin/audit/?kind=review.assigned").get_data(as_text=True)
+    assert '<select class="form-select form-select-sm" id="kind" name="kind">' in page
+    assert '<option value="">Любое событие</option>' in page
+    assert '<optgroup label="Заявки">' in page and '<optgroup label="Сертификаты">' in page
+    assert '<option value="review">Все: Оценка</option>' in page
+    assert '<option selected value="review.assigned">Назначена команда</option>' in page
+    assert '<option value="certificate.revoked">Сертификат отозван</option>' in page
+
+
+def test_an_exact_kind_is_not_a_prefix(db, entries):
+    """ "account.password_reset" must not also list "account.password_reset_requested"."""
+    services.record(
+        db, actor=None, action="account.password_reset_requested", subject_type="user", subject_id=1
+    )
+    db.commit()
+    page = entries.get("/admin/audit/?kind=account.password_reset").get_data(as_text=True)
+    assert "<code>account.password_reset_requested</code>" not in page
+    page = entries.get("/admin/audit/?kind=account").get_data(as_text=True)
+    assert "<code>account.password_reset_requested</code>" in page
+
+
 def test_a_bad_filter_is_shown_and_ignored(entries):
-    response = entries.get("/admin/audit/?date_from=yesterday&application=x")
+    response = entries.get("/admin/audit/?date_from=yesterday&application=x&kind=no.such")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "is-invalid" in page and "standard.published" in page
@@ -90,3 +127,4 @@ def test_history_partial_shows_an_applications_entries(app, db, entries):
         html = render_template("audit/_history.html", entries=services.history(db, 12))
     assert "application.submitted" in html and "standard.published" not in html
     assert "admin@certify-test.example.org" in html
+    assert "Заявка подана" in html and "<summary>Данные</summary>" in html

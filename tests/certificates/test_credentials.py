@@ -282,7 +282,7 @@ def test_suspension_and_revocation_show_in_the_status_lists(db, certified, clien
     assert _listed(client, badge, "suspension") and not _listed(client, badge, "revocation")
     coordinator.post(f"{url}/reinstate", data={"reason": "Жалоба не подтвердилась"})
     assert not _listed(client, badge, "suspension")
-    coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий"})
+    coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий", "confirm": "y"})
     assert _listed(client, badge, "revocation") and not _listed(client, badge, "suspension")
     assert db.get(Certificate, certificate.id).id == int(badge["credentialStatus"][0]["statusListIndex"])
     assert client.get("/credentials/status/other").status_code == 404

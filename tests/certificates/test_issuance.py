@@ -92,7 +92,10 @@ def test_suspend_reinstate_revoke_and_expiry(db, certified, client):
     assert "приостановлен" in client.get(f"/verify/{certificate.number}").get_data(as_text=True)
     assert certificate.number not in client.get("/registry").get_data(as_text=True)
     assert coordinator.post(f"{url}/reinstate", data={"reason": "Жалоба не подтвердилась"}).status_code == 302
-    assert coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий"}).status_code == 302
+    assert (
+        coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий", "confirm": "y"}).status_code
+        == 302
+    )
     page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
     assert "отозван" in page and "Нарушение условий" in page
     assert coordinator.post(f"{url}/reinstate", data={"reason": "Нет"}).status_code == 303

@@ -72,7 +72,7 @@ def test_a_correction_needs_a_reason_and_a_change(db, certified, changes, status
 def test_only_a_certificate_in_force_is_corrected(db, certified):
     certificate, _, coordinator, _ = certified
     url = f"/certificates/{certificate.number}"
-    assert coordinator.post(f"{url}/revoke", data={"reason": "Нарушение"}).status_code == 302
+    assert coordinator.post(f"{url}/revoke", data={"reason": "Нарушение", "confirm": "y"}).status_code == 302
     response = coordinator.post(f"{url}/correct", data=correction_form(certificate, region="Москва"))
     assert response.status_code == 409 and "Исправить можно только действующий" in response.get_data(
         as_text=True
@@ -141,7 +141,9 @@ def test_reminders_go_out_90_and_30_days_before_expiry_once_each(db, certified, 
 
 def test_no_reminders_for_revoked_or_expired_certificates(db, certified, runner):
     certificate, _, coordinator, _ = certified
-    coordinator.post(f"/certificates/{certificate.number}/revoke", data={"reason": "Нарушение"})
+    coordinator.post(
+        f"/certificates/{certificate.number}/revoke", data={"reason": "Нарушение", "confirm": "y"}
+    )
     day = certificate.expires_on - timedelta(days=30)
     result = runner.invoke(args=["certify", "certificates", "reminders", "--today", day.isoformat()])
     assert "certificates reminded: 0" in result.output

@@ -33,6 +33,7 @@ from certify.questionnaire.services import standard_of
 from tests import factories
 from tests.factories import all_scores, issuance_level, make_user
 from tests.pdfs import pdf_text, poppler
+from tests.review.consensus_steps import check_and_record
 
 HOSTILE = '<img src="file:///etc/passwd"> <script>alert(1)</script>'
 SVG = "{http://www.w3.org/2000/svg}"
@@ -262,11 +263,8 @@ def decide(db, in_review, login, *, certify: bool = True) -> Application:
             data={**all_scores(application, 4), **feedback, "submit": "final"},
         )
         assert response.status_code == 302
-    response = lead_client.post(
-        f"/review/applications/{application.id}/consensus",
-        data={**all_scores(application, 4), "justification-str_members": CONSENSUS_COMMENT},
-    )
-    assert response.status_code == 302
+    consensus = {**all_scores(application, 4), "justification-str_members": CONSENSUS_COMMENT}
+    assert check_and_record(lead_client, application, consensus).status_code == 302
     coordinator, _ = login(Role.COORDINATOR)
     db.expire_all()
     application = db.get(Application, application.id)

@@ -54,7 +54,7 @@ def test_a_status_change_without_a_reason_is_refused_in_place(db, certified):
     empty = coordinator.post(f"{url}/suspend", data={"reason": "  "})
     assert empty.status_code == 422 and "Обязательное поле" in empty.get_data(as_text=True)
     long = "Жалоба " * 400
-    too_long = coordinator.post(f"{url}/revoke", data={"reason": long})
+    too_long = coordinator.post(f"{url}/revoke", data={"reason": long, "confirm": "y"})
     page = too_long.get_data(as_text=True)
     assert too_long.status_code == 422 and "более 2000 символов" in page and long.strip() in page
     # the correction form on the page is not filled with the status form's reason
@@ -67,7 +67,8 @@ def test_a_status_change_without_a_reason_is_refused_in_place(db, certified):
 def test_a_status_change_is_audited_and_a_refusal_explained(db, certified):
     certificate, _, coordinator, _ = certified
     url = f"/certificates/{certificate.number}"
-    assert coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий"}).status_code == 302
+    revoked = coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий", "confirm": "y"})
+    assert revoked.status_code == 302
     refused = coordinator.post(f"{url}/suspend", data={"reason": "Ещё раз"})
     assert refused.status_code == 303 and refused.headers["Location"].endswith(url)
     assert "Отозванный сертификат больше не может меняться" in coordinator.get(url).get_data(as_text=True)
@@ -104,3 +105,47 @@ def test_a_holder_finds_their_certificates_in_the_menu(db, certified, client_for
     db.commit()
     other = client_for(stranger).get("/certificates/mine").get_data(as_text=True)
     assert certificate.number not in other and "пока нет сертификата" in other
+
+
+def test_each_status_change_has_its_own_form_and_label(db, certified):
+    certificate, _, coordinator, _ = certified
+    url = f"/certificates/{certificate.number}"
+    valid = coordinator.get(url).get_data(as_text=True)
+    assert 'id="suspend-reason"' in valid and 'for="suspend-reason">Причина приостановки' in valid
+    assert 'id="revoke-reason"' in valid and 'for="revoke-reason">Причина отзыва' in valid
+    assert 'id="revoke-confirm"' in valid and "Я понимаю, что отзыв окончателен" in valid
+    assert 'id="reinstate-reason"' not in valid and 'id="status-reason"' not in valid
+    coordinator.post(f"{url}/suspend", data={"reason": "Проверка жалобы"})
+    suspended = coordinator.get(url).get_data(as_text=True)
+    assert 'for="reinstate-reason">Причина восстановления' in suspended and 'id="revoke-reason"' in suspended
+    assert 'id="suspend-reason"' not in suspended
+
+
+def test_revoking_without_the_confirmation_is_refused_and_keeps_the_reason(db, certified):
+    certificate, _, coordinator, _ = certified
+    url = f"/certificates/{certificate.number}"
+    response = coordinator.post(f"{url}/revoke", data={"reason": "Нарушение условий"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="Нарушение условий"' in page and "Подтвердите, что понимаете: отзыв окончателен." in page
+    # the other forms on the page stay empty
+    assert page.count("Нарушение условий") == 1
+    db.expire_all()
+    assert db.get(Certificate, certificate.id).status == "valid"
+    assert db.scalar(sa.select(AuditEntry).where(AuditEntry.action == "certificate.revoked")) is None
+
+
+def test_the_message_says_which_certificate_changed_and_how(db, certified):
+    certificate, _, coordinator, _ = certified
+    url, number = f"/certificates/{certificate.number}", certificate.number
+    for action, data, said in (
+        ("suspend", {"reason": "Проверка жалобы"}, f"Сертификат {number} приостановлен."),
+        ("reinstate", {"reason": "Жалоба не подтвердилась"}, f"Сертификат {number} восстановлен."),
+        ("revoke", {"reason": "Нарушение условий", "confirm": "y"}, f"Сертификат {number} отозван."),
+    ):
+        page = coordinator.post(f"{url}/{action}", data=data, follow_redirects=True).get_data(as_text=True)
+        assert said in page, action
+        assert "Статус сертификата изменён" not in page
+    history = coordinator.get(url).get_data(as_text=True)
+    assert "Сертификат отозван. Причина: Нарушение условий" in history
+    assert "Сертификат приостановлен. Причина: Проверка жалобы" in history

@@ -1,0 +1,368 @@
+"""What an audit entry records, as a sentence in the reader's language (pure: no Flask, no ORM).
+
+Every action the code records has a `Kind` here: a short title (the audit page's filter lists it, and a
+sentence falls back to it) and, for most, a sentence that names what the entry's values say ("Certificate
+revoked. Reason: …"). Messages are English, marked with `N_`; the web layer passes its `gettext` to
+`Sentence.text`. Values typed by people (reasons, names, e-mails) are never translated, only our labels.
+An action recorded without a kind here reads as a generic sentence naming its code, and a test that
+reads every `record(` call site keeps this table complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from certify.textmarks import N_
+
+#: domain (the action's prefix) -> its label, in the order the filter lists them
+DOMAINS: dict[str, str] = {
+    "application": N_("Applications"),
+    "evidence": N_("Evidence"),
+    "review": N_("Review"),
+    "certificate": N_("Certificates"),
+    "account": N_("Accounts"),
+    "user": N_("Users"),
+    "standard": N_("Standards"),
+    "mail": N_("Mail"),
+}
+#: account roles, as sentences name them
+ACCOUNT_ROLES: dict[str, str] = {
+    "manager": N_("manager"),
+    "assessor": N_("assessor"),
+    "coordinator": N_("coordinator"),
+    "admin": N_("administrator"),
+}
+LOGIN_REFUSALS: dict[str, str] = {
+    "unknown_email": N_("no account with this address"),
+    "wrong_password": N_("wrong password"),
+    "deactivated": N_("account deactivated"),
+    "unconfirmed": N_("e-mail address not confirmed"),
+}
+GENERIC = N_("Recorded: %(action)s")
+NOTHING = "—"
+
+
+class Label(str):
+    """One of our marked labels inside a sentence: translated with it (typed values are not)."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A marked message and its params: `text(gettext)` is the sentence in the reader's language."""
+
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, translate: Callable[[str], str] = str, day: Callable[[date], str] = date.isoformat) -> str:
+        """The sentence with `translate` applied to it and its labels, and dates written by `day`."""
+
+        def shown(value: Any) -> Any:
+            if isinstance(value, Label):
+                return translate(value)
+            if isinstance(value, date):
+                return day(value)
+            if isinstance(value, list | tuple):
+                return ", ".join(str(shown(item)) for item in value)
+            return NOTHING if value is None or value == "" else value
+
+        return translate(self.message) % {key: shown(value) for key, value in self.params.items()}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a sentence is made of: the entry's subject and its before/after values (dicts, or anything)."""
+
+    subject_id: str
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+
+
+#: given an entry's facts, the sentence that describes it, or None for the kind's title alone
+Describe = Callable[[Facts], Sentence | None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    describe: Describe | None = None
+
+
+def _with(message: str, **names: Callable[[Facts], Any]) -> Describe:
+    """A sentence whose params are read from the facts (a missing value leaves the title alone)."""
+
+    def describe(facts: Facts) -> Sentence | None:
+        params = {name: read(facts) for name, read in names.items()}
+        return None if any(value is None for value in params.values()) else Sentence(message, params)
+
+    return describe
+
+
+def after(key: str) -> Callable[[Facts], Any]:
+    return lambda facts: facts.after.get(key)
+
+
+def before(key: str) -> Callable[[Facts], Any]:
+    return lambda facts: facts.before.get(key)
+
+
+def subject(facts: Facts) -> str:
+    return facts.subject_id
+
+
+def _labels(table: Mapping[str, str], values: Any) -> list[Any] | None:
+    if not isinstance(values, list):
+        return None
+    return [Label(table[value]) if value in table else value for value in values]
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _team(facts: Facts) -> Sentence | None:
+    team = facts.after.get("team")
+    if not isinstance(team, list) or not all(isinstance(member, dict) for member in team):
+        return None
+    emails = [member.get("assessor") for member in team]
+    leads = [member.get("assessor") for member in team if member.get("lead")]
+    if leads:
+        return Sentence(N_("Review team assigned: %(team)s (lead %(lead)s)"), {"team": emails, "lead": leads})
+    return Sentence(N_("Review team assigned: %(team)s"), {"team": emails})
+
+
+def _decided(facts: Facts) -> Sentence | None:
+    if facts.after.get("state") == "certified" and facts.after.get("level"):
+        return Sentence(N_("Decision: certified at level %(level)s"), {"level": facts.after["level"]})
+    if facts.after.get("state") == "not_certified":
+        return Sentence(N_("Decision: not certified"))
+    return None
+
+
+def _appeal_decided(facts: Facts) -> Sentence | None:
+    if facts.after.get("outcome") == "upheld":
+        return Sentence(N_("Appeal decided: the decision is upheld"))
+    if facts.after.get("outcome") == "changed":
+        return Sentence(
+            N_("Appeal decided: the level is changed from %(old)s to %(new)s"),
+            {"old": facts.before.get("level"), "new": facts.after.get("level")},
+        )
+    return None
+
+
+def _link_request(sent: str, unknown: str, not_sent: str) -> Describe:
+    """A mailed link asked for: sent, asked for an address without an account, or not sent."""
+
+    def describe(facts: Facts) -> Sentence | None:
+        if facts.after.get("link_sent") is True:
+            return Sentence(sent)
+        if facts.after.get("email"):
+            return Sentence(unknown, {"email": facts.after["email"]})
+        return Sentence(not_sent)
+
+    return describe
+
+
+def _login_failed(facts: Facts) -> Sentence | None:
+    reason = facts.after.get("reason")
+    label = Label(LOGIN_REFUSALS[reason]) if reason in LOGIN_REFUSALS else reason
+    if facts.after.get("email"):
+        return Sentence(
+            N_("Login refused for %(email)s: %(reason)s"), {"email": facts.after["email"], "reason": label}
+        )
+    return _with(N_("Login refused: %(reason)s"), reason=lambda _: label)(facts)
+
+
+def _user_updated(facts: Facts) -> Sentence | None:
+    was, now = facts.before.get("active"), facts.after.get("active")
+    if was is True and now is False:
+        return Sentence(N_("Account deactivated"))
+    if was is False and now is True:
+        return Sentence(N_("Account activated again"))
+    return None
+
+
+def _status_change(title: str, sentence: str) -> Kind:
+    return Kind(title, _with(sentence, reason=after("reason")))
+
+
+def _standard(title: str, sentence: str) -> Kind:
+    return Kind(title, _with(sentence, label=subject))
+
+
+KINDS: dict[str, Kind] = {
+    "application.started": Kind(
+        N_("Application started"),
+        _with(N_("Application started on %(standard)s"), standard=after("standard")),
+    ),
+    "application.submitted": Kind(N_("Application submitted")),
+    "application.answers_clarified": Kind(
+        N_("Answers changed after clarification"),
+        _with(
+            N_("Answers changed after clarification: %(questions)s"),
+            questions=lambda f: sorted(f.after) or None,
+        ),
+    ),
+    "evidence.added": Kind(N_("Evidence added"), _with(N_("Evidence added: %(name)s"), name=after("name"))),
+    "evidence.removed": Kind(
+        N_("Evidence removed"), _with(N_("Evidence removed: %(name)s"), name=before("name"))
+    ),
+    "review.assigned": Kind(N_("Review team assigned"), _team),
+    "review.assessor_removed": Kind(
+        N_("Assessor removed from the team"),
+        _with(N_("Assessor removed from the team: %(assessor)s"), assessor=after("assessor")),
+    ),
+    "review.independence_confirmed": Kind(N_("Independence confirmed")),
+    "review.assignment_declined": Kind(
+        N_("Assignment declined"),
+        _with(N_("Assignment declined. Reason: %(reason)s"), reason=after("reason")),
+    ),
+    "review.conflict_declared": Kind(
+        N_("Conflict of interest declared"),
+        _with(N_("Conflict of interest declared: %(note)s"), note=lambda f: f.after.get("note") or None),
+    ),
+    "review.started": Kind(N_("Review started")),
+    "review.clarification_requested": Kind(
+        N_("Clarification requested"),
+        _with(N_("Clarification requested: %(question)s"), question=after("question")),
+    ),
+    "review.clarification_answered": Kind(
+        N_("Clarification answered"), _with(N_("Clarification answered: %(answer)s"), answer=after("answer"))
+    ),
+    "review.scores_submitted": Kind(N_("Scores submitted")),
+    "review.third_assessor_requested": Kind(N_("Third assessor requested")),
+    "review.consensus_recorded": Kind(
+        N_("Consensus recorded"),
+        _with(
+            N_("Consensus recorded: total %(total)s, level %(level)s"),
+            total=after("total"),
+            level=after("level"),
+        ),
+    ),
+    "review.decided": Kind(N_("Decision made"), _decided),
+    "review.appealed": Kind(
+        N_("Decision appealed"),
+        _with(N_("Decision appealed. Grounds: %(grounds)s"), grounds=after("grounds")),
+    ),
+    "review.appeal_assessor_assigned": Kind(
+        N_("Appeal assessor assigned"),
+        _with(N_("Appeal assessor assigned: %(assessor)s"), assessor=after("assessor")),
+    ),
+    "review.appeal_decided": Kind(N_("Appeal decided"), _appeal_decided),
+    "certificate.issued": Kind(
+        N_("Certificate issued"),
+        _with(
+            N_("Certificate issued at level %(level)s, valid until %(until)s"),
+            level=after("level"),
+            until=lambda f: _day(f.after.get("expires_on")),
+        ),
+    ),
+    "certificate.suspended": _status_change(
+        N_("Certificate suspended"), N_("Certificate suspended. Reason: %(reason)s")
+    ),
+    "certificate.valid": _status_change(
+        N_("Certificate reinstated"), N_("Certificate reinstated. Reason: %(reason)s")
+    ),
+    "certificate.revoked": _status_change(
+        N_("Certificate revoked"), N_("Certificate revoked. Reason: %(reason)s")
+    ),
+    "certificate.corrected": Kind(
+        N_("Certificate corrected"),
+        _with(
+            N_("Certificate %(old)s corrected by a new certificate %(new)s. Reason: %(reason)s"),
+            old=before("number"),
+            new=after("number"),
+            reason=after("reason"),
+        ),
+    ),
+    "certificate.expiry_reminder": Kind(
+        N_("Expiry reminder sent"),
+        _with(
+            N_("Expiry reminder sent (days before expiry: %(days)s; recipients: %(recipients)s)"),
+            days=after("days_before"),
+            recipients=after("recipients"),
+        ),
+    ),
+    "account.created": Kind(
+        N_("Account created"),
+        _with(
+            N_("Account created: %(email)s, roles: %(roles)s"),
+            email=after("email"),
+            roles=lambda f: _labels(ACCOUNT_ROLES, f.after.get("roles")),
+        ),
+    ),
+    "account.registration_attempted": Kind(N_("Registration attempted with this account's address")),
+    "account.confirmation_requested": Kind(
+        N_("Confirmation link requested"),
+        _link_request(
+            N_("Confirmation link sent"),
+            N_("Confirmation link requested for %(email)s, which has no account: nothing sent"),
+            N_("Confirmation link requested: nothing sent"),
+        ),
+    ),
+    "account.email_confirmed": Kind(N_("E-mail address confirmed")),
+    "account.login_succeeded": Kind(N_("Logged in")),
+    "account.login_failed": Kind(N_("Login refused"), _login_failed),
+    "account.logged_out": Kind(N_("Logged out")),
+    "account.password_reset_requested": Kind(
+        N_("Password reset requested"),
+        _link_request(
+            N_("Password reset link sent"),
+            N_("Password reset requested for %(email)s, which has no account: nothing sent"),
+            N_("Password reset requested: nothing sent"),
+        ),
+    ),
+    "account.password_reset": Kind(N_("Password reset by link")),
+    "account.password_changed": Kind(N_("Password changed")),
+    "account.roles_changed": Kind(
+        N_("Roles changed"),
+        _with(
+            N_("Roles changed from %(old)s to %(new)s"),
+            old=lambda f: _labels(ACCOUNT_ROLES, f.before.get("roles")) or [NOTHING],
+            new=lambda f: _labels(ACCOUNT_ROLES, f.after.get("roles")) or [NOTHING],
+        ),
+    ),
+    "user.updated": Kind(N_("Account details changed"), _user_updated),
+    "standard.imported": _standard(
+        N_("Standard version imported"), N_("Standard version %(label)s imported")
+    ),
+    "standard.published": _standard(
+        N_("Standard version published"), N_("Standard version %(label)s published")
+    ),
+    "standard.retired": _standard(N_("Standard version retired"), N_("Standard version %(label)s retired")),
+    "mail.retried": Kind(N_("Message queued again"), _with(N_("Message %(id)s queued again"), id=subject)),
+}
+
+
+def sentence(
+    action: str, subject_id: Any = "", before: Any = None, after: Any = None, *, detailed: bool = True
+) -> Sentence:
+    """What the entry says: its kind's sentence, its title when not `detailed` (or values are missing).
+
+    An unknown action reads as a generic sentence with its code.
+    """
+    kind = KINDS.get(action)
+    if kind is None:
+        return Sentence(GENERIC, {"action": action})
+    if detailed and kind.describe is not None:
+        facts = Facts(str(subject_id), _mapping(before), _mapping(after))
+        if (described := kind.describe(facts)) is not None:
+            return described
+    return Sentence(kind.title)
+
+
+def _mapping(values: Any) -> Mapping[str, Any]:
+    return values if isinstance(values, Mapping) else {}
+
+
+def kinds_by_domain() -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
+    """(domain, its label, [(action, title)…]) in the order of DOMAINS, for the audit page's filter."""
+    for domain, label in DOMAINS.items():
+        actions = [(action, kind.title) for action, kind in KINDS.items() if action.split(".")[0] == domain]
+        if actions:
+            yield domain, label, actions
