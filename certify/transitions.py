@@ -17,6 +17,7 @@ from certify.audit import services as audit
 from certify.errors import DomainError
 from certify.questionnaire.models import Application
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
+from certify.standards.services import definition_of
 from certify.timeutil import as_utc
 from certify.workflow import Action, ActorContext, Facts, State, TransitionRefused, allowed_actions, apply
 from certify.workflow import Role as WorkflowRole
@@ -76,6 +77,7 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         "today": date.today(),
         "questionnaire_complete": application.submitted_at is not None,
         "assessors_assigned": len(team),
+        "team_minimum": team_minimum(application),
         "lead_assigned": any(a.is_lead for a in team),
         "assessors_confirmed": sum(a.status == AssignmentStatus.CONFIRMED for a in team),
         "scores_submitted": sum(a.scores_submitted_at is not None for a in team),
@@ -86,6 +88,15 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         "appeal_review_submitted": any(a.scores_submitted_at for a in appeal_team),
     }
     return Facts(**(known | inputs))
+
+
+def team_minimum(application: Application) -> int:
+    """The fewest assessors the application's standard asks for: the most any of its levels needs.
+
+    The review may end at any level, so its team is sized for the most demanding one.
+    """
+    levels = definition_of(application.standard_version).levels
+    return max((level.assessors for level in levels), default=1)
 
 
 def _totals_spread(session, application: Application):

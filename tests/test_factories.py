@@ -47,8 +47,9 @@ def test_a_case_carries_what_its_state_has(db):
 def test_what_a_test_names_is_used_and_the_rest_filled_in(db):
     manager, assessor = make_user(db, Role.MANAGER), make_user(db, Role.ASSESSOR)
     draft = make_application(db, manager, answers={"str_members_total": "40"})
-    case = factories.in_review(db, application=draft, assessors=[assessor])
+    second = make_user(db, Role.ASSESSOR)
+    case = factories.in_review(db, application=draft, assessors=[assessor, second])
     assert case.application is draft and case.manager is manager
-    assert [a.assessor for a in case.team] == [assessor] and case.lead.assessor is assessor
+    assert [a.assessor for a in case.team] == [assessor, second] and case.lead.assessor is assessor
     answers = load_answers(db, draft)
     assert answers["str_members_total"] == "40" and len(answers) > 1

@@ -13,7 +13,7 @@ from certify.extensions import db
 from certify.outbox.services import deliver_queued_by
 from certify.questionnaire.models import Application
 from certify.review import notifications
-from certify.review.models import Assignment, AssignmentStatus
+from certify.review.models import ENDED, Assignment
 from certify.timeutil import as_utc, utcnow
 from certify.workflow import states
 
@@ -26,7 +26,7 @@ def overdue_assignments(session, deadline: timedelta) -> list[tuple[Assignment, 
         sa.select(Assignment)
         .join(Application, Application.id == Assignment.application_id)
         .where(
-            Assignment.status != AssignmentStatus.DECLINED.value,
+            Assignment.status.not_in(ENDED),
             Assignment.scores_submitted_at.is_(None),
             Application.state.in_(states.UNDER_REVIEW),
         )

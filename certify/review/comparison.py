@@ -7,7 +7,7 @@ scores can both use it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -28,17 +28,27 @@ class Comparison:
     indicator_id: str
     #: assessor id -> score (None: not scored)
     scores: Mapping[int, int | None]
+    #: assessor id -> what they wrote on the indicator ("" or absent: nothing)
+    comments: Mapping[int, str] = field(default_factory=dict)
 
     @property
-    def suggested(self) -> int:
-        """Where the discussion starts: the lower middle of the scores given."""
-        given = sorted(s for s in self.scores.values() if s is not None)
-        return given[(len(given) - 1) // 2] if given else 0
+    def given(self) -> list[int]:
+        return sorted(s for s in self.scores.values() if s is not None)
+
+    @property
+    def agreed(self) -> int | None:
+        """The score every assessor gave, if they agree; None where they differ (the lead must choose).
+
+        Nothing is pre-chosen where they differ: a suggested value would be recorded by a lead who
+        merely clicks through, which is how a consensus of "the lower scores" came about.
+        """
+        given = set(self.given)
+        return given.pop() if len(given) == 1 else None
 
     @property
     def divergent(self) -> bool:
-        given = [s for s in self.scores.values() if s is not None]
-        return bool(given) and max(given) - min(given) >= DIVERGENCE_STEPS
+        given = self.given
+        return bool(given) and given[-1] - given[0] >= DIVERGENCE_STEPS
 
 
 def scores_of(session, assignment: Assignment) -> dict[str, RubricScore]:
@@ -52,7 +62,15 @@ def feedback_of(session, assignment: Assignment) -> dict[str, AreaFeedback]:
 
 
 def rubric_of(session, assignment: Assignment) -> dict[str, int]:
-    return {k: row.score for k, row in scores_of(session, assignment).items() if row.score is not None}
+    return _rubric(scores_of(session, assignment))
+
+
+def _rubric(rows: Mapping[str, RubricScore]) -> dict[str, int]:
+    return {k: row.score for k, row in rows.items() if row.score is not None}
+
+
+def _comment(row: RubricScore | None) -> str:
+    return row.comment if row is not None and row.comment else ""
 
 
 def assessed_outcome(session, application: Application, rubric: Mapping[str, int]) -> Outcome:
@@ -72,9 +90,14 @@ class ScoresCompared(NamedTuple):
 def compare(session, application: Application) -> ScoresCompared:
     """The submitted scores side by side, and the spread of the assessors' totals."""
     team = [a for a in active_assignments(session, application) if a.scores_submitted_at is not None]
-    rubrics = {a.assessor_id: rubric_of(session, a) for a in team}
+    given = {a.assessor_id: scores_of(session, a) for a in team}
+    rubrics = {assessor: _rubric(rows) for assessor, rows in given.items()}
     rows = [
-        Comparison(indicator.id, {assessor: rubric.get(indicator.id) for assessor, rubric in rubrics.items()})
+        Comparison(
+            indicator.id,
+            {assessor: rubric.get(indicator.id) for assessor, rubric in rubrics.items()},
+            {assessor: _comment(scored.get(indicator.id)) for assessor, scored in given.items()},
+        )
         for indicator in standard_of(application).indicators()
     ]
     totals = [assessed_outcome(session, application, rubric).total for rubric in rubrics.values()]

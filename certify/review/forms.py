@@ -8,15 +8,21 @@ The scores and consensus forms are built from the standard, like the questionnai
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from collections.abc import Iterable, Mapping
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from certify.accounts.forms import MultiCheckboxField
+from certify.review.rubric_scores import PROBLEM_MESSAGES, ConsensusProblem
 from certify.standards.definition import Standard
 from certify.web.forms import select_choices
 
@@ -126,40 +132,108 @@ def _score(value: str | None) -> int | None:
 # Consensus ------------------------------------------------------------------------------------------
 
 
-def consensus_form(standard: Standard, locale: str, **kwargs) -> FlaskForm:
-    """The lead's form: the consensus score (0–4) of every indicator, each with a justification."""
-    required = InputRequired(message=_l("Every indicator needs a consensus score from 0 to 4."))
+#: the buttons of the consensus page: check (the default), record after the check, back to editing
+CONSENSUS_STEPS = ("check", "record", "edit")
+
+
+class ConsensusForm(FlaskForm):
+    """The base of `consensus_form`: the step (check, record, back to editing) and the check's token."""
+
+    step = StringField(validators=[Optional(), AnyOf(CONSENSUS_STEPS)])
+    #: signed by `sign_checked` when the check succeeded: the values the lead saw the result of
+    checked = HiddenField(validators=[Optional()])
+
+    @property
+    def editing(self) -> bool:
+        return self.step.data == "edit"
+
+    @property
+    def recording(self) -> bool:
+        return self.step.data == "record"
+
+
+def consensus_form(standard: Standard, locale: str, **kwargs) -> ConsensusForm:
+    """The lead's form: the consensus score (0–4) of every indicator, each with a justification.
+
+    No score is required here: the service names every indicator still without one, together with
+    those whose justification is missing, so that the lead sees all of them at once.
+    """
     fields: dict[str, object] = {}
     for indicator in standard.indicators():
+        title = indicator.title.get(locale)
         fields[f"score-{indicator.id}"] = SelectField(
-            indicator.title.get(locale),
-            choices=select_choices((value, value) for value in RUBRIC_VALUES),
-            validators=[required],
+            title,
+            choices=select_choices([("", _l("— choose —")), *((value, value) for value in RUBRIC_VALUES)]),
+            validators=[Optional()],
             invalid_choice_message=RUBRIC_MESSAGE,
         )
-        fields[f"justification-{indicator.id}"] = StringField(
-            _l("Justification"), validators=[Optional(), _at_most(COMMENT_LIMIT)]
+        fields[f"justification-{indicator.id}"] = TextAreaField(
+            _l("Justification: %(indicator)s", indicator=title),
+            validators=[Optional(), _at_most(COMMENT_LIMIT)],
+            render_kw={"rows": 2},
         )
-    return type("ConsensusForm", (FlaskForm,), fields)(**kwargs)
+    return type("StandardConsensusForm", (ConsensusForm,), fields)(**kwargs)
 
 
-def posted_consensus(standard: Standard, form) -> dict[str, tuple[int, str]]:
-    """indicator -> (consensus score, justification), for `record_consensus`."""
+def posted_consensus(standard: Standard, form) -> dict[str, tuple[int | None, str]]:
+    """indicator -> (consensus score or None, justification), for `record_consensus`.
+
+    Line ends are made "\n", as a browser may post a hidden field's text with "\r\n" after the check.
+    """
     return {
-        i.id: (int(form[f"score-{i.id}"].data), form[f"justification-{i.id}"].data or "")
+        i.id: (_score(form[f"score-{i.id}"].data), _text(form[f"justification-{i.id}"].data))
         for i in standard.indicators()
     }
 
 
-def consensus_formdata(standard: Standard, recorded: Mapping, suggested: Mapping[str, int]) -> MultiDict:
-    """The recorded consensus, or else where the discussion starts, as a browser would post it."""
+def _text(value: str | None) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def consensus_formdata(standard: Standard, recorded: Mapping, agreed: Mapping[str, int | None]) -> MultiDict:
+    """The recorded consensus, or else the score the assessors agree on, as a browser would post it.
+
+    Where the assessors differ and nothing is recorded, no score is chosen.
+    """
     data = MultiDict()
     for indicator in standard.indicators():
         row = recorded.get(indicator.id)
-        score = row.score if row else suggested.get(indicator.id, 0)
-        data.add(f"score-{indicator.id}", str(score))
+        score = row.score if row else agreed.get(indicator.id)
+        data.add(f"score-{indicator.id}", "" if score is None else str(score))
         data.add(f"justification-{indicator.id}", row.justification if row else "")
     return data
+
+
+def show_consensus_problems(form: ConsensusForm, problems: Mapping) -> None:
+    """Each refused indicator's problem beside its field: a missing score at the score, the rest at the
+    justification."""
+    for indicator_id, problem in problems.items():
+        name = "score" if problem == ConsensusProblem.MISSING else "justification"
+        form[f"{name}-{indicator_id}"].errors.append(PROBLEM_MESSAGES[problem])
+
+
+def _checker() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="review.consensus.checked")
+
+
+def _digest(application_id: int, user_id: int, consensus: Mapping) -> str:
+    values = sorted((i, v, j.strip()) for i, (v, j) in consensus.items())
+    text = json.dumps([application_id, user_id, values], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sign_checked(application_id: int, user_id: int, consensus: Mapping) -> str:
+    """The token the confirmation step carries: these values, checked for this lead on this application."""
+    return _checker().dumps(_digest(application_id, user_id, consensus))
+
+
+def was_checked(form: ConsensusForm, application_id: int, user_id: int, consensus: Mapping) -> bool:
+    """Whether the posted values are the very ones the lead checked and saw the result of."""
+    try:
+        signed = _checker().loads(form.checked.data or "")
+    except BadSignature:
+        return False
+    return hmac.compare_digest(str(signed), _digest(application_id, user_id, consensus))
 
 
 # Decisions, clarification, the appeal ---------------------------------------------------------------

@@ -19,6 +19,12 @@ class AssignmentStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
+    #: taken off the team by the coordinator before submitting scores (the row stays, as history)
+    REMOVED = "removed"
+
+
+#: statuses of an assignment that has ended: its assessor is no longer on the team
+ENDED = (AssignmentStatus.DECLINED.value, AssignmentStatus.REMOVED.value)
 
 
 class ConflictDeclaration(db.Model):
@@ -59,7 +65,7 @@ class Assignment(db.Model):
 
     @property
     def active(self) -> bool:
-        return self.status != AssignmentStatus.DECLINED
+        return self.status not in ENDED
 
 
 class RubricScore(db.Model):

@@ -46,6 +46,11 @@ def assigned(session, application: Application, new_assessors: Iterable[User]) -
     _queue(session, new_assessors, "review_assigned", application, external_url("review.assignments"))
 
 
+def removed(session, application: Application, assessor: User) -> None:
+    """The assessor taken off the team learns it, in their language."""
+    _queue(session, [assessor], "review_removed", application, external_url("review.assignments"))
+
+
 def clarification_requested(session, application: Application, question: str) -> None:
     link = external_url("questionnaire.summary", application_id=application.id)
     _queue(

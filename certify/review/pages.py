@@ -18,31 +18,46 @@ from certify import transitions
 from certify.audit.services import history as audit_history
 from certify.extensions import db
 from certify.questionnaire import services as questionnaire
-from certify.questionnaire.assessment import outcome_view
+from certify.questionnaire.display import shown_answer
 from certify.questionnaire.models import Application
-from certify.review import appeals, blind, clarification, comparison, decisions, forms, staffing
+from certify.review import appeals, blind, clarification, comparison, forms, queue, staffing
 from certify.review.models import Assignment, ConflictDeclaration
 from certify.web.access import assignment_opens_application
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
-from certify.workflow import Action, guards
+from certify.workflow import Action, State, guards
 
 
-def render_queue(status: int = 200):
-    applications = staffing.review_queue(db.session)
+def render_queue(queue_filter: queue.QueueFilter, status: int = 200):
+    """One page of the queue: each application's team, how long it has waited in its state, its next step."""
+    page = db.paginate(queue.matching(queue_filter), per_page=queue.PAGE_SIZE, error_out=False)
+    applications = list(page.items)
+    entered = queue.entered_state_at(db.session, applications)
     return render_template(
         "review/queue.html",
-        applications=applications,
+        page=page,
+        filters=queue_filter,
+        states=queue.QUEUE_STATES,
+        every_state=queue.EVERY_STATE,
         teams={a.id: transitions.active_assignments(db.session, a) for a in applications},
-        actions={a.id: transitions.allowed(db.session, current_user, a) for a in applications},
+        waited={a.id: queue.waited(entered[a.id]) for a in applications},
+        entered=entered,
+        next_steps={a.id: queue.next_step(db.session, current_user, a) for a in applications},
     ), status
 
 
 # The team page (coordinators) --------------------------------------------------------------------------
 
 
-def new_team_form(**kwargs) -> forms.TeamForm:
-    """The choice of assessors, each with their open assignments, and of the lead."""
+def new_team_form(application: Application | None = None, **kwargs) -> forms.TeamForm:
+    """The choice of assessors, each with their open assignments, and of the lead.
+
+    Built afresh for `application`, it starts from the team as it is: the ticked assessors are the team.
+    """
+    if application is not None:
+        team = transitions.active_assignments(db.session, application)
+        kwargs.setdefault("assessors", [a.assessor_id for a in team])
+        kwargs.setdefault("lead", next((a.assessor_id for a in team if a.is_lead), 0))
     form = forms.TeamForm(**kwargs)
     load = staffing.workloads(db.session)
     people = staffing.assessors(db.session)
@@ -72,6 +87,7 @@ def render_team(
 ):
     """The team, its conflicts, the start, a third assessor, the appeal and its decision, the history."""
     actions = transitions.allowed(db.session, current_user, application)
+    team = transitions.active_assignments(db.session, application)
     appeal_assignment = appeals.appeal_assignment(db.session, application)
     standard = questionnaire.standard_of(application)
     if decision_form is None:
@@ -84,8 +100,12 @@ def render_team(
         "review/team.html",
         application=application,
         actions=actions,
-        form=team_form or new_team_form(formdata=None),
-        team=transitions.active_assignments(db.session, application),
+        form=team_form or new_team_form(application, formdata=None),
+        team=team,
+        # assessors whose scores are in stay on the team: the form says so beside their names
+        submitted={a.assessor_id for a in team if a.scores_submitted_at is not None},
+        team_minimum=transitions.team_minimum(application),
+        most_assessors=guards.MAX_ASSESSORS,
         conflicts={
             p.id: staffing.conflicts_of(db.session, p, application) for p in staffing.assessors(db.session)
         },
@@ -143,10 +163,16 @@ def render_scores(
     scores_form: forms.ScoresForm | None = None,
     clarification_form: forms.ClarificationForm | None = None,
 ):
-    """The rubric beside the answers and evidence; the others' scores only as `blind` allows."""
+    """The rubric beside the answers and evidence; the others' scores only as `blind` allows.
+
+    The scores are editable only while the workflow lets the assessor save them (`scoring`); otherwise
+    the page says why and shows the entries read-only. A form that comes back refused keeps every entry
+    and each error beside its field; `problems` lists them at the top, each linking to its indicator.
+    """
     application = assignment.application
     standard = questionnaire.standard_of(application)
     language = current_language()
+    actions = transitions.allowed(db.session, current_user, application)
     if scores_form is None:
         saved = forms.stored_scores(
             standard,
@@ -154,64 +180,58 @@ def render_scores(
             comparison.feedback_of(db.session, assignment),
         )
         scores_form = forms.scores_form(standard, language, formdata=saved)
+    answers = questionnaire.load_answers(db.session, application)
     return render_template(
         "review/scores.html",
         assignment=assignment,
         application=application,
         standard=standard,
-        actions=transitions.allowed(db.session, current_user, application),
+        actions=actions,
+        scoring=Action.SAVE_SCORES in actions,
+        closed_reason=_why_not_scoring(assignment, actions),
         form=scores_form,
+        problems=_problems(standard, scores_form, language),
         clarification_form=clarification_form or forms.clarification_form(standard, language, formdata=None),
         blind=blind.scores_visible_to(db.session, assignment),
-        answers=questionnaire.load_answers(db.session, application),
+        shown={
+            q.id: shown_answer(q, answers.get(q.id), language, _)
+            for i in standard.indicators()
+            for q in i.questions
+        },
         evidence=questionnaire.evidence_by_target(db.session, application),
         clarifications=clarification.all_requests(db.session, application),
+        indicator_titles={i.id: i.title.get(language) for i in standard.indicators()},
         language=language,
     ), status
 
 
-# Consensus and decision --------------------------------------------------------------------------------
-
-
-def render_consensus(
-    application: Application,
-    status: int = 200,
-    *,
-    consensus_form=None,
-    decision_form: forms.DecisionForm | None = None,
-):
-    """The submitted scores side by side, the consensus (recorded or to record) and the decision."""
-    standard = questionnaire.standard_of(application)
-    language = current_language()
-    compared = comparison.compare(db.session, application)
-    recorded = comparison.consensus_of(db.session, application)
-    outcome = None
-    if recorded:
-        outcome = comparison.assessed_outcome(
-            db.session, application, {i: row.score for i, row in recorded.items()}
+def _why_not_scoring(assignment: Assignment, actions) -> str | None:
+    """Why the assessor cannot change their scores now (None: they can), in the workflow's words."""
+    if Action.SAVE_SCORES in actions:
+        return None
+    if assignment.scores_submitted_at is not None:
+        return _("Your scores are submitted and can no longer be changed.")
+    if assignment.application.state == State.SUBMITTED:
+        return _(
+            "The review has not started yet: you may read the application now and score it once the"
+            " coordinator starts the review."
         )
-    if consensus_form is None:
-        suggested = {row.indicator_id: row.suggested for row in compared.rows}
-        data = forms.consensus_formdata(standard, recorded, suggested)
-        consensus_form = forms.consensus_form(standard, language, formdata=data)
-    if decision_form is None:
-        computed = outcome.level.id if outcome and outcome.level else ""
-        decision_form = forms.decision_form(standard, language, formdata=None, level=computed)
-    return render_template(
-        "review/consensus.html",
-        application=application,
-        actions=transitions.allowed(db.session, current_user, application),
-        standard=standard,
-        team=compared.team,
-        rows=compared.rows,
-        spread=compared.spread,
-        spread_limit=guards.SPREAD_LIMIT,
-        divergence_steps=comparison.DIVERGENCE_STEPS,
-        recorded=recorded,
-        outcome=outcome_view(standard, outcome) if outcome else None,
-        form=consensus_form,
-        decision=decisions.decision_of(db.session, application),
-        decision_form=decision_form,
-        level_names={level.id: level.name.get(language) for level in standard.levels},
-        language=language,
-    ), status
+    try:
+        transitions.take(db.session, assignment.application, Action.SAVE_SCORES, current_user)
+    except transitions.TransitionError as refusal:
+        return refusal.message
+    return None
+
+
+def _problems(standard, form, language: str) -> list[tuple[str, str, list[str]]]:
+    """(anchor, indicator or area title, errors) of every indicator and area with an entry refused."""
+    problems = []
+    for area in standard.areas:
+        for indicator in area.indicators:
+            names = (f"score-{indicator.id}", f"comment-{indicator.id}")
+            if errors := [str(e) for name in names for e in form[name].errors]:
+                problems.append((f"indicator-{indicator.id}", indicator.title.get(language), errors))
+        names = (f"strengths-{area.id}", f"improvements-{area.id}")
+        if errors := [str(e) for name in names for e in form[name].errors]:
+            problems.append((f"feedback-{area.id}", area.title.get(language), errors))
+    return problems

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,13 +11,28 @@ from flask_babel import lazy_gettext as _l
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review import notifications
-from certify.review.comparison import assessed_outcome, compare, feedback_of, scores_of
+from certify.review.comparison import (
+    DIVERGENCE_STEPS,
+    Comparison,
+    assessed_outcome,
+    compare,
+    feedback_of,
+    scores_of,
+)
 from certify.review.errors import ReviewError
 from certify.review.models import AreaFeedback, Assignment, ConsensusScore, RubricScore
 from certify.scoring import Outcome
 from certify.timeutil import utcnow
 from certify.transitions import record, take
 from certify.workflow import Action, State
+
+
+class ScoresMissing(ReviewError):
+    """A submission with indicators still unscored; `missing` names them, in the standard's order."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__(_l("%(n)d indicators have no score yet.", n=len(missing)), 422)
+        self.missing = tuple(missing)
 
 
 def save_scores(
@@ -26,7 +42,17 @@ def save_scores(
     scores: Mapping[str, tuple[int | None, str]],
     feedback: Mapping[str, tuple[str, str]],
 ) -> None:
-    """Keep the assessor's draft: scores 0–4 (or none yet) with comments, and per-area feedback."""
+    """Keep the assessor's draft: scores 0–4 (or none yet) with comments, and per-area feedback.
+
+    The assignment's row is locked (and read afresh) first: a draft autosaved while the same assessor
+    submits waits for the submission, then finds the scores submitted and is refused.
+    """
+    session.scalar(
+        sa.select(Assignment)
+        .where(Assignment.id == assignment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     take(session, assignment.application, Action.SAVE_SCORES, assignment.assessor)
     standard = standard_of(assignment.application)
     known_indicators = {i.id for i in standard.indicators()}
@@ -63,7 +89,7 @@ def submit_scores(session, assignment: Assignment, assessor) -> None:
     given = scores_of(session, assignment)
     missing = [i.id for i in standard.indicators() if given.get(i.id) is None or given[i.id].score is None]
     if missing:
-        raise ReviewError(_l("%(n)d indicators have no score yet.", n=len(missing)), 422)
+        raise ScoresMissing(missing)
     application.state = take(session, application, Action.SUBMIT_SCORES, assessor).value
     assignment.scores_submitted_at = utcnow()
     session.flush()
@@ -79,16 +105,96 @@ def submit_scores(session, assignment: Assignment, assessor) -> None:
         notifications.scores_complete(session, application)
 
 
-def record_consensus(
-    session, application: Application, lead, scores: Mapping[str, tuple[int, str]]
+class ConsensusProblem(StrEnum):
+    """Why one indicator's consensus cannot be recorded as it stands."""
+
+    #: no consensus score is chosen
+    MISSING = "missing"
+    #: the assessors' scores are DIVERGENCE_STEPS or more apart, and nothing says how they were settled
+    DIVERGENT = "divergent"
+    #: the consensus lies outside the assessors' scores, and nothing says why
+    OUTSIDE = "outside"
+
+
+PROBLEM_MESSAGES = {
+    ConsensusProblem.MISSING: _l("Choose the consensus score."),
+    ConsensusProblem.DIVERGENT: _l(
+        "The assessors' scores differ by %(n)d or more: justify the consensus.", n=DIVERGENCE_STEPS
+    ),
+    ConsensusProblem.OUTSIDE: _l("The consensus lies outside the assessors' scores: justify it."),
+}
+
+
+class ConsensusRefused(ReviewError):
+    """The consensus is refused indicator by indicator: `problems` maps each one to what it lacks."""
+
+    def __init__(self, problems: Mapping[str, ConsensusProblem]):
+        super().__init__(
+            _l(
+                "The consensus is not recorded: indicators without a score or a justification: %(n)d.",
+                n=len(problems),
+            ),
+            422,
+        )
+        self.problems = dict(problems)
+
+
+def consensus_problems(
+    rows: Iterable[Comparison], consensus: Mapping[str, tuple[int | None, str]]
+) -> dict[str, ConsensusProblem]:
+    """What stops each indicator's consensus from being recorded; empty when nothing does.
+
+    Every indicator needs a score. Where the assessors' scores differ by DIVERGENCE_STEPS or more, or
+    the consensus leaves the range of their scores, the lead says in a justification how it was reached:
+    the decision rests on it, and a blank one is how "the lower score everywhere" slipped through.
+    """
+    problems = {}
+    for row in rows:
+        value, justification = consensus.get(row.indicator_id, (None, ""))
+        given = row.given
+        if value is None:
+            problems[row.indicator_id] = ConsensusProblem.MISSING
+        elif justification.strip():
+            continue
+        elif row.divergent:
+            problems[row.indicator_id] = ConsensusProblem.DIVERGENT
+        elif given and not given[0] <= value <= given[-1]:
+            problems[row.indicator_id] = ConsensusProblem.OUTSIDE
+    return problems
+
+
+def check_consensus(
+    session, application: Application, lead, scores: Mapping[str, tuple[int | None, str]]
 ) -> Outcome:
-    """Store the lead's consensus scores, move the application to 'consensus', return the assessed result."""
-    standard = standard_of(application)
-    missing = [i.id for i in standard.indicators() if i.id not in scores]
-    if missing or any(value not in range(5) for value, _ in scores.values()):
+    """The assessed result the consensus would give, or the reason it may not be recorded; changes nothing.
+
+    The confirmation step shows this result; `record_consensus` checks the same things again.
+    """
+    return _checked(session, application, lead, scores)[1]
+
+
+def _checked(session, application: Application, lead, scores) -> tuple[State, Outcome]:
+    state = take(session, application, Action.RECORD_CONSENSUS, lead)
+    if set(scores) - {i.id for i in standard_of(application).indicators()}:
+        raise ReviewError(_l("The scores name indicators or areas that this standard does not have."), 400)
+    if any(value is not None and value not in range(5) for value, _ in scores.values()):
         raise ReviewError(_l("Every indicator needs a consensus score from 0 to 4."), 422)
+    problems = consensus_problems(compare(session, application).rows, scores)
+    if problems:
+        raise ConsensusRefused(problems)
+    return state, assessed_outcome(session, application, {i: v for i, (v, _) in scores.items()})
+
+
+def record_consensus(
+    session, application: Application, lead, scores: Mapping[str, tuple[int | None, str]]
+) -> Outcome:
+    """Store the lead's consensus scores, move the application to 'consensus', return the assessed result.
+
+    Refused (`ConsensusRefused`) while an indicator lacks a score or a justification it needs.
+    """
     spread = compare(session, application).spread
-    application.state = take(session, application, Action.RECORD_CONSENSUS, lead).value
+    state, outcome = _checked(session, application, lead, scores)
+    application.state = state.value
     session.execute(sa.delete(ConsensusScore).where(ConsensusScore.application_id == application.id))
     session.add_all(
         ConsensusScore(
@@ -101,7 +207,6 @@ def record_consensus(
         for i, (v, j) in scores.items()
     )
     session.flush()
-    outcome = assessed_outcome(session, application, {i: v for i, (v, _) in scores.items()})
     record(
         session,
         lead,
@@ -109,7 +214,7 @@ def record_consensus(
         application,
         before={"spread": spread},
         after={
-            "scores": {i: {"score": v, "justification": j} for i, (v, j) in scores.items()},
+            "scores": {i: {"score": v, "justification": j.strip()} for i, (v, j) in scores.items()},
             "total": outcome.total,
             "level": outcome.level.id if outcome.level else None,
         },

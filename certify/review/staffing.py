@@ -1,4 +1,9 @@
-"""Staffing a review: assessors, conflicts of interest, independence, declining, workload, the start."""
+"""Staffing a review: assessors, conflicts of interest, independence, declining, workload, the start.
+
+The team form's ticked assessors are the team (`change_team`): new ones are asked, unticked ones are
+removed while their scores are not in (`remove_assessor`; the assignment row stays, `removed`, with its
+history), and the lead is always one of them.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,10 @@ from certify.questionnaire.models import Application
 from certify.review import notifications
 from certify.review.conflicts import DEFAULT_COOLING_OFF_YEARS, Applicant, Candidate, Conflict, conflicts
 from certify.review.errors import ReviewError
-from certify.review.models import Assignment, AssignmentStatus, ConflictDeclaration
+from certify.review.models import ENDED, Assignment, AssignmentStatus, ConflictDeclaration
 from certify.timeutil import as_utc, utcnow
-from certify.transitions import active_assignments, record, take
-from certify.workflow import Action, states
+from certify.transitions import TransitionError, active_assignments, record, take
+from certify.workflow import Action, State, states
 
 #: account roles whose holders decide applications, and so never assess one (separation of duties)
 DECIDING_ROLES = (Role.COORDINATOR, Role.ADMIN)
@@ -38,7 +43,7 @@ def candidate_from_db(session, assessor: User, *, checking: Application | None =
     statement = (
         sa.select(Application.organisation_id, Assignment.assigned_at)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.assessor_id == assessor.id, Assignment.status != AssignmentStatus.DECLINED.value)
+        .where(Assignment.assessor_id == assessor.id, Assignment.status.not_in(ENDED))
     )
     if checking is not None:
         statement = statement.where(Assignment.application_id != checking.id)
@@ -65,25 +70,128 @@ def assign_assessors(
     already = {a.assessor_id for a in active_assignments(session, application)}
     proposed = len(already | {a.id for a in assessors})
     take(session, application, Action.ASSIGN_ASSESSORS, coordinator, proposed_team_size=proposed)
+    joining = [a for a in assessors if a.id not in already]
+    created = _ask(session, application, joining, coordinator)
+    _name_lead(session, application, lead)
+    _record_team(session, application, coordinator)
+    notifications.assigned(session, application, joining)
+    return created
+
+
+def change_team(
+    session, application: Application, chosen: Sequence[User], lead: User | None, coordinator: User
+) -> None:
+    """Make the ticked assessors the team: ask the new ones, then remove the unticked, and name the lead.
+
+    New ones join first, so a review under way keeps the standard's minimum while one is replaced. The
+    lead must be one of the team; removing the lead needs another one named.
+    """
+    take(session, application, Action.ASSIGN_ASSESSORS, coordinator, proposed_team_size=len(chosen))
+    team = active_assignments(session, application)
+    on_team, ticked = {a.assessor_id for a in team}, {u.id for u in chosen}
+    leaving = [a for a in team if a.assessor_id not in ticked]
+    joining = [u for u in chosen if u.id not in on_team]
+    current_lead = next((a.assessor for a in team if a.is_lead), None)
+    if lead is not None and lead.id not in ticked:
+        raise ReviewError(_l("The lead must be one of the assessors ticked for the team."), 422)
+    if lead is None and current_lead is not None and current_lead.id not in ticked:
+        raise ReviewError(
+            _l("%(name)s leads the review and is being removed: name another lead.", name=current_lead.email),
+            422,
+        )
+    _ask(session, application, joining, coordinator)
+    if joining or (lead is not None and lead != current_lead):
+        _name_lead(session, application, lead or current_lead)
+        _record_team(session, application, coordinator)
+        notifications.assigned(session, application, joining)
+    for assignment in leaving:
+        remove_assessor(session, assignment, coordinator)
+
+
+def _ask(session, application: Application, assessors: Sequence[User], coordinator: User) -> list[Assignment]:
+    """Assignments waiting for each one's confirmation; one who declined or was removed is asked anew.
+
+    The earlier assignment row is reopened (one row per assessor and application); what happened to it
+    before stays in the audit trail.
+    """
     for assessor in assessors:
         check_can_assess(session, assessor, application)
-    created = [
-        Assignment(application_id=application.id, assessor_id=a.id, assigned_by_id=coordinator.id)
-        for a in assessors
-        if a.id not in already
-    ]
-    session.add_all(created)
+    ended = {
+        row.assessor_id: row
+        for row in session.scalars(
+            sa.select(Assignment).where(
+                Assignment.application_id == application.id,
+                Assignment.for_appeal.is_(False),
+                Assignment.status.in_(ENDED),
+            )
+        )
+    }
+    asked = []
+    for assessor in assessors:
+        row = ended.get(assessor.id) or Assignment(application_id=application.id, assessor_id=assessor.id)
+        row.status, row.is_lead, row.answered_at, row.decline_reason = (
+            AssignmentStatus.PENDING.value,
+            False,
+            None,
+            "",
+        )
+        row.assigned_by_id, row.assigned_at = coordinator.id, utcnow()
+        session.add(row)
+        asked.append(row)
     session.flush()
+    return asked
+
+
+def _name_lead(session, application: Application, lead: User | None) -> None:
     if lead is not None:
         for assignment in active_assignments(session, application):
             assignment.is_lead = assignment.assessor_id == lead.id
-    session.flush()
-    team_after = [
+        session.flush()
+
+
+def _record_team(session, application: Application, coordinator: User) -> None:
+    team = [
         {"assessor": a.assessor.email, "lead": a.is_lead} for a in active_assignments(session, application)
     ]
-    record(session, coordinator, "review.assigned", application, after={"team": team_after})
-    notifications.assigned(session, application, [a for a in assessors if a.id not in already])
-    return created
+    record(session, coordinator, "review.assigned", application, after={"team": team})
+
+
+def remove_assessor(session, assignment: Assignment, coordinator: User) -> None:
+    """Take an assessor off the team before their scores are in; they are told by e-mail.
+
+    Refused, naming them, once they have submitted scores, or when a review under way would keep fewer
+    assessors than the standard asks for. Removing the last one still scoring completes the scoring.
+    """
+    application, assessor = assignment.application, assignment.assessor
+    try:
+        after = take(
+            session,
+            application,
+            Action.REMOVE_ASSESSOR,
+            coordinator,
+            removed_has_submitted=assignment.scores_submitted_at is not None,
+        )
+    except TransitionError as refused:
+        raise ReviewError(
+            _l("%(name)s cannot be removed. %(reason)s", name=assessor.email, reason=refused.message),
+            refused.status,
+        ) from refused
+    before = {"assessor": assessor.email, "status": assignment.status, "lead": assignment.is_lead}
+    assignment.status, assignment.is_lead = AssignmentStatus.REMOVED.value, False
+    scored_now = application.state != after and after == State.SCORED
+    application.state = after.value
+    session.flush()
+    record(
+        session,
+        coordinator,
+        "review.assessor_removed",
+        application,
+        before=before,
+        after={"assessor": assessor.email, "status": assignment.status, "state": application.state},
+    )
+    notifications.removed(session, application, assessor)
+    if scored_now:  # nobody else is left to submit: the lead and coordinators compare now
+        notifications.scores_complete(session, application)
 
 
 def check_can_assess(session, assessor: User, application: Application) -> None:
@@ -182,9 +290,7 @@ def workloads(session) -> dict[int, int]:
     rows = session.execute(
         sa.select(Assignment.assessor_id, sa.func.count(Assignment.id))
         .join(Application, Application.id == Assignment.application_id)
-        .where(
-            Assignment.status != AssignmentStatus.DECLINED.value, Application.state.in_(states.UNDER_REVIEW)
-        )
+        .where(Assignment.status.not_in(ENDED), Application.state.in_(states.UNDER_REVIEW))
         .group_by(Assignment.assessor_id)
     )
     return dict(rows.all())
@@ -197,16 +303,6 @@ def assessors(session) -> list[User]:
             .join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == Role.ASSESSOR.value, User.active.is_(True))
             .order_by(User.full_name_ru)
-        )
-    )
-
-
-def review_queue(session) -> list[Application]:
-    return list(
-        session.scalars(
-            sa.select(Application)
-            .where(Application.state.in_(states.UNDER_REVIEW))
-            .order_by(Application.submitted_at)
         )
     )
 

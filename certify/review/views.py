@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from certify.accounts.models import Role, User
 from certify.accounts.organisations import organisation_choices
+from certify.errors import DomainError
 from certify.extensions import db
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
@@ -23,12 +24,14 @@ from certify.review import (
     appeals,
     blind,
     clarification,
+    consensus_page,
     decisions,
     forms,
     pages,
     rubric_scores,
     staffing,
 )
+from certify.review import queue as review_queue
 from certify.review.models import Assignment, AssignmentStatus
 from certify.transitions import active_assignments
 from certify.web.access import STAFF, assignment_opens_application, is_staff, require, roles_required
@@ -43,6 +46,7 @@ ASSIGNMENT_STATUS_LABELS = {
     AssignmentStatus.PENDING: _l("waiting for confirmation"),
     AssignmentStatus.CONFIRMED: _l("independence confirmed"),
     AssignmentStatus.DECLINED: _l("declined"),
+    AssignmentStatus.REMOVED: _l("removed from the team"),
 }
 
 
@@ -69,8 +73,9 @@ def _in_place(form, render):
 @bp.get("/")
 @roles_required(*STAFF)
 def queue():
-    """Submitted applications and those in review, with their teams and what the user may do next."""
-    return pages.render_queue()
+    """Every application past its draft, filtered by state (by default those awaiting the body), each
+    with its team, how long it has waited in its state and its next step."""
+    return pages.render_queue(review_queue.QueueFilter.from_args(request.args))
 
 
 @bp.get("/applications/<int:application_id>/team")
@@ -83,16 +88,16 @@ def team(application_id: int):
 @bp.post("/applications/<int:application_id>/team")
 @roles_required(*STAFF)
 def assign(application_id: int):
-    """Add assessors to the team and name the lead."""
+    """Make the ticked assessors the team (adding and removing) and name the lead."""
     application = db.get_or_404(Application, application_id)
     form = pages.new_team_form()
     render = partial(pages.render_team, application, team_form=form)
     if not form.validate_on_submit():
         return render(422)
-    chosen = [u for u in (db.session.get(User, i) for i in form.assessors.data) if u]
+    chosen = [u for u in (db.session.get(User, i) for i in form.assessors.data or []) if u]
     lead = db.session.get(User, form.lead.data) if form.lead.data else None
     return carry_out(
-        lambda: staffing.assign_assessors(db.session, application, chosen, lead, current_user),
+        lambda: staffing.change_team(db.session, application, chosen, lead, current_user),
         back_to=url_for("review.team", application_id=application.id),
         done=_("The team is saved. Each assessor is asked to confirm independence."),
         refused=_in_place(form, render),
@@ -191,7 +196,11 @@ def conflicts():
 @bp.route("/assignments/<int:assignment_id>/scores", methods=["GET", "POST"])
 @roles_required(Role.ASSESSOR)
 def scores(assignment_id: int):
-    """Score each indicator 0–4 against its rubric beside the answers and evidence; save or submit."""
+    """Score each indicator 0–4 against its rubric beside the answers and evidence; save or submit.
+
+    Nothing typed is lost: a refusal shows the page again with every entry, and a refused submission
+    (an indicator still unscored, say) keeps the draft saved and names each indicator it lacks.
+    """
     assignment = _open_assignment(assignment_id)
     if request.method == "GET":
         return pages.render_scores(assignment)
@@ -200,19 +209,77 @@ def scores(assignment_id: int):
     render = partial(pages.render_scores, assignment, scores_form=form)
     if not form.validate_on_submit():
         return render(422)
+    back_to = url_for("review.scores", assignment_id=assignment.id)
     return carry_out(
         lambda: _save_scores(assignment, forms.posted_scores(standard, form), final=form.final),
-        back_to=url_for("review.scores", assignment_id=assignment.id),
-        done=_("Your scores are submitted.") if form.final else _("Draft saved."),
+        back_to=back_to,
+        done=None,
         refused=_in_place(form, render),
+        answer=lambda refusal: _scores_saved(form, render, back_to, refusal),
     )
 
 
-def _save_scores(assignment: Assignment, posted: tuple[dict, dict], *, final: bool) -> None:
+def _save_scores(assignment: Assignment, posted: tuple[dict, dict], *, final: bool) -> DomainError | None:
+    """Save the draft and, if `final`, submit it. A refused submission is returned, not raised: it is
+    undone alone (a savepoint), so the draft before it is committed all the same."""
     scores, feedback = posted
     rubric_scores.save_scores(db.session, assignment, scores=scores, feedback=feedback)
-    if final:
-        rubric_scores.submit_scores(db.session, assignment, current_user)
+    if not final:
+        return None
+    try:
+        with db.session.begin_nested():
+            rubric_scores.submit_scores(db.session, assignment, current_user)
+    except DomainError as refusal:
+        return refusal
+    return None
+
+
+def _scores_saved(form, render, back_to: str, refusal: DomainError | None):
+    """After the draft is committed: the scores page, or the page again with why they were not submitted."""
+    if refusal is None:
+        flash(_("Your scores are submitted.") if form.final else _("Draft saved."), "success")
+        return redirect(back_to)
+    form.form_errors += [_("Your draft is saved, but the scores are not submitted."), refusal.message]
+    for indicator_id in getattr(refusal, "missing", ()):
+        field = form[f"score-{indicator_id}"]
+        field.errors = [*field.errors, _("Score this indicator from 0 to 4 to submit.")]
+    return render(refusal.status)
+
+
+@bp.post("/assignments/<int:assignment_id>/scores/autosave")
+@roles_required(Role.ASSESSOR)
+def autosave_scores(assignment_id: int):
+    """The scoring page's script saves the draft while the assessor types: JSON, saved or why not.
+
+    As in the questionnaire, an entry the form refuses holds back only itself: the rest is saved and the
+    refused ones keep their saved value, each named with its reason (422). Autosave never submits.
+    """
+    assignment = _open_assignment(assignment_id)
+    standard = standard_of(assignment.application)
+    form = forms.scores_form(standard, current_language())
+    form.validate()
+    errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
+    if "csrf_token" in errors:  # the form itself is wrong: nothing is saved
+        return jsonify(saved=False, errors=errors), 422
+    return carry_out(
+        lambda: _save_scores(
+            assignment, _leave_out(forms.posted_scores(standard, form), errors), final=False
+        ),
+        back_to=url_for("review.scores", assignment_id=assignment.id),
+        done=None,
+        refused=lambda error: (jsonify(saved=False, message=str(error.message)), error.status),
+        answer=lambda saved: (jsonify(saved=False, errors=errors), 422) if errors else jsonify(saved=True),
+    )
+
+
+def _leave_out(posted: tuple[dict, dict], errors) -> tuple[dict, dict]:
+    """The posted scores and feedback without the indicators and areas whose entries were refused."""
+    scores, feedback = posted
+    refused = {name.split("-", 1)[1] for name in errors if "-" in name}
+    return (
+        {i: entry for i, entry in scores.items() if i not in refused},
+        {a: entry for a, entry in feedback.items() if a not in refused},
+    )
 
 
 @bp.post("/assignments/<int:assignment_id>/clarification")
@@ -237,7 +304,36 @@ def request_clarification(assignment_id: int):
 @bp.route("/applications/<int:application_id>/consensus", methods=["GET", "POST"])
 @roles_required(Role.ASSESSOR, *STAFF)
 def consensus(application_id: int):
-    """The submitted scores side by side, divergences flagged; the lead records the consensus."""
+    """The submitted scores side by side, divergences flagged; the lead checks the consensus, then records it.
+
+    A first POST ("check") shows the total and level the consensus gives; only a POST of those very
+    values ("record", with the check's token) records it. "edit" goes back to the form as it was.
+    """
+    application = _comparable(application_id)
+    render = partial(consensus_page.render_consensus, application)
+    if request.method == "GET":
+        return render()
+    standard = standard_of(application)
+    form = forms.consensus_form(standard, current_language())
+    render = partial(render, consensus_form=form)
+    if not form.validate_on_submit():
+        return render(422)
+    if form.editing:
+        return render()
+    posted = forms.posted_consensus(standard, form)
+    refused = _consensus_refused(form, render)
+    if not (form.recording and forms.was_checked(form, application.id, current_user.id, posted)):
+        return _check_consensus(application, posted, render, refused)
+    return carry_out(
+        lambda: rubric_scores.record_consensus(db.session, application, current_user, posted),
+        back_to=url_for("review.consensus", application_id=application.id),
+        done=_("The consensus is recorded."),
+        refused=refused,
+    )
+
+
+def _comparable(application_id: int) -> Application:
+    """The application whose scores the user may compare: its lead (while confirmed) or staff; 404 else."""
     application = db.get_or_404(Application, application_id)
     leads = {
         a.assessor_id
@@ -248,21 +344,29 @@ def consensus(application_id: int):
     require(not blind.kept_blind(db.session, current_user, application))
     if not blind.scores_compared(application):
         abort(404)
-    if request.method == "GET":
-        return pages.render_consensus(application)
-    standard = standard_of(application)
-    form = forms.consensus_form(standard, current_language())
-    render = partial(pages.render_consensus, application, consensus_form=form)
-    if not form.validate_on_submit():
-        return render(422)
-    return carry_out(
-        lambda: rubric_scores.record_consensus(
-            db.session, application, current_user, forms.posted_consensus(standard, form)
-        ),
-        back_to=url_for("review.consensus", application_id=application.id),
-        done=_("The consensus is recorded."),
-        refused=_in_place(form, render),
-    )
+    return application
+
+
+def _check_consensus(application: Application, posted, render, refused):
+    """The check step: the result the consensus would give, for the lead to confirm; records nothing."""
+    try:
+        outcome = rubric_scores.check_consensus(db.session, application, current_user, posted)
+    except DomainError as error:
+        return refused(error)
+    return render(checked=outcome)
+
+
+def _consensus_refused(form, render):
+    """A `refused` for the consensus: each indicator's problem beside it, any other reason above the form."""
+
+    def refused(error):
+        if isinstance(error, rubric_scores.ConsensusRefused):
+            forms.show_consensus_problems(form, error.problems)
+        else:
+            form.form_errors.append(error.message)
+        return render(error.status)
+
+    return refused
 
 
 @bp.post("/applications/<int:application_id>/decision")
@@ -273,7 +377,7 @@ def decision(application_id: int):
     return _decide(
         application,
         decisions.decide,
-        render=partial(pages.render_consensus, application),
+        render=partial(consensus_page.render_consensus, application),
         back_to=url_for("review.consensus", application_id=application.id),
         done=_("The decision is recorded."),
     )

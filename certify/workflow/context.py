@@ -56,6 +56,10 @@ class Facts:
     assessors_assigned: int = 0
     #: input: the size of the team once the assessors being assigned join it
     proposed_team_size: int = 0
+    #: the fewest assessors the application's standard asks for (the most any of its levels needs)
+    team_minimum: int = 1
+    #: input: the assessor being removed from the team has already submitted scores
+    removed_has_submitted: bool = False
     lead_assigned: bool = False
     assessors_confirmed: int = 0
     scores_submitted: int = 0

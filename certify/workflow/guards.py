@@ -77,10 +77,34 @@ TEAM_WITHIN_LIMIT = Guard(
     on_input=True,
 )
 TEAM_SIZE = Guard(
-    "1-3 assessors assigned",
-    lambda actor, facts: 1 <= facts.assessors_assigned <= MAX_ASSESSORS,
-    N_("A review needs 1 to %(most)s assessors; %(count)s are assigned."),
-    lambda actor, facts: {"most": MAX_ASSESSORS, "count": facts.assessors_assigned},
+    "the standard's minimum to 3 assessors assigned",
+    lambda actor, facts: max(1, facts.team_minimum) <= facts.assessors_assigned <= MAX_ASSESSORS,
+    N_(
+        "The standard asks for %(least)s to %(most)s assessors on a review; %(count)s are assigned. "
+        "Assign the missing assessors before the review starts."
+    ),
+    lambda actor, facts: {
+        "least": max(1, facts.team_minimum),
+        "most": MAX_ASSESSORS,
+        "count": facts.assessors_assigned,
+    },
+)
+# Removing an assessor: what they have submitted is part of the review, and a review under way keeps the
+# team the standard asks for (the replacement is assigned first, then the assessor removed).
+REMOVED_NOT_SUBMITTED = Guard(
+    "the assessor removed has not submitted scores",
+    lambda actor, facts: not facts.removed_has_submitted,
+    N_("An assessor who has submitted scores stays on the team: the scores are part of the review."),
+    on_input=True,
+)
+MINIMUM_KEPT = Guard(
+    "the standard's minimum stays on the team",
+    lambda actor, facts: facts.assessors_assigned - 1 >= max(1, facts.team_minimum),
+    N_(
+        "The review would keep %(left)s assessors, and the standard asks for at least %(least)s: "
+        "assign the replacement first, then remove the assessor."
+    ),
+    lambda actor, facts: {"left": facts.assessors_assigned - 1, "least": max(1, facts.team_minimum)},
 )
 LEAD_NAMED = Guard(
     "a lead assessor named",
@@ -202,4 +226,13 @@ OTHERS_STILL_SCORING = Branch(
 LAST_TO_SCORE = Branch(
     "if the last to submit",
     lambda actor, facts: facts.scores_submitted + 1 >= facts.assessors_assigned,
+)
+# The assessor removed has not submitted: those left have, or some are still scoring.
+OTHERS_STILL_TO_SUBMIT = Branch(
+    "if some of those left have yet to submit",
+    lambda actor, facts: facts.scores_submitted < facts.assessors_assigned - 1,
+)
+OTHERS_ALL_SUBMITTED = Branch(
+    "if all those left have submitted",
+    lambda actor, facts: facts.scores_submitted >= facts.assessors_assigned - 1,
 )

@@ -78,6 +78,25 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
     + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, [R.MANAGER])
     # Assigning also replaces an assessor who declined, including a third one added during review.
     + _rows([S.SUBMITTED, S.IN_REVIEW], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.TEAM_WITHIN_LIMIT])
+    # Removing ends an assignment before its scores are in. Under review the team keeps the standard's
+    # minimum, and removing the last one still scoring leaves every score in: the application is scored.
+    + _rows([S.SUBMITTED], A.REMOVE_ASSESSOR, None, [R.COORDINATOR], [g.REMOVED_NOT_SUBMITTED])
+    + _rows(
+        [S.IN_REVIEW],
+        A.REMOVE_ASSESSOR,
+        None,
+        [R.COORDINATOR],
+        [g.REMOVED_NOT_SUBMITTED, g.MINIMUM_KEPT],
+        g.OTHERS_STILL_TO_SUBMIT,
+    )
+    + _rows(
+        [S.IN_REVIEW],
+        A.REMOVE_ASSESSOR,
+        S.SCORED,
+        [R.COORDINATOR],
+        [g.REMOVED_NOT_SUBMITTED, g.MINIMUM_KEPT],
+        g.OTHERS_ALL_SUBMITTED,
+    )
     + _rows(
         [S.SUBMITTED, S.IN_REVIEW, S.APPEALED],
         A.CONFIRM_INDEPENDENCE,

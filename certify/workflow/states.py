@@ -29,6 +29,8 @@ class Action(StrEnum):
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
     ASSIGN_ASSESSORS = "assign_assessors"
+    # Unticking an assessor on the team form: the assignment ends (its row and history stay).
+    REMOVE_ASSESSOR = "remove_assessor"
     CONFIRM_INDEPENDENCE = "confirm_independence"
     DECLINE_ASSIGNMENT = "decline_assignment"
     # Explicit, not automatic on the last confirmation: it ends the manager's right to withdraw and the
@@ -101,6 +103,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.SUBMIT: N_("Submit the application"),
     Action.WITHDRAW: N_("Withdraw the application"),
     Action.ASSIGN_ASSESSORS: N_("Assign assessors"),
+    Action.REMOVE_ASSESSOR: N_("Remove an assessor"),
     Action.CONFIRM_INDEPENDENCE: N_("Confirm independence"),
     Action.DECLINE_ASSIGNMENT: N_("Decline the assignment"),
     Action.START_REVIEW: N_("Start the review"),

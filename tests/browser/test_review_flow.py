@@ -102,6 +102,7 @@ def test_review_from_submission_to_decision(live_server, page, submitted, mailbo
 
     scored_mail = mail_to(mailbox, people["lead"], "оценки")
     log_in(page, base, people["lead"], link_in(scored_mail))
+    page.get_by_role("button", name="Проверить консенсус").click()  # they agree: the scores are chosen
     page.get_by_role("button", name="Зафиксировать консенсус").click()
     page.get_by_text("Консенсус зафиксирован.").wait_for()
     log_out(page)

@@ -12,7 +12,7 @@ from certify.audit.services import history
 from certify.questionnaire import services as questionnaire
 from certify.questionnaire.models import Application, EvidenceFile
 from tests import factories
-from tests.factories import make_application
+from tests.factories import make_application, make_user
 from tests.questionnaire.test_services import MINIMAL_PDF
 
 
@@ -22,7 +22,8 @@ def asked(db, login):
     assessor_client, assessor = login(Role.ASSESSOR)
     answers = {"str_members_total": "40", "str_members_active_share": "50", "gov_team_fte": "2"}
     application = make_application(db, manager, answers=answers)
-    (assignment,) = factories.in_review(db, application=application, assessors=[assessor]).team
+    team = [assessor, make_user(db, Role.ASSESSOR)]  # the standard asks for two; the first leads
+    (assignment, _) = factories.in_review(db, application=application, assessors=team).team
     db.commit()
     response = assessor_client.post(
         f"/review/assignments/{assignment.id}/clarification",

@@ -12,6 +12,7 @@ from certify.review.models import Assignment, Decision
 from certify.transitions import active_assignments
 from tests import factories
 from tests.factories import all_scores
+from tests.review.consensus_steps import check_and_record
 
 
 def test_blind_scoring_then_consensus(db, in_review):
@@ -72,9 +73,8 @@ def test_consensus_when_the_assessors_agree(db, in_review):
             data={**all_scores(application, 3), "submit": "final"},
         )
         assert response.status_code == 302
-    response = lead_client.post(
-        f"/review/applications/{application.id}/consensus",
-        data={**all_scores(application, 3), "justification-str_members": "Согласовано"},
+    response = check_and_record(
+        lead_client, application, {**all_scores(application, 3), "justification-str_members": "Согласовано"}
     )
     assert response.status_code == 302
     db.expire_all()
@@ -195,9 +195,10 @@ def test_a_wide_spread_brings_in_a_third_assessor_whose_scores_join(db, in_revie
     assert "третий эксперт" in page
     assert coordinator.post(f"/review/applications/{application.id}/third-assessor").status_code == 302
     third_client, third = login(Role.ASSESSOR)
+    team = [lead, second_assignment.assessor, third]  # the ticked assessors are the team
     response = coordinator.post(
         f"/review/applications/{application.id}/team",
-        data={"assessors": [str(third.id)], "lead": str(lead.id)},
+        data={"assessors": [str(p.id) for p in team], "lead": str(lead.id)},
     )
     assert response.status_code == 302
     (assignment,) = [a for a in active_assignments(db, application) if a.assessor_id == third.id]
@@ -209,7 +210,7 @@ def test_a_wide_spread_brings_in_a_third_assessor_whose_scores_join(db, in_revie
     assert db.get(type(application), application.id).state == "scored"
     team, rows, _ = comparison.compare(db, db.get(type(application), application.id))
     assert len(team) == 3 and len(rows[0].scores) == 3
-    recorded = lead_client.post(
-        f"/review/applications/{application.id}/consensus", data=all_scores(application, 2)
-    )
+    # 4, 0 and 2: every indicator differs by 2 or more, and so needs its justification
+    justified = {f"justification-{i.id}": "Обсудили втроём" for i in standard_of(application).indicators()}
+    recorded = check_and_record(lead_client, application, {**all_scores(application, 2), **justified})
     assert recorded.status_code == 302

@@ -67,6 +67,7 @@ RULES = {
     ("review.confirm", "POST"): {"assessor"},
     ("review.decline", "POST"): {"assessor"},
     ("review.scores", "GET"): set(),
+    ("review.autosave_scores", "POST"): set(),
     ("review.request_clarification", "POST"): set(),
     ("review.consensus", "GET"): STAFF,
     ("review.decision", "POST"): {"coordinator"},
@@ -132,14 +133,16 @@ def world(app, db):
     """An application certified after its review, its evidence, its assignment, and a client per actor.
 
     Certified, so that one application answers every route: its scores and consensus can be compared,
-    its report and certificate exist. The assessor is its one-person team, and so its lead.
+    its report and certificate exist. The assessor leads its team of two.
     """
     owner = make_user(db, Role.MANAGER)
     application = make_application(db, owner, answers={"str_members_total": "40"})
     evidence = add_evidence(db, application, "str_members", io.BytesIO(MINIMAL_PDF), "реестр.pdf", owner)
     assessor = make_user(db, Role.ASSESSOR)
-    case = factories.certified(db, application=application, assessors=[assessor])
-    coordinator, (assignment,), certificate = case.coordinator, case.team, case.certificate
+    case = factories.certified(
+        db, application=application, assessors=[assessor, make_user(db, Role.ASSESSOR)]
+    )
+    coordinator, (assignment, _), certificate = case.coordinator, case.team, case.certificate
     message = OutboxMessage(
         recipient="x@example.org", subject="—", body="—", template="t", locale="ru", status="failed"
     )

@@ -38,6 +38,8 @@ facts = st.builds(
     questionnaire_complete=st.booleans(),
     assessors_assigned=st.integers(0, 4),
     proposed_team_size=st.integers(0, 4),
+    team_minimum=st.integers(1, 3),
+    removed_has_submitted=st.booleans(),
     lead_assigned=st.booleans(),
     assessors_confirmed=st.integers(0, 4),
     scores_submitted=st.integers(0, 4),
@@ -55,10 +57,11 @@ facts = st.builds(
 )
 INPUT_REFUSALS = {guard.refusal for row in TRANSITIONS for guard in row.requires if guard.on_input}
 #: what a careful actor enters: a complete questionnaire, a team within the limit, reasons, a justification,
-#: named indicators, an independent appeal assessor
+#: named indicators, an independent appeal assessor, an assessor removed before submitting
 VALID_INPUT = {
     "questionnaire_complete": True,
     "proposed_team_size": 2,
+    "removed_has_submitted": False,
     "reasons": "documented reasons",
     "justification": "documented reasons",
     "clarification_indicators": ("I1",),

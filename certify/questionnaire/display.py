@@ -1,0 +1,80 @@
+"""A stored answer as its reader sees it: the one formatter for every page and document that shows answers.
+
+Answers are stored as the form posts them (`certify.questionnaire.answers`): option values such as
+`statutes_registry`, "yes"/"no", numbers in plain notation (`95.05`), ISO dates. A reader gets instead the
+option labels in their language, Yes or No in their language, numbers written the way their locale writes
+them (grouped, with its decimal mark) followed by the question's unit, and dates in words. Texts and file
+names are the applicant's own words and are shown as written. A stored value that no longer fits the
+question (an option removed, a number edited by hand) is shown as stored rather than hidden.
+Pure: no Flask, no SQLAlchemy; the caller passes its `translate` (gettext) for the words Yes and No.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from certify.questionnaire.answers import Stored, is_empty, typed
+from certify.standards.definition import NUMBER_TYPES, Question, QuestionType
+from certify.textmarks import N_
+
+YES = N_("Yes")
+NO = N_("No")
+#: every digit the questionnaire accepts after the decimal mark (`numbers.MAX_PLACES`), groups of thousands
+NUMBER_FORMAT = "#,##0.######"
+#: between a number and its unit, so that a line never breaks between them
+NO_BREAK = "\u00a0"
+
+
+def shown_answer(
+    question: Question, stored: Stored, locale: str, translate: Callable[[str], str] = str
+) -> str | None:
+    """What the reader of `locale` sees of the stored answer to `question`; None if it is unanswered."""
+    if is_empty(stored):
+        return None
+    kind = question.type
+    if kind == QuestionType.SINGLE_CHOICE:
+        return _label(question, stored, locale)
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        values = stored if isinstance(stored, list) else [stored]
+        return "; ".join(_label(question, value, locale) for value in values)
+    if kind == QuestionType.YES_NO:
+        return translate({"yes": YES, "no": NO}[stored]) if stored in ("yes", "no") else str(stored)
+    if kind in NUMBER_TYPES:
+        return _number(question, stored, locale)
+    if kind == QuestionType.DATE:
+        return _date(stored, locale)
+    return ", ".join(stored) if isinstance(stored, list) else str(stored)
+
+
+def shown_number(value: int | Decimal, locale: str) -> str:
+    """A number for reading: grouped as `locale` groups it, with its decimal mark, every digit kept."""
+    return format_decimal(value, format=NUMBER_FORMAT, locale=locale)
+
+
+def _label(question: Question, value: object, locale: str) -> str:
+    option = next((o for o in question.options if o.value == value), None)
+    return option.label.get(locale) if option else str(value)
+
+
+def _number(question: Question, stored: Stored, locale: str) -> str:
+    value = typed(question, stored)
+    if value is None:  # not a number the questionnaire would accept: shown as it is stored
+        return str(stored)
+    unit = (
+        question.unit.get(locale)
+        if question.unit
+        else ("%" if question.type == QuestionType.PERCENTAGE else "")
+    )
+    return f"{shown_number(value, locale)}{NO_BREAK}{unit}" if unit else shown_number(value, locale)
+
+
+def _date(stored: Stored, locale: str) -> str:
+    try:
+        return format_date(date.fromisoformat(str(stored)), format="long", locale=locale)
+    except ValueError:
+        return str(stored)

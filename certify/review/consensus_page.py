@@ -1,0 +1,82 @@
+"""The consensus page: the assessors' scores and comments side by side, the lead's consensus, the decision.
+
+The page has three modes, chosen here and only displayed by the template:
+
+- "edit", while the lead may record the consensus: where the assessors agree their score is chosen,
+  where they differ nothing is, and each indicator has a justification;
+- "confirm", once the lead's values passed the check (`rubric_scores.check_consensus`): the total and
+  level they give, the values carried in hidden fields with the token `forms.sign_checked` gives them,
+  "Record the consensus" and "Back to editing";
+- "view", for everyone else and once the consensus is recorded.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from certify import transitions
+from certify.extensions import db
+from certify.questionnaire import services as questionnaire
+from certify.questionnaire.assessment import outcome_view
+from certify.questionnaire.models import Application
+from certify.review import comparison, decisions, forms
+from certify.scoring import Outcome
+from certify.web.i18n import current_language
+from certify.workflow import Action, guards
+
+
+def render_consensus(
+    application: Application,
+    status: int = 200,
+    *,
+    consensus_form: forms.ConsensusForm | None = None,
+    decision_form: forms.DecisionForm | None = None,
+    checked: Outcome | None = None,
+):
+    """The page; `checked` (the result of the form's values) makes it the confirmation step."""
+    standard = questionnaire.standard_of(application)
+    language = current_language()
+    actions = transitions.allowed(db.session, current_user, application)
+    compared = comparison.compare(db.session, application)
+    recorded = comparison.consensus_of(db.session, application)
+    outcome = None
+    if recorded:
+        rubric = {i: row.score for i, row in recorded.items()}
+        outcome = comparison.assessed_outcome(db.session, application, rubric)
+    if consensus_form is None:
+        agreed = {row.indicator_id: row.agreed for row in compared.rows}
+        data = forms.consensus_formdata(standard, recorded, agreed)
+        consensus_form = forms.consensus_form(standard, language, formdata=data)
+    if checked is not None:
+        posted = forms.posted_consensus(standard, consensus_form)
+        consensus_form.checked.data = forms.sign_checked(application.id, current_user.id, posted)
+    if decision_form is None:
+        computed = outcome.level.id if outcome and outcome.level else ""
+        decision_form = forms.decision_form(standard, language, formdata=None, level=computed)
+    return render_template(
+        "review/consensus.html",
+        application=application,
+        actions=actions,
+        mode=_mode(actions, checked),
+        standard=standard,
+        team=compared.team,
+        rows={row.indicator_id: row for row in compared.rows},
+        spread=compared.spread,
+        spread_limit=guards.SPREAD_LIMIT,
+        divergence_steps=comparison.DIVERGENCE_STEPS,
+        recorded=recorded,
+        outcome=outcome_view(standard, outcome) if outcome else None,
+        checked=outcome_view(standard, checked) if checked else None,
+        form=consensus_form,
+        decision=decisions.decision_of(db.session, application),
+        decision_form=decision_form,
+        level_names={level.id: level.name.get(language) for level in standard.levels},
+        language=language,
+    ), status
+
+
+def _mode(actions, checked: Outcome | None) -> str:
+    if Action.RECORD_CONSENSUS not in actions:
+        return "view"
+    return "confirm" if checked is not None else "edit"
