@@ -19,7 +19,17 @@ from certify.questionnaire.models import Application
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
 from certify.standards.services import definition_of
 from certify.timeutil import as_utc
-from certify.workflow import Action, ActorContext, Facts, State, TransitionRefused, allowed_actions, apply
+from certify.web.i18n import current_language
+from certify.workflow import (
+    Action,
+    ActorContext,
+    Facts,
+    LevelRule,
+    State,
+    TransitionRefused,
+    allowed_actions,
+    apply,
+)
 from certify.workflow import Role as WorkflowRole
 
 
@@ -73,6 +83,7 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         sa.select(Decision).where(Decision.application_id == application.id).order_by(Decision.id.desc())
     )
     appealed = session.scalar(sa.select(Appeal.id).where(Appeal.application_id == application.id))
+    standard = definition_of(application.standard_version)
     known = {
         "today": date.today(),
         "questionnaire_complete": application.submitted_at is not None,
@@ -81,7 +92,12 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         "lead_assigned": any(a.is_lead for a in team),
         "assessors_confirmed": sum(a.status == AssignmentStatus.CONFIRMED for a in team),
         "scores_submitted": sum(a.scores_submitted_at is not None for a in team),
-        "totals_spread": _totals_spread(session, application),
+        **_scores_apart(session, application),
+        "spread_limit": standard.review.third_assessor_spread,
+        "step_limit": standard.review.third_assessor_steps,
+        "levels": level_rules(standard),
+        # under appeal the appeal assessor's scores join those the review team submitted
+        "decision_assessors": sum(a.scores_submitted_at is not None for a in team + appeal_team),
         "decided_on": as_utc(decision.decided_at).date() if decision else None,
         "appeal_used": appealed is not None,
         "appeal_assessor_assigned": bool(appeal_team),
@@ -99,14 +115,24 @@ def team_minimum(application: Application) -> int:
     return max((level.assessors for level in levels), default=1)
 
 
-def _totals_spread(session, application: Application):
-    """The spread of the assessors' totals, computed only where an action depends on it (once scored)."""
+def level_rules(standard) -> dict[str, LevelRule]:
+    """The standard's levels as the decision guards see them, named in the user's language."""
+    language = current_language()
+    return {
+        level.id: LevelRule(rank=level.rank, assessors=level.assessors, name=level.name.get(language))
+        for level in standard.levels
+    }
+
+
+def _scores_apart(session, application: Application) -> dict:
+    """How far apart the assessors' scores are, computed only where an action depends on it (once scored)."""
     if application.state != State.SCORED:
-        return None
+        return {"totals_spread": None, "largest_step_gap": None}
     # Imported here: the comparison scores answers through the questionnaire, whose services use this bridge.
     from certify.review.comparison import compare
 
-    return compare(session, application).spread
+    compared = compare(session, application)
+    return {"totals_spread": compared.spread, "largest_step_gap": compared.largest_step_gap}
 
 
 def allowed(session, user, application: Application) -> frozenset[Action]:

@@ -19,7 +19,8 @@ from certify.review.models import AreaFeedback, Assignment, ConsensusScore, Rubr
 from certify.scoring import Outcome, score
 from certify.transitions import active_assignments
 
-#: scores this many steps apart are flagged for discussion at consensus
+#: scores this many steps apart are flagged for discussion at consensus (and justified there); whether
+#: they also call for a third assessor is the standard's setting `review.third_assessor_steps`
 DIVERGENCE_STEPS = 2
 
 
@@ -46,9 +47,14 @@ class Comparison:
         return given.pop() if len(given) == 1 else None
 
     @property
-    def divergent(self) -> bool:
+    def step_gap(self) -> int:
+        """The highest score minus the lowest, in rubric steps (0 where fewer than two were given)."""
         given = self.given
-        return bool(given) and given[-1] - given[0] >= DIVERGENCE_STEPS
+        return given[-1] - given[0] if given else 0
+
+    @property
+    def divergent(self) -> bool:
+        return bool(self.given) and self.step_gap >= DIVERGENCE_STEPS
 
 
 def scores_of(session, assignment: Assignment) -> dict[str, RubricScore]:
@@ -85,6 +91,13 @@ class ScoresCompared(NamedTuple):
     rows: list[Comparison]
     #: highest minus lowest of their totals; None while fewer than two totals exist
     spread: Decimal | None
+
+    @property
+    def largest_step_gap(self) -> int | None:
+        """The widest gap between the assessors' scores on any one indicator; None with fewer than two."""
+        if len(self.team) < 2:
+            return None
+        return max((row.step_gap for row in self.rows), default=0)
 
 
 def compare(session, application: Application) -> ScoresCompared:

@@ -16,6 +16,7 @@ from certify.standards.definition import (
     Question,
     QuestionType,
     Requirement,
+    ReviewRules,
     Standard,
     Text,
 )
@@ -32,6 +33,15 @@ def build_standard(data: dict[str, Any]) -> Standard:
         eligibility=tuple(_requirement(item) for item in data["eligibility"]),
         levels=tuple(_level(item) for item in data["levels"]),
         areas=tuple(_area(item) for item in data["areas"]),
+        review=_review(data.get("review", {})),
+    )
+
+
+def _review(data: dict[str, Any]) -> ReviewRules:
+    """The review settings; an absent one keeps the default (cmq 1.0 sets none)."""
+    return ReviewRules(
+        third_assessor_spread=Decimal(data.get("third_assessor_spread", 30)),
+        third_assessor_steps=data.get("third_assessor_steps"),
     )
 
 

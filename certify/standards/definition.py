@@ -223,6 +223,20 @@ class Level:
 
 
 @dataclass(frozen=True)
+class ReviewRules:
+    """How the review is run (docs/standard.md, "The review"): when a third assessor is called for.
+
+    Two assessors whose totals are `third_assessor_spread` points apart or more, or (where the standard
+    sets `third_assessor_steps`) whose rubric scores on any one indicator are that many steps apart or
+    more, do not settle the consensus between them: the coordinator adds a third assessor first.
+    """
+
+    third_assessor_spread: Decimal = Decimal(30)
+    #: None: no such rule (cmq 1.0 has none; a gap is then only flagged at consensus)
+    third_assessor_steps: int | None = None
+
+
+@dataclass(frozen=True)
 class Standard:
     code: str
     version: str
@@ -232,6 +246,7 @@ class Standard:
     eligibility: tuple[Requirement, ...]
     levels: tuple[Level, ...]
     areas: tuple[Area, ...]
+    review: ReviewRules = ReviewRules()
 
     def all_questions(self) -> tuple[Question, ...]:
         """Every question in questionnaire order: eligibility first, then area by area."""

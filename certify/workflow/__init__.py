@@ -4,7 +4,7 @@ Views and services ask it whether an action may be taken and which state follows
 themselves. See docs/workflow.md for the table in prose.
 """
 
-from certify.workflow.context import ActorContext, Facts
+from certify.workflow.context import ActorContext, Facts, LevelRule
 from certify.workflow.machine import TRANSITIONS, Transition, TransitionRefused, allowed_actions, apply
 from certify.workflow.states import ACTION_LABELS, ROLE_LABELS, STATE_LABELS, Action, Role, State
 
@@ -16,6 +16,7 @@ __all__ = [
     "Action",
     "ActorContext",
     "Facts",
+    "LevelRule",
     "Role",
     "State",
     "Transition",

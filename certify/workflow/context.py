@@ -7,6 +7,7 @@ marked "input" carry what the actor enters with the action itself (a reason, a c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -47,6 +48,18 @@ class ActorContext:
 
 
 @dataclass(frozen=True)
+class LevelRule:
+    """What a decision needs to know of one level of the application's standard."""
+
+    #: higher rank = better level
+    rank: int
+    #: the independent assessors whose scores a grant at this level rests on, at least
+    assessors: int = 1
+    #: the level's name in the user's language, for refusals ("" shows the level's id)
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Facts:
     """The application's situation, as plain values; every field has a harmless default."""
 
@@ -67,6 +80,19 @@ class Facts:
     clarification_indicators: tuple[str, ...] = ()
     #: highest minus lowest of the assessors' totals; None while fewer than two totals exist
     totals_spread: Decimal | None = None
+    #: the standard's setting: totals this far apart (or further) call for a third assessor
+    spread_limit: Decimal = Decimal(30)
+    #: the widest gap, in rubric steps, between the assessors' scores on any one indicator; None while
+    #: fewer than two assessors' scores exist
+    largest_step_gap: int | None = None
+    #: the standard's setting: scores on one indicator this many steps apart call for a third assessor;
+    #: None: the standard has no such rule (cmq 1.0)
+    step_limit: int | None = None
+    #: the levels of the application's standard by id; a level not named here is never granted
+    levels: Mapping[str, LevelRule] = field(default_factory=dict)
+    #: independent assessors whose submitted scores the decision rests on: the review team's (declined and
+    #: removed assignments excluded) and, under appeal, the appeal assessor's
+    decision_assessors: int = 0
     #: the level the scoring rules give (None: no level reached)
     computed_level: str | None = None
     #: input: the level the coordinator certifies at (None: not certified)

@@ -15,7 +15,8 @@ from certify.textmarks import N_
 from certify.workflow.context import ActorContext, Facts
 
 MAX_ASSESSORS = 3
-#: totals this far apart (or further) call for a third opinion before consensus
+#: totals this far apart (or further) call for a third opinion before consensus, unless the standard
+#: sets its own spread (`review.third_assessor_spread`); the indicator step gap is off unless set
 SPREAD_LIMIT = Decimal(30)
 APPEAL_DAYS = 30
 
@@ -39,6 +40,14 @@ class Guard:
     refusal: str
     params: Callable[[ActorContext, Facts], dict] = _no_params
     on_input: bool = False
+    #: (when, refusal): the refusal to raise instead where `when` holds, e.g. a rule the standard switches on
+    reworded: tuple[Check, str] | None = None
+
+    def refusal_for(self, actor: ActorContext, facts: Facts) -> str:
+        """The refusal that fits the situation: `refusal`, or the reworded one where it applies."""
+        if self.reworded is not None and self.reworded[0](actor, facts):
+            return self.reworded[1]
+        return self.refusal
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,61 @@ class Branch:
 
 def _given(text: str) -> bool:
     return bool(text.strip())
+
+
+def _spread_too_wide(facts: Facts) -> bool:
+    return facts.totals_spread is not None and facts.totals_spread >= facts.spread_limit
+
+
+def _steps_too_far(facts: Facts) -> bool:
+    """One indicator's scores are as far apart as the standard's step gap, where the standard sets one."""
+    return (
+        facts.step_limit is not None
+        and facts.largest_step_gap is not None
+        and facts.largest_step_gap >= facts.step_limit
+    )
+
+
+def _third_limits(actor: ActorContext, facts: Facts) -> dict:
+    steps = {} if facts.step_limit is None else {"steps": facts.step_limit}
+    return {"limit": facts.spread_limit} | steps
+
+
+#: shown for "no level" wherever a refusal names the computed or chosen level
+NO_LEVEL = N_("no level")
+
+
+def _level_name(facts: Facts, level_id: str | None) -> str:
+    """The level as a refusal names it: its name in the user's language, else its id; None is no level."""
+    if level_id is None:
+        return NO_LEVEL
+    rule = facts.levels.get(level_id)
+    return rule.name if rule is not None and rule.name else level_id
+
+
+def _not_above_computed(facts: Facts) -> bool:
+    """No level, or one ranked at most as high as the computed one; a level the standard lacks never holds."""
+    if facts.chosen_level is None:
+        return True
+    chosen = facts.levels.get(facts.chosen_level)
+    computed = facts.levels.get(facts.computed_level) if facts.computed_level is not None else None
+    return chosen is not None and computed is not None and chosen.rank <= computed.rank
+
+
+def _enough_assessors(facts: Facts) -> bool:
+    if facts.chosen_level is None:
+        return True
+    rule = facts.levels.get(facts.chosen_level)
+    return rule is not None and rule.assessors <= facts.decision_assessors
+
+
+def _assessors_params(actor: ActorContext, facts: Facts) -> dict:
+    rule = facts.levels.get(facts.chosen_level or "")
+    return {
+        "level": _level_name(facts, facts.chosen_level),
+        "least": rule.assessors if rule is not None else MAX_ASSESSORS,
+        "count": facts.decision_assessors,
+    }
 
 
 def appeal_deadline(decided_on: date) -> date:
@@ -148,10 +212,17 @@ INDICATORS_NAMED = Guard(
     on_input=True,
 )
 SPREAD_CALLS_FOR_THIRD = Guard(
-    "totals differ by 30 points or more",
-    lambda actor, facts: facts.totals_spread is not None and facts.totals_spread >= SPREAD_LIMIT,
+    "totals differ by the standard's spread or more, or one indicator's scores by its step gap",
+    lambda actor, facts: _spread_too_wide(facts) or _steps_too_far(facts),
     N_("A third assessor is added only when the assessors' totals differ by %(limit)s points or more."),
-    lambda actor, facts: {"limit": SPREAD_LIMIT},
+    _third_limits,
+    reworded=(
+        lambda actor, facts: facts.step_limit is not None,
+        N_(
+            "A third assessor is added only when the assessors' totals differ by %(limit)s points or more, "
+            "or their scores on one indicator by %(steps)s steps or more."
+        ),
+    ),
 )
 ROOM_FOR_THIRD = Guard(
     "fewer than 3 assessors",
@@ -160,23 +231,55 @@ ROOM_FOR_THIRD = Guard(
     lambda actor, facts: {"most": MAX_ASSESSORS},
 )
 SPREAD_SETTLED = Guard(
-    "totals differ by less than 30 points, or 3 assessors",
-    lambda actor, facts: (
-        facts.totals_spread is None
-        or facts.totals_spread < SPREAD_LIMIT
-        or facts.assessors_assigned >= MAX_ASSESSORS
-    ),
+    "totals differ by less than the standard's spread, or 3 assessors",
+    lambda actor, facts: not _spread_too_wide(facts) or facts.assessors_assigned >= MAX_ASSESSORS,
     N_(
         "The assessors' totals differ by %(spread)s points (%(limit)s or more): "
         "the coordinator must add a third assessor before consensus."
     ),
-    lambda actor, facts: {"spread": facts.totals_spread, "limit": SPREAD_LIMIT},
+    lambda actor, facts: {"spread": facts.totals_spread, "limit": facts.spread_limit},
+)
+STEPS_SETTLED = Guard(
+    "no indicator's scores differ by the standard's step gap, or 3 assessors",
+    lambda actor, facts: not _steps_too_far(facts) or facts.assessors_assigned >= MAX_ASSESSORS,
+    N_(
+        "The assessors' scores on one indicator differ by %(gap)s steps (%(steps)s or more): "
+        "the coordinator must add a third assessor before consensus."
+    ),
+    lambda actor, facts: {"gap": facts.largest_step_gap, "steps": facts.step_limit},
+)
+# The decision follows the assessed scores downwards only: a level above them would certify what the
+# assessors did not find, and a level rests on as many independent assessors as the standard asks for.
+NOT_ABOVE_COMPUTED = Guard(
+    "the chosen level is not above the computed one",
+    lambda actor, facts: _not_above_computed(facts),
+    N_(
+        "“%(chosen)s” is above the level the assessed scores give (%(computed)s): a decision may choose "
+        "a lower level, with a justification, but never a higher one."
+    ),
+    lambda actor, facts: {
+        "chosen": _level_name(facts, facts.chosen_level),
+        "computed": _level_name(facts, facts.computed_level),
+    },
+    on_input=True,
+)
+ENOUGH_ASSESSORS = Guard(
+    "as many assessors' scores as the chosen level asks for",
+    lambda actor, facts: _enough_assessors(facts),
+    N_(
+        "“%(level)s” is granted only on the scores of at least %(least)s independent assessors, and this "
+        "decision rests on %(count)s: choose a level that asks for no more, or no level."
+    ),
+    _assessors_params,
+    on_input=True,
 )
 JUSTIFIED = Guard(
     "a justification if the level differs from the computed one",
     lambda actor, facts: facts.chosen_level == facts.computed_level or _given(facts.justification),
     N_("The decision differs from the computed result (%(computed)s): give a justification."),
-    lambda actor, facts: {"computed": facts.computed_level or "-"},
+    lambda actor, facts: {
+        "computed": _level_name(facts, facts.computed_level) if facts.computed_level else "-"
+    },
     on_input=True,
 )
 DECIDER_TOOK_NO_PART = Guard(

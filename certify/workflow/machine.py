@@ -69,7 +69,15 @@ def _rows(sources, action, target, roles, requires=(), when=None) -> list[Transi
 
 S, A, R = State, Action, Role
 # Separation of duties: whoever was on the application's team (or its appeal) does not decide it.
-_DECISION = (g.DECIDER_TOOK_NO_PART, g.REASONS_GIVEN, g.JUSTIFIED)
+# A level above the computed one, or resting on fewer assessors than it asks for, is refused before the
+# justification is asked for: no justification makes either acceptable.
+_DECISION = (
+    g.DECIDER_TOOK_NO_PART,
+    g.REASONS_GIVEN,
+    g.NOT_ABOVE_COMPUTED,
+    g.ENOUGH_ASSESSORS,
+    g.JUSTIFIED,
+)
 _SCORING = (g.CONFIRMED, g.NOT_YET_SUBMITTED)
 
 TRANSITIONS: tuple[Transition, ...] = tuple(
@@ -137,7 +145,9 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         [R.COORDINATOR],
         [g.SPREAD_CALLS_FOR_THIRD, g.ROOM_FOR_THIRD],
     )
-    + _rows([S.SCORED], A.RECORD_CONSENSUS, S.CONSENSUS, [R.LEAD_ASSESSOR], [g.SPREAD_SETTLED])
+    + _rows(
+        [S.SCORED], A.RECORD_CONSENSUS, S.CONSENSUS, [R.LEAD_ASSESSOR], [g.SPREAD_SETTLED, g.STEPS_SETTLED]
+    )
     + _rows([S.CONSENSUS], A.DECIDE, S.CERTIFIED, [R.COORDINATOR], _DECISION, g.LEVEL_CHOSEN)
     + _rows([S.CONSENSUS], A.DECIDE, S.NOT_CERTIFIED, [R.COORDINATOR], _DECISION, g.NO_LEVEL_CHOSEN)
     + _rows(
@@ -198,7 +208,7 @@ def find_transition(
         raise _wrong_role(row)
     for guard in row.requires:
         if (check_input or not guard.on_input) and not guard.holds(actor, facts):
-            raise TransitionRefused(guard.refusal, **guard.params(actor, facts))
+            raise TransitionRefused(guard.refusal_for(actor, facts), **guard.params(actor, facts))
     return row
 
 

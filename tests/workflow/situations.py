@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from certify.workflow import ActorContext, Facts, Role, TransitionRefused, apply
+from certify.workflow import ActorContext, Facts, LevelRule, Role, TransitionRefused, apply
 
 TODAY = date(2025, 3, 14)
 
@@ -30,7 +30,20 @@ ALL_ACTORS = {
     "admin": ADMIN,
 }
 
-DECIDED = Facts(today=TODAY, computed_level="gold", chosen_level="gold", reasons="meets every criterion")
+#: the standard's levels: bronze on one assessor's scores, silver and gold on two (names left to the ids)
+LEVELS = {
+    "bronze": LevelRule(rank=1, assessors=1),
+    "silver": LevelRule(rank=2, assessors=2),
+    "gold": LevelRule(rank=3, assessors=2),
+}
+DECIDED = Facts(
+    today=TODAY,
+    computed_level="gold",
+    chosen_level="gold",
+    reasons="meets every criterion",
+    levels=LEVELS,
+    decision_assessors=2,
+)
 NOT_DECIDED = replace(DECIDED, computed_level=None, chosen_level=None)
 #: decided 30 days ago: the last day an appeal may be lodged
 APPEALABLE = Facts(today=TODAY, decided_on=TODAY - timedelta(days=30), reasons="the score misreads I4")

@@ -166,13 +166,14 @@ UNMET = [
         g.JUSTIFIED,
         {"computed": "gold"},
     ),
+    # issue 14: with no level computed, any level chosen is above it (before a justification is asked for)
     (
         S.CONSENSUS,
         A.DECIDE,
         COORDINATOR,
         replace(NOT_DECIDED, chosen_level="bronze"),
-        g.JUSTIFIED,
-        {"computed": "-"},
+        g.NOT_ABOVE_COMPUTED,
+        {"chosen": "bronze", "computed": g.NO_LEVEL},
     ),
     (
         S.CERTIFIED,

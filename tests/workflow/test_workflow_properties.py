@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from certify.workflow import (
     allowed_actions,
     apply,
 )
+from tests.workflow.situations import LEVELS as LEVEL_RULES
 from tests.workflow.situations import TODAY
 
 LEVELS = st.sampled_from([None, "bronze", "silver", "gold"])
@@ -45,6 +47,11 @@ facts = st.builds(
     scores_submitted=st.integers(0, 4),
     clarification_indicators=st.sampled_from([(), ("I1",), ("I1", "I5")]),
     totals_spread=st.none() | st.decimals(0, 100, places=1),
+    spread_limit=st.sampled_from([Decimal(30), Decimal(20)]),
+    largest_step_gap=st.none() | st.integers(0, 4),
+    step_limit=st.none() | st.integers(1, 4),
+    levels=st.just(LEVEL_RULES),
+    decision_assessors=st.integers(0, 3),
     computed_level=LEVELS,
     chosen_level=LEVELS,
     reasons=TEXTS,
@@ -57,8 +64,10 @@ facts = st.builds(
 )
 INPUT_REFUSALS = {guard.refusal for row in TRANSITIONS for guard in row.requires if guard.on_input}
 #: what a careful actor enters: a complete questionnaire, a team within the limit, reasons, a justification,
-#: named indicators, an independent appeal assessor, an assessor removed before submitting
+#: named indicators, an independent appeal assessor, an assessor removed before submitting, and a decision
+#: that certifies nothing (a level is valid only at or below the computed one, on enough assessors)
 VALID_INPUT = {
+    "chosen_level": None,
     "questionnaire_complete": True,
     "proposed_team_size": 2,
     "removed_has_submitted": False,
