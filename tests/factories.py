@@ -185,9 +185,10 @@ def agree(session, application: Application, value: int = 3) -> Application:
 
 
 def issuance_level(session, application: Application) -> str:
-    """The level to certify at: the one the consensus earned, or the lowest where it earned none."""
+    """The level the consensus earned: a decision may not grant a higher one (issue 14)."""
     outcome = decisions.computed_result(session, application)
-    return outcome.level.id if outcome.level else "basic"
+    assert outcome.level, "these scores earn no level: certify with higher ones"
+    return outcome.level.id
 
 
 def decide(session, application, coordinator, *, certify: bool, reasons: str = "Решение комиссии"):

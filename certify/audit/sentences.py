@@ -115,7 +115,8 @@ def subject(facts: Facts) -> str:
 def _labels(table: Mapping[str, str], values: Any) -> list[Any] | None:
     if not isinstance(values, list):
         return None
-    return [Label(table[value]) if value in table else value for value in values]
+    # an entry may hold anything (older shapes, hand edits): only text can be a key of the table
+    return [Label(table[value]) if isinstance(value, str) and value in table else value for value in values]
 
 
 def _day(value: Any) -> date | None:
@@ -170,7 +171,7 @@ def _link_request(sent: str, unknown: str, not_sent: str) -> Describe:
 
 def _login_failed(facts: Facts) -> Sentence | None:
     reason = facts.after.get("reason")
-    label = Label(LOGIN_REFUSALS[reason]) if reason in LOGIN_REFUSALS else reason
+    label = Label(LOGIN_REFUSALS[reason]) if isinstance(reason, str) and reason in LOGIN_REFUSALS else reason
     if facts.after.get("email"):
         return Sentence(
             N_("Login refused for %(email)s: %(reason)s"), {"email": facts.after["email"], "reason": label}

@@ -338,10 +338,10 @@ def test_a_decision_not_to_certify_still_has_a_report(db, in_review, login):
 def test_percentiles_need_five_peers_and_name_none_of_them(db, in_review, login, tmp_path):
     application = decide(db, in_review, login)
     coordinator, coordinator_user = login(Role.COORDINATOR)
-    peers = [certified_peer(db, coordinator_user, value, seed) for seed, value in enumerate((0, 1, 2, 3))]
+    peers = [certified_peer(db, coordinator_user, value, seed) for seed, value in enumerate((2, 2, 3, 3))]
     # the organisation's own later certificate is no peer of its own
     own_manager = make_user(db, Role.MANAGER, organisation=application.organisation)
-    certified_peer(db, coordinator_user, 0, seed=7, manager=own_manager)
+    certified_peer(db, coordinator_user, 2, seed=7, manager=own_manager)
     context = report_data.report_context(db, application)
     assert context.peer_count == 4 and all(a.peer_percentile is None for a in context.areas)
 
