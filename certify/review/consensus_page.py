@@ -23,7 +23,7 @@ from certify.questionnaire.models import Application
 from certify.review import comparison, decisions, forms
 from certify.scoring import Outcome
 from certify.web.i18n import current_language
-from certify.workflow import Action, guards
+from certify.workflow import Action
 
 
 def render_consensus(
@@ -63,7 +63,7 @@ def render_consensus(
         team=compared.team,
         rows={row.indicator_id: row for row in compared.rows},
         spread=compared.spread,
-        spread_limit=guards.SPREAD_LIMIT,
+        spread_limit=standard.review.third_assessor_spread,
         divergence_steps=comparison.DIVERGENCE_STEPS,
         recorded=recorded,
         outcome=outcome_view(standard, outcome) if outcome else None,

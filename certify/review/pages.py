@@ -112,7 +112,7 @@ def render_team(
         barred={p.id for p in staffing.assessors(db.session) if p.has_role(*staffing.DECIDING_ROLES)},
         entries=blind.entries_shown_to(db.session, current_user, audit_history(db.session, application.id)),
         spread=spread,
-        spread_limit=guards.SPREAD_LIMIT,
+        spread_limit=standard.review.third_assessor_spread,
         comparable=blind.scores_compared(application),
         appeal=appeals.appeal_of(db.session, application),
         appeal_assignment=appeal_assignment,
