@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
@@ -53,6 +54,13 @@ def change_status(session, certificate: Certificate, actor, status: CertificateS
     if certificate.superseded_by_id is not None:
         raise CertificateError(
             _l("This certificate has been replaced by a newer one; change that one instead.")
+        )
+    if status_of(certificate) is CertificateStatus.EXPIRED:  # the page offers nothing; a direct POST neither
+        raise CertificateError(
+            _l(
+                "This certificate expired on %(day)s; its status no longer changes.",
+                day=format_date(certificate.expires_on),
+            )
         )
     if status == CertificateStatus.VALID and certificate.status != CertificateStatus.SUSPENDED:
         raise CertificateError(_l("Only a suspended certificate can be reinstated."))

@@ -180,3 +180,19 @@ def test_a_renewals_certificate_supersedes_the_one_in_force(db, certified, clien
 def test_the_changes_offered_follow_the_status_today(fields, offered):
     certificate = make_certificate(**fields)
     assert lifecycle.offered_changes(certificate, today=date(2026, 6, 1)) == offered
+
+
+@pytest.mark.parametrize("action", ["suspend", "revoke"])
+def test_an_expired_certificate_keeps_its_status_even_when_posted_to_directly(db, certified, action):
+    certificate, _, coordinator, _ = certified
+    expired = db.get(Certificate, certificate.id)
+    expired.expires_on = expired.issued_on - timedelta(days=1)
+    db.commit()
+    url = f"/certificates/{certificate.number}"
+    response = coordinator.post(f"{url}/{action}", data={"reason": "Проверка", "confirm": "y"})
+    assert response.status_code in (303, 409, 422)
+    assert "его статус больше не меняется" in coordinator.get(url).get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Certificate, certificate.id).status == "valid"  # and so still "expired" to everyone
+    recorded = {"suspend": "certificate.suspended", "revoke": "certificate.revoked"}[action]
+    assert db.scalar(sa.select(AuditEntry).where(AuditEntry.action == recorded)) is None
