@@ -1,7 +1,8 @@
 """Answers in their two shapes: as stored (the strings a form posts) and as the scoring engine reads them.
 
 Stored shape, one JSON value per question: single choice, yes/no ("yes"/"no"), numbers, dates (ISO) and
-texts are strings; multiple choice is a list of option values. Keeping the form's own strings means a
+texts are strings; multiple choice is a list of option values; "not applicable", where the standard allows
+it, is `{"not_applicable": "<the manager's justification>"}`. Keeping the form's own strings means a
 page, the XLSX workbook and the autosave all go through the same WTForms validation. A stored number the
 rule of `certify.standards.numbers` refuses (saved before that rule, or edited by hand) reads as
 unanswered, so the summary lists it as missing instead of the scoring engine refusing the whole page.
@@ -16,9 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from certify.standards import numbers
-from certify.standards.definition import Question, QuestionType, Standard
+from certify.standards.definition import NOT_APPLICABLE, Question, QuestionType, Standard
 
-Stored = str | list[str] | None
+Stored = str | list[str] | dict[str, str] | None
+#: the key of a stored "not applicable" answer; its value is the manager's justification
+NOT_APPLICABLE_KEY = "not_applicable"
 
 
 def is_empty(value: Any) -> bool:
@@ -38,10 +41,21 @@ def encode(question: Question, data: Any) -> Stored:
     return str(data).strip() if isinstance(data, str) else str(data)
 
 
+def not_applicable_justification(stored: Stored) -> str | None:
+    """The manager's reason when `stored` is a "not applicable" answer; None for any other answer."""
+    if isinstance(stored, dict) and isinstance(stored.get(NOT_APPLICABLE_KEY), str):
+        return stored[NOT_APPLICABLE_KEY]
+    return None
+
+
 def typed(question: Question, stored: Stored) -> Any:
     """The stored answer as the scoring engine and conditions read it (see Question's docstring)."""
     if is_empty(stored):
         return None
+    if isinstance(stored, dict):
+        # Only where the standard allows it; a stored one the standard (no longer) allows is unanswered.
+        allowed = question.not_applicable and not_applicable_justification(stored) is not None
+        return NOT_APPLICABLE if allowed else None
     kind = question.type
     if kind == QuestionType.MULTIPLE_CHOICE:
         return tuple(stored)

@@ -102,6 +102,7 @@ def _indicator(data: dict[str, Any]) -> Indicator:
         questions=tuple(_question(item) for item in data.get("questions", ())),
         evidence_required=data.get("evidence_required", False),
         cap_without_evidence=Decimal(data.get("cap_without_evidence", 25)),
+        rationale=_text(data.get("rationale")),
     )
 
 

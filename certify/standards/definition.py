@@ -163,6 +163,8 @@ class Indicator:
     #: when evidence is expected but none is attached, the indicator's score is capped at this (0-100)
     evidence_required: bool = False
     cap_without_evidence: Decimal = Decimal(25)
+    #: why the indicator is in the standard, and at its critical minimums (docs/standard.md's table)
+    rationale: Text | None = None
 
 
 @dataclass(frozen=True)
