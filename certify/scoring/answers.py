@@ -16,7 +16,7 @@ from typing import Any
 
 from certify.scoring.results import ScoringInputError
 from certify.standards import numbers
-from certify.standards.definition import NUMBER_TYPES, Question, QuestionType, Text
+from certify.standards.definition import NUMBER_TYPES, Band, Question, QuestionType, Text
 
 #: what `wrong_type` says an answer must be, in both languages
 BOOLEAN = Text(ru="значением True или False", en="true or false")
@@ -49,11 +49,16 @@ def checker(question: Question) -> Checker:
         return _type_checker(question, DATE, _is_date)
     if kind in _TEXT_TYPES:
         return _type_checker(question, STRING, lambda value: isinstance(value, str))
+    if kind == QuestionType.RATIO:
+        return _computed_checker(question)
     return _type_checker(question, FILE_IDS, _is_tuple_of_str)
 
 
-def pointer(question: Question) -> Pointer:
-    """A function from a checked answer to the points it earns (for pointed question types only)."""
+def pointer(question: Question, phase: str | None = None) -> Pointer:
+    """A function from a checked answer to the points it earns (for pointed question types only).
+
+    `phase` picks a number's bands for a cluster in that maturity phase (`Question.phase_bands`).
+    """
     kind = question.type
     if kind == QuestionType.SINGLE_CHOICE:
         return {option.value: option.points for option in question.options}.__getitem__
@@ -62,7 +67,7 @@ def pointer(question: Question) -> Pointer:
     if kind == QuestionType.YES_NO:
         yes, no = question.points_yes, question.points_no
         return lambda value: yes if value else no
-    return _band_pointer(question)
+    return _band_pointer(question.bands_in(phase))
 
 
 def _multiple_choice_pointer(question: Question) -> Pointer:
@@ -76,9 +81,7 @@ def _multiple_choice_pointer(question: Question) -> Pointer:
     return points
 
 
-def _band_pointer(question: Question) -> Pointer:
-    bands = question.bands
-
+def _band_pointer(bands: tuple[Band, ...]) -> Pointer:
     def points(value: int | Decimal) -> Decimal:
         # Bands never overlap (the standard's checks see to it); a value in a gap earns nothing.
         number = Decimal(value)
@@ -91,6 +94,13 @@ def _type_checker(question: Question, expected: Text, accepts: Callable[[Any], b
     def check(value: Any) -> None:
         if not accepts(value):
             raise _wrong_type(question, expected, value)
+
+    return check
+
+
+def _computed_checker(question: Question) -> Checker:
+    def check(value: Any) -> None:
+        raise ScoringInputError("computed_answered", question=question.id)
 
     return check
 

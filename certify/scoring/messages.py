@@ -75,6 +75,13 @@ EN: Mapping[str, str] = {
     "not_applicable_refused": N_(
         "Question '%(question)s' cannot be answered 'not applicable': the standard does not allow it there."
     ),
+    "bad_phase_bands": N_(
+        "Question '%(question)s' bands phase '%(phase)s', which the standard does not define, or its bands"
+        " there reach other top points than its own."
+    ),
+    "computed_answered": N_(
+        "Question '%(question)s' is computed from other answers and cannot be answered itself."
+    ),
 }
 
 RU: Mapping[str, str] = {
@@ -138,6 +145,11 @@ RU: Mapping[str, str] = {
     "not_applicable_refused": (
         "На вопрос «%(question)s» нельзя ответить «неприменимо»: стандарт здесь этого не допускает."
     ),
+    "bad_phase_bands": (
+        "Вопрос «%(question)s» задаёт шкалу для этапа «%(phase)s», которого нет в стандарте, или его шкала"
+        " на этом этапе даёт иной максимум баллов, чем основная."
+    ),
+    "computed_answered": "Вопрос «%(question)s» вычисляется по другим ответам, отвечать на него не нужно.",
 }
 
 

@@ -23,6 +23,7 @@ from certify.standards.definition import (
     Critical,
     Indicator,
     Level,
+    Phases,
     Question,
     QuestionType,
     Requirement,
@@ -38,6 +39,12 @@ class QuestionPlan:
     points: Callable[[Any], Any] | None
     #: `question.max_points`, a property that would otherwise be recomputed for every submission
     max_points: Decimal
+    #: phase id -> the pointer of that phase's bands, for the phases the question bands on their own
+    phase_points: Mapping[str, Callable[[Any], Any]]
+
+    def points_in(self, phase: str | None) -> Callable[[Any], Any]:
+        """The pointer for an answer of a cluster in `phase`."""
+        return self.phase_points.get(phase, self.points) if self.phase_points else self.points
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,9 @@ class ScoringPlan:
     critical: Mapping[str, tuple[Critical, ...]]
     #: whether any question accepts "not applicable" (if none does, the answers need no filtering)
     not_applicable: bool
+    #: the ratio questions in questionnaire order, so that a ratio of ratios finds its sources computed
+    ratios: tuple[Question, ...]
+    phases: Phases | None
 
 
 _PLANS: dict[int, ScoringPlan] = {}
@@ -97,6 +107,7 @@ def build_plan(standard: Standard) -> ScoringPlan:
     _check_critical(standard, levels, indicators)
     critical = _inherited_critical(levels)
     not_applicable = any(q.not_applicable for q in standard.all_questions())
+    ratios = tuple(q for q in standard.all_questions() if q.type == QuestionType.RATIO)
     return ScoringPlan(
         weakref.ref(standard),
         questions,
@@ -106,12 +117,15 @@ def build_plan(standard: Standard) -> ScoringPlan:
         levels,
         critical,
         not_applicable,
+        ratios,
+        standard.phases,
     )
 
 
 def _question_plan(question: Question) -> QuestionPlan:
     points = pointer(question) if question.is_pointed else None
-    return QuestionPlan(question, checker(question), points, question.max_points)
+    phase_points = {phase: pointer(question, phase) for phase in question.phase_bands} if points else {}
+    return QuestionPlan(question, checker(question), points, question.max_points, phase_points)
 
 
 def _area_plan(area: Area, questions: Mapping[str, QuestionPlan]) -> AreaPlan:
@@ -151,6 +165,13 @@ def _check_points(standard: Standard) -> None:
     for indicator in standard.indicators():
         if not 0 <= indicator.cap_without_evidence <= 100:
             raise ScoringInputError("bad_evidence_cap", indicator=indicator.id)
+    phases = {phase.id for phase in standard.phases.phases} if standard.phases else set()
+    for question in standard.all_questions():
+        for phase, bands in question.phase_bands.items():
+            # Another top would change the indicator's maximum with the phase, and could pass 100.
+            top = max((band.points for band in bands), default=Decimal(0))
+            if phase not in phases or top != question.max_points:
+                raise ScoringInputError("bad_phase_bands", question=question.id, phase=phase)
 
 
 def _check_min_rubric(levels: tuple[Level, ...], indicators: Mapping[str, IndicatorPlan]) -> None:

@@ -15,7 +15,7 @@ from certify.scoring import messages
 
 # Re-exported: certify.questionnaire.assessment fills gettext-translated templates with it.
 from certify.scoring.messages import render_param as render_param
-from certify.standards.definition import Level
+from certify.standards.definition import Level, Phase
 
 
 class ScoringInputError(ValueError):
@@ -100,6 +100,8 @@ class Outcome:
     eligibility: Mapping[str, bool]
     level: Level | None
     reasons: tuple[Reason, ...]
+    #: the cluster's maturity phase the answers were judged in; None when the standard has no phases
+    phase: Phase | None = None
 
 
 @dataclass(frozen=True)

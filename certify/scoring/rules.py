@@ -12,14 +12,15 @@ once (half up, one decimal) for display; levels are judged on those displayed va
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, localcontext
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from certify.scoring.levels import Judged, decide
 from certify.scoring.plan import IndicatorPlan, ScoringPlan, plan_for
 from certify.scoring.results import AreaScore, IndicatorScore, Outcome, Result, ScoringInputError
-from certify.standards.definition import NOT_APPLICABLE, RUBRIC_SCORES, Question, Standard
+from certify.standards.definition import NOT_APPLICABLE, RUBRIC_SCORES, Phase, Question, Standard
 
 _ZERO = Decimal(0)
 _RUBRIC_STEP = Fraction(100, max(RUBRIC_SCORES))
@@ -39,24 +40,73 @@ class _Tally:
         self.applicable = applicable
 
 
-def score(standard: Standard, answers: Mapping[str, Any], rubric: Mapping[str, int] | None = None) -> Result:
+def score(
+    standard: Standard,
+    answers: Mapping[str, Any],
+    rubric: Mapping[str, int] | None = None,
+    *,
+    on: date | None = None,
+) -> Result:
     """Score `answers` on `standard`, and on the consensus `rubric` (indicator id -> 0..4) when given.
 
-    Raises ScoringInputError, naming the question or indicator, for anything that cannot be scored.
+    `on` is the day the cluster's maturity phase is judged on (the application's submission day; today
+    when omitted). Raises ScoringInputError, naming the question or indicator, for anything that cannot
+    be scored.
     """
     plan = plan_for(standard)
     check_answers(plan, answers)
     answers, declined = _split_not_applicable(plan, answers)
+    answers = _with_ratios(plan, answers)
+    phase = _phase(plan, answers, on)
+    phase_id = phase.id if phase is not None else None
     question_points: dict[str, Decimal] = {}
-    tallies = {i: _tally(p, answers, declined, question_points) for i, p in plan.indicators.items()}
+    tallies = {i: _tally(p, answers, declined, question_points, phase_id) for i, p in plan.indicators.items()}
     eligibility = {r.id: r.rule.evaluate(answers) for r in plan.eligibility}
     own = {i: _earned_share(t) for i, t in tallies.items()}
-    self_assessment = _outcome(plan, tallies, own, question_points, eligibility, None)
+    context = _Context(plan, tallies, question_points, eligibility, phase)
+    self_assessment = _outcome(context, own, None)
     if rubric is None:
         return Result(self_assessment, None)
     check_rubric(plan, rubric)
     rated = {i: _RUBRIC_STEP * rubric[i] for i in plan.indicators}
-    return Result(self_assessment, _outcome(plan, tallies, rated, question_points, eligibility, rubric))
+    return Result(self_assessment, _outcome(context, rated, rubric))
+
+
+def derived_answers(standard: Standard, answers: Mapping[str, Any]) -> dict[str, Decimal]:
+    """The value of every ratio question that the answers let the engine compute (for display)."""
+    plan = plan_for(standard)
+    check_answers(plan, answers)
+    answers, _ = _split_not_applicable(plan, answers)
+    computed = _with_ratios(plan, answers)
+    return {q.id: computed[q.id] for q in plan.ratios if q.id in computed}
+
+
+def _with_ratios(plan: ScoringPlan, answers: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The answers with each computable ratio added: numerator / denominator × per.
+
+    A ratio whose source is unanswered, hidden or "not applicable" (already removed), or whose
+    denominator is 0, stays unanswered: it earns nothing, like any silence.
+    """
+    if not plan.ratios:
+        return answers
+    answers = dict(answers)
+    questions = plan.questions
+    for ratio in plan.ratios:
+        sources = [questions[ratio.numerator].question, questions[ratio.denominator].question]
+        values = [answers.get(q.id) if shown(q, answers) else None for q in sources]
+        if values[0] is None or not values[1]:
+            continue
+        # Sources are bounded by certify.standards.numbers, so 28 significant digits is exact enough.
+        with localcontext() as exact:
+            exact.prec = 28
+            answers[ratio.id] = Decimal(values[0]) * ratio.per / Decimal(values[1])
+    return answers
+
+
+def _phase(plan: ScoringPlan, answers: Mapping[str, Any], on: date | None) -> Phase | None:
+    if plan.phases is None:
+        return None
+    return plan.phases.phase_of(answers.get(plan.phases.founded), on or date.today())
 
 
 def check_answers(plan: ScoringPlan, answers: Mapping[str, Any]) -> None:
@@ -100,18 +150,19 @@ def _tally(
     answers: Mapping[str, Any],
     declined: frozenset[str],
     question_points: dict[str, Decimal],
+    phase: str | None,
 ) -> _Tally:
     points = max_points = _ZERO
     for entry in plan.pointed:
         question = entry.question
         # "Not applicable" takes the question out of the points and the maximum: it counts neither way.
-        if question.id not in declined and _shown(question, answers):
+        if question.id not in declined and shown(question, answers):
             value = answers.get(question.id)
-            earned = _ZERO if value is None else entry.points(value)
+            earned = _ZERO if value is None else entry.points_in(phase)(value)
             question_points[question.id] = earned
             points += earned
             max_points += entry.max_points
-    evidence_given = any(answers.get(q.id) and _shown(q, answers) for q in plan.evidence)
+    evidence_given = any(answers.get(q.id) and shown(q, answers) for q in plan.evidence)
     # As if the declined questions were not in the standard: nothing left to score, nothing to say.
     applicable = bool(plan.pointed) and (
         not declined or any(entry.question.id not in declined for entry in plan.pointed)
@@ -119,7 +170,8 @@ def _tally(
     return _Tally(points, max_points, evidence_given, applicable)
 
 
-def _shown(question: Question, answers: Mapping[str, Any]) -> bool:
+def shown(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether `question` is shown for these answers (no condition, or one that holds)."""
     return question.visible_if is None or question.visible_if.evaluate(answers)
 
 
@@ -136,14 +188,20 @@ def _earned_share(tally: _Tally) -> Fraction | None:
     return Fraction(100 * points_numerator * max_denominator, points_denominator * max_numerator)
 
 
+class _Context(NamedTuple):
+    """What both outcomes share: the plan and what the answers say."""
+
+    plan: ScoringPlan
+    tallies: Mapping[str, _Tally]
+    question_points: Mapping[str, Decimal]
+    eligibility: Mapping[str, bool]
+    phase: Phase | None
+
+
 def _outcome(
-    plan: ScoringPlan,
-    tallies: Mapping[str, _Tally],
-    exact: Mapping[str, Fraction | None],
-    question_points: Mapping[str, Decimal],
-    eligibility: Mapping[str, bool],
-    rubric: Mapping[str, int] | None,
+    context: _Context, exact: Mapping[str, Fraction | None], rubric: Mapping[str, int] | None
 ) -> Outcome:
+    plan, tallies, question_points = context.plan, context.tallies, context.question_points
     indicators, capped_exact = {}, {}
     for indicator_id, tally in tallies.items():
         value, capped = _capped(plan.indicators[indicator_id], tally, exact[indicator_id])
@@ -158,9 +216,10 @@ def _outcome(
     total = displayed(weighted_mean((a.weight, area_exact[a.area.id]) for a in plan.areas))
     area_scores = {area_id: area.score for area_id, area in areas.items()}
     indicator_scores = {indicator_id: row.score for indicator_id, row in indicators.items()}
-    judged = Judged(total, area_scores, indicator_scores, eligibility, rubric)
+    judged = Judged(total, area_scores, indicator_scores, context.eligibility, rubric)
     level, reasons = decide(plan, judged)
-    return Outcome(total, areas, indicators, dict(question_points), dict(eligibility), level, reasons)
+    points, eligibility = dict(question_points), dict(context.eligibility)
+    return Outcome(total, areas, indicators, points, eligibility, level, reasons, context.phase)
 
 
 def _capped(plan: IndicatorPlan, tally: _Tally, value: Fraction | None) -> tuple[Fraction | None, bool]:

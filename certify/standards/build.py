@@ -10,9 +10,13 @@ from certify.standards.definition import (
     Area,
     Band,
     Critical,
+    CrossCheck,
+    CrossCheckKind,
     Indicator,
     Level,
     Option,
+    Phase,
+    Phases,
     Question,
     QuestionType,
     Requirement,
@@ -34,6 +38,28 @@ def build_standard(data: dict[str, Any]) -> Standard:
         levels=tuple(_level(item) for item in data["levels"]),
         areas=tuple(_area(item) for item in data["areas"]),
         review=_review(data.get("review", {})),
+        phases=_phases(data.get("phases")),
+        cross_checks=tuple(_cross_check(item) for item in data.get("cross_checks", ())),
+    )
+
+
+def _phases(data: dict[str, Any] | None) -> Phases | None:
+    if data is None:
+        return None
+    phases = tuple(
+        Phase(id=item["id"], name=_text(item["name"]), under_years=item.get("under_years"))
+        for item in data["list"]
+    )
+    return Phases(founded=data["founded"], phases=phases)
+
+
+def _cross_check(data: dict[str, Any]) -> CrossCheck:
+    return CrossCheck(
+        id=data["id"],
+        kind=CrossCheckKind(data["kind"]),
+        questions=tuple(data["questions"]),
+        message=_text(data["message"]),
+        limit=_number(data.get("limit")),
     )
 
 
@@ -130,13 +156,21 @@ def _question(data: dict[str, Any]) -> Question:
         unit=_text(data.get("unit")),
         minimum=_number(data.get("minimum")),
         maximum=_number(data.get("maximum")),
-        bands=tuple(
-            Band(
-                points=Decimal(item["points"]),
-                minimum=_number(item.get("minimum")),
-                maximum=_number(item.get("maximum")),
-            )
-            for item in data.get("bands", ())
-        ),
+        bands=_bands(data.get("bands", ())),
+        phase_bands={phase: _bands(items) for phase, items in data.get("phase_bands", {}).items()},
         not_applicable=data.get("not_applicable", False),
+        numerator=data.get("numerator"),
+        denominator=data.get("denominator"),
+        per=Decimal(data.get("per", 1)),
+    )
+
+
+def _bands(items: list[dict[str, Any]]) -> tuple[Band, ...]:
+    return tuple(
+        Band(
+            points=Decimal(item["points"]),
+            minimum=_number(item.get("minimum")),
+            maximum=_number(item.get("maximum")),
+        )
+        for item in items
     )

@@ -7,14 +7,23 @@ so that a weight reads directly as a share of the total score.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from certify.standards import messages
 from certify.standards.conditions import ConditionSyntaxError, Expression, parse
-from certify.standards.definition import NUMBER_TYPES, POINTED_TYPES, QuestionType
+from certify.standards.definition import BANDED_TYPES, NUMBER_TYPES, POINTED_TYPES, QuestionType
+from certify.standards.level_checks import check_critical, check_levels, check_not_applicable
+from certify.standards.located import (
+    Located,
+    check_bands,
+    items_of,
+    questions_of,
+    refers_back,
+    report_duplicates,
+)
 from certify.standards.problems import Locator, PathParts
+from certify.standards.relation_checks import check_cross_checks, check_phases, check_ratios
 
 CHOICE_TYPES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
 #: Question fields that mean something only for some types.
@@ -23,44 +32,35 @@ FIELDS_BY_TYPE = {
     "max_choices": {QuestionType.MULTIPLE_CHOICE},
     "points_yes": {QuestionType.YES_NO},
     "points_no": {QuestionType.YES_NO},
-    "unit": NUMBER_TYPES,
+    "unit": BANDED_TYPES,
     "minimum": NUMBER_TYPES,
     "maximum": NUMBER_TYPES,
-    "bands": NUMBER_TYPES,
-    # "not applicable" takes a question out of its indicator's points: it means nothing where none are earned
-    "not_applicable": POINTED_TYPES,
+    "bands": BANDED_TYPES,
+    "phase_bands": BANDED_TYPES,
+    # "not applicable" takes a question out of its indicator's points: it means nothing where none are
+    # earned, and a ratio follows its sources (it is unanswered when one of them is not applicable)
+    "not_applicable": POINTED_TYPES - {QuestionType.RATIO},
+    "numerator": {QuestionType.RATIO},
+    "denominator": {QuestionType.RATIO},
+    "per": {QuestionType.RATIO},
 }
 HUNDRED = Decimal(100)
-
-Located = tuple[PathParts, dict[str, Any]]
 
 
 def check_standard(data: dict[str, Any], locator: Locator) -> None:
     """Report every mistake of meaning in `data` to `locator`."""
-    questions = list(_questions(data))
+    questions = list(questions_of(data))
     _check_unique_ids(data, questions, locator)
     _check_weights(data, locator)
     for path, question in questions:
         _check_question_fields(path, question, locator)
-    _check_not_applicable(data, locator)
+    check_not_applicable(data, locator)
     _check_expressions(data, questions, locator)
-    _check_levels(data, locator)
-    _check_critical(data, locator)
-
-
-def _questions(data: dict[str, Any]) -> Iterator[Located]:
-    """Every question with its path, in questionnaire order (eligibility first)."""
-    for r, requirement in enumerate(data["eligibility"]):
-        for q, question in enumerate(requirement.get("questions", ())):
-            yield ("eligibility", r, "questions", q), question
-    for a, area in enumerate(data["areas"]):
-        for i, indicator in enumerate(area["indicators"]):
-            for q, question in enumerate(indicator.get("questions", ())):
-                yield ("areas", a, "indicators", i, "questions", q), question
-
-
-def _items(data: dict[str, Any], key: str) -> list[Located]:
-    return [((key, index), item) for index, item in enumerate(data[key])]
+    check_levels(data, locator)
+    check_critical(data, locator)
+    check_ratios(questions, locator)
+    check_phases(data, questions, locator)
+    check_cross_checks(data, questions, locator)
 
 
 def _check_unique_ids(data: dict[str, Any], questions: list[Located], locator: Locator) -> None:
@@ -69,32 +69,21 @@ def _check_unique_ids(data: dict[str, Any], questions: list[Located], locator: L
         for a, area in enumerate(data["areas"])
         for i, indicator in enumerate(area["indicators"])
     ]
-    _report_duplicates("area", _items(data, "areas"), "id", locator)
-    _report_duplicates("indicator", indicators, "id", locator)
-    _report_duplicates("question", questions, "id", locator)
-    _report_duplicates("requirement", _items(data, "eligibility"), "id", locator)
-    _report_duplicates("level", _items(data, "levels"), "id", locator)
+    report_duplicates("area", items_of(data, "areas"), "id", locator)
+    report_duplicates("indicator", indicators, "id", locator)
+    report_duplicates("question", questions, "id", locator)
+    report_duplicates("requirement", items_of(data, "eligibility"), "id", locator)
+    report_duplicates("level", items_of(data, "levels"), "id", locator)
     for path, question in questions:
         options = [
             ((*path, "options", index), option) for index, option in enumerate(question.get("options", ()))
         ]
-        _report_duplicates("option", options, "value", locator)
+        report_duplicates("option", options, "value", locator)
     ranks: dict[int, PathParts] = {}
-    for path, level in _items(data, "levels"):
+    for path, level in items_of(data, "levels"):
         if level["rank"] in ranks:
             locator.report((*path, "rank"), messages.DUPLICATE_RANK, rank=level["rank"])
         ranks.setdefault(level["rank"], path)
-
-
-def _report_duplicates(kind: str, items: Iterable[Located], key: str, locator: Locator) -> None:
-    first_paths: dict[str, PathParts] = {}
-    for path, item in items:
-        value = item[key]
-        if value in first_paths:
-            first = locator.line_of((*first_paths[value], key))
-            locator.report((*path, key), messages.DUPLICATE_ID, kind=kind, id=value, first=first)
-        else:
-            first_paths[value] = path
 
 
 def _check_weights(data: dict[str, Any], locator: Locator) -> None:
@@ -132,23 +121,7 @@ def _check_question_fields(path: PathParts, question: dict[str, Any], locator: L
             value=question["max_choices"],
             count=len(options),
         )
-    _check_bands((*path, "bands"), question.get("bands", []), locator)
-
-
-def _check_bands(path: PathParts, bands: list[dict[str, Any]], locator: Locator) -> None:
-    infinity = Decimal("Infinity")
-    spans = []
-    for index, band in enumerate(bands):
-        low, high = band.get("minimum", -infinity), band.get("maximum", infinity)
-        if low >= high:
-            locator.report((*path, index), messages.BAND_EMPTY, minimum=low, maximum=high)
-        else:
-            spans.append((low, high, index))
-    spans.sort()
-    for (_, high, first), (low, _, second) in zip(spans, spans[1:], strict=False):
-        if low < high:
-            pair = sorted((first, second))
-            locator.report((*path, pair[1]), messages.BANDS_OVERLAP, first=pair[0], second=pair[1])
+    check_bands((*path, "bands"), question.get("bands", []), locator)
 
 
 def _check_expressions(data: dict[str, Any], questions: list[Located], locator: Locator) -> None:
@@ -156,7 +129,9 @@ def _check_expressions(data: dict[str, Any], questions: list[Located], locator: 
     for position, (_, question) in enumerate(questions):
         order.setdefault(question["id"], position)
     options = {q["id"]: {o["value"] for o in q.get("options", ())} for _, q in questions}
-    for position, (path, question) in enumerate(questions):
+    # A ratio is computed after the answers are in; a condition on it would hide its own sources' meaning.
+    ratios = {q["id"] for _, q in questions if q["type"] == QuestionType.RATIO}
+    for path, question in questions:
         if "visible_if" not in question:
             continue
         where = (*path, "visible_if")
@@ -164,20 +139,20 @@ def _check_expressions(data: dict[str, Any], questions: list[Located], locator: 
         if expression is None:
             continue
         for reference in sorted(expression.references()):
-            if reference == question["id"]:
-                locator.report(where, messages.REFERENCE_SELF, id=reference)
-            elif reference not in order:
-                locator.report(where, messages.REFERENCE_UNKNOWN, id=reference)
-            elif order[reference] > position:
-                locator.report(where, messages.REFERENCE_FORWARD, id=reference)
+            if reference in ratios:
+                locator.report(where, messages.REFERENCE_RATIO, id=reference)
+            else:
+                refers_back(where, reference, question, order, locator)
         _check_options_named(where, expression, options, locator)
-    for path, requirement in _items(data, "eligibility"):
+    for path, requirement in items_of(data, "eligibility"):
         where = (*path, "rule")
         expression = _parse(where, requirement["rule"], locator)
         if expression is None:
             continue
         for reference in sorted(expression.references() - order.keys()):
             locator.report(where, messages.REFERENCE_UNKNOWN, id=reference)
+        for reference in sorted(expression.references() & ratios):
+            locator.report(where, messages.REFERENCE_RATIO, id=reference)
         _check_options_named(where, expression, options, locator)
 
 
@@ -200,81 +175,3 @@ def _check_options_named(
         choices = options.get(question_id)
         if choices and value not in choices:
             locator.report(path, messages.OPTION_UNKNOWN, id=question_id, value=value)
-
-
-def _check_levels(data: dict[str, Any], locator: Locator) -> None:
-    indicator_ids = {i["id"] for area in data["areas"] for i in area["indicators"]}
-    for path, level in _items(data, "levels"):
-        for indicator_id in level.get("min_rubric", {}):
-            if indicator_id not in indicator_ids:
-                locator.report(
-                    (*path, "min_rubric", indicator_id),
-                    messages.LEVEL_UNKNOWN_INDICATOR,
-                    id=indicator_id,
-                )
-    ranked = sorted(_items(data, "levels"), key=lambda item: item[1]["rank"])
-    for (_, lower), (path, higher) in zip(ranked, ranked[1:], strict=False):
-        for field in ("min_total", "min_area"):
-            lower_value, value = lower.get(field, 0), higher.get(field, 0)
-            if value < lower_value:
-                locator.report(
-                    (*path, field),
-                    messages.LEVEL_NOT_STRICTER,
-                    id=higher["id"],
-                    lower=lower["id"],
-                    field=field,
-                    value=value,
-                    lower_value=lower_value,
-                )
-
-
-def _check_not_applicable(data: dict[str, Any], locator: Locator) -> None:
-    """Eligibility is never optional, and no area may be answered away entirely (docs/scoring.md)."""
-    for path, question in _questions(data):
-        if path[0] == "eligibility" and question.get("not_applicable"):
-            locator.report((*path, "not_applicable"), messages.NOT_APPLICABLE_ELIGIBILITY)
-    for path, area in _items(data, "areas"):
-        pointed = [
-            question
-            for indicator in area["indicators"]
-            for question in indicator.get("questions", ())
-            if QuestionType(question["type"]) in POINTED_TYPES
-        ]
-        if pointed and all(question.get("not_applicable") for question in pointed):
-            locator.report(path, messages.NOT_APPLICABLE_WHOLE_AREA, id=area["id"])
-
-
-def _check_critical(data: dict[str, Any], locator: Locator) -> None:
-    indicator_ids = {i["id"] for area in data["areas"] for i in area["indicators"]}
-    area_ids = {area["id"] for area in data["areas"]}
-    for path, level in _items(data, "levels"):
-        named: set[str] = set()
-        for index, critical in enumerate(level.get("critical", ())):
-            where, indicator_id = (*path, "critical", index, "indicator"), critical["indicator"]
-            if indicator_id not in indicator_ids:
-                locator.report(where, messages.CRITICAL_UNKNOWN_INDICATOR, id=indicator_id)
-            elif indicator_id in named:
-                locator.report(where, messages.CRITICAL_TWICE, id=indicator_id)
-            named.add(indicator_id)
-        for index, area_id in enumerate(level.get("min_area_exempt", ())):
-            if area_id not in area_ids:
-                where = (*path, "min_area_exempt", index)
-                locator.report(where, messages.EXEMPT_UNKNOWN_AREA, id=area_id)
-    _check_exemptions_narrow_upwards(data, locator)
-
-
-def _check_exemptions_narrow_upwards(data: dict[str, Any], locator: Locator) -> None:
-    """An area exempt at a level must be exempt below it too, or the higher level is easier to reach."""
-    levels = _items(data, "levels")
-    for path, higher in levels:
-        for index, area_id in enumerate(higher.get("min_area_exempt", ())):
-            for _, lower in levels:
-                binding = lower["rank"] < higher["rank"] and lower.get("min_area", 0) > 0
-                if binding and area_id not in lower.get("min_area_exempt", ()):
-                    locator.report(
-                        (*path, "min_area_exempt", index),
-                        messages.EXEMPT_NOT_BELOW,
-                        id=higher["id"],
-                        area=area_id,
-                        lower=lower["id"],
-                    )

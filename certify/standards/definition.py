@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any, Protocol
@@ -41,13 +42,18 @@ class QuestionType(StrEnum):
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
     EVIDENCE = "evidence"
+    #: computed from two number answers, never answered itself (docs/standard.md, "Ratios")
+    RATIO = "ratio"
 
 
+#: Types the manager answers with a number.
 NUMBER_TYPES = frozenset(
     {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.PERCENTAGE, QuestionType.MONEY}
 )
+#: Types whose value is a number that bands turn into points: the answered ones and ratios.
+BANDED_TYPES = NUMBER_TYPES | {QuestionType.RATIO}
 #: Types whose answers earn points by themselves; text and evidence count only through the rubric.
-POINTED_TYPES = NUMBER_TYPES | {
+POINTED_TYPES = BANDED_TYPES | {
     QuestionType.SINGLE_CHOICE,
     QuestionType.MULTIPLE_CHOICE,
     QuestionType.YES_NO,
@@ -107,7 +113,7 @@ class Question:
     integer -> int; decimal, percentage, money -> Decimal; date -> datetime.date;
     short_text, long_text -> str; evidence -> tuple[str, ...] of stored file ids (non-empty = provided).
     A missing key or None means "not answered"; `NOT_APPLICABLE` means "not applicable", which only a
-    question with `not_applicable` accepts.
+    question with `not_applicable` accepts. A ratio is never answered: the engine computes it (Decimal).
     """
 
     id: str
@@ -128,8 +134,18 @@ class Question:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     bands: tuple[Band, ...] = ()
+    #: phase id -> the bands that replace `bands` for a cluster in that phase (same top points)
+    phase_bands: Mapping[str, tuple[Band, ...]] = field(default_factory=dict)
     #: the manager may answer `NOT_APPLICABLE`; the question then leaves the indicator's maximum
     not_applicable: bool = False
+    #: ratio: numerator / denominator × per, from two earlier number (or ratio) questions
+    numerator: str | None = None
+    denominator: str | None = None
+    per: Decimal = Decimal(1)
+
+    def bands_in(self, phase: str | None) -> tuple[Band, ...]:
+        """The bands that point an answer of a cluster in `phase`."""
+        return self.phase_bands.get(phase, self.bands) if phase is not None else self.bands
 
     @property
     def max_points(self) -> Decimal:
@@ -141,7 +157,7 @@ class Question:
             return min(total, self.cap) if self.cap is not None else total
         if self.type == QuestionType.YES_NO:
             return max(self.points_yes, self.points_no)
-        if self.type in NUMBER_TYPES:
+        if self.type in BANDED_TYPES:
             return max((b.points for b in self.bands), default=Decimal(0))
         return Decimal(0)
 
@@ -239,6 +255,62 @@ class ReviewRules:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """A stage of a cluster's life: the first phase whose `under_years` is above its age applies."""
+
+    id: str
+    name: Text
+    #: None for the last phase, which has no upper bound
+    under_years: int | None = None
+
+
+@dataclass(frozen=True)
+class Phases:
+    """Maturity phases: the founding date (`founded`, a date question) tells which one a cluster is in.
+
+    A young cluster cannot show what a mature one shows (years of results, retention over 24 months,
+    size); questions may therefore band answers per phase (`Question.phase_bands`).
+    """
+
+    founded: str
+    phases: tuple[Phase, ...]
+
+    def phase_of(self, founded: date | None, on: date) -> Phase:
+        """The phase of a cluster founded on `founded`, judged on `on`.
+
+        No founding date (or one after `on`) gives the last phase: an allowance for youth is claimed by
+        stating when the cluster was founded, never by silence.
+        """
+        if founded is None or founded > on:
+            return self.phases[-1]
+        age = on.year - founded.year - ((on.month, on.day) < (founded.month, founded.day))
+        return next(
+            (p for p in self.phases if p.under_years is not None and age < p.under_years), self.phases[-1]
+        )
+
+
+class CrossCheckKind(StrEnum):
+    #: the answered questions must all give the same number
+    EQUAL = "equal"
+    #: the answered questions must add up to at most `limit`
+    SUM_AT_MOST = "sum_at_most"
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A consistency test between answers, shown as a warning to the manager and the assessors.
+
+    Never scored: a mismatch may have a good reason (a date of counting), which the assessor weighs.
+    """
+
+    id: str
+    kind: CrossCheckKind
+    questions: tuple[str, ...]
+    message: Text
+    limit: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Standard:
     code: str
     version: str
@@ -249,6 +321,8 @@ class Standard:
     levels: tuple[Level, ...]
     areas: tuple[Area, ...]
     review: ReviewRules = ReviewRules()
+    phases: Phases | None = None
+    cross_checks: tuple[CrossCheck, ...] = ()
 
     def all_questions(self) -> tuple[Question, ...]:
         """Every question in questionnaire order: eligibility first, then area by area."""

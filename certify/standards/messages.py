@@ -73,3 +73,22 @@ NOT_APPLICABLE_WHOLE_AREA = N_(
 LEVEL_NOT_STRICTER = N_(
     "level '{id}' ranks above '{lower}' but its {field} ({value}) is lower ({lower_value})"
 )
+RATIO_SOURCE_MISSING = N_("a ratio question needs both a numerator and a denominator")
+RATIO_SOURCE_NOT_NUMBER = N_(
+    "'{id}' is a {type} question; a ratio is computed from number (or ratio) questions only"
+)
+REFERENCE_RATIO = N_("refers to '{id}', a ratio; conditions may refer only to questions someone answers")
+PHASE_BANDS_WITHOUT_PHASES = N_("phase_bands names phases, but this standard defines none")
+PHASE_UNKNOWN = N_("names '{id}', which is not a phase of this standard")
+PHASE_BANDS_TOP = N_(
+    "the bands of phase '{id}' reach {points} points, not {expected} as 'bands' do;"
+    " a phase changes what an answer is worth, never the indicator's weight"
+)
+PHASES_FOUNDED_NOT_DATE = N_("founded names '{id}', which is not a date question of this standard")
+PHASES_FOUNDED_HIDDEN = N_(
+    "the founding date '{id}' has a visible_if; every cluster must be able to state it"
+)
+PHASES_ORDER = N_("every phase but the last needs under_years, each above the one before; the last has none")
+CROSS_CHECK_QUESTION = N_("'{id}' is not a number (or ratio) question of this standard")
+CROSS_CHECK_LIMIT_MISSING = N_("a sum_at_most check needs a limit")
+CROSS_CHECK_LIMIT_UNUSED = N_("limit applies only to a sum_at_most check")
