@@ -100,5 +100,9 @@ def _attach_evidence(answers: dict, questions: Iterable[Question], files: Iterab
 
 
 def visible_questions(questions: Iterable[Question], answers: Mapping[str, Any]) -> set[str]:
-    """Ids of the questions shown for these answers (a question without a condition is always shown)."""
-    return {q.id for q in questions if q.visible_if is None or q.visible_if.evaluate(answers)}
+    """Ids of the questions shown for these answers (a question without a condition is always shown).
+
+    As in the scoring engine (docs/scoring.md, 4a), conditions read "not applicable" as unanswered.
+    """
+    readable = {qid: value for qid, value in answers.items() if value is not NOT_APPLICABLE}
+    return {q.id for q in questions if q.visible_if is None or q.visible_if.evaluate(readable)}

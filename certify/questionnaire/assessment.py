@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext
 
-from certify.scoring import Outcome, Reason, score
+from certify.scoring import Outcome, Reason, failed_checks, score
 from certify.scoring.results import render_param
 from certify.standards.definition import Standard
 from certify.web.i18n import current_language
@@ -20,6 +23,8 @@ class AssessmentView:
     areas: list[tuple[str, Decimal | None]]
     level: str | None
     reasons: list[str]
+    #: the cluster's maturity phase, named; None when the standard has no phases
+    phase: str | None = None
 
 
 def reason_text(reason: Reason, language: str) -> str:
@@ -34,9 +39,23 @@ def outcome_view(standard: Standard, outcome: Outcome) -> AssessmentView:
         areas=[(area.title.get(language), outcome.areas[area.id].score) for area in standard.areas],
         level=outcome.level.name.get(language) if outcome.level else None,
         reasons=[reason_text(reason, language) for reason in outcome.reasons],
+        phase=outcome.phase.name.get(language) if outcome.phase else None,
     )
 
 
-def self_assessment(standard: Standard, answers) -> AssessmentView:
-    """The preliminary score from the answers alone."""
-    return outcome_view(standard, score(standard, answers).self_assessment)
+def self_assessment(standard: Standard, answers, on: date | None = None) -> AssessmentView:
+    """The preliminary score from the answers alone, the phase judged on `on` (today by default)."""
+    return outcome_view(standard, score(standard, answers, on=on).self_assessment)
+
+
+def cross_check_warnings(standard: Standard, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The standard's cross-checks the answers fail, in the user's language: question id -> messages.
+
+    Each failed check is listed under every question that took part, so it is read next to each answer.
+    """
+    language = current_language()
+    warnings: dict[str, list[str]] = {}
+    for failed in failed_checks(standard, answers):
+        for question_id in failed.values:
+            warnings.setdefault(question_id, []).append(failed.check.message.get(language))
+    return warnings

@@ -4,9 +4,11 @@ Answers are stored as the form posts them (`certify.questionnaire.answers`): opt
 `statutes_registry`, "yes"/"no", numbers in plain notation (`95.05`), ISO dates. A reader gets instead the
 option labels in their language, Yes or No in their language, numbers written the way their locale writes
 them (grouped, with its decimal mark) followed by the question's unit, and dates in words. Texts and file
-names are the applicant's own words and are shown as written. A stored value that no longer fits the
-question (an option removed, a number edited by hand) is shown as stored rather than hidden.
-Pure: no Flask, no SQLAlchemy; the caller passes its `translate` (gettext) for the words Yes and No.
+names are the applicant's own words and are shown as written, and so is the justification of an answer
+declared not applicable, after the words "Not applicable" in the reader's language. A stored value that
+no longer fits the question (an option removed, a number edited by hand) is shown as stored rather than
+hidden.
+Pure: no Flask, no SQLAlchemy; the caller passes its `translate` (gettext) for the words of the app.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from decimal import Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from certify.questionnaire.answers import Stored, is_empty, typed
+from certify.questionnaire.answers import Stored, is_empty, not_applicable_justification, typed
 from certify.standards.definition import NUMBER_TYPES, Question, QuestionType
 from certify.textmarks import N_
 
 YES = N_("Yes")
 NO = N_("No")
+NOT_APPLICABLE_SHOWN = N_("Not applicable — %(justification)s")
 #: every digit the questionnaire accepts after the decimal mark (`numbers.MAX_PLACES`), groups of thousands
 NUMBER_FORMAT = "#,##0.######"
 #: between a number and its unit, so that a line never breaks between them
@@ -36,6 +39,9 @@ def shown_answer(
     """What the reader of `locale` sees of the stored answer to `question`; None if it is unanswered."""
     if is_empty(stored):
         return None
+    justification = not_applicable_justification(stored)
+    if justification is not None:
+        return translate(NOT_APPLICABLE_SHOWN) % {"justification": justification}
     kind = question.type
     if kind == QuestionType.SINGLE_CHOICE:
         return _label(question, stored, locale)

@@ -1,7 +1,9 @@
 """The registry that turns each question type of the standard into a WTForms field.
 
 Each field is named after the question's stable `id`, so the form posts `{question id: value}`. Number
-questions read their text with the rule of `certify.standards.numbers`, the same for every way in.
+questions read their text with the rule of `certify.standards.numbers`, the same for every way in. A
+question the standard lets the manager declare "not applicable" has two more fields, named after its id
+with a hyphen (which no id contains): the checkbox and the manager's justification.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from babel.numbers import format_decimal
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
@@ -22,6 +32,8 @@ from certify.web.forms import select_choices
 
 SHORT_TEXT_LIMIT = 500
 LONG_TEXT_LIMIT = 10_000
+#: a justification of "not applicable": a sentence at least, a page at most
+JUSTIFICATION_MIN, JUSTIFICATION_MAX = 10, 2_000
 
 
 class MultipleChoiceField(SelectMultipleField):
@@ -168,11 +180,88 @@ def question_field(question: Question, locale: str, *, enforce_required: bool):
     return factory(question, locale, validators=validators, **kwargs)
 
 
+def not_applicable_name(question_id: str) -> str:
+    """The checkbox that declares the question not applicable."""
+    return f"{question_id}-not-applicable"
+
+
+def justification_name(question_id: str) -> str:
+    """The manager's reason why the question does not apply."""
+    return f"{question_id}-justification"
+
+
+class JustifiedWhenDeclared:
+    """The justification: needed, of 10 to 2,000 characters, while its question is declared not applicable."""
+
+    def __init__(self, question_id: str):
+        self.checkbox = not_applicable_name(question_id)
+
+    def __call__(self, form, field):
+        if not form[self.checkbox].data:
+            raise StopValidation()  # an unchecked box: the justification is not read
+        length = len((field.data or "").strip())
+        if length == 0:
+            raise StopValidation(gettext("Say why this question does not apply to your cluster."))
+        if not JUSTIFICATION_MIN <= length <= JUSTIFICATION_MAX:
+            raise StopValidation(
+                gettext(
+                    "Write from %(min)d to %(max)d characters (now %(length)d).",
+                    min=JUSTIFICATION_MIN,
+                    max=JUSTIFICATION_MAX,
+                    length=length,
+                )
+            )
+
+
+def _not_applicable_fields(question: Question, locale: str) -> dict[str, object]:
+    label = question.label.get(locale)
+    return {
+        not_applicable_name(question.id): BooleanField(
+            _l("Not applicable to our cluster"), id=f"q-{question.id}-not-applicable"
+        ),
+        justification_name(question.id): TextAreaField(
+            # the error summary names the field by this label, so it names its question
+            _l("Why “%(question)s” does not apply", question=label),
+            validators=[JustifiedWhenDeclared(question.id)],
+            render_kw={"rows": 3, "maxlength": JUSTIFICATION_MAX},
+            id=f"q-{question.id}-justification",
+        ),
+    }
+
+
+class QuestionnaireForm(FlaskForm):
+    """A page's answers; a question declared not applicable keeps its input, but it is not read."""
+
+    #: ids of the questions that may be declared not applicable (set per form class)
+    declarable: frozenset[str] = frozenset()
+
+    def not_applicable_fields(self, question_id: str):
+        """(checkbox, justification) of a question that may be declared not applicable, else None."""
+        if question_id not in self.declarable:
+            return None
+        return self[not_applicable_name(question_id)], self[justification_name(question_id)]
+
+    def justification(self, question_id: str) -> str | None:
+        """The manager's reason when the question is declared not applicable; None when it is answered."""
+        if question_id not in self.declarable or not self[not_applicable_name(question_id)].data:
+            return None
+        return (self[justification_name(question_id)].data or "").strip()
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        for question_id in self.declarable:
+            if self.justification(question_id) is not None:
+                self[question_id].errors = []  # what was typed in the answer itself is ignored
+        return not self.errors
+
+
 def questionnaire_form_class(questions: Sequence[Question], locale: str, *, enforce_required: bool):
     """A Form class with one field per (non-evidence) question, named by the question's id."""
-    fields = {
-        q.id: question_field(q, locale, enforce_required=enforce_required)
-        for q in questions
-        if q.type in FIELD_FACTORIES
-    }
-    return type("QuestionnaireForm", (FlaskForm,), fields)
+    fields: dict[str, object] = {}
+    for question in questions:
+        if question.type in FIELD_FACTORIES:
+            fields[question.id] = question_field(question, locale, enforce_required=enforce_required)
+            if question.not_applicable:
+                fields.update(_not_applicable_fields(question, locale))
+    declarable = frozenset(q.id for q in questions if q.not_applicable and q.type in FIELD_FACTORIES)
+    return type("QuestionnaireForm", (QuestionnaireForm,), {**fields, "declarable": declarable})

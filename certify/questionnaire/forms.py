@@ -9,8 +9,14 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from certify.questionnaire.answers import Stored, encode
-from certify.questionnaire.fields import FIELD_FACTORIES, questionnaire_form_class, shown_number
+from certify.questionnaire.answers import NOT_APPLICABLE_KEY, Stored, encode, not_applicable_justification
+from certify.questionnaire.fields import (
+    FIELD_FACTORIES,
+    justification_name,
+    not_applicable_name,
+    questionnaire_form_class,
+    shown_number,
+)
 from certify.questionnaire.pages import ELIGIBILITY_PAGE, Page
 from certify.standards import numbers
 from certify.standards.definition import NUMBER_TYPES, Question
@@ -32,18 +38,66 @@ def page_form(page: Page, locale: str, **kwargs):
 
 
 def posted_answers(page: Page, form) -> dict[str, Stored]:
-    return {q.id: encode(q, form[q.id].data) for q in answerable(page)}
+    return {q.id: _posted(q, form) for q in answerable(page)}
+
+
+def _posted(question: Question, form) -> Stored:
+    justification = form.justification(question.id)
+    if justification is not None:
+        return {NOT_APPLICABLE_KEY: justification}
+    return encode(question, form[question.id].data)
+
+
+def errors_by_question(page: Page, form) -> dict[str, list[str]]:
+    """The form's errors, those of a "not applicable" checkbox or justification under its question's id."""
+    owners = {
+        name: q.id
+        for q in answerable(page)
+        if q.not_applicable
+        for name in (not_applicable_name(q.id), justification_name(q.id))
+    }
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        errors.setdefault(owners.get(name, name), []).extend(str(message) for message in messages)
+    return errors
+
+
+def forged_not_applicable(page: Page, formdata) -> list[Question]:
+    """The page's questions the standard does not let be declared not applicable, posted as if it did.
+
+    Their form has no such fields, so what was posted is never read; the manager is told it was ignored.
+    """
+    return [
+        q
+        for q in answerable(page)
+        if not q.not_applicable
+        and (not_applicable_name(q.id) in formdata or justification_name(q.id) in formdata)
+    ]
 
 
 def stored_formdata(page: Page, stored, version: int, locale: str) -> MultiDict:
-    """Stored answers as the form data a browser in `locale` would post, to fill the page's fields."""
+    """Stored answers as the form data a browser in `locale` would post, to fill the page's fields.
+
+    An answer declared not applicable fills the checkbox and the justification, and leaves its input empty.
+    """
     data = MultiDict({"version": str(version)})
     for question in answerable(page):
         value = stored.get(question.id)
+        if isinstance(value, dict):
+            justification = not_applicable_justification(value)
+            if question.not_applicable and justification is not None:
+                add_not_applicable(data, question.id, justification)
+            continue
         for item in value if isinstance(value, list) else [value]:
             if item is not None:
                 data.add(question.id, _as_typed(question, item, locale))
     return data
+
+
+def add_not_applicable(data: MultiDict, question_id: str, justification: str) -> None:
+    """Form data as a browser posts the question declared not applicable, with `justification`."""
+    data.add(not_applicable_name(question_id), "y")
+    data.add(justification_name(question_id), justification)
 
 
 def _as_typed(question: Question, stored: str, locale: str) -> str:

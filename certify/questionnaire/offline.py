@@ -28,8 +28,10 @@ class ImportReport:
 
 def export_workbook(session, application) -> bytes:
     standard = services.standard_of(application)
-    title = f"{standard.title.get(current_language())} — {application.organisation.name(current_language())}"
-    return workbook.build_workbook(standard, services.load_answers(session, application), title=title)
+    language = current_language()
+    title = f"{standard.title.get(language)} — {application.organisation.name(language)}"
+    answers = services.load_answers(session, application)
+    return workbook.build_workbook(standard, answers, title=title, language=language)
 
 
 def import_workbook(session, application, data: bytes, user) -> ImportReport:
@@ -72,12 +74,16 @@ def import_workbook(session, application, data: bytes, user) -> ImportReport:
 def _valid_answers(page, cells, problems: list[ImportProblem]) -> dict:
     formdata = MultiDict({"version": "0"})
     for qid, cell in cells.items():
+        if cell.not_applicable is not None:
+            forms.add_not_applicable(formdata, qid, cell.not_applicable)
+            continue
         for item in cell.raw if isinstance(cell.raw, list) else [cell.raw]:
             formdata.add(qid, item)
     form = forms.page_form(page, current_language(), formdata=formdata, meta={"csrf": False})
     form.validate()
     posted = forms.posted_answers(page, form)
+    errors = forms.errors_by_question(page, form)
     for qid, cell in cells.items():
-        for error in form.errors.get(qid, []):
-            problems.append(ImportProblem(cell.sheet, cell.ref, str(error)))
-    return {qid: posted[qid] for qid in cells if qid not in form.errors}
+        for error in errors.get(qid, []):
+            problems.append(ImportProblem(cell.sheet, cell.ref, error))
+    return {qid: posted[qid] for qid in cells if qid not in errors}

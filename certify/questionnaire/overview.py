@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
+
 from certify.certificates.models import Certificate
 from certify.certificates.register import latest_of_application
 from certify.questionnaire.assessment import AssessmentView, self_assessment
+from certify.questionnaire.display import shown_answer
 from certify.questionnaire.models import Application
-from certify.questionnaire.pages import Page, PageProgress, missing, progress
-from certify.questionnaire.services import standard_of, typed_answers_of
+from certify.questionnaire.pages import Page, PageProgress, declared_not_applicable, missing, progress
+from certify.questionnaire.services import load_answers, standard_of, typed_answers_of
 from certify.review.appeals import appeal_of
 from certify.review.clarification import all_requests
 from certify.review.decisions import decision_of
@@ -40,6 +43,9 @@ class Overview:
     progress: list[PageProgress]
     #: every required answer still missing, as (page, question), so the page links to each
     missing: list[tuple[Page, Question]]
+    #: the questions declared not applicable, as (page, question, the answer as shown), for the manager to
+    #: review before submitting: they leave the self-assessment's maximum, and the assessors confirm them
+    not_applicable: list[tuple[Page, Question, str]]
     #: the preliminary score from the answers alone
     assessment: AssessmentView
     #: the workflow's actions offered to this user now; what they type is checked when they take one
@@ -63,7 +69,8 @@ class Overview:
 def overview_of(session, user, application: Application) -> Overview:
     """The overview of `application` for `user`, who may see it (the caller checked that)."""
     standard = standard_of(application)
-    typed = typed_answers_of(session, application)
+    stored = load_answers(session, application)
+    typed = typed_answers_of(session, application, stored)
     applicant = is_applicant(user, application)
     holder_or_staff = applicant or is_staff(user)
     language = current_language()
@@ -73,6 +80,10 @@ def overview_of(session, user, application: Application) -> Overview:
         standard=standard,
         progress=progress(standard, typed),
         missing=missing(standard, typed),
+        not_applicable=[
+            (page, q, shown_answer(q, stored[q.id], language, gettext))
+            for page, q in declared_not_applicable(standard, typed)
+        ],
         assessment=self_assessment(standard, typed),
         actions=allowed(session, user, application),
         can_import_workbook=applicant and application.state in states.EDITABLE,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from certify.questionnaire.answers import visible_questions
-from certify.standards.definition import Question, QuestionType, Standard, Text
+from certify.standards.definition import NOT_APPLICABLE, Question, QuestionType, Standard, Text
 
 ELIGIBILITY_PAGE = "eligibility"
 ELIGIBILITY_TITLE = Text(ru="Условия допуска", en="Eligibility")
@@ -86,6 +86,16 @@ def progress(standard: Standard, answers: Mapping[str, Any]) -> list[PageProgres
 
 def missing(standard: Standard, answers: Mapping[str, Any]) -> list[tuple[Page, Question]]:
     return [(page, q) for page in pages_of(standard) for q in required_open(page, answers)]
+
+
+def declared_not_applicable(standard: Standard, answers: Mapping[str, Any]) -> list[tuple[Page, Question]]:
+    """The shown questions answered "not applicable" (typed answers), page by page."""
+    return [
+        (page, q)
+        for page in pages_of(standard)
+        for q in page.questions
+        if answers.get(q.id) is NOT_APPLICABLE and q.id in visible_questions(page.questions, answers)
+    ]
 
 
 def evidence_targets(standard: Standard) -> dict[str, Text]:

@@ -7,11 +7,13 @@ error looks exactly like the page first shown, with what the user typed.
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext
 from flask_login import current_user
 
 from certify.extensions import db
 from certify.questionnaire import evidence, forms, services
 from certify.questionnaire.answers import visible_questions
+from certify.questionnaire.display import shown_answer
 from certify.questionnaire.models import Application
 from certify.questionnaire.overview import overview_of
 from certify.questionnaire.pages import evidence_targets, pages_of, progress
@@ -84,16 +86,16 @@ def _editable_ids(application):
         return frozenset()
 
 
-def _shown(value) -> str:
-    return ", ".join(value) if isinstance(value, list) else (value or "")
-
-
 def _conflict_rows(page, form, conflict) -> list[tuple[str, str, str]]:
     """(question, their saved answer, this user's answer) for every answer the two versions disagree on."""
     mine = forms.posted_answers(page, form)
     language = current_language()
+
+    def shown(question, value) -> str:
+        return shown_answer(question, value, language, gettext) or ""
+
     return [
-        (q.label.get(language), _shown(conflict.theirs.get(q.id)), _shown(mine.get(q.id)))
+        (q.label.get(language), shown(q, conflict.theirs.get(q.id)), shown(q, mine.get(q.id)))
         for q in forms.answerable(page)
         if conflict.theirs.get(q.id) != mine.get(q.id)
     ]

@@ -13,7 +13,13 @@ from certify.accounts.models import Organisation, User
 from certify.audit import services as audit
 from certify.errors import DomainError
 from certify.questionnaire import pages as pages_module
-from certify.questionnaire.answers import Stored, is_empty, typed_answers, visible_questions
+from certify.questionnaire.answers import (
+    Stored,
+    is_empty,
+    not_applicable_justification,
+    typed_answers,
+    visible_questions,
+)
 from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
 from certify.questionnaire.notifications import send_receipt
 from certify.review.models import ClarificationRequest
@@ -118,12 +124,19 @@ def _insert_draft(session, organisation, version, user, previous) -> Application
 
 def _prefill(session, application: Application, previous: Application, standard: Standard, user: User):
     """Copy the answers of `previous` (as submitted) that still exist in this application's standard."""
-    known = {q.id for q in standard.all_questions()}
+    known = {q.id: q for q in standard.all_questions()}
     answers = previous.snapshot or load_answers(session, previous)
     session.add_all(
         Answer(application_id=application.id, question_id=qid, value=value, updated_by_id=user.id)
         for qid, value in answers.items()
-        if qid in known and not is_empty(value)
+        if qid in known and not is_empty(value) and _allowed_answer(known[qid], value)
+    )
+
+
+def _allowed_answer(question, value: Stored) -> bool:
+    """False for "not applicable" where the question (in this version of the standard) does not allow it."""
+    return not isinstance(value, dict) or (
+        question.not_applicable and not_applicable_justification(value) is not None
     )
 
 
@@ -242,6 +255,7 @@ def save_page(
     if page is None:
         raise QuestionnaireError(_l("There is no such page in this questionnaire."), 404)
     _refuse_foreign_answers(page, posted)
+    _refuse_not_applicable(page, posted)
     if allowed is not None:
         # The page shows the other questions disabled, so browsers send nothing for them.
         posted = {qid: value for qid, value in posted.items() if qid in allowed or not is_empty(value)}
@@ -265,6 +279,18 @@ def _refuse_foreign_answers(page: pages_module.Page, posted: Mapping[str, Stored
         if question_id not in allowed:
             raise QuestionnaireError(
                 _l("The answer to '%(id)s' does not belong to this page.", id=question_id[:80]), 400
+            )
+
+
+def _refuse_not_applicable(page: pages_module.Page, posted: Mapping[str, Stored]) -> None:
+    """Only a question the standard declares `not_applicable` may be answered so (docs/scoring.md, 4a)."""
+    for question in page.questions:
+        if question.id in posted and not _allowed_answer(question, posted[question.id]):
+            raise QuestionnaireError(
+                _l(
+                    "'%(label)s' cannot be answered “not applicable”.",
+                    label=question.label.get(current_language()),
+                )
             )
 
 

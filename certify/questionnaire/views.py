@@ -96,6 +96,7 @@ def save(application_id: int, page_key: str):
     application = _application(application_id, edit=True)
     page = _page_of(application, page_key)
     form = forms.page_form(page, current_language())
+    _warn_of_forged_not_applicable(page)
     if not form.validate():
         return render_page(application, page, form, status=422)
     try:
@@ -110,6 +111,14 @@ def save(application_id: int, page_key: str):
         db.session.rollback()
         form.version.data = conflict.version
         return render_page(application, page, form, status=409, conflict=conflict)
+
+
+def _warn_of_forged_not_applicable(page) -> None:
+    """Only a browser that was tampered with posts these; the page's form never reads them."""
+    for question in forms.forged_not_applicable(page, request.form):
+        label = question.label.get(current_language())
+        message = _("'%(label)s' cannot be declared not applicable; that part was ignored.", label=label)
+        flash(message, "warning")
 
 
 def _save_posted(application: Application, page, form, leave_out=frozenset()) -> int:
@@ -146,7 +155,7 @@ def autosave(application_id: int, page_key: str):
     page = _page_of(application, page_key)
     form = forms.page_form(page, current_language())
     form.validate()
-    errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
+    errors = forms.errors_by_question(page, form)
     answer_ids = {q.id for q in forms.answerable(page)}
     if not errors.keys() <= answer_ids:  # the version or the form itself is wrong: nothing is saved
         return jsonify(saved=False, errors=errors), 422

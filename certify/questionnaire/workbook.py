@@ -62,6 +62,8 @@ class Cell:
     ref: str
     #: a string, or the list of option values of a multiple choice
     raw: str | list[str]
+    #: the justification, when the cell answers "not applicable: ..." a question that allows it
+    not_applicable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,17 +82,23 @@ class WorkbookRead:
     problems: list[CellProblem]
 
 
-def build_workbook(standard: Standard, answers: Mapping[str, Stored], *, title: str) -> bytes:
-    """The questionnaire of `standard` as XLSX bytes, its ANSWER cells filled from `answers`."""
+def build_workbook(
+    standard: Standard, answers: Mapping[str, Stored], *, title: str, language: str = "ru"
+) -> bytes:
+    """The questionnaire of `standard` as XLSX bytes, its ANSWER cells filled from `answers`.
+
+    The workbook is bilingual; only "not applicable" before a justification is written in `language`.
+    """
     book = Workbook()
     layout.write_instructions(book.active, standard, title)
     groups = [(r.title, r.questions) for r in standard.eligibility]
     if any(questions for _, questions in groups):
         sheet = book.create_sheet(layout.ELIGIBILITY_SHEET)
-        layout.write_questions(sheet, layout.ELIGIBILITY_HEADING, groups, answers)
+        layout.write_questions(sheet, layout.ELIGIBILITY_HEADING, groups, answers, language)
     for number, area in enumerate(standard.areas, start=1):
         sheet = book.create_sheet(layout.sheet_name(number, area.title.ru))
-        layout.write_questions(sheet, area.title, [(i.title, i.questions) for i in area.indicators], answers)
+        indicators = [(i.title, i.questions) for i in area.indicators]
+        layout.write_questions(sheet, area.title, indicators, answers, language)
     book.properties.title = layout.printable(title)
     output = BytesIO()
     book.save(output)
@@ -115,6 +123,11 @@ REPEATED_ID = N_(
     "Question %(id)s is answered more than once (also in %(other)s); none of its answers was read."
 )
 FORMULA = N_("The cell holds a formula; type the value itself.")
+NOT_APPLICABLE_REFUSED = N_("This question cannot be answered “not applicable”; give the answer itself.")
+#: "not applicable: <justification>" in either language of `layout.NOT_APPLICABLE_WORDS`
+_NOT_APPLICABLE_CELL = re.compile(r"\s*(?:не\s+применимо|not\s+applicable)\s*:(.*)", re.I | re.S)
+#: answers in the manager's own words, which may well begin with "not applicable:"
+_TEXT_TYPES = {QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT}
 
 
 def read_workbook(standard: Standard, data: bytes, *, max_bytes: int = MAX_BYTES) -> WorkbookRead:
@@ -234,7 +247,16 @@ class _SheetReader:
             if answer.data_type == "f":
                 self._problem(sheet, ref, FORMULA)
             else:
-                self._add_cell(qid, Cell(sheet, ref, _raw(question, answer)))
+                self._read_answer(sheet, ref, question, answer)
+
+    def _read_answer(self, sheet: str, ref: str, question: Question, answer) -> None:
+        justification = _not_applicable(question, answer)
+        if justification is None:
+            self._add_cell(question.id, Cell(sheet, ref, _raw(question, answer)))
+        elif question.not_applicable:
+            self._add_cell(question.id, Cell(sheet, ref, layout.form_string(answer.value), justification))
+        else:
+            self._problem(sheet, ref, NOT_APPLICABLE_REFUSED)
 
     def _add_cell(self, qid: str, cell: Cell) -> None:
         if cell.raw:  # a multiple choice of only separators (", ,") is as empty as a blank cell
@@ -246,6 +268,14 @@ class _SheetReader:
     def result(self) -> WorkbookRead:
         cells = {qid: cell for qid, cell in self.cells.items() if qid not in self.repeated}
         return WorkbookRead(cells, self.problems)
+
+
+def _not_applicable(question: Question, answer) -> str | None:
+    """The justification if the cell says "not applicable: ..."; a text answer is the manager's own words."""
+    if question.type in _TEXT_TYPES or not isinstance(answer.value, str):
+        return None
+    match = _NOT_APPLICABLE_CELL.fullmatch(answer.value)
+    return match.group(1).strip() if match else None
 
 
 def _raw(question: Question, answer) -> str | list[str]:

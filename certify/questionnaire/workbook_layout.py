@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from certify.questionnaire.answers import Stored, is_empty
+from certify.questionnaire.answers import Stored, is_empty, not_applicable_justification
 from certify.standards.definition import NUMBER_TYPES, Question, QuestionType, Standard, Text
 
 INSTRUCTIONS_SHEET = "Инструкция - Instructions"
@@ -69,6 +69,11 @@ INSTRUCTIONS = (
     ),
     ("Числа вводите числами, даты — в виде ГГГГ-ММ-ДД.", "Type numbers as numbers and dates as YYYY-MM-DD."),
     (
+        "Если вопрос это допускает (см. «Допустимые значения»), можно ответить "
+        "«не применимо: <обоснование>».",
+        "Where a question allows it (see Allowed values), you may answer “not applicable: <justification>”.",
+    ),
+    (
         "Формулы не импортируются: вводите сами значения.",
         "Formulas are not imported: type the values themselves.",
     ),
@@ -96,6 +101,13 @@ TYPE_NAMES = {
     QuestionType.LONG_TEXT: "Длинный текст / Long text",
     QuestionType.EVIDENCE: "Файлы / Files",
 }
+#: the words before the justification of a "not applicable" answer, by language; either one is read back
+NOT_APPLICABLE_WORDS = {"ru": "не применимо", "en": "not applicable"}
+
+
+def not_applicable_text(justification: str, language: str) -> str:
+    """A "not applicable" answer as its cell says it, in `language` (Russian unless English)."""
+    return f"{NOT_APPLICABLE_WORDS.get(language, NOT_APPLICABLE_WORDS['ru'])}: {justification}"
 
 
 SHEET_NAME_LIMIT = 31
@@ -127,8 +139,11 @@ def write_instructions(sheet, standard: Standard, title: str) -> None:
 Groups = Iterable[tuple[Text, tuple[Question, ...]]]
 
 
-def write_questions(sheet, heading: Text, groups: Groups, answers: Mapping[str, Stored]) -> None:
-    """A sheet of questions under their group titles (requirements or indicators), answers filled in."""
+def write_questions(
+    sheet, heading: Text, groups: Groups, answers: Mapping[str, Stored], language: str = "ru"
+) -> None:
+    """A sheet of questions under their group titles (requirements or indicators), answers filled in;
+    an answer declared not applicable in the words of `language`."""
     _set_text(sheet["A1"], f"{heading.ru} / {heading.en}").font = Font(bold=True, size=13)
     for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         cell = _set_text(sheet.cell(HEADER_ROW, column), header)
@@ -140,14 +155,14 @@ def write_questions(sheet, heading: Text, groups: Groups, answers: Mapping[str, 
         for column, text in ((2, group_title.ru), (3, group_title.en)):
             _set_text(sheet.cell(row, column), text).font = BOLD
         for offset, question in enumerate(questions, start=1):
-            _write_question(sheet, row + offset, question, answers.get(question.id))
+            _write_question(sheet, row + offset, question, answers.get(question.id), language)
         row += len(questions) + 1
     # Protection without a password only guards against typing over ids and labels by mistake.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = sheet.protection.formatRows = False
 
 
-def _write_question(sheet, row: int, question: Question, stored: Stored) -> None:
+def _write_question(sheet, row: int, question: Question, stored: Stored, language: str) -> None:
     required = "да / yes" if question.required else "нет / no"
     kind, allowed = TYPE_NAMES[question.type], allowed_values(question)
     texts = (question.id, question.label.ru, question.label.en, kind, allowed, required)
@@ -159,7 +174,7 @@ def _write_question(sheet, row: int, question: Question, stored: Stored) -> None
         return
     answer.fill, answer.protection, answer.alignment = ANSWER_FILL, UNLOCKED, WRAP
     answer.number_format = _answer_format(question)
-    value = None if is_empty(stored) else _excel_value(question, stored)
+    value = None if is_empty(stored) else _excel_value(question, stored, language)
     if isinstance(value, str):
         _set_text(answer, value)
     else:
@@ -173,8 +188,13 @@ def _answer_format(question: Question) -> str:
     return DATE_FORMAT if question.type == QuestionType.DATE else TEXT_FORMAT
 
 
-def _excel_value(question: Question, stored: str | list[str]) -> str | int | float | date:
+def _excel_value(question: Question, stored: Stored, language: str) -> str | int | float | date:
     """Numbers and dates as Excel's own types when they come back unchanged; anything else as text."""
+    justification = not_applicable_justification(stored)
+    if justification is not None:
+        return not_applicable_text(justification, language)
+    if isinstance(stored, dict):  # not an answer the questionnaire writes: shown as stored
+        return str(stored)
     if isinstance(stored, list):
         return ", ".join(stored)
     if question.type in NUMBER_TYPES:
@@ -254,9 +274,13 @@ def plain_number(number: Decimal) -> str:
 
 def allowed_values(question: Question) -> str:
     """What the ANSWER cell of `question` accepts, one item per line, and when the question is asked."""
-    if question.visible_if is None:
-        return _accepted(question)
-    return f"{_accepted(question)}\nТолько если / Only if: {question.visible_if.source}"
+    lines = [_accepted(question)]
+    if question.not_applicable:
+        ru, en = NOT_APPLICABLE_WORDS["ru"], NOT_APPLICABLE_WORDS["en"]
+        lines.append(f"или «{ru}: <обоснование>» / or “{en}: <justification>”")
+    if question.visible_if is not None:
+        lines.append(f"Только если / Only if: {question.visible_if.source}")
+    return "\n".join(lines)
 
 
 def _accepted(question: Question) -> str:

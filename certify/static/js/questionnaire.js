@@ -1,7 +1,8 @@
 // Questionnaire page: autosave while typing (answers the server refuses are marked with its reason, the
 // rest is saved), warn before leaving with unsaved changes, save before an evidence upload or removal
-// leaves the page, and show or hide conditional questions as the server decides. Without this script
-// the page still works: Save posts it.
+// leaves the page, show or hide conditional questions as the server decides, and while a question is
+// declared "not applicable" disable its own input and show the justification. Without this script the
+// page still works: Save posts it.
 (function () {
   "use strict";
   const form = document.getElementById("questionnaire-page");
@@ -65,6 +66,18 @@
     return false;
   }
 
+  // A declared answer is its justification: the input is not sent (the server would ignore it anyway),
+  // and keeps what was typed in case the box is unchecked again.
+  function applyNotApplicable(block) {
+    const part = block.querySelector("[data-not-applicable]");
+    if (!part) return;
+    const box = part.querySelector("input[type=checkbox]");
+    part.querySelector("[data-justification]").hidden = !box.checked;
+    block.querySelectorAll("input, select, textarea").forEach((input) => {
+      if (!part.contains(input)) input.disabled = box.disabled || box.checked;
+    });
+  }
+
   async function refreshVisibility() {
     try {
       const result = await post(form.dataset.visibilityUrl);
@@ -75,6 +88,7 @@
         block.parentElement.hidden = !shown;
         // Hidden answers are not sent: the server would refuse answers to questions it does not ask.
         block.querySelectorAll("input, select, textarea").forEach((input) => { input.disabled = !shown; });
+        applyNotApplicable(block);
       });
     } catch (error) { /* the next save shows the server's view */ }
   }
@@ -82,6 +96,8 @@
   function changed(event) {
     if (event.target.form !== form || event.target.type === "file") return;
     dirty = true;
+    const block = event.target.closest(".question");
+    if (block && event.target.closest("[data-not-applicable]")) applyNotApplicable(block);
     say(form.dataset.unsavedText);
     if (timer) clearTimeout(timer);
     timer = setTimeout(autosave, 2000);
@@ -92,6 +108,7 @@
     if (block.parentElement.hidden) {
       block.querySelectorAll("input, select, textarea").forEach((input) => { input.disabled = true; });
     }
+    applyNotApplicable(block);
   });
   document.addEventListener("input", changed);
   document.addEventListener("change", changed);
