@@ -8,6 +8,8 @@ one before found nothing wrong, because later stages rely on what earlier ones g
 3. shape: `schema.json` (`certify.standards.shape`);
 4. meaning: ids, references, weights, bands, levels (`certify.standards.checks`).
 
+The stages are `certify.standards.reading`, which the exams' item banks share.
+
 Every problem carries the path and line it concerns, e.g.
 `cmq-1.0.yaml:123: areas[2].indicators[0].questions[1].visible_if: refers to 'x', ...`.
 """
@@ -17,14 +19,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from certify.standards import messages
 from certify.standards.build import build_standard
 from certify.standards.checks import check_standard
 from certify.standards.definition import Standard
 from certify.standards.diff import diff_standards
-from certify.standards.problems import Locator, Problem, StandardInvalid
-from certify.standards.shape import check_shape
-from certify.standards.yamlmarks import read_yaml
+from certify.standards.problems import Problem, StandardInvalid
+from certify.standards.reading import read_data, read_file_bytes
 
 __all__ = [
     "LIBRARY",
@@ -60,44 +60,8 @@ def load_standard(text_or_bytes: str | bytes, *, source_name: str) -> Standard:
 
 def load_standard_file(path: Path) -> Standard:
     """Load a standard from `path` (e.g. `LIBRARY / 'cmq-1.0.yaml'`), naming problems after it."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        # Refuse before reading, so a huge file never reaches memory.
-        locator = Locator(path.name)
-        _report_too_large(locator, size)
-        raise StandardInvalid(locator.problems)
-    return load_standard(path.read_bytes(), source_name=path.name)
+    return load_standard(read_file_bytes(path, MAX_FILE_BYTES, StandardInvalid), source_name=path.name)
 
 
 def _read(raw: str | bytes, source_name: str) -> tuple[Any, list[Problem]]:
-    locator = Locator(source_name)
-    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
-    if size > MAX_FILE_BYTES:
-        _report_too_large(locator, size)
-        return None, locator.problems
-    text = _decode(raw, locator)
-    if text is None:
-        return None, locator.problems
-    data = read_yaml(text, locator)
-    if locator.problems:
-        return None, locator.problems
-    check_shape(data, locator)
-    if locator.problems:
-        return None, locator.problems
-    check_standard(data, locator)
-    return data, locator.problems
-
-
-def _report_too_large(locator: Locator, size: int) -> None:
-    locator.report_at((), None, messages.FILE_TOO_LARGE, size=size, limit=MAX_FILE_BYTES)
-
-
-def _decode(raw: str | bytes, locator: Locator) -> str | None:
-    if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        locator.report_at((), line, messages.NOT_UTF8, error=error.reason)
-        return None
+    return read_data(raw, source_name, max_bytes=MAX_FILE_BYTES, check_meaning=check_standard)

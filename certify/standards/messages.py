@@ -10,11 +10,11 @@ from __future__ import annotations
 from certify.textmarks import N_
 
 # Reading the file
-FILE_TOO_LARGE = N_("the file is {size} bytes; a standard may be at most {limit} bytes, so it was not read")
+FILE_TOO_LARGE = N_("the file is {size} bytes, more than the {limit} bytes allowed, so it was not read")
 NOT_UTF8 = N_("the file is not valid UTF-8 text: {error}")
 YAML_SYNTAX = N_("YAML syntax error at column {column}: {error}")
 YAML_UNSUPPORTED = N_("unsupported YAML: {error}")
-YAML_ALIAS = N_("anchors and aliases (&name, *name) are not allowed in a standard")
+YAML_ALIAS = N_("anchors and aliases (&name, *name) are not allowed in this file")
 YAML_DUPLICATE_KEY = N_("the key '{key}' appears twice in this mapping (first on line {first})")
 YAML_BAD_KEY = N_("mapping keys must be plain text, not {kind}")
 YAML_NOT_FINITE = N_("numbers must be finite, not {value}")

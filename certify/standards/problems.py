@@ -33,12 +33,16 @@ class Problem:
         return f"{located}: {self.message}" if located else self.message
 
 
-class StandardInvalid(ValueError):
-    """The file is not a valid standard; `problems` lists every mistake found."""
+class FileInvalid(ValueError):
+    """A data file (a standard, an item bank) is not valid; `problems` lists every mistake found."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class StandardInvalid(FileInvalid):
+    """The file is not a valid standard."""
 
 
 def format_path(parts: PathParts) -> str:

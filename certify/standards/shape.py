@@ -1,4 +1,7 @@
-"""Checks the shape of a parsed standard against `schema.json` and words each error plainly."""
+"""Checks the shape of a parsed data file against its JSON Schema and words each error plainly.
+
+The standard's `schema.json` by default; an item bank passes its own validator (`validator_for`).
+"""
 
 from __future__ import annotations
 
@@ -29,22 +32,28 @@ _PATTERN_HINTS = {
     "^[a-z0-9][a-z0-9_]*$": "lowercase letters, digits and _",
     "^[a-z][a-z0-9-]*$": "lowercase letters, digits and -, starting with a letter",
     "^[0-9]+\\.[0-9]+$": "major.minor, such as '1.0'; quote it so YAML keeps it as text",
+    "^[a-z]$": "a single lowercase letter",
 }
 _LANGUAGES = {"ru", "en"}
 
 
 @functools.cache
-def schema_validator() -> Draft202012Validator:
-    """The validator for `schema.json`, built once per process."""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def validator_for(schema_path: Path) -> Draft202012Validator:
+    """The validator for the JSON Schema at `schema_path`, built once per process."""
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
 
-def check_shape(data: Any, locator: Locator) -> None:
-    """Report every way `data` departs from the schema, in the order of the file."""
+def schema_validator() -> Draft202012Validator:
+    """The validator for the standard's `schema.json`."""
+    return validator_for(SCHEMA_PATH)
+
+
+def check_shape(data: Any, locator: Locator, validator: Draft202012Validator | None = None) -> None:
+    """Report every way `data` departs from the schema (the standard's by default), in file order."""
     errors = sorted(
-        schema_validator().iter_errors(data),
+        (validator or schema_validator()).iter_errors(data),
         key=lambda error: (
             locator.line_of(tuple(error.absolute_path)) or 0,
             [str(part) for part in error.absolute_path],

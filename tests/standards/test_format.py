@@ -181,7 +181,7 @@ def test_aliases_are_refused():
     assert only_problem(text) == (
         "areas[1].title",
         line_of(text, "title: *t"),
-        "anchors and aliases (&name, *name) are not allowed in a standard",
+        "anchors and aliases (&name, *name) are not allowed in this file",
     )
 
 
@@ -325,7 +325,7 @@ def test_an_oversized_file_is_refused_before_parsing():
     text = MINIMAL + "#" * MAX_FILE_BYTES
     problems = validate_standard_text(text.encode(), source_name="demo.yaml")
     assert [str(p) for p in problems] == [
-        f"demo.yaml: the file is {len(text.encode())} bytes; a standard may be at most 2097152 bytes, "
+        f"demo.yaml: the file is {len(text.encode())} bytes, more than the 2097152 bytes allowed, "
         "so it was not read"
     ]
 
