@@ -227,9 +227,10 @@ def _badge(facts: CredentialFacts) -> dict:
         "validUntil": f"{facts.expires_on.isoformat()}T23:59:59Z",
         "credentialSubject": {
             "type": ["AchievementSubject"],
+            # the subject is the specialised organisation; the person who applied is named as its head
             "identifier": [
                 {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name}
-                for name in dict.fromkeys((facts.holder_name_ru, facts.holder_name_en))
+                for name in dict.fromkeys((facts.organisation_name_ru, facts.organisation_name_en))
             ],
             "achievement": {
                 "id": f"{facts.issuer['id']}/{achievement_path}",
@@ -243,14 +244,7 @@ def _badge(facts: CredentialFacts) -> dict:
                     f"{facts.standard_title_ru} ({standard}): уровень «{facts.level_name_ru}». "
                     f"{facts.standard_title_en} ({standard}): level “{facts.level_name_en}”."
                 ),
-                "criteria": {
-                    "id": facts.verify_url,
-                    "narrative": (
-                        "Специализированная организация кластера прошла независимую оценку по стандарту. "
-                        "The cluster's specialised organisation passed an independent assessment "
-                        f"against the standard: {facts.organisation_name_ru} / {facts.organisation_name_en}."
-                    ),
-                },
+                "criteria": {"id": facts.verify_url, "narrative": _narrative(facts)},
             },
         },
         "credentialStatus": [
@@ -264,6 +258,18 @@ def _badge(facts: CredentialFacts) -> dict:
             for purpose in STATUS_PURPOSES
         ],
     }
+
+
+def _narrative(facts: CredentialFacts) -> str:
+    """Who passed the assessment: the organisation, with its head where a name is stated."""
+    head_ru = f" (руководитель — {facts.holder_name_ru})" if facts.holder_name_ru else ""
+    head_en = f" (head: {facts.holder_name_en})" if facts.holder_name_en else ""
+    return (
+        f"Специализированная организация кластера {facts.organisation_name_ru}{head_ru} прошла "
+        "независимую оценку по стандарту. "
+        f"The cluster's specialised organisation {facts.organisation_name_en}{head_en} passed an "
+        "independent assessment against the standard."
+    )
 
 
 # --- Bitstring Status List --------------------------------------------------------------------------

@@ -40,7 +40,12 @@ OUTPUT_INTENT = "certify-srgb"
 
 @dataclass(frozen=True)
 class CertificateContext:
-    """Everything printed on a certificate, as plain values (no models, no request)."""
+    """Everything printed on a certificate, as plain values (no models, no request).
+
+    The certified subject is the specialised organisation of the cluster. The holder, the cluster
+    manager («руководитель кластера») who applied, is printed as the organisation's head, never as the
+    subject, and left out when no name is stated.
+    """
 
     number: str
     holder_name_ru: str
@@ -150,9 +155,19 @@ def qr_code_svg(url: str) -> Markup:
     return Markup(qr.svg_inline(border=0, omitsize=True, dark="#1b2a41"))  # noqa: S704
 
 
+def quoted_ru(name: str) -> str:
+    """`name` in «ёлочки», its own inner quotes turned into „лапки“, as Russian typography nests them.
+
+    The cluster's name follows «кластера» in the certificate's sentence, where it must read as a name.
+    """
+    if name.startswith("«") and name.endswith("»"):
+        return name
+    return "«" + name.replace("«", "„").replace("»", "“") + "»"
+
+
 def template_values(ctx: CertificateContext) -> dict:
-    """Return the values the template prints: the context plus dates and score in each language."""
-    values = {"c": ctx, "qr_svg": qr_code_svg(ctx.verify_url)}
+    """Return the values the template prints: the context plus dates, score and quoted names by language."""
+    values = {"c": ctx, "qr_svg": qr_code_svg(ctx.verify_url), "cluster_ru": quoted_ru(ctx.cluster_name_ru)}
     for lang, locale in DATE_LOCALES.items():
         values[f"issued_on_{lang}"] = format_date(ctx.issued_on, format="long", locale=locale)
         values[f"expires_on_{lang}"] = format_date(ctx.expires_on, format="long", locale=locale)

@@ -165,11 +165,15 @@ def test_the_open_badge_states_the_certificate_and_is_signed():
     assert (badge["validFrom"], badge["validUntil"]) == ("2026-11-28T00:00:00Z", "2028-11-27T23:59:59Z")
     subject = badge["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
-    assert [i["identityHash"] for i in subject["identifier"]] == ["Иванова Мария Сергеевна", "Maria Ivanova"]
+    assert [i["identityHash"] for i in subject["identifier"]] == ["АНО «Кластер»", "Cluster ANO"]
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"] and achievement["achievementType"] == "Certificate"
     assert "Cluster-management quality: Basic" in achievement["name"]
-    assert achievement["criteria"]["narrative"]
+    assert (
+        "АНО «Кластер» (руководитель — Иванова Мария Сергеевна) прошла"
+        in achievement["criteria"]["narrative"]
+    )
+    assert "Cluster ANO (head: Maria Ivanova) passed" in achievement["criteria"]["narrative"]
     assert [(e["type"], e["statusPurpose"], e["statusListIndex"]) for e in badge["credentialStatus"]] == [
         ("BitstringStatusListEntry", "revocation", "7"),
         ("BitstringStatusListEntry", "suspension", "7"),
@@ -252,7 +256,7 @@ def test_the_credential_is_an_open_badge_signed_by_the_body(db, certified, clien
     assert credentials.verify_credential(badge, public_key)
     assert response.data == client.get(f"/certificates/{certificate.number}.json").data  # stable
     names = [i["identityHash"] for i in badge["credentialSubject"]["identifier"]]
-    assert certificate.holder_name_ru in names
+    assert certificate.organisation_name_ru in names and certificate.holder_name_ru not in names
     assert certificate.level_name_ru in badge["credentialSubject"]["achievement"]["name"]
     assert badge["validUntil"].startswith(certificate.expires_on.isoformat())
     assert "@" not in json.dumps(badge, ensure_ascii=False).replace('"@context"', "")

@@ -14,6 +14,7 @@ from certify.certificates.models import Certificate
 from certify.config import settings_from_environment
 from certify.review.decisions import decision_of
 from tests.certificates.test_signing import make_pkcs12
+from tests.pdfs import pdf_text
 
 
 def test_a_positive_decision_issues_one_numbered_signed_certificate(db, certified):
@@ -37,6 +38,19 @@ def test_the_verification_page_shows_what_the_certificate_states_and_nothing_mor
     assert "@" not in page.split("<main")[1].split("</main>")[0]
     for bad in ("CMQ-2026-999999", "not-a-number", "C" * 300):
         assert client.get(f"/verify/{bad}").status_code == 404
+
+
+def test_the_certificate_states_the_organisation_as_certified_and_its_manager_as_its_head(
+    db, certified, client
+):
+    certificate, application, *_ = certified
+    organisation = application.organisation
+    text = " ".join(pdf_text(issuance.pdf_path(certificate)).split())
+    subject = text.index("Настоящим удостоверяется, что специализированная организация кластера")
+    assert subject < text.index(organisation.name_ru) < text.index("соответствует требованиям стандарта")
+    assert f"Руководитель организации: {certificate.holder_name_ru}" in text
+    page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    assert "Сертифицированная организация" in page and "Руководитель организации" in page
 
 
 def test_the_uploaded_pdf_is_checked(db, certified, client):

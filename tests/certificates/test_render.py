@@ -16,6 +16,7 @@ from certify.certificates.render import (
     STATIC_DIR,
     CertificateContext,
     StaticFilesFetcher,
+    quoted_ru,
     render_certificate,
     static_file_for,
 )
@@ -77,6 +78,40 @@ def test_text_shows_cyrillic_holder_number_levels_and_dates(pdf_file):
         "https://certify.example.org/verify/CMQ-2026-000042",
     ):
         assert expected in text
+
+
+def test_the_organisation_is_the_certified_subject_and_the_applicant_its_head(pdf_file):
+    text = " ".join(pdf_text(pdf_file).split())
+    assert (
+        "Настоящим удостоверяется, что специализированная организация кластера / This is to certify that "
+        "the specialised organisation of the cluster "
+        "«Камский инновационный территориально-производственный кластер» / "
+        "Kama Innovative Territorial Production Cluster "
+        "АНО «Центр кластерного развития Республики Татарстан» Tatarstan Cluster Development Centre "
+        "Республика Татарстан, Россия "
+        "соответствует требованиям стандарта / meets the requirements of the standard"
+    ) in text
+    assert "Руководитель организации: Анна Сергеевна Иванова / Head of the organisation: Anna Ivanova" in text
+    assert "управляющая кластером" not in text
+
+
+def test_without_a_stated_name_no_head_is_printed(tmp_path):
+    pdf = tmp_path / "no-head.pdf"
+    pdf.write_bytes(render_certificate(make_context(holder_name_ru="", holder_name_en="")))
+    text = pdf_text(pdf)
+    assert "Tatarstan Cluster Development Centre" in text and "Руководитель" not in text
+
+
+@pytest.mark.parametrize(
+    ("name", "quoted"),
+    [
+        ("Камский кластер", "«Камский кластер»"),
+        ("«Иннокам»", "«Иннокам»"),
+        ("Кластер «Иннокам»", "«Кластер „Иннокам“»"),
+    ],
+)
+def test_the_clusters_russian_name_reads_as_a_name_in_the_sentence(name, quoted):
+    assert quoted_ru(name) == quoted
 
 
 def test_score_always_shows_one_decimal(tmp_path):
