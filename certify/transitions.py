@@ -17,7 +17,7 @@ from certify.audit import services as audit
 from certify.errors import DomainError
 from certify.questionnaire.models import Application
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
-from certify.standards.services import definition_of
+from certify.standards.services import CLOSED_STATES, definition_of, retire_superseded
 from certify.timeutil import as_utc
 from certify.web.i18n import current_language
 from certify.workflow import (
@@ -142,12 +142,19 @@ def allowed(session, user, application: Application) -> frozenset[Action]:
 
 
 def take(session, application: Application, action: Action, user, **inputs) -> State:
-    """The state `action` leads to, or `TransitionError` with the workflow's reason in the user's language."""
+    """The state `action` leads to, or `TransitionError` with the workflow's reason in the user's language.
+
+    An application that closes may be the last open one on a superseded version of its standard, which
+    then retires (in the same transaction, so a step that fails later leaves the version as it was).
+    """
     actor = actor_on(session, user, application)
     try:
-        return apply(State(application.state), action, actor, facts_about(session, application, **inputs))
+        state = apply(State(application.state), action, actor, facts_about(session, application, **inputs))
     except TransitionRefused as refused:
         raise TransitionError(refused.text(gettext)) from refused
+    if state in CLOSED_STATES:
+        retire_superseded(session, application.standard_version.code, closing=application)
+    return state
 
 
 def record(session, actor, action: str, application: Application, **changes) -> None:

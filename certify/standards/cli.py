@@ -1,4 +1,4 @@
-"""`flask certify standard …`: validate, import, publish, retire, diff and list versions of a standard."""
+"""`flask certify standard …`: validate, import, publish, retire, diff, tabulate and list versions."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from certify.standards import services
 from certify.standards.format import diff_standards, load_standard, validate_standard_text
 from certify.standards.models import StandardVersion
 from certify.standards.problems import StandardInvalid
+from certify.standards.table import indicator_table
 
 standard_cli = AppGroup("standard", help="Manage versions of the standard.")
 
@@ -27,7 +28,10 @@ def _read_file(path: str) -> bytes:
 def _version_or_file(reference: str):
     """A Standard from a YAML file path, or from a stored `code/version` (e.g. `cmq/1.0`)."""
     if Path(reference).is_file():
-        return load_standard(_read_file(reference), source_name=Path(reference).name)
+        try:
+            return load_standard(_read_file(reference), source_name=Path(reference).name)
+        except StandardInvalid as error:
+            raise click.ClickException(str(error)) from error
     code, _, version = reference.partition("/")
     row = services.find_version(db.session, code, version)
     if row is None:
@@ -106,6 +110,17 @@ def retire_command(code: str, version: str) -> None:
     click.echo(f"{code} {version}: retired")
 
 
+@standard_cli.command("retire-superseded")
+def retire_superseded_command() -> None:
+    """Retire the published versions a newer one replaced and no open application uses (safe to rerun)."""
+    retired = services.retire_superseded(db.session, user="cli")
+    db.session.commit()
+    for row in retired:
+        click.echo(f"{row.label}: retired")
+    if not retired:
+        click.echo("no superseded version to retire")
+
+
 @standard_cli.command("install")
 def install_command() -> None:
     """Import and publish the standards shipped with Certify that are not in the database yet."""
@@ -119,11 +134,15 @@ def install_command() -> None:
 @click.argument("new")
 def diff_command(old: str, new: str) -> None:
     """Show what changed from OLD to NEW (each a YAML file or a stored code/version)."""
-    try:
-        lines = diff_standards(_version_or_file(old), _version_or_file(new))
-    except StandardInvalid as error:
-        raise click.ClickException(str(error)) from error
+    lines = diff_standards(_version_or_file(old), _version_or_file(new))
     click.echo("\n".join(lines) if lines else "no differences")
+
+
+@standard_cli.command("table")
+@click.argument("reference")
+def table_command(reference: str) -> None:
+    """Print the Markdown table of every indicator of REFERENCE (a YAML file or a stored code/version)."""
+    click.echo(indicator_table(_version_or_file(reference)), nl=False)
 
 
 @standard_cli.command("list")

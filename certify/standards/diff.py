@@ -2,17 +2,23 @@
 
 Items are matched by id, so a renamed id shows as one removal and one addition. Each line starts with
 `+` (added), `-` (removed) or `~` (changed), and names the item by kind and id.
+
+Every field of every item is compared (`_changed_fields`), so nothing a new version changes goes
+unreported. A part that reads better item by item than as one value (a level's critical indicators, the
+review settings) has its own small function in `SECTIONS`, and its field is named in `_SHOWN_APART` so
+it is not reported twice: a new feature of the format is one more such function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
 from certify.standards.definition import (
     Area,
+    Critical,
     Indicator,
     Level,
     Question,
@@ -26,26 +32,96 @@ ADDED = N_("+ {kind} {id}: {title}")
 REMOVED = N_("- {kind} {id}: {title}")
 MOVED = N_("~ {kind} {id}: moved from {old} to {new}")
 TEXT_CHANGED = N_("~ {kind} {id}: {field} text changed ({languages})")
+TEXT_ADDED = N_("~ {kind} {id}: {field} added")
+TEXT_REMOVED = N_("~ {kind} {id}: {field} removed")
 VALUE_CHANGED = N_("~ {kind} {id}: {field} {old} -> {new}")
+CRITICAL_ADDED = N_("+ level {id}: critical {indicator} {minimum}")
+CRITICAL_REMOVED = N_("- level {id}: critical {indicator} {minimum}")
+CRITICAL_CHANGED = N_("~ level {id}: critical {indicator} {old} -> {new}")
 
-#: Fields compared as nested items of their own, not as values.
-_NESTED = frozenset({"areas", "indicators", "questions", "eligibility", "levels"})
+#: Fields reported by a section of their own (nested items, or values compared item by item).
+_SHOWN_APART = frozenset({"areas", "indicators", "questions", "eligibility", "levels", "critical", "review"})
 
 
 def diff_standards(old: Standard, new: Standard) -> list[str]:
     """The changes from `old` to `new`, one line each; empty when they are the same."""
-    lines = list(_changed_fields("standard", new.code, old, new))
-    lines += _diff_items("requirement", old.eligibility, new.eligibility)
-    lines += _diff_items("level", old.levels, new.levels)
-    lines += _diff_items("area", old.areas, new.areas)
-    lines += _diff_items("indicator", old.indicators(), new.indicators())
-    lines += _moves(
+    return [line for section in SECTIONS for line in section(old, new)]
+
+
+def _header(old: Standard, new: Standard) -> Iterator[str]:
+    return _changed_fields("standard", new.code, old, new)
+
+
+def _review(old: Standard, new: Standard) -> Iterator[str]:
+    return _changed_fields("standard", new.code, old.review, new.review, prefix="review.")
+
+
+def _requirements(old: Standard, new: Standard) -> Iterator[str]:
+    return _diff_items("requirement", old.eligibility, new.eligibility)
+
+
+def _levels(old: Standard, new: Standard) -> Iterator[str]:
+    return _diff_items("level", old.levels, new.levels)
+
+
+def _critical(old: Standard, new: Standard) -> Iterator[str]:
+    """Each level's critical indicators, one line per indicator added, removed or with a new minimum."""
+    before = {level.id: {c.indicator: c for c in level.critical} for level in old.levels}
+    after = {level.id: {c.indicator: c for c in level.critical} for level in new.levels}
+    for level_id in dict.fromkeys([*before, *after]):
+        was, now = before.get(level_id, {}), after.get(level_id, {})
+        for indicator, critical in was.items():
+            if indicator not in now:
+                yield CRITICAL_REMOVED.format(id=level_id, indicator=indicator, minimum=_minimum(critical))
+        for indicator, critical in now.items():
+            if indicator not in was:
+                yield CRITICAL_ADDED.format(id=level_id, indicator=indicator, minimum=_minimum(critical))
+            elif was[indicator] != critical:
+                old_minimum, new_minimum = _minimum(was[indicator]), _minimum(critical)
+                yield CRITICAL_CHANGED.format(
+                    id=level_id, indicator=indicator, old=old_minimum, new=new_minimum
+                )
+
+
+def _minimum(critical: Critical) -> str:
+    shown = f"rubric >= {critical.rubric}"
+    if critical.answers is not None:
+        shown += f", answers >= {_show(critical.answers)}"
+    return shown
+
+
+def _areas(old: Standard, new: Standard) -> Iterator[str]:
+    return _diff_items("area", old.areas, new.areas)
+
+
+def _indicators(old: Standard, new: Standard) -> Iterator[str]:
+    return _diff_items("indicator", old.indicators(), new.indicators())
+
+
+def _indicator_moves(old: Standard, new: Standard) -> Iterator[str]:
+    return _moves(
         "indicator",
         {i.id: a.id for a in old.areas for i in a.indicators},
         {i.id: a.id for a in new.areas for i in a.indicators},
     )
-    lines += _diff_items("question", old.all_questions(), new.all_questions())
-    return lines
+
+
+def _questions(old: Standard, new: Standard) -> Iterator[str]:
+    return _diff_items("question", old.all_questions(), new.all_questions())
+
+
+#: The parts of a diff, in the order they are listed.
+SECTIONS: tuple[Callable[[Standard, Standard], Iterable[str]], ...] = (
+    _header,
+    _review,
+    _requirements,
+    _levels,
+    _critical,
+    _areas,
+    _indicators,
+    _indicator_moves,
+    _questions,
+)
 
 
 def _title(item: Any) -> str:
@@ -78,25 +154,28 @@ def _moves(kind: str, old: dict[str, str], new: dict[str, str]) -> Iterator[str]
             yield MOVED.format(kind=kind, id=item_id, old=old[item_id], new=area_id)
 
 
-def _changed_fields(kind: str, item_id: str, old: Any, new: Any) -> Iterator[str]:
+def _changed_fields(kind: str, item_id: str, old: Any, new: Any, prefix: str = "") -> Iterator[str]:
     for field in fields(old):
-        if field.name in _NESTED or field.name == "id":
+        if field.name in _SHOWN_APART or field.name == "id":
             continue
         before, after = getattr(old, field.name), getattr(new, field.name)
         if before == after:
             continue
+        name = prefix + field.name
         if isinstance(before, Text) and isinstance(after, Text):
             languages = [lang for lang in ("ru", "en") if getattr(before, lang) != getattr(after, lang)]
-            yield TEXT_CHANGED.format(kind=kind, id=item_id, field=field.name, languages=", ".join(languages))
+            yield TEXT_CHANGED.format(kind=kind, id=item_id, field=name, languages=", ".join(languages))
+        elif isinstance(after, Text) and before is None:
+            yield TEXT_ADDED.format(kind=kind, id=item_id, field=name)
+        elif isinstance(before, Text) and after is None:
+            yield TEXT_REMOVED.format(kind=kind, id=item_id, field=name)
         elif field.name == "rubric":
             scores = [str(s) for s, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
             yield TEXT_CHANGED.format(
                 kind=kind, id=item_id, field="rubric", languages="scores " + ", ".join(scores)
             )
         else:
-            yield VALUE_CHANGED.format(
-                kind=kind, id=item_id, field=field.name, old=_show(before), new=_show(after)
-            )
+            yield VALUE_CHANGED.format(kind=kind, id=item_id, field=name, old=_show(before), new=_show(after))
 
 
 def _show(value: Any) -> str:
@@ -109,7 +188,7 @@ def _show(value: Any) -> str:
         return repr(value.en)
     if isinstance(value, tuple):
         return "[" + ", ".join(_show(item) for item in value) + "]"
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in sorted(value.items())) + "}"
     if hasattr(value, "source"):
         return repr(value.source)

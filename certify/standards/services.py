@@ -11,10 +11,16 @@ from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
 from certify.errors import DomainError
+from certify.questionnaire.models import Application
 from certify.standards.definition import Standard
 from certify.standards.format import LIBRARY, load_standard
 from certify.standards.models import StandardStatus, StandardVersion
 from certify.timeutil import utcnow
+from certify.workflow.states import DECIDED, State
+
+#: An application in these states is done with its version. An appeal may reopen a decided one, which
+#: a retired version does not hinder: retiring only stops new applications.
+CLOSED_STATES = DECIDED | {State.WITHDRAWN}
 
 
 class StandardRefused(DomainError):
@@ -74,14 +80,21 @@ def publish_version(session, row: StandardVersion, user=None) -> None:
         before={"status": "draft"},
         after={"status": row.status, "sha256": row.source_sha256},
     )
+    retire_superseded(session, row.code, user=user)
 
 
-def retire_version(session, row: StandardVersion, user=None) -> None:
-    """Stop new applications on a published version; applications already on it keep it."""
+def retire_version(
+    session, row: StandardVersion, user=None, *, superseded_by: StandardVersion | None = None
+) -> None:
+    """Stop new applications on a published version; applications already on it keep it.
+
+    `superseded_by` names the newer version that made it retire itself (see `retire_superseded`).
+    """
     if row.status != StandardStatus.PUBLISHED:
         raise StandardRefused(_l("Only a published version can be retired."))
     row.status, row.retired_at = StandardStatus.RETIRED.value, utcnow()
     session.flush()
+    after = {"status": row.status} | ({"superseded_by": superseded_by.label} if superseded_by else {})
     audit.record(
         session,
         actor=user,
@@ -89,8 +102,41 @@ def retire_version(session, row: StandardVersion, user=None) -> None:
         subject_type="standard",
         subject_id=row.label,
         before={"status": "published"},
-        after={"status": row.status},
+        after=after,
     )
+
+
+def retire_superseded(
+    session, code: str | None = None, *, closing: Application | None = None, user=None
+) -> list[StandardVersion]:
+    """Retire every published version (of `code`) that a later one replaced and no open application uses.
+
+    A superseded version stays published only for the applications pinned to it; once none of them is
+    open it has done its work and retires, audited as an administrator's retirement would be. Run when
+    a version is published, when an application is about to close (`closing`: not yet in its final
+    state, so it does not count as open), and by `flask certify standard retire-superseded` (cron, and
+    existing databases). Two last applications closing at once may each see the other still open; the
+    command retires what that leaves.
+    """
+    statement = sa.select(StandardVersion).where(StandardVersion.status == StandardStatus.PUBLISHED.value)
+    if code:
+        statement = statement.where(StandardVersion.code == code)
+    retired = []
+    for row in session.scalars(statement.order_by(StandardVersion.id)).all():
+        current = current_version(session, row.code)
+        if current.id != row.id and not _has_open_applications(session, row, closing):
+            retire_version(session, row, user, superseded_by=current)
+            retired.append(row)
+    return retired
+
+
+def _has_open_applications(session, row: StandardVersion, closing: Application | None) -> bool:
+    statement = sa.select(Application.id).where(
+        Application.standard_version_id == row.id, Application.state.not_in(CLOSED_STATES)
+    )
+    if closing is not None:
+        statement = statement.where(Application.id != closing.id)
+    return session.scalar(statement.limit(1)) is not None
 
 
 #: the one step an administrator may take next on a version in each status (a retired version stays so)

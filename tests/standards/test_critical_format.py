@@ -160,7 +160,7 @@ def test_the_diff_lists_critical_indicators_exemptions_and_not_applicable():
         areas=(replace(area, indicators=(indicator, *area.indicators[1:])), *standard.areas[1:]),
     )
     assert diff_standards(standard, changed) == [
-        "~ level basic: critical [] -> [(indicator=stg_strategy, rubric=1, answers=(none))]",
         "~ level basic: min_area_exempt [] -> [intl]",
+        "+ level basic: critical stg_strategy rubric >= 1",
         f"~ question {question.id}: not_applicable False -> True",
     ]

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from certify.standards.conditions import parse
-from certify.standards.definition import Text
+from certify.standards.definition import Critical, ReviewRules, Text
 from certify.standards.format import LIBRARY, diff_standards, load_standard_file
 
 
@@ -79,3 +79,93 @@ def test_an_indicator_moved_between_areas(standard):
     changed = with_area(standard, 0, replace(first, indicators=first.indicators[1:]))
     changed = with_area(changed, 1, replace(second, indicators=(*second.indicators, moved)))
     assert diff_standards(standard, changed) == [f"~ indicator {moved.id}: moved from str to gov"]
+
+
+def with_levels(standard, *changes):
+    """`standard` with each level replaced by `replace(level, **change)`, level by level."""
+    return replace(
+        standard, levels=tuple(replace(lv, **c) for lv, c in zip(standard.levels, changes, strict=True))
+    )
+
+
+def test_critical_indicators_added_removed_and_changed_one_line_each(standard):
+    before = with_levels(
+        standard,
+        {"critical": (Critical("stg_strategy", 1), Critical("fin_plan", 1))},
+        {"critical": (Critical("srv_joint_projects", 2),)},
+        {},
+    )
+    after = with_levels(
+        standard,
+        {"critical": (Critical("stg_strategy", 1), Critical("fin_plan", 1, answers=Decimal(50)))},
+        {},
+        {"critical": (Critical("srv_joint_projects", 3),)},
+    )
+    assert diff_standards(before, after) == [
+        "~ level basic: critical fin_plan rubric >= 1 -> rubric >= 1, answers >= 50",
+        "- level advanced: critical srv_joint_projects rubric >= 2",
+        "+ level excellence: critical srv_joint_projects rubric >= 3",
+    ]
+
+
+def test_area_exemptions_and_assessors_of_a_level(standard):
+    changed = with_levels(standard, {}, {"min_area_exempt": ("intl",), "assessors": 3}, {})
+    assert diff_standards(standard, changed) == [
+        "~ level advanced: assessors 2 -> 3",
+        "~ level advanced: min_area_exempt [] -> [intl]",
+    ]
+
+
+def test_review_settings_field_by_field(standard):
+    changed = replace(standard, review=ReviewRules(third_assessor_spread=Decimal(25), third_assessor_steps=2))
+    assert diff_standards(standard, changed) == [
+        "~ standard cmq: review.third_assessor_spread 30 -> 25",
+        "~ standard cmq: review.third_assessor_steps (none) -> 2",
+    ]
+
+
+def test_evidence_rules_and_the_rationale_of_an_indicator(standard):
+    area = standard.areas[0]
+    first, second = area.indicators[0], area.indicators[1]
+    reason = Text(ru="Без участников нет кластера", en="No members, no cluster")
+    before = with_area(
+        standard,
+        0,
+        replace(area, indicators=(first, replace(second, rationale=reason), *area.indicators[2:])),
+    )
+    indicators = (
+        replace(first, evidence_required=False, cap_without_evidence=Decimal(0), rationale=reason),
+        replace(second, rationale=Text(ru=reason.ru, en="Members are the cluster")),
+        replace(area.indicators[2], rationale=None),
+        *area.indicators[3:],
+    )
+    after = with_area(standard, 0, replace(area, indicators=indicators))
+    assert diff_standards(before, after) == [
+        f"~ indicator {first.id}: evidence_required True -> False",
+        f"~ indicator {first.id}: cap_without_evidence 25 -> 0",
+        f"~ indicator {first.id}: rationale added",
+        f"~ indicator {second.id}: rationale text changed (en)",
+    ]
+    assert diff_standards(after, before)[2] == f"~ indicator {first.id}: rationale removed"
+
+
+def test_a_question_that_may_be_not_applicable(standard):
+    area = standard.areas[-1]
+    indicator = area.indicators[1]
+    question = next(q for q in indicator.questions if q.is_pointed)
+    questions = tuple(replace(q, not_applicable=True) if q is question else q for q in indicator.questions)
+    indicators = tuple(replace(i, questions=questions) if i is indicator else i for i in area.indicators)
+    changed = with_area(standard, len(standard.areas) - 1, replace(area, indicators=indicators))
+    assert diff_standards(standard, changed) == [f"~ question {question.id}: not_applicable False -> True"]
+
+
+def test_an_area_removed_with_its_indicators_and_questions(standard):
+    dropped = standard.areas[-1]
+    changed = replace(standard, areas=standard.areas[:-1])
+    lines = diff_standards(standard, changed)
+    assert lines[0] == f"- area {dropped.id}: {dropped.title.en}"
+    assert lines[1 : 1 + len(dropped.indicators)] == [
+        f"- indicator {i.id}: {i.title.en}" for i in dropped.indicators
+    ]
+    assert len(lines) == 1 + len(dropped.indicators) + sum(len(i.questions) for i in dropped.indicators)
+    assert diff_standards(changed, standard)[0] == f"+ area {dropped.id}: {dropped.title.en}"

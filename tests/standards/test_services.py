@@ -65,8 +65,10 @@ def test_retire_and_the_new_current_version(db):
     )
     services.publish_version(db, second)
     assert services.current_version(db, "demo").version == "1.1"
+    # no application was open on 1.0: publishing its successor retired it
+    assert first.status == "retired"
     services.retire_version(db, second)
-    assert services.current_version(db, "demo").version == "1.0"
+    assert services.current_version(db, "demo") is None
     with pytest.raises(services.StandardRefused):
         services.publish_version(db, second)
 
@@ -87,5 +89,6 @@ def test_install_library_is_idempotent(db):
     installed = services.install_library(db)
     again = services.install_library(db)
     assert [r.id for r in installed] == [r.id for r in again]
-    assert {r.status for r in again} == {"published"}
+    # every version but the newest of each code is superseded, and none has an open application
+    assert [r.status for r in again] == ["retired"] * (len(again) - 1) + ["published"]
     assert len(installed) == len(list(LIBRARY.glob("*.yaml")))

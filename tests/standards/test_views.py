@@ -84,8 +84,12 @@ def test_api_lists_published_versions_only(client, db, library):
     services.import_standard(db, MINIMAL, source_name="demo.yaml")
     db.commit()
     listing = client.get("/api/v1/standards").get_json()
-    assert [(v["code"], v["current"]) for v in listing] == [("cmq", True)]
-    detail = client.get("/api/v1/standards/cmq/1.0").get_json()
+    # retired versions stay public (certificates name them); the draft "demo" does not appear
+    assert [(v["code"], v["version"], v["status"], v["current"]) for v in listing] == [
+        ("cmq", "1.0", "retired", False),
+        ("cmq", "1.1", "published", True),
+    ]
+    detail = client.get("/api/v1/standards/cmq/1.1").get_json()
     assert detail["definition"]["code"] == "cmq" and len(detail["definition"]["areas"]) >= 7
     assert client.get("/api/v1/standards/demo/1.0").status_code == 404
 
