@@ -1,8 +1,9 @@
 """Cross-checks: the same fact entered twice with different values, shares that add up to more than 100.
 
 They are warnings for the manager and the assessors, never scores: a mismatch can have a reason (two
-counting dates) that only a person can weigh. Only shown, answered numbers take part; a check with fewer
-than two of them says nothing.
+counting dates) that only a person can weigh. Only shown, answered numbers take part; an `equal` check
+with fewer than two of them says nothing, and a `sum_at_most` check needs one (a computed share of
+participants above 100 % means one of its two counts is wrong).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def failed_checks(standard: Standard, answers: Mapping[str, Any]) -> tuple[Faile
             for question_id in check.questions
             if _is_number(known.get(question_id)) and shown(plan.questions[question_id].question, known)
         }
-        if len(values) >= 2 and not _holds(check, values):
+        enough = 2 if check.kind == CrossCheckKind.EQUAL else 1
+        if len(values) >= enough and not _holds(check, values):
             failed.append(FailedCheck(check, values))
     return tuple(failed)
 

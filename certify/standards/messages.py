@@ -90,5 +90,6 @@ PHASES_FOUNDED_HIDDEN = N_(
 )
 PHASES_ORDER = N_("every phase but the last needs under_years, each above the one before; the last has none")
 CROSS_CHECK_QUESTION = N_("'{id}' is not a number (or ratio) question of this standard")
+CROSS_CHECK_EQUAL_ALONE = N_("an equal check compares at least two questions")
 CROSS_CHECK_LIMIT_MISSING = N_("a sum_at_most check needs a limit")
 CROSS_CHECK_LIMIT_UNUSED = N_("limit applies only to a sum_at_most check")

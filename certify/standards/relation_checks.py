@@ -79,6 +79,8 @@ def check_cross_checks(data: dict[str, Any], questions: list[Located], locator: 
         for index, question_id in enumerate(check["questions"]):
             if types.get(question_id) not in BANDED_TYPES:
                 locator.report((*path, "questions", index), messages.CROSS_CHECK_QUESTION, id=question_id)
+        if check["kind"] == "equal" and len(check["questions"]) < 2:
+            locator.report((*path, "questions"), messages.CROSS_CHECK_EQUAL_ALONE)
         if check["kind"] == "sum_at_most" and "limit" not in check:
             locator.report(path, messages.CROSS_CHECK_LIMIT_MISSING)
         elif check["kind"] != "sum_at_most" and "limit" in check:

@@ -91,6 +91,8 @@ def test_shares_over_100_are_a_warning_but_a_hidden_share_takes_no_part(standard
     assert failed.check.id == "shares_at_most_100"
     assert failed_checks(standard, {**shares, "members": 0}) == ()  # share_other is hidden
     assert failed_checks(standard, {**shares, "share_other": D("10"), "members": 10}) == ()
+    (alone,) = failed_checks(standard, {"share_business": D("60"), "share_science": D("50")})
+    assert alone.check.id == "shares_at_most_100"
 
 
 def test_a_cross_check_never_changes_a_score(standard):

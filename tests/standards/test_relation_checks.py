@@ -96,6 +96,12 @@ def test_the_example_is_valid():
             "a sum_at_most check needs a limit",
         ),
         (
+            "questions: [elig_staff_fte, team_fte]",
+            "questions: [team_fte]",
+            "cross_checks[0].questions",
+            "an equal check compares at least two questions",
+        ),
+        (
             "    kind: equal\n",
             "    kind: equal\n    limit: 3\n",
             "cross_checks[0].limit",
