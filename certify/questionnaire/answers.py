@@ -50,7 +50,8 @@ def not_applicable_justification(stored: Stored) -> str | None:
 
 def typed(question: Question, stored: Stored) -> Any:
     """The stored answer as the scoring engine and conditions read it (see Question's docstring)."""
-    if is_empty(stored):
+    # A ratio is computed, never stored; one stored anyway (from an older version of the question) is noise.
+    if is_empty(stored) or question.type == QuestionType.RATIO:
         return None
     if isinstance(stored, dict):
         # Only where the standard allows it; a stored one the standard (no longer) allows is unanswered.

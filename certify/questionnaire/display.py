@@ -13,20 +13,24 @@ Pure: no Flask, no SQLAlchemy; the caller passes its `translate` (gettext) for t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from certify.questionnaire.answers import Stored, is_empty, not_applicable_justification, typed
-from certify.standards.definition import NUMBER_TYPES, Question, QuestionType
+from certify.scoring import derived_answers
+from certify.standards.definition import NUMBER_TYPES, Question, QuestionType, Standard
 from certify.textmarks import N_
 
 YES = N_("Yes")
 NO = N_("No")
 NOT_APPLICABLE_SHOWN = N_("Not applicable — %(justification)s")
+#: a computed ratio is read to two decimals: its sources' own precision would be noise
+RATIO_PLACES = Decimal("0.01")
 #: every digit the questionnaire accepts after the decimal mark (`numbers.MAX_PLACES`), groups of thousands
 NUMBER_FORMAT = "#,##0.######"
 #: between a number and its unit, so that a line never breaks between them
@@ -57,6 +61,19 @@ def shown_answer(
     return ", ".join(stored) if isinstance(stored, list) else str(stored)
 
 
+def shown_ratios(standard: Standard, answers: Mapping[str, Any], locale: str) -> dict[str, str]:
+    """Each ratio question the typed `answers` let the engine compute, as read: two decimals and its unit."""
+    questions = {q.id: q for q in standard.all_questions()}
+    return {
+        question_id: _with_unit(questions[question_id], _two_places(value, locale), locale)
+        for question_id, value in derived_answers(standard, answers).items()
+    }
+
+
+def _two_places(value: Decimal, locale: str) -> str:
+    return format_decimal(value.quantize(RATIO_PLACES, ROUND_HALF_UP), format="#,##0.00", locale=locale)
+
+
 def shown_number(value: int | Decimal, locale: str) -> str:
     """A number for reading: grouped as `locale` groups it, with its decimal mark, every digit kept."""
     return format_decimal(value, format=NUMBER_FORMAT, locale=locale)
@@ -71,12 +88,16 @@ def _number(question: Question, stored: Stored, locale: str) -> str:
     value = typed(question, stored)
     if value is None:  # not a number the questionnaire would accept: shown as it is stored
         return str(stored)
+    return _with_unit(question, shown_number(value, locale), locale)
+
+
+def _with_unit(question: Question, number: str, locale: str) -> str:
     unit = (
         question.unit.get(locale)
         if question.unit
         else ("%" if question.type == QuestionType.PERCENTAGE else "")
     )
-    return f"{shown_number(value, locale)}{NO_BREAK}{unit}" if unit else shown_number(value, locale)
+    return f"{number}{NO_BREAK}{unit}" if unit else number
 
 
 def _date(stored: Stored, locale: str) -> str:

@@ -67,18 +67,22 @@ def _is_answered(question: Question, answers: Mapping[str, Any]) -> bool:
     return answers.get(question.id) not in (None, "", (), [])
 
 
+def _asked(page: Page, answers: Mapping[str, Any]) -> list[Question]:
+    """The page's required questions shown for these answers; a ratio is computed, so nobody is asked it."""
+    shown = visible_questions(page.questions, answers)
+    return [q for q in page.questions if q.required and q.id in shown and q.type != QuestionType.RATIO]
+
+
 def required_open(page: Page, answers: Mapping[str, Any]) -> list[Question]:
     """Required questions shown for these answers that have no answer (evidence: no file)."""
-    shown = visible_questions(page.questions, answers)
-    return [q for q in page.questions if q.required and q.id in shown and not _is_answered(q, answers)]
+    return [q for q in _asked(page, answers) if not _is_answered(q, answers)]
 
 
 def progress(standard: Standard, answers: Mapping[str, Any]) -> list[PageProgress]:
     """Per page: required questions answered / required questions shown (typed answers with evidence)."""
     result = []
     for page in pages_of(standard):
-        shown = visible_questions(page.questions, answers)
-        required = [q for q in page.questions if q.required and q.id in shown]
+        required = _asked(page, answers)
         answered = sum(1 for q in required if _is_answered(q, answers))
         result.append(PageProgress(page, answered, len(required)))
     return result

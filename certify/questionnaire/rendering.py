@@ -13,7 +13,7 @@ from flask_login import current_user
 from certify.extensions import db
 from certify.questionnaire import evidence, forms, services
 from certify.questionnaire.answers import visible_questions
-from certify.questionnaire.display import shown_answer
+from certify.questionnaire.display import shown_answer, shown_ratios
 from certify.questionnaire.models import Application
 from certify.questionnaire.overview import overview_of
 from certify.questionnaire.pages import evidence_targets, pages_of, progress
@@ -59,6 +59,7 @@ def render_page(application: Application, page, form, status: int = 200, conflic
         form=form,
         progress=progress(standard, typed),
         visible=visible_questions(page.questions, typed),
+        ratios=shown_ratios(standard, typed, current_language()),
         evidence=services.evidence_by_target(db.session, application),
         previous_page=pages[index - 1] if index > 0 else None,
         next_page=pages[index + 1] if index + 1 < len(pages) else None,

@@ -14,6 +14,7 @@ from certify.errors import DomainError
 from certify.extensions import db
 from certify.questionnaire import evidence, filetypes, forms, offline, services
 from certify.questionnaire.answers import visible_questions
+from certify.questionnaire.display import shown_ratios
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import ELIGIBILITY_PAGE, page_by_key, page_of_target
 from certify.questionnaire.rendering import render_page, render_summary
@@ -176,14 +177,15 @@ def autosave(application_id: int, page_key: str):
 
 @bp.post("/<int:application_id>/pages/<page_key>/visibility")
 def visibility(application_id: int, page_key: str):
-    """Which questions of the page are shown for the answers being typed (nothing is saved)."""
+    """Which questions of the page are shown, and its ratios, for the answers being typed (none saved)."""
     application = _application(application_id)
     page = _page_of(application, page_key)
     form = forms.page_form(page, current_language())
     form.validate()  # an invalid value counts as unanswered
     merged = {**services.load_answers(db.session, application), **forms.posted_answers(page, form)}
     typed = services.typed_answers_of(db.session, application, merged)
-    return jsonify(visible=sorted(visible_questions(page.questions, typed)))
+    ratios = shown_ratios(services.standard_of(application), typed, current_language())
+    return jsonify(visible=sorted(visible_questions(page.questions, typed)), ratios=ratios)
 
 
 def _page_of(application: Application, page_key: str):

@@ -119,6 +119,7 @@ TOO_COMPLEX = N_(
 NO_ID = N_("This answer is in a row without a question id.")
 UNKNOWN_ID = N_("“%(id)s” is not a question of this questionnaire.")
 EVIDENCE_CELL = N_("Files for this question are uploaded on the website; the cell was not read.")
+RATIO_CELL = N_("The website computes this answer from other answers; the cell was not read.")
 REPEATED_ID = N_(
     "Question %(id)s is answered more than once (also in %(other)s); none of its answers was read."
 )
@@ -239,6 +240,8 @@ class _SheetReader:
             self._problem(sheet, id_cell.coordinate, UNKNOWN_ID, id=qid)
         elif question.type == QuestionType.EVIDENCE:
             self._problem(sheet, ref, EVIDENCE_CELL)
+        elif question.type == QuestionType.RATIO:
+            self._problem(sheet, ref, RATIO_CELL)
         elif qid in self.seen:
             self._problem(sheet, ref, REPEATED_ID, id=qid, other=self.seen[qid])
             self.repeated.add(qid)

@@ -100,7 +100,10 @@ TYPE_NAMES = {
     QuestionType.SHORT_TEXT: "Текст / Text",
     QuestionType.LONG_TEXT: "Длинный текст / Long text",
     QuestionType.EVIDENCE: "Файлы / Files",
+    QuestionType.RATIO: "Вычисляется / Computed",
 }
+#: questions whose answer cell is closed: files are uploaded on the website, ratios computed by it
+CLOSED_TYPES = frozenset({QuestionType.EVIDENCE, QuestionType.RATIO})
 #: the words before the justification of a "not applicable" answer, by language; either one is read back
 NOT_APPLICABLE_WORDS = {"ru": "не применимо", "en": "not applicable"}
 
@@ -169,7 +172,7 @@ def _write_question(sheet, row: int, question: Question, stored: Stored, languag
     for column, text in enumerate(texts, start=1):
         _set_text(sheet.cell(row, column), text).alignment = WRAP
     answer = sheet.cell(row, ANSWER_COLUMN)
-    if question.type == QuestionType.EVIDENCE:
+    if question.type in CLOSED_TYPES:
         answer.fill = CLOSED_FILL
         return
     answer.fill, answer.protection, answer.alignment = ANSWER_FILL, UNLOCKED, WRAP
@@ -297,6 +300,8 @@ def _accepted(question: Question) -> str:
         return "ГГГГ-ММ-ДД / YYYY-MM-DD"
     if kind == QuestionType.EVIDENCE:
         return "Загрузите файлы на сайте / Upload files on the website"
+    if kind == QuestionType.RATIO:
+        return "Сайт вычислит по другим ответам / The website computes it from other answers"
     return "Текст / Text"
 
 

@@ -28,6 +28,11 @@ def cmq() -> Standard:
     return load_standard_file(LIBRARY / "cmq-1.0.yaml")
 
 
+@cache
+def cmq_1_1() -> Standard:
+    return load_standard_file(LIBRARY / "cmq-1.1.yaml")
+
+
 def text(value: str) -> Text:
     return Text(ru=value, en=value)
 

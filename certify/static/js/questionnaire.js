@@ -90,6 +90,10 @@
         block.querySelectorAll("input, select, textarea").forEach((input) => { input.disabled = !shown; });
         applyNotApplicable(block);
       });
+      // A ratio is computed by the server from the answers being typed; the page only shows it.
+      form.querySelectorAll("output[data-ratio]").forEach((output) => {
+        output.textContent = result.body.ratios[output.dataset.ratio] || output.dataset.pendingText;
+      });
     } catch (error) { /* the next save shows the server's view */ }
   }
 
