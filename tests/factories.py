@@ -18,6 +18,8 @@ import io
 from dataclasses import dataclass, field
 from itertools import count
 
+from sqlalchemy.orm import object_session
+
 from certify.accounts import services
 from certify.accounts.models import Organisation, Role, User
 from certify.certificates.issuance import latest_for_decision
@@ -28,7 +30,7 @@ from certify.questionnaire import services as questionnaire
 from certify.questionnaire.evidence import add_evidence
 from certify.questionnaire.models import Answer, Application
 from certify.questionnaire.pages import has_evidence_question, pages_of
-from certify.review import appeals, decisions, rubric_scores, staffing
+from certify.review import appeals, decisions, findings, rubric_scores, staffing
 from certify.review.models import Appeal, Assignment, Decision
 from certify.transitions import active_assignments
 
@@ -82,10 +84,17 @@ def make_user(
     )
 
 
-def install_default_standard(session):
+#: The version the workflow tests run on. Their answers, rubric scores and expected totals were written for
+#: it; the library's newest version (new applications in the product) has its own tests, which install it
+#: with `install_default_standard(session, "1.1")` or the whole library.
+DEFAULT_VERSION = "1.0"
+
+
+def install_default_standard(session, version: str = DEFAULT_VERSION):
+    """Import and publish `cmq-<version>.yaml` from the library, alone: it is then the current version."""
     from certify.standards.services import install_library
 
-    return install_library(session)[0]
+    return install_library(session, [f"cmq-{version}.yaml"])[0]
 
 
 def make_application(session, manager: User, *, answers: dict | None = None):
@@ -165,22 +174,36 @@ def start_review(session, application: Application, coordinator: User, assessors
     return team
 
 
+def every_item_accepted(session, application: Application) -> findings.Marks:
+    """The marks of an assessor who finds every file relevant and confirms every "not applicable"."""
+    return findings.Marks.accepting(findings.items_of(session, application))
+
+
 def score(session, application: Application, value: int = 3) -> None:
-    """Each assessor of the team who has not submitted yet gives `value` to every indicator and submits."""
+    """Each assessor of the team who has not submitted yet gives `value` to every indicator, accepts every
+    file and "not applicable" answer, and submits."""
     indicators = [i.id for i in questionnaire.standard_of(application).indicators()]
+    marks = every_item_accepted(session, application)
     for assignment in active_assignments(session, application):
         if assignment.scores_submitted_at is None:
             scores = {i: (value, "") for i in indicators}
-            rubric_scores.save_scores(session, assignment, scores=scores, feedback={})
+            rubric_scores.save_scores(session, assignment, scores=scores, feedback={}, marks=marks)
             rubric_scores.submit_scores(session, assignment, assignment.assessor)
 
 
 def agree(session, application: Application, value: int = 3) -> Application:
-    """Score where the team has not yet, then the lead records `value` everywhere as the consensus."""
+    """Score where the team has not yet, then the lead records `value` everywhere as the consensus, every
+    file relevant and every "not applicable" confirmed."""
     score(session, application, value)
     lead = next(a.assessor for a in active_assignments(session, application) if a.is_lead)
     indicators = questionnaire.standard_of(application).indicators()
-    rubric_scores.record_consensus(session, application, lead, {i.id: (value, "") for i in indicators})
+    rubric_scores.record_consensus(
+        session,
+        application,
+        lead,
+        {i.id: (value, "") for i in indicators},
+        marks=every_item_accepted(session, application),
+    )
     return application
 
 
@@ -217,14 +240,24 @@ def review_appeal(session, application: Application, coordinator: User, value: i
     assignment = appeals.assign_appeal_assessor(session, application, coordinator, assessor)
     staffing.confirm_independence(session, assignment, assessor)
     indicators = [i.id for i in questionnaire.standard_of(application).indicators()]
-    rubric_scores.save_scores(session, assignment, scores={i: (value, "") for i in indicators}, feedback={})
+    rubric_scores.save_scores(
+        session,
+        assignment,
+        scores={i: (value, "") for i in indicators},
+        feedback={},
+        marks=every_item_accepted(session, application),
+    )
     rubric_scores.submit_scores(session, assignment, assessor)
     return assignment
 
 
 def all_scores(application: Application, value: int) -> dict[str, str]:
-    """The scores form with `value` for every indicator, as an assessor's browser posts it."""
-    return {f"score-{i.id}": str(value) for i in questionnaire.standard_of(application).indicators()}
+    """The scores form with `value` for every indicator, every file marked relevant and every "not
+    applicable" confirmed, as an assessor's browser posts it (the consensus form names them alike)."""
+    items = findings.items_of(object_session(application), application)
+    marks = {f"file-{f}": "relevant" for f in items.file_ids()}
+    marks |= {f"na-{q}": "confirmed" for q in items.not_applicable}
+    return marks | {f"score-{i.id}": str(value) for i in questionnaire.standard_of(application).indicators()}
 
 
 # --- states -------------------------------------------------------------------------------------------

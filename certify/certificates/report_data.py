@@ -1,14 +1,16 @@
 """The assessment report of a decided application: its plain values gathered from the review and the peers.
 
-Scores come from the one scoring engine (the consensus rubric over the application's answers), exactly as
-the decision computed them. Peers are the other organisations certified on the same standard code; only
-percentiles derived from their area scores leave this module, never a name or a score of theirs.
+Scores come from the one scoring engine (the consensus rubric over the application's answers as the
+consensus marks accept them, certify.review.findings), exactly as the decision computed them. Peers are
+the other organisations certified on the same standard code; only percentiles derived from their area
+scores leave this module, never a name or a score of theirs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -21,7 +23,8 @@ from certify.certificates.register import latest_of_application
 from certify.certificates.report_pdf import AreaReport, IndicatorReport, ReportContext, percentile_rank
 from certify.questionnaire.answers import typed_answers
 from certify.questionnaire.models import Answer, Application, EvidenceFile
-from certify.questionnaire.services import standard_of
+from certify.questionnaire.services import scoring_day, standard_of
+from certify.review import findings
 from certify.review.models import AreaFeedback, Assignment, AssignmentStatus, ConsensusScore, Decision
 from certify.scoring import Outcome, ScoringInputError, score
 from certify.standards.definition import RUBRIC_SCORES, Area, Standard
@@ -60,6 +63,8 @@ def report_context(session, application: Application) -> ReportContext:
             for area in standard.areas
         ),
         peer_count=peer_count,
+        phase_name_ru=outcome.phase.name.ru if outcome and outcome.phase else None,
+        phase_name_en=outcome.phase.name.en if outcome and outcome.phase else None,
     )
 
 
@@ -212,8 +217,8 @@ def _assessed_outcomes(
 ) -> dict[int, Outcome | None]:
     """Application id -> the assessed outcome of its consensus (None when the consensus is incomplete).
 
-    Answers and evidence of all the applications are loaded in one query each, so scoring a hundred
-    peers costs the same three queries as scoring one.
+    Answers, evidence and consensus marks of all the applications are loaded in one query each, so scoring
+    a hundred peers costs the same four queries as scoring one.
     """
     applications = list(applications)
     if not applications:
@@ -230,15 +235,31 @@ def _assessed_outcomes(
         .order_by(EvidenceFile.uploaded_at)
     ):
         evidence[application_id][target].append(str(file_id))
+    marks = findings.consensus_marks_by_application(session, ids)
     return {
-        a.id: _assessed(standard_of(a), answers[a.id], evidence[a.id], rubrics.get(a.id, {}))
+        a.id: _assessed(
+            standard_of(a),
+            answers[a.id],
+            evidence[a.id],
+            rubrics.get(a.id, {}),
+            marks.get(a.id, findings.Marks()),
+            scoring_day(a),
+        )
         for a in applications
     }
 
 
-def _assessed(standard: Standard, stored: Mapping, evidence: Mapping, rubric: Mapping[str, int]):
+def _assessed(
+    standard: Standard,
+    stored: Mapping,
+    evidence: Mapping,
+    rubric: Mapping[str, int],
+    marks: findings.Marks,
+    on: date | None,
+):
+    answers = findings.accepted_by(standard, typed_answers(standard, stored, evidence), marks)
     try:
-        return score(standard, typed_answers(standard, stored, evidence), rubric=rubric).assessed
+        return score(standard, answers, rubric=rubric, on=on).assessed
     except ScoringInputError:
         # A consensus short of an indicator (or answers the standard no longer reads) has no
         # assessed figure: the report prints dashes, and such a peer is left out of the comparison.

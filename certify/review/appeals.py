@@ -12,7 +12,7 @@ from certify.certificates.issuance import issue_certificate, latest_for_decision
 from certify.certificates.models import CertificateStatus
 from certify.questionnaire.models import Application
 from certify.review import notifications
-from certify.review.comparison import assessed_outcome, rubric_of
+from certify.review.comparison import assessor_outcome
 from certify.review.decisions import check_level, decision_of, store_decision
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
@@ -94,7 +94,8 @@ def decide_appeal(
     reasons: str,
     justification: str,
 ) -> Decision:
-    """The decision after the appeal review (upheld or changed), from the appeal assessor's scores."""
+    """The decision after the appeal review (upheld or changed), from the appeal assessor's scores and
+    marks."""
     session.scalar(sa.select(Application.id).where(Application.id == application.id).with_for_update())
     assignment = appeal_assignment(session, application)
     if (
@@ -104,7 +105,7 @@ def decide_appeal(
     ):
         raise ReviewError(_l("The appeal assessor has not submitted scores yet."))
     check_level(application, chosen_level)
-    outcome = assessed_outcome(session, application, rubric_of(session, assignment))
+    outcome = assessor_outcome(session, assignment)
     computed = outcome.level.id if outcome.level else None
     previous = decision_of(session, application)
     application.state = take(

@@ -4,8 +4,10 @@ The rule (unchanged from when the scores page decided it itself):
 
 - Until their own scores are submitted, an assessor sees nothing of the others: no score, no comment,
   no draft.
-- Once submitted, they see the submitted scores (not the comments) of the other active members of the
-  review team. A declined assessor's scores never appear, nor anyone's unsubmitted ones.
+- Once submitted, they see the submitted scores and marks (not the comments) of the other active
+  members of the review team: the marks (a file relevant or not, a "not applicable" confirmed or not,
+  certify.review.findings) are blind exactly as the scores are. A declined assessor's scores never
+  appear, nor anyone's unsubmitted ones.
 - The appeal's assessor is blind in the same way: during the appeal review (until they submit) they see
   nothing of the review under appeal; once they have submitted, they see the review team's scores. The
   review team never sees the appeal assessor's scores on their own pages.
@@ -29,6 +31,7 @@ from certify.accounts.models import User
 from certify.audit.models import AuditEntry
 from certify.questionnaire.models import Application
 from certify.review.comparison import scores_of
+from certify.review.findings import marks_of
 from certify.review.models import Assignment, AssignmentStatus
 from certify.transitions import active_assignments
 from certify.workflow import states
@@ -43,6 +46,14 @@ class PeerScore:
 
 
 @dataclass(frozen=True)
+class PeerMark:
+    """Another assessor's submitted mark on one item (accepted: the file relevant, the N/A confirmed)."""
+
+    assessor: User
+    accepted: bool
+
+
+@dataclass(frozen=True)
 class BlindView:
     """What the holder of an assignment sees of the other assessors' scores."""
 
@@ -50,19 +61,34 @@ class BlindView:
     revealed: bool
     #: indicator id -> the others' submitted scores, in the team's order; empty until revealed
     others: Mapping[str, tuple[PeerScore, ...]] = field(default_factory=dict)
+    #: file id -> the others' marks on it; question id -> theirs on its "not applicable"; empty until revealed
+    files: Mapping[str, tuple[PeerMark, ...]] = field(default_factory=dict)
+    not_applicable: Mapping[str, tuple[PeerMark, ...]] = field(default_factory=dict)
 
 
 def scores_visible_to(session, assignment: Assignment) -> BlindView:
-    """The other assessors' scores that the holder of `assignment` may see now."""
+    """The other assessors' scores and marks that the holder of `assignment` may see now."""
     if not assignment.active or assignment.scores_submitted_at is None:
         return BlindView(revealed=False)
     others: dict[str, list[PeerScore]] = {}
+    files: dict[str, list[PeerMark]] = {}
+    not_applicable: dict[str, list[PeerMark]] = {}
     for peer in active_assignments(session, assignment.application):
         if peer.id == assignment.id or peer.scores_submitted_at is None:
             continue
         for indicator_id, row in scores_of(session, peer).items():
             others.setdefault(indicator_id, []).append(PeerScore(peer.assessor, row.score))
-    return BlindView(revealed=True, others={k: tuple(v) for k, v in others.items()})
+        marks = marks_of(session, peer)
+        for seen, given in ((files, marks.files), (not_applicable, marks.not_applicable)):
+            for subject, accepted in given.items():
+                seen.setdefault(subject, []).append(PeerMark(peer.assessor, accepted))
+    return BlindView(
+        revealed=True, others=_frozen(others), files=_frozen(files), not_applicable=_frozen(not_applicable)
+    )
+
+
+def _frozen(seen: Mapping[str, list]) -> dict[str, tuple]:
+    return {key: tuple(values) for key, values in seen.items()}
 
 
 def scores_compared(application: Application) -> bool:
@@ -84,8 +110,8 @@ def leads_comparison(assignment: Assignment) -> bool:
 
 #: audit actions whose values carry assessors' scores, or what is computed from them: the keys left out
 SCORE_KEYS: Mapping[str, frozenset[str]] = {
-    "review.scores_submitted": frozenset({"scores"}),
-    "review.consensus_recorded": frozenset({"scores", "total", "level", "spread"}),
+    "review.scores_submitted": frozenset({"scores", "marks"}),
+    "review.consensus_recorded": frozenset({"scores", "marks", "total", "level", "spread"}),
     "review.third_assessor_requested": frozenset({"spread"}),
     "review.decided": frozenset({"computed_level"}),
 }

@@ -1,5 +1,8 @@
 """Reading assessors' scores: each one's rubric, the scores side by side, the consensus, the assessed result.
 
+Every assessed result is computed on the answers as the marks of whoever assessed accept them
+(certify.review.findings): each assessor's own for their total, the lead's at consensus.
+
 Only reads, so that the workflow bridge (which needs the spread of the totals) and the services that write
 scores can both use it.
 """
@@ -14,7 +17,8 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from certify.questionnaire.models import Application
-from certify.questionnaire.services import standard_of, typed_answers_of
+from certify.questionnaire.services import scoring_day, standard_of
+from certify.review import findings
 from certify.review.models import AreaFeedback, Assignment, ConsensusScore, RubricScore
 from certify.scoring import Outcome, score
 from certify.transitions import active_assignments
@@ -79,10 +83,27 @@ def _comment(row: RubricScore | None) -> str:
     return row.comment if row is not None and row.comment else ""
 
 
-def assessed_outcome(session, application: Application, rubric: Mapping[str, int]) -> Outcome:
-    """The assessed result for a full set of rubric scores, through the one scoring function."""
-    result = score(standard_of(application), typed_answers_of(session, application), rubric=rubric)
-    return result.assessed
+def assessed_outcome(
+    session, application: Application, rubric: Mapping[str, int], marks: findings.Marks
+) -> Outcome:
+    """The assessed result for a full set of rubric scores on the answers as `marks` accept them."""
+    answers = findings.accepted_answers_of(session, application, marks)
+    return score(standard_of(application), answers, rubric=rubric, on=scoring_day(application)).assessed
+
+
+def assessor_outcome(session, assignment: Assignment) -> Outcome:
+    """One assessor's result: their scores on the answers as their own marks accept them."""
+    rubric = rubric_of(session, assignment)
+    return assessed_outcome(session, assignment.application, rubric, findings.marks_of(session, assignment))
+
+
+def consensus_outcome(session, application: Application) -> Outcome | None:
+    """The result of the recorded consensus and its marks; None before a consensus is recorded."""
+    recorded = consensus_of(session, application)
+    if not recorded:
+        return None
+    rubric = {i: row.score for i, row in recorded.items()}
+    return assessed_outcome(session, application, rubric, findings.consensus_marks_of(session, application))
 
 
 class ScoresCompared(NamedTuple):
@@ -113,7 +134,10 @@ def compare(session, application: Application) -> ScoresCompared:
         )
         for indicator in standard_of(application).indicators()
     ]
-    totals = [assessed_outcome(session, application, rubric).total for rubric in rubrics.values()]
+    totals = [
+        assessed_outcome(session, application, rubrics[a.assessor_id], findings.marks_of(session, a)).total
+        for a in team
+    ]
     spread = max(totals) - min(totals) if len(totals) >= 2 else None
     return ScoresCompared(team, rows, spread)
 

@@ -3,7 +3,8 @@
 The page has three modes, chosen here and only displayed by the template:
 
 - "edit", while the lead may record the consensus: where the assessors agree their score is chosen,
-  where they differ nothing is, and each indicator has a justification;
+  where they differ nothing is, and each indicator has a justification; each file and "not applicable"
+  answer has the lead's final mark beside each assessor's, starting from `findings.prefilled`;
 - "confirm", once the lead's values passed the check (`rubric_scores.check_consensus`): the total and
   level they give, the values carried in hidden fields with the token `forms.sign_checked` gives them,
   "Record the consensus" and "Back to editing";
@@ -11,6 +12,9 @@ The page has three modes, chosen here and only displayed by the template:
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask import render_template
 from flask_login import current_user
@@ -20,10 +24,22 @@ from certify.extensions import db
 from certify.questionnaire import services as questionnaire
 from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
-from certify.review import comparison, decisions, forms
+from certify.review import comparison, decisions, findings, forms
 from certify.scoring import Outcome
 from certify.web.i18n import current_language
 from certify.workflow import Action
+
+
+@dataclass(frozen=True)
+class Marking:
+    """What the page shows of the marks: the items, each assessor's marks, the recorded final ones."""
+
+    application: Application
+    items: findings.Items
+    #: assessor id -> their marks
+    assessors: Mapping[int, findings.Marks]
+    #: None until the consensus is recorded
+    kept: findings.Marks | None
 
 
 def render_consensus(
@@ -40,17 +56,19 @@ def render_consensus(
     actions = transitions.allowed(db.session, current_user, application)
     compared = comparison.compare(db.session, application)
     recorded = comparison.consensus_of(db.session, application)
-    outcome = None
-    if recorded:
-        rubric = {i: row.score for i, row in recorded.items()}
-        outcome = comparison.assessed_outcome(db.session, application, rubric)
+    outcome = comparison.consensus_outcome(db.session, application)
+    items = findings.items_of(db.session, application)
+    assessor_marks = {a.assessor_id: findings.marks_of(db.session, a) for a in compared.team}
+    kept_marks = findings.consensus_marks_of(db.session, application)
     if consensus_form is None:
         agreed = {row.indicator_id: row.agreed for row in compared.rows}
-        data = forms.consensus_formdata(standard, recorded, agreed)
-        consensus_form = forms.consensus_form(standard, language, formdata=data)
+        start = kept_marks if recorded else findings.prefilled(items, assessor_marks.values())
+        data = forms.consensus_formdata(standard, recorded, agreed, start)
+        consensus_form = forms.consensus_form(standard, language, items, formdata=data)
     if checked is not None:
         posted = forms.posted_consensus(standard, consensus_form)
-        consensus_form.checked.data = forms.sign_checked(application.id, current_user.id, posted)
+        marks = forms.posted_marks(items, consensus_form)
+        consensus_form.checked.data = forms.sign_checked(application.id, current_user.id, posted, marks)
     if decision_form is None:
         computed = outcome.level.id if outcome and outcome.level else ""
         decision_form = forms.decision_form(standard, language, formdata=None, level=computed)
@@ -66,6 +84,7 @@ def render_consensus(
         spread_limit=standard.review.third_assessor_spread,
         divergence_steps=comparison.DIVERGENCE_STEPS,
         recorded=recorded,
+        marking=Marking(application, items, assessor_marks, kept_marks if recorded else None),
         outcome=outcome_view(standard, outcome) if outcome else None,
         checked=outcome_view(standard, checked) if checked else None,
         form=consensus_form,

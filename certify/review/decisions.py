@@ -13,7 +13,7 @@ from certify.certificates.issuance import issue_certificate
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review import notifications
-from certify.review.comparison import assessed_outcome, consensus_of
+from certify.review.comparison import consensus_outcome
 from certify.review.errors import ReviewError
 from certify.review.models import Decision
 from certify.transitions import record, take
@@ -21,11 +21,11 @@ from certify.workflow import Action, State
 
 
 def computed_result(session, application: Application):
-    """The assessed outcome of the recorded consensus."""
-    consensus = consensus_of(session, application)
-    if not consensus:
+    """The assessed outcome of the recorded consensus (its scores and its marks)."""
+    outcome = consensus_outcome(session, application)
+    if outcome is None:
         raise ReviewError(_l("There is no consensus to decide on yet."))
-    return assessed_outcome(session, application, {i: row.score for i, row in consensus.items()})
+    return outcome
 
 
 def check_level(application: Application, chosen_level: str | None) -> None:

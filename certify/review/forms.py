@@ -3,7 +3,8 @@
 The scores and consensus forms are built from the standard, like the questionnaire's pages
 (certify/questionnaire/fields.py): one field per indicator and per area, named as the pages post them
 (`score-<indicator>`, `comment-<indicator>`, `strengths-<area>`, `improvements-<area>`,
-`justification-<indicator>`).
+`justification-<indicator>`), and one per item an assessor marks (certify.review.findings): `file-<file id>`
+and `na-<question>`, named alike on both forms, since the lead sets at consensus what each assessor marked.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from certify.accounts.forms import MultiCheckboxField
+from certify.review.findings import Items, Marks, Unmarked
 from certify.review.rubric_scores import PROBLEM_MESSAGES, ConsensusProblem
 from certify.standards.definition import Standard
 from certify.web.forms import select_choices
@@ -33,6 +35,14 @@ REASONS_LIMIT = 10_000
 #: the rubric scores, as the pages post them
 RUBRIC_VALUES = tuple(str(value) for value in range(5))
 RUBRIC_MESSAGE = _l("A rubric score is a whole number from 0 to 4.")
+#: a file's mark and a "not applicable" answer's, as the pages post them, and what each means
+RELEVANCE = {"relevant": True, "irrelevant": False}
+CONFIRMATION = {"confirmed": True, "refused": False}
+RELEVANCE_LABELS = (_l("Relevant"), _l("Not relevant"))
+CONFIRMATION_LABELS = (_l("I confirm"), _l("I do not confirm"))
+MARK_MESSAGE = _l("Choose one of the two answers.")
+UNMARKED_FILE = _l("Mark this file as relevant or not.")
+UNMARKED_NOT_APPLICABLE = _l("Confirm or refuse this “not applicable” answer.")
 
 
 def _at_most(limit: int) -> Length:
@@ -77,12 +87,67 @@ class ScoresForm(FlaskForm):
         return self.submit.data == "final"
 
 
-def scores_form(standard: Standard, locale: str, **kwargs) -> ScoresForm:
-    """The assessor's form: a 0–4 choice and a comment per indicator, strengths and improvements per area.
+def _mark_fields(standard: Standard, locale: str, items: Items) -> dict[str, RadioField]:
+    """A choice per file attached to an indicator and per "not applicable" answer.
 
-    Every score may stay empty in a draft; submitting checks that none is (the service does).
+    None is required here: the service names every item still unmarked, with the scores still missing.
     """
-    fields: dict[str, object] = {}
+    fields = {
+        f"file-{attached.id}": _mark(attached.name, RELEVANCE, RELEVANCE_LABELS)
+        for files in items.files.values()
+        for attached in files
+    }
+    for question in standard.all_questions():
+        if question.id in items.not_applicable:
+            fields[f"na-{question.id}"] = _mark(question.label.get(locale), CONFIRMATION, CONFIRMATION_LABELS)
+    return fields
+
+
+def _mark(label: str, values: Mapping[str, bool], labels) -> RadioField:
+    return RadioField(
+        label,
+        choices=select_choices(zip(values, labels, strict=True)),
+        validators=[Optional()],
+        invalid_choice_message=MARK_MESSAGE,
+    )
+
+
+def posted_marks(items: Items, form) -> Marks:
+    """The marks the form gives (an item left unmarked is left out), for the services."""
+    files = {f: RELEVANCE.get(form[f"file-{f}"].data) for f in items.file_ids()}
+    declined = {q: CONFIRMATION.get(form[f"na-{q}"].data) for q in items.not_applicable}
+    return Marks(
+        {f: v for f, v in files.items() if v is not None},
+        {q: v for q, v in declined.items() if v is not None},
+    )
+
+
+def marks_formdata(marks: Marks) -> MultiDict:
+    """`marks` as the form data a browser would post."""
+    data = MultiDict()
+    for key, values, given in (("file", RELEVANCE, marks.files), ("na", CONFIRMATION, marks.not_applicable)):
+        posted = {meaning: value for value, meaning in values.items()}
+        for subject, accepted in given.items():
+            data.add(f"{key}-{subject}", posted[accepted])
+    return data
+
+
+def show_unmarked(form, unmarked: Unmarked) -> None:
+    """Beside each item still without a mark, what it needs."""
+    for name, message in (
+        *((f"file-{f}", UNMARKED_FILE) for f in unmarked.files),
+        *((f"na-{q}", UNMARKED_NOT_APPLICABLE) for q in unmarked.not_applicable),
+    ):
+        form[name].errors = [*form[name].errors, message]
+
+
+def scores_form(standard: Standard, locale: str, items: Items, **kwargs) -> ScoresForm:
+    """The assessor's form: a 0–4 choice and a comment per indicator, strengths and improvements per area,
+    a mark per file and per "not applicable" answer (`items`).
+
+    Every score and mark may stay empty in a draft; submitting checks that none is (the service does).
+    """
+    fields: dict[str, object] = _mark_fields(standard, locale, items)
     for indicator in standard.indicators():
         fields[f"score-{indicator.id}"] = RadioField(
             indicator.title.get(locale),
@@ -110,9 +175,9 @@ def posted_scores(standard: Standard, form) -> tuple[dict, dict]:
     return scores, feedback
 
 
-def stored_scores(standard: Standard, scores: Mapping, feedback: Mapping) -> MultiDict:
-    """An assessor's saved scores and feedback as the form data a browser would post."""
-    data = MultiDict()
+def stored_scores(standard: Standard, scores: Mapping, feedback: Mapping, marks: Marks) -> MultiDict:
+    """An assessor's saved scores, feedback and marks as the form data a browser would post."""
+    data = marks_formdata(marks)
     for indicator in standard.indicators():
         row = scores.get(indicator.id)
         if row is not None and row.score is not None:
@@ -152,13 +217,14 @@ class ConsensusForm(FlaskForm):
         return self.step.data == "record"
 
 
-def consensus_form(standard: Standard, locale: str, **kwargs) -> ConsensusForm:
-    """The lead's form: the consensus score (0–4) of every indicator, each with a justification.
+def consensus_form(standard: Standard, locale: str, items: Items, **kwargs) -> ConsensusForm:
+    """The lead's form: the consensus score (0–4) of every indicator, each with a justification, and the
+    final mark of every item.
 
     No score is required here: the service names every indicator still without one, together with
     those whose justification is missing, so that the lead sees all of them at once.
     """
-    fields: dict[str, object] = {}
+    fields: dict[str, object] = _mark_fields(standard, locale, items)
     for indicator in standard.indicators():
         title = indicator.title.get(locale)
         fields[f"score-{indicator.id}"] = SelectField(
@@ -190,12 +256,15 @@ def _text(value: str | None) -> str:
     return (value or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def consensus_formdata(standard: Standard, recorded: Mapping, agreed: Mapping[str, int | None]) -> MultiDict:
-    """The recorded consensus, or else the score the assessors agree on, as a browser would post it.
+def consensus_formdata(
+    standard: Standard, recorded: Mapping, agreed: Mapping[str, int | None], marks: Marks
+) -> MultiDict:
+    """The recorded consensus, or else the score the assessors agree on, as a browser would post it, with
+    `marks` (the recorded ones, or else those to start from: findings.prefilled).
 
     Where the assessors differ and nothing is recorded, no score is chosen.
     """
-    data = MultiDict()
+    data = marks_formdata(marks)
     for indicator in standard.indicators():
         row = recorded.get(indicator.id)
         score = row.score if row else agreed.get(indicator.id)
@@ -204,36 +273,41 @@ def consensus_formdata(standard: Standard, recorded: Mapping, agreed: Mapping[st
     return data
 
 
-def show_consensus_problems(form: ConsensusForm, problems: Mapping) -> None:
+def show_consensus_problems(form: ConsensusForm, problems: Mapping, unmarked: Unmarked) -> None:
     """Each refused indicator's problem beside its field: a missing score at the score, the rest at the
-    justification."""
+    justification; and each item's missing mark beside it."""
     for indicator_id, problem in problems.items():
         name = "score" if problem == ConsensusProblem.MISSING else "justification"
         form[f"{name}-{indicator_id}"].errors.append(PROBLEM_MESSAGES[problem])
+    show_unmarked(form, unmarked)
 
 
 def _checker() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="review.consensus.checked")
 
 
-def _digest(application_id: int, user_id: int, consensus: Mapping) -> str:
+def _digest(application_id: int, user_id: int, consensus: Mapping, marks: Marks) -> str:
     values = sorted((i, v, j.strip()) for i, (v, j) in consensus.items())
-    text = json.dumps([application_id, user_id, values], ensure_ascii=False)
+    marked = [sorted(marks.files.items()), sorted(marks.not_applicable.items())]
+    text = json.dumps([application_id, user_id, values, marked], ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def sign_checked(application_id: int, user_id: int, consensus: Mapping) -> str:
-    """The token the confirmation step carries: these values, checked for this lead on this application."""
-    return _checker().dumps(_digest(application_id, user_id, consensus))
+def sign_checked(application_id: int, user_id: int, consensus: Mapping, marks: Marks) -> str:
+    """The token the confirmation step carries: these values and marks, checked for this lead on this
+    application."""
+    return _checker().dumps(_digest(application_id, user_id, consensus, marks))
 
 
-def was_checked(form: ConsensusForm, application_id: int, user_id: int, consensus: Mapping) -> bool:
-    """Whether the posted values are the very ones the lead checked and saw the result of."""
+def was_checked(
+    form: ConsensusForm, application_id: int, user_id: int, consensus: Mapping, marks: Marks
+) -> bool:
+    """Whether the posted values and marks are the very ones the lead checked and saw the result of."""
     try:
         signed = _checker().loads(form.checked.data or "")
     except BadSignature:
         return False
-    return hmac.compare_digest(str(signed), _digest(application_id, user_id, consensus))
+    return hmac.compare_digest(str(signed), _digest(application_id, user_id, consensus, marks))
 
 
 # Decisions, clarification, the appeal ---------------------------------------------------------------

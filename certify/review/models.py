@@ -113,6 +113,47 @@ class ConsensusScore(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class MarkKind(StrEnum):
+    """What a mark is on: a file attached to an indicator, or a "not applicable" answer."""
+
+    #: accepted: the file is relevant to its indicator (it may lift the evidence cap)
+    FILE = "file"
+    #: accepted: the assessor confirms the manager's "not applicable"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class FindingMark(db.Model):
+    """An assessor's mark on one item of the manager's case: a file relevant or not, an N/A confirmed."""
+
+    __tablename__ = "finding_marks"
+    __table_args__ = (sa.UniqueConstraint("assignment_id", "kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    #: a MarkKind value
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    #: the evidence file's id (as text), or the id of the question answered "not applicable"
+    subject: Mapped[str] = mapped_column(sa.String(80))
+    accepted: Mapped[bool]
+
+
+class ConsensusMark(db.Model):
+    """The lead's final mark on one item, recorded with the consensus (as FindingMark, per application)."""
+
+    __tablename__ = "consensus_marks"
+    __table_args__ = (sa.UniqueConstraint("application_id", "kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    subject: Mapped[str] = mapped_column(sa.String(80))
+    accepted: Mapped[bool]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class Decision(db.Model):
     """The certification body's decision on an application (or on its appeal), with its reasons."""
 

@@ -20,7 +20,7 @@ from certify.extensions import db
 from certify.questionnaire import services as questionnaire
 from certify.questionnaire.display import shown_answer
 from certify.questionnaire.models import Application
-from certify.review import appeals, blind, clarification, comparison, forms, queue, staffing
+from certify.review import appeals, blind, clarification, comparison, findings, forms, queue, staffing
 from certify.review.models import Assignment, ConflictDeclaration
 from certify.web.access import assignment_opens_application
 from certify.web.forms import select_choices
@@ -122,11 +122,10 @@ def render_team(
 
 
 def _appeal_level(application: Application, assignment: Assignment | None) -> str | None:
-    """The level the appeal assessor's scores reach: the appeal decision form starts from it."""
+    """The level the appeal assessor's scores and marks reach: the appeal decision form starts from it."""
     if assignment is None:
         return None
-    rubric = comparison.rubric_of(db.session, assignment)
-    outcome = comparison.assessed_outcome(db.session, application, rubric)
+    outcome = comparison.assessor_outcome(db.session, assignment)
     return outcome.level.id if outcome.level else None
 
 
@@ -163,7 +162,8 @@ def render_scores(
     scores_form: forms.ScoresForm | None = None,
     clarification_form: forms.ClarificationForm | None = None,
 ):
-    """The rubric beside the answers and evidence; the others' scores only as `blind` allows.
+    """The rubric beside the answers and evidence, a mark for each file and "not applicable" answer; the
+    others' scores and marks only as `blind` allows.
 
     The scores are editable only while the workflow lets the assessor save them (`scoring`); otherwise
     the page says why and shows the entries read-only. A form that comes back refused keeps every entry
@@ -173,13 +173,15 @@ def render_scores(
     standard = questionnaire.standard_of(application)
     language = current_language()
     actions = transitions.allowed(db.session, current_user, application)
+    items = findings.items_of(db.session, application)
     if scores_form is None:
         saved = forms.stored_scores(
             standard,
             comparison.scores_of(db.session, assignment),
             comparison.feedback_of(db.session, assignment),
+            findings.marks_of(db.session, assignment),
         )
-        scores_form = forms.scores_form(standard, language, formdata=saved)
+        scores_form = forms.scores_form(standard, language, items, formdata=saved)
     answers = questionnaire.load_answers(db.session, application)
     return render_template(
         "review/scores.html",
@@ -190,14 +192,16 @@ def render_scores(
         scoring=Action.SAVE_SCORES in actions,
         closed_reason=_why_not_scoring(assignment, actions),
         form=scores_form,
-        problems=_problems(standard, scores_form, language),
+        problems=_problems(standard, scores_form, language, items),
         clarification_form=clarification_form or forms.clarification_form(standard, language, formdata=None),
         blind=blind.scores_visible_to(db.session, assignment),
         shown={
             q.id: shown_answer(q, answers.get(q.id), language, _)
             for i in standard.indicators()
             for q in i.questions
+            if q.id not in items.not_applicable
         },
+        items=items,
         evidence=questionnaire.evidence_by_target(db.session, application),
         clarifications=clarification.all_requests(db.session, application),
         indicator_titles={i.id: i.title.get(language) for i in standard.indicators()},
@@ -223,12 +227,17 @@ def _why_not_scoring(assignment: Assignment, actions) -> str | None:
     return None
 
 
-def _problems(standard, form, language: str) -> list[tuple[str, str, list[str]]]:
+def _problems(standard, form, language: str, items: findings.Items) -> list[tuple[str, str, list[str]]]:
     """(anchor, indicator or area title, errors) of every indicator and area with an entry refused."""
     problems = []
     for area in standard.areas:
         for indicator in area.indicators:
-            names = (f"score-{indicator.id}", f"comment-{indicator.id}")
+            names = (
+                f"score-{indicator.id}",
+                f"comment-{indicator.id}",
+                *(f"file-{f.id}" for f in items.files.get(indicator.id, ())),
+                *(f"na-{q.id}" for q in indicator.questions if q.id in items.not_applicable),
+            )
             if errors := [str(e) for name in names for e in form[name].errors]:
                 problems.append((f"indicator-{indicator.id}", indicator.title.get(language), errors))
         names = (f"strengths-{area.id}", f"improvements-{area.id}")

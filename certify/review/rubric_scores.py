@@ -1,4 +1,8 @@
-"""Writing assessors' rubric scores: drafts, blind submission, the lead's consensus, a third assessor."""
+"""Writing assessors' scores and marks: drafts, blind submission, the lead's consensus, a third assessor.
+
+Scores and marks (certify.review.findings: each file relevant or not, each "not applicable" confirmed or
+not) go together: both are needed to submit, and the consensus sets both.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
-from certify.review import notifications
+from certify.review import findings, notifications
 from certify.review.comparison import (
     DIVERGENCE_STEPS,
     Comparison,
@@ -20,6 +24,7 @@ from certify.review.comparison import (
     scores_of,
 )
 from certify.review.errors import ReviewError
+from certify.review.findings import Marks, Unmarked
 from certify.review.models import AreaFeedback, Assignment, ConsensusScore, RubricScore
 from certify.scoring import Outcome
 from certify.timeutil import utcnow
@@ -27,12 +32,33 @@ from certify.transitions import record, take
 from certify.workflow import Action, State
 
 
-class ScoresMissing(ReviewError):
-    """A submission with indicators still unscored; `missing` names them, in the standard's order."""
+def _with_unmarked(message, unmarked: Unmarked) -> str:
+    """`message` (None: nothing else is wrong), then what the items still without a mark need."""
+    sentences = [message] if message else []
+    if unmarked:
+        sentences.append(
+            _l(
+                "Mark each file as relevant or not and confirm or refuse each “not applicable” answer:"
+                " %(n)d not marked yet.",
+                n=unmarked.count,
+            )
+        )
+    return " ".join(str(sentence) for sentence in sentences)
 
-    def __init__(self, missing: list[str]):
-        super().__init__(_l("%(n)d indicators have no score yet.", n=len(missing)), 422)
+
+class ScoresMissing(ReviewError):
+    """A submission with indicators still unscored or items unmarked; `missing` names the indicators, in
+    the standard's order, and `unmarked` the files and answers."""
+
+    def __init__(self, missing: list[str], unmarked: Unmarked = Unmarked()):
+        super().__init__(
+            _with_unmarked(
+                _l("%(n)d indicators have no score yet.", n=len(missing)) if missing else None, unmarked
+            ),
+            422,
+        )
         self.missing = tuple(missing)
+        self.unmarked = unmarked
 
 
 def save_scores(
@@ -41,8 +67,10 @@ def save_scores(
     *,
     scores: Mapping[str, tuple[int | None, str]],
     feedback: Mapping[str, tuple[str, str]],
+    marks: Marks = Marks(),
 ) -> None:
-    """Keep the assessor's draft: scores 0–4 (or none yet) with comments, and per-area feedback.
+    """Keep the assessor's draft: scores 0–4 (or none yet) with comments, per-area feedback, and the marks
+    given now (the others stay as they were).
 
     The assignment's row is locked (and read afresh) first: a draft autosaved while the same assessor
     submits waits for the submission, then finds the scores submitted and is refused.
@@ -73,11 +101,14 @@ def save_scores(
         row = existing_feedback.get(area_id) or AreaFeedback(assignment_id=assignment.id, area_id=area_id)
         row.strengths, row.improvements = strengths.strip(), improvements.strip()
         session.add(row)
+    if marks.files or marks.not_applicable:
+        findings.save_marks(session, assignment, marks)
     session.flush()
 
 
 def submit_scores(session, assignment: Assignment, assessor) -> None:
-    """Submit every indicator's score; the last assessor to submit moves the application to 'scored'.
+    """Submit every indicator's score and every mark; the last assessor to submit moves the application to
+    'scored'.
 
     The application row is locked first, so two assessors submitting at once are counted one after
     the other and the last one is never mistaken for an earlier one.
@@ -88,8 +119,10 @@ def submit_scores(session, assignment: Assignment, assessor) -> None:
     standard = standard_of(application)
     given = scores_of(session, assignment)
     missing = [i.id for i in standard.indicators() if given.get(i.id) is None or given[i.id].score is None]
-    if missing:
-        raise ScoresMissing(missing)
+    marks = findings.marks_of(session, assignment)
+    unmarked = marks.unmarked(findings.items_of(session, application))
+    if missing or unmarked:
+        raise ScoresMissing(missing, unmarked)
     application.state = take(session, application, Action.SUBMIT_SCORES, assessor).value
     assignment.scores_submitted_at = utcnow()
     session.flush()
@@ -99,7 +132,7 @@ def submit_scores(session, assignment: Assignment, assessor) -> None:
         assessor,
         "review.scores_submitted",
         application,
-        after={"state": application.state, "scores": submitted},
+        after={"state": application.state, "scores": submitted, "marks": marks.as_record()},
     )
     if application.state == State.SCORED:  # the last assessor: the lead and coordinators compare now
         notifications.scores_complete(session, application)
@@ -126,17 +159,24 @@ PROBLEM_MESSAGES = {
 
 
 class ConsensusRefused(ReviewError):
-    """The consensus is refused indicator by indicator: `problems` maps each one to what it lacks."""
+    """The consensus is refused indicator by indicator: `problems` maps each one to what it lacks;
+    `unmarked` names the files and answers still without a final mark."""
 
-    def __init__(self, problems: Mapping[str, ConsensusProblem]):
+    def __init__(self, problems: Mapping[str, ConsensusProblem], unmarked: Unmarked = Unmarked()):
         super().__init__(
-            _l(
-                "The consensus is not recorded: indicators without a score or a justification: %(n)d.",
-                n=len(problems),
+            _with_unmarked(
+                _l(
+                    "The consensus is not recorded: indicators without a score or a justification: %(n)d.",
+                    n=len(problems),
+                )
+                if problems
+                else None,
+                unmarked,
             ),
             422,
         )
         self.problems = dict(problems)
+        self.unmarked = unmarked
 
 
 def consensus_problems(
@@ -164,36 +204,41 @@ def consensus_problems(
 
 
 def check_consensus(
-    session, application: Application, lead, scores: Mapping[str, tuple[int | None, str]]
+    session, application: Application, lead, scores: Mapping[str, tuple[int | None, str]], *, marks: Marks
 ) -> Outcome:
     """The assessed result the consensus would give, or the reason it may not be recorded; changes nothing.
 
     The confirmation step shows this result; `record_consensus` checks the same things again.
     """
-    return _checked(session, application, lead, scores)[1]
+    return _checked(session, application, lead, scores, marks)[1]
 
 
-def _checked(session, application: Application, lead, scores) -> tuple[State, Outcome]:
+def _checked(session, application: Application, lead, scores, marks: Marks) -> tuple[State, Outcome]:
     state = take(session, application, Action.RECORD_CONSENSUS, lead)
     if set(scores) - {i.id for i in standard_of(application).indicators()}:
         raise ReviewError(_l("The scores name indicators or areas that this standard does not have."), 400)
     if any(value is not None and value not in range(5) for value, _ in scores.values()):
         raise ReviewError(_l("Every indicator needs a consensus score from 0 to 4."), 422)
+    items = findings.items_of(session, application)
+    findings.check_marks(items, marks)
     problems = consensus_problems(compare(session, application).rows, scores)
-    if problems:
-        raise ConsensusRefused(problems)
-    return state, assessed_outcome(session, application, {i: v for i, (v, _) in scores.items()})
+    unmarked = marks.unmarked(items)
+    if problems or unmarked:
+        raise ConsensusRefused(problems, unmarked)
+    return state, assessed_outcome(session, application, {i: v for i, (v, _) in scores.items()}, marks)
 
 
 def record_consensus(
-    session, application: Application, lead, scores: Mapping[str, tuple[int | None, str]]
+    session, application: Application, lead, scores: Mapping[str, tuple[int | None, str]], *, marks: Marks
 ) -> Outcome:
-    """Store the lead's consensus scores, move the application to 'consensus', return the assessed result.
+    """Store the lead's consensus scores and final marks, move the application to 'consensus', return the
+    assessed result.
 
-    Refused (`ConsensusRefused`) while an indicator lacks a score or a justification it needs.
+    Refused (`ConsensusRefused`) while an indicator lacks a score or a justification it needs, or an item
+    its final mark.
     """
     spread = compare(session, application).spread
-    state, outcome = _checked(session, application, lead, scores)
+    state, outcome = _checked(session, application, lead, scores, marks)
     application.state = state.value
     session.execute(sa.delete(ConsensusScore).where(ConsensusScore.application_id == application.id))
     session.add_all(
@@ -206,6 +251,7 @@ def record_consensus(
         )
         for i, (v, j) in scores.items()
     )
+    findings.record_consensus_marks(session, application, lead, marks)
     session.flush()
     record(
         session,
@@ -215,6 +261,7 @@ def record_consensus(
         before={"spread": spread},
         after={
             "scores": {i: {"score": v, "justification": j.strip()} for i, (v, j) in scores.items()},
+            "marks": marks.as_record(),
             "total": outcome.total,
             "level": outcome.level.id if outcome.level else None,
         },

@@ -26,6 +26,7 @@ from certify.review import (
     clarification,
     consensus_page,
     decisions,
+    findings,
     forms,
     pages,
     rubric_scores,
@@ -196,22 +197,25 @@ def conflicts():
 @bp.route("/assignments/<int:assignment_id>/scores", methods=["GET", "POST"])
 @roles_required(Role.ASSESSOR)
 def scores(assignment_id: int):
-    """Score each indicator 0–4 against its rubric beside the answers and evidence; save or submit.
+    """Score each indicator 0–4 against its rubric beside the answers and evidence, mark each file and
+    "not applicable" answer; save or submit.
 
     Nothing typed is lost: a refusal shows the page again with every entry, and a refused submission
-    (an indicator still unscored, say) keeps the draft saved and names each indicator it lacks.
+    (an indicator still unscored, a file unmarked, say) keeps the draft saved and names each one it lacks.
     """
     assignment = _open_assignment(assignment_id)
     if request.method == "GET":
         return pages.render_scores(assignment)
     standard = standard_of(assignment.application)
-    form = forms.scores_form(standard, current_language())
+    items = findings.items_of(db.session, assignment.application)
+    form = forms.scores_form(standard, current_language(), items)
     render = partial(pages.render_scores, assignment, scores_form=form)
     if not form.validate_on_submit():
         return render(422)
     back_to = url_for("review.scores", assignment_id=assignment.id)
+    posted = forms.posted_scores(standard, form)
     return carry_out(
-        lambda: _save_scores(assignment, forms.posted_scores(standard, form), final=form.final),
+        lambda: _save_scores(assignment, posted, forms.posted_marks(items, form), final=form.final),
         back_to=back_to,
         done=None,
         refused=_in_place(form, render),
@@ -219,11 +223,13 @@ def scores(assignment_id: int):
     )
 
 
-def _save_scores(assignment: Assignment, posted: tuple[dict, dict], *, final: bool) -> DomainError | None:
+def _save_scores(
+    assignment: Assignment, posted: tuple[dict, dict], marks: findings.Marks, *, final: bool
+) -> DomainError | None:
     """Save the draft and, if `final`, submit it. A refused submission is returned, not raised: it is
     undone alone (a savepoint), so the draft before it is committed all the same."""
     scores, feedback = posted
-    rubric_scores.save_scores(db.session, assignment, scores=scores, feedback=feedback)
+    rubric_scores.save_scores(db.session, assignment, scores=scores, feedback=feedback, marks=marks)
     if not final:
         return None
     try:
@@ -240,9 +246,11 @@ def _scores_saved(form, render, back_to: str, refusal: DomainError | None):
         flash(_("Your scores are submitted.") if form.final else _("Draft saved."), "success")
         return redirect(back_to)
     form.form_errors += [_("Your draft is saved, but the scores are not submitted."), refusal.message]
-    for indicator_id in getattr(refusal, "missing", ()):
-        field = form[f"score-{indicator_id}"]
-        field.errors = [*field.errors, _("Score this indicator from 0 to 4 to submit.")]
+    if isinstance(refusal, rubric_scores.ScoresMissing):
+        for indicator_id in refusal.missing:
+            field = form[f"score-{indicator_id}"]
+            field.errors = [*field.errors, _("Score this indicator from 0 to 4 to submit.")]
+        forms.show_unmarked(form, refusal.unmarked)
     return render(refusal.status)
 
 
@@ -256,15 +264,16 @@ def autosave_scores(assignment_id: int):
     """
     assignment = _open_assignment(assignment_id)
     standard = standard_of(assignment.application)
-    form = forms.scores_form(standard, current_language())
+    items = findings.items_of(db.session, assignment.application)
+    form = forms.scores_form(standard, current_language(), items)
     form.validate()
     errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
     if "csrf_token" in errors:  # the form itself is wrong: nothing is saved
         return jsonify(saved=False, errors=errors), 422
+    # a refused mark is no mark: posted_marks leaves out what is not one of its two answers
+    posted = _leave_out(forms.posted_scores(standard, form), errors), forms.posted_marks(items, form)
     return carry_out(
-        lambda: _save_scores(
-            assignment, _leave_out(forms.posted_scores(standard, form), errors), final=False
-        ),
+        lambda: _save_scores(assignment, *posted, final=False),
         back_to=url_for("review.scores", assignment_id=assignment.id),
         done=None,
         refused=lambda error: (jsonify(saved=False, message=str(error.message)), error.status),
@@ -314,18 +323,19 @@ def consensus(application_id: int):
     if request.method == "GET":
         return render()
     standard = standard_of(application)
-    form = forms.consensus_form(standard, current_language())
+    items = findings.items_of(db.session, application)
+    form = forms.consensus_form(standard, current_language(), items)
     render = partial(render, consensus_form=form)
     if not form.validate_on_submit():
         return render(422)
     if form.editing:
         return render()
-    posted = forms.posted_consensus(standard, form)
+    posted, marks = forms.posted_consensus(standard, form), forms.posted_marks(items, form)
     refused = _consensus_refused(form, render)
-    if not (form.recording and forms.was_checked(form, application.id, current_user.id, posted)):
-        return _check_consensus(application, posted, render, refused)
+    if not (form.recording and forms.was_checked(form, application.id, current_user.id, posted, marks)):
+        return _check_consensus(application, posted, marks, render, refused)
     return carry_out(
-        lambda: rubric_scores.record_consensus(db.session, application, current_user, posted),
+        lambda: rubric_scores.record_consensus(db.session, application, current_user, posted, marks=marks),
         back_to=url_for("review.consensus", application_id=application.id),
         done=_("The consensus is recorded."),
         refused=refused,
@@ -347,10 +357,10 @@ def _comparable(application_id: int) -> Application:
     return application
 
 
-def _check_consensus(application: Application, posted, render, refused):
+def _check_consensus(application: Application, posted, marks: findings.Marks, render, refused):
     """The check step: the result the consensus would give, for the lead to confirm; records nothing."""
     try:
-        outcome = rubric_scores.check_consensus(db.session, application, current_user, posted)
+        outcome = rubric_scores.check_consensus(db.session, application, current_user, posted, marks=marks)
     except DomainError as error:
         return refused(error)
     return render(checked=outcome)
@@ -361,7 +371,7 @@ def _consensus_refused(form, render):
 
     def refused(error):
         if isinstance(error, rubric_scores.ConsensusRefused):
-            forms.show_consensus_problems(form, error.problems)
+            forms.show_consensus_problems(form, error.problems, error.unmarked)
         else:
             form.form_errors.append(error.message)
         return render(error.status)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from certify.review import findings
 from tests.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -63,3 +64,9 @@ def log_in(page, base: str, user, next_path: str = "/") -> None:
     page.fill("[name=password]", PASSWORD)
     page.press("[name=password]", "Enter")
     page.wait_for_load_state()
+
+
+def mark_every_file_relevant(page, db, application) -> None:
+    """On the scoring page: every file attached to an indicator marked relevant (its first choice)."""
+    for file_id in findings.items_of(db, application).file_ids():
+        page.check(f"#file-{file_id}-0")

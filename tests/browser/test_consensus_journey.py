@@ -9,6 +9,7 @@ from babel.numbers import format_decimal
 from certify.accounts.models import Role
 from certify.questionnaire.services import standard_of
 from certify.review import comparison
+from tests import factories
 from tests.browser.conftest import log_in
 from tests.factories import make_user
 from tests.review.consensus_steps import COMMENTS, scored_apart
@@ -27,14 +28,16 @@ def awaiting(db):
     case = scored_apart(db, assessors=[lead, make_user(db, Role.ASSESSOR, full_name_ru="Ольга Вторая")])
     rubric = {i.id: 3 for i in standard_of(case.application).indicators()}
     rubric |= {"str_members": 2, "gov_team": 2, "fin_plan": 4}
-    outcome = comparison.assessed_outcome(db, case.application, rubric)
+    outcome = comparison.assessed_outcome(
+        db, case.application, rubric, factories.every_item_accepted(db, case.application)
+    )
     db.commit()
     return case, outcome
 
 
 def fits_the_phone(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    box = page.locator("#indicator-str_members .consensus-choice").bounding_box()
+    box = page.locator("#indicator-str_members .consensus-choice").first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
 

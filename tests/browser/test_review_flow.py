@@ -10,7 +10,7 @@ from certify.audit.services import verify_chain
 from certify.questionnaire.services import standard_of
 from certify.transitions import active_assignments
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, mark_every_file_relevant
 from tests.conftest import link_in
 from tests.factories import make_user
 
@@ -42,9 +42,11 @@ def mail_to(mailbox, user, fragment: str):
     return next(m for m in reversed(mailbox()) if m["To"] == user.email and fragment in m["Subject"])
 
 
-def score_everything(page, application, value: int) -> None:
+def score_everything(page, db, application, value: int) -> None:
+    """Every indicator at `value`, and every attached file marked relevant (the first choice)."""
     for indicator in standard_of(application).indicators():
         page.check(f"#score-{indicator.id}-{value}")
+    mark_every_file_relevant(page, db, application)
 
 
 def test_review_from_submission_to_decision(live_server, page, submitted, mailbox, db):
@@ -95,7 +97,7 @@ def test_review_from_submission_to_decision(live_server, page, submitted, mailbo
         assignment_id = _assignment_id(db, application, people[who])
         log_in(page, base, people[who], f"/review/assignments/{assignment_id}/scores")
         assert page.get_by_text("Other assessors").count() + page.get_by_text("Другие эксперты").count() == 0
-        score_everything(page, application, value)
+        score_everything(page, db, application, value)
         page.locator("button[name=submit][value=final]").click()
         page.wait_for_load_state()
         log_out(page)

@@ -10,7 +10,7 @@ from certify.questionnaire.services import standard_of
 from certify.review import comparison
 from certify.review.models import Assignment
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, mark_every_file_relevant
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -37,6 +37,7 @@ def test_an_assessors_partial_submit_keeps_the_entries(live_server, page, lead, 
         page.check(f"#score-{indicator.id}-{value}")
     page.fill(f"#comment-{given[0].id}", "Реестр участников ведётся и публикуется")
     page.fill(f"#strengths-{area.id}", "Сильное ядро участников")
+    mark_every_file_relevant(page, db, lead.application)
     page.get_by_role("button", name="Отправить оценки").click()
     page.wait_for_load_state()
 

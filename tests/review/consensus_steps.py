@@ -25,19 +25,21 @@ def scored_apart(session, **earlier) -> factories.Case:
     DIVERGENT and CLOSE, each with a comment on str_members. The totals stay far below the spread limit."""
     case = factories.in_review(session, **earlier)
     indicators = [i.id for i in standard_of(case.application).indicators()]
+    marks = factories.every_item_accepted(session, case.application)
     for assignment, apart, comment in (
         (case.lead, {}, COMMENTS[0]),
         (case.second, DIVERGENT | CLOSE, COMMENTS[1]),
     ):
         scores = {i: (apart.get(i, 3), comment if i == "str_members" else "") for i in indicators}
-        rubric_scores.save_scores(session, assignment, scores=scores, feedback={})
+        rubric_scores.save_scores(session, assignment, scores=scores, feedback={}, marks=marks)
         rubric_scores.submit_scores(session, assignment, assignment.assessor)
     return case
 
 
 def consensus_data(application, scores: dict[str, int | str], **justifications: str) -> dict[str, str]:
-    """The consensus form as a browser posts it: 3 where not told, `scores` where told ("" for none)."""
-    data = {f"score-{i.id}": str(scores.get(i.id, 3)) for i in standard_of(application).indicators()}
+    """The consensus form as a browser posts it: 3 where not told, `scores` where told ("" for none), every
+    file relevant and every "not applicable" confirmed."""
+    data = factories.all_scores(application, 3) | {f"score-{i}": str(value) for i, value in scores.items()}
     data |= {f"justification-{i.id}": "" for i in standard_of(application).indicators()}
     data |= {f"justification-{i}": text for i, text in justifications.items()}
     return data

@@ -13,7 +13,7 @@ from certify.audit.services import history, verify_chain
 from certify.certificates.issuance import latest_for_decision, status_of
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.report_data import report_context
-from certify.review import appeals, decisions
+from certify.review import appeals, comparison, decisions
 from certify.review.decisions import decision_of
 from certify.review.errors import ReviewError
 from tests import factories
@@ -70,11 +70,11 @@ def test_the_whole_appeal(db, decided, login):
     )
     assert scored.status_code == 302
     db.expire_all()
-    outcome = appeals.assessed_outcome(
+    outcome = comparison.assessed_outcome(
         db,
         application,
-        {i: 4 for i in all_scores(application, 4) and []}
-        or {key.removeprefix("score-"): 4 for key in all_scores(application, 4)},
+        {key.removeprefix("score-"): 4 for key in all_scores(application, 4) if key.startswith("score-")},
+        factories.every_item_accepted(db, application),
     )
     level = outcome.level.id if outcome.level else ""
     response = coordinator.post(

@@ -27,6 +27,7 @@ def score(db, assignment: Assignment, value: int, comment: str = "", *, submit: 
         assignment,
         scores={i.id: (value, comment) for i in standard.indicators()},
         feedback={a.id: (comment, comment) for a in standard.areas},
+        marks=factories.every_item_accepted(db, assignment.application),
     )
     if submit:
         rubric_scores.submit_scores(db, assignment, assignment.assessor)

@@ -8,6 +8,7 @@ from babel.numbers import format_decimal
 from certify.accounts.models import Role
 from certify.review import comparison
 from certify.review.models import ConsensusScore
+from tests import factories
 from tests.factories import make_user
 from tests.review.consensus_steps import (
     CLOSE,
@@ -93,7 +94,9 @@ def test_the_check_shows_the_total_and_level_and_records_nothing(db, client_for)
     page = checked.get_data(as_text=True)
     assert checked.status_code == 200
     rubric = {k.removeprefix("score-"): int(v) for k, v in data.items() if k.startswith("score-")}
-    outcome = comparison.assessed_outcome(db, case.application, rubric)
+    outcome = comparison.assessed_outcome(
+        db, case.application, rubric, factories.every_item_accepted(db, case.application)
+    )
     assert f"Итоговая оценка экспертов: {format_decimal(outcome.total, locale='ru')} из 100." in page
     assert (f"Уровень: {outcome.level.name.get('ru')}." if outcome.level else "Ни один уровень") in page
     assert "Зафиксировать консенсус" in page and "Вернуться к редактированию" in page

@@ -14,6 +14,7 @@ from certify.review import comparison, rubric_scores
 from certify.review.comparison import DIVERGENCE_STEPS, Comparison
 from certify.review.models import ConsensusScore
 from certify.review.rubric_scores import ConsensusProblem, ConsensusRefused, consensus_problems
+from tests import factories
 from tests.review.consensus_steps import CLOSE, DIVERGENT, scored_apart
 
 MISSING, APART, OUTSIDE = ConsensusProblem.MISSING, ConsensusProblem.DIVERGENT, ConsensusProblem.OUTSIDE
@@ -88,7 +89,13 @@ def test_the_lower_scores_without_justification_are_refused_by_the_service(db):
     case = scored_apart(db)
     application = case.application
     with pytest.raises(ConsensusRefused) as refused:
-        rubric_scores.record_consensus(db, application, case.lead.assessor, lower_scores(db, application))
+        rubric_scores.record_consensus(
+            db,
+            application,
+            case.lead.assessor,
+            lower_scores(db, application),
+            marks=factories.every_item_accepted(db, application),
+        )
     assert refused.value.problems == dict.fromkeys(DIVERGENT, APART)
     assert refused.value.status == 422
     assert application.state == "scored"
@@ -100,9 +107,10 @@ def test_the_check_gives_the_result_and_records_nothing(db):
     application = case.application
     scores = lower_scores(db, application) | {i: (2, "Обсудили реестр") for i in DIVERGENT}
     before = db.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
-    outcome = rubric_scores.check_consensus(db, application, case.lead.assessor, scores)
+    marks = factories.every_item_accepted(db, application)
+    outcome = rubric_scores.check_consensus(db, application, case.lead.assessor, scores, marks=marks)
     rubric = {i: v for i, (v, _) in scores.items()}
-    assert outcome == comparison.assessed_outcome(db, application, rubric)
+    assert outcome == comparison.assessed_outcome(db, application, rubric, marks)
     assert application.state == "scored"
     assert db.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == before
     assert db.scalars(sa.select(ConsensusScore)).all() == []
@@ -114,13 +122,14 @@ def test_a_justified_consensus_is_recorded_with_its_justifications(db):
     indicators = [i.id for i in standard_of(application).indicators()]
     scores = {i: (3, "") for i in indicators} | {i: (2, "  Обсудили реестр\n") for i in DIVERGENT}
     scores |= {next(iter(CLOSE)): (4, "")}
-    outcome = rubric_scores.record_consensus(db, application, case.lead.assessor, scores)
+    marks = factories.every_item_accepted(db, application)
+    outcome = rubric_scores.record_consensus(db, application, case.lead.assessor, scores, marks=marks)
     assert application.state == "consensus"
     recorded = comparison.consensus_of(db, application)
     assert {i: recorded[i].justification for i in DIVERGENT} == dict.fromkeys(DIVERGENT, "Обсудили реестр")
     assert (
         outcome.total
-        == comparison.assessed_outcome(db, application, {i: v for i, (v, _) in scores.items()}).total
+        == comparison.assessed_outcome(db, application, {i: v for i, (v, _) in scores.items()}, marks).total
     )
     entry = db.scalars(sa.select(AuditEntry).where(AuditEntry.action == "review.consensus_recorded")).one()
     assert entry.after["scores"]["str_members"] == {"score": 2, "justification": "Обсудили реестр"}
@@ -131,5 +140,7 @@ def test_a_consensus_outside_the_range_of_scores_is_refused_by_the_service(db):
     application = case.application
     scores = lower_scores(db, application) | {i: (2, "Обсудили") for i in DIVERGENT} | {"str_rules": (4, "")}
     with pytest.raises(ConsensusRefused) as refused:
-        rubric_scores.record_consensus(db, application, case.lead.assessor, scores)
+        rubric_scores.record_consensus(
+            db, application, case.lead.assessor, scores, marks=factories.every_item_accepted(db, application)
+        )
     assert refused.value.problems == {"str_rules": OUTSIDE}

@@ -151,7 +151,8 @@ def scored_two_steps_apart(db):
     indicators = [i.id for i in standard_of(case.application).indicators()]
     for assignment, low in ((case.lead, {}), (case.second, {"str_members": 1})):
         scores = {i: (low.get(i, 3), "") for i in indicators}
-        rubric_scores.save_scores(db, assignment, scores=scores, feedback={})
+        marks = factories.every_item_accepted(db, case.application)
+        rubric_scores.save_scores(db, assignment, scores=scores, feedback={}, marks=marks)
         rubric_scores.submit_scores(db, assignment, assignment.assessor)
     assert case.application.state == "scored"
     return case
@@ -168,8 +169,9 @@ def test_a_two_step_gap_calls_for_a_third_assessor_where_the_standard_says_so(db
         in page.get_data(as_text=True)
     )
     consensus = {i.id: (3, "Обсудили") for i in standard_of(case.application).indicators()}
+    marks = factories.every_item_accepted(db, case.application)
     with pytest.raises(TransitionError) as refused:
-        rubric_scores.record_consensus(db, case.application, case.lead.assessor, consensus)
+        rubric_scores.record_consensus(db, case.application, case.lead.assessor, consensus, marks=marks)
     assert refused.value.message == (
         "Оценки экспертов по одному из показателей расходятся на 2 ступени (порог — 2): до консенсуса "
         "координатор должен назначить третьего эксперта."
@@ -184,5 +186,6 @@ def test_on_cmq_1_0_a_two_step_gap_is_only_flagged(db):
     with pytest.raises(TransitionError):
         rubric_scores.add_third_assessor(db, case.application, case.coordinator)
     consensus = {i.id: (3, "Обсудили") for i in standard_of(case.application).indicators()}
-    rubric_scores.record_consensus(db, case.application, case.lead.assessor, consensus)
+    marks = factories.every_item_accepted(db, case.application)
+    rubric_scores.record_consensus(db, case.application, case.lead.assessor, consensus, marks=marks)
     assert case.application.state == "consensus"

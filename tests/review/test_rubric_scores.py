@@ -81,7 +81,10 @@ def test_consensus_when_the_assessors_agree(db, in_review):
     assert db.get(type(application), application.id).state == "consensus"
     page = lead_client.get(f"/review/applications/{application.id}/consensus").get_data(as_text=True)
     rubric = {i.id: 3 for i in standard_of(application).indicators()}
-    expected = comparison.assessed_outcome(db, db.get(type(application), application.id), rubric).total
+    application = db.get(type(application), application.id)
+    expected = comparison.assessed_outcome(
+        db, application, rubric, factories.every_item_accepted(db, application)
+    ).total
     assert format_decimal(expected, locale="ru") in page
 
 

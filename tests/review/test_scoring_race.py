@@ -32,7 +32,10 @@ def test_an_autosave_during_the_submission_waits_and_is_refused(app, db):
     assignment_id = case.lead.id
     indicators = [i.id for i in standard_of(case.application).indicators()]
     submitting = db.get(Assignment, assignment_id)
-    rubric_scores.save_scores(db, submitting, scores={i: (3, "") for i in indicators}, feedback={})
+    marks = factories.every_item_accepted(db, case.application)
+    rubric_scores.save_scores(
+        db, submitting, scores={i: (3, "") for i in indicators}, feedback={}, marks=marks
+    )
     rubric_scores.submit_scores(db, submitting, submitting.assessor)  # holds its locks until the commit
     outcome = []
 

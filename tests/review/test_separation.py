@@ -28,7 +28,11 @@ def grant(user, role: Role) -> None:
 def submit_with_comment(db, assignment: Assignment, value: int = 3) -> None:
     indicators = standard_of(assignment.application).indicators()
     rubric_scores.save_scores(
-        db, assignment, scores={i.id: (value, COMMENT) for i in indicators}, feedback={}
+        db,
+        assignment,
+        scores={i.id: (value, COMMENT) for i in indicators},
+        feedback={},
+        marks=factories.every_item_accepted(db, assignment.application),
     )
     rubric_scores.submit_scores(db, assignment, assignment.assessor)
 

@@ -88,7 +88,8 @@ def scored_apart(db, case) -> None:
     """The lead scores 4 everywhere and the second 0: the totals are far apart."""
     for assignment, value in ((case.lead, 4), (case.second, 0)):
         scores = {i.id: (value, "") for i in standard_of(case.application).indicators()}
-        rubric_scores.save_scores(db, assignment, scores=scores, feedback={})
+        marks = factories.every_item_accepted(db, case.application)
+        rubric_scores.save_scores(db, assignment, scores=scores, feedback={}, marks=marks)
         rubric_scores.submit_scores(db, assignment, assignment.assessor)
 
 
@@ -174,7 +175,8 @@ def test_one_decision_form_serves_the_decision_and_the_appeal(db, client_for):
     staffing.confirm_independence(db, assignment, fresh)
     factories.score(db, case.application)  # the review team has submitted: this scores the appeal
     scores = {i.id: (3, "") for i in standard_of(case.application).indicators()}
-    rubric_scores.save_scores(db, assignment, scores=scores, feedback={})
+    marks = factories.every_item_accepted(db, case.application)
+    rubric_scores.save_scores(db, assignment, scores=scores, feedback={}, marks=marks)
     rubric_scores.submit_scores(db, assignment, fresh)
     db.commit()
     page = coordinator.get(team_url).get_data(as_text=True)

@@ -1,5 +1,6 @@
-// Scoring page: autosave the draft scores while the assessor types (entries the server refuses are marked
-// with its reason, the rest is saved), warn before leaving with unsaved changes, and save before the
+// Scoring page: autosave the draft scores and marks (each file relevant or not, each "not applicable"
+// confirmed or not) while the assessor types (entries the server refuses are marked with its reason, the
+// rest is saved), warn before leaving with unsaved changes, and save before the
 // clarification request leaves the page. Autosave never submits. Without this script the page still
 // works: "Save the draft" posts it.
 (function () {
@@ -76,7 +77,8 @@
     if (event.target.form !== form) return;
     dirty = true;
     say(form.dataset.unsavedText);
-    // A score now given answers "this indicator has no score yet": its mark goes.
+    // A score or mark now given answers "this indicator has no score yet" or "this file is not marked
+    // yet": its error mark goes.
     const block = event.target.closest("[data-field]");
     if (block && event.type === "change" && event.target.type === "radio") markField(block, []);
     if (timer) clearTimeout(timer);
