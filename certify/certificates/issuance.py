@@ -21,8 +21,9 @@ from certify.certificates.signing import SigningKey, load_signing_key, sign_pdf
 from certify.errors import DomainError
 from certify.files import private_folder, write_private
 from certify.questionnaire.models import Application
-from certify.questionnaire.services import standard_of
+from certify.questionnaire.services import maturity_phase, standard_of
 from certify.review.models import Decision
+from certify.standards.definition import Phase
 from certify.timeutil import as_utc
 from certify.web.urls import external_url
 
@@ -184,7 +185,7 @@ def create_certificate(
     )
     certificate.search_text = " ".join(getattr(certificate, f) for f in SEARCHED_FIELDS).casefold()
     pdf = sign_pdf(
-        render_certificate(context_of(certificate, standard_of(application))),
+        render_certificate(context_of(certificate, standard_of(application), maturity_phase(application))),
         signing_key(),
         reason="Сертификат соответствия / Certificate of conformity",
         location="Certify",
@@ -197,8 +198,8 @@ def create_certificate(
     return certificate
 
 
-def context_of(certificate: Certificate, standard) -> CertificateContext:
-    """The plain values printed on the certificate's PDF."""
+def context_of(certificate: Certificate, standard, phase: Phase | None = None) -> CertificateContext:
+    """The plain values printed on the certificate's PDF; `phase`, the cluster's when it applied."""
     stated = {field: getattr(certificate, field) for field in STATED_FIELDS if field != "level_id"}
     return CertificateContext(
         **stated
@@ -212,6 +213,8 @@ def context_of(certificate: Certificate, standard) -> CertificateContext:
             "verify_url": external_url("certificates.verify", number=certificate.number),
             "issuer_name_ru": ISSUER[0],
             "issuer_name_en": ISSUER[1],
+            "phase_name_ru": phase.name.ru if phase else None,
+            "phase_name_en": phase.name.en if phase else None,
         }
     )
 

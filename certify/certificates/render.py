@@ -68,6 +68,9 @@ class CertificateContext:
     verify_url: str
     issuer_name_ru: str
     issuer_name_en: str
+    #: the cluster's maturity phase when it applied; None when the standard has no phases
+    phase_name_ru: str | None = None
+    phase_name_en: str | None = None
 
 
 class ResourceRefused(ValueError):

@@ -84,6 +84,9 @@ class ReportContext:
     areas: tuple[AreaReport, ...]
     #: how many other certified clusters there are to compare with (percentiles need MIN_PEERS)
     peer_count: int
+    #: the cluster's maturity phase when it applied; None when the standard has no phases
+    phase_name_ru: str | None = None
+    phase_name_en: str | None = None
 
 
 def percentile_rank(value: Decimal, peers: Sequence[Decimal]) -> int | None:

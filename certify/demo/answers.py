@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from certify.questionnaire.answers import Stored, typed, visible_questions
-from certify.standards.definition import Question, QuestionType, Standard
+from certify.standards.definition import CrossCheckKind, Question, QuestionType, Standard
 
 
 def plausible_answers(standard: Standard, *, seed: int = 0, strength: float = 0.7) -> dict[str, Stored]:
@@ -19,15 +19,43 @@ def plausible_answers(standard: Standard, *, seed: int = 0, strength: float = 0.
     chooser = random.Random(seed)
     answers: dict[str, Stored] = {}
     typed_so_far: dict = {}
+    same_as = _stated_twice(standard)
     for question in standard.all_questions():
-        if question.type == QuestionType.EVIDENCE:
+        # files are uploaded, ratios computed: neither is answered
+        if question.type in (QuestionType.EVIDENCE, QuestionType.RATIO):
             continue
         if question.id not in visible_questions([question], typed_so_far):
             continue
-        value = _answer(question, chooser, strength)
+        earlier = same_as.get(question.id)
+        value = answers[earlier] if earlier in answers else _answer(question, chooser, strength)
+        value = _within_shared_limit(standard, question, value, answers)
         answers[question.id] = value
         typed_so_far[question.id] = typed(question, value)
     return answers
+
+
+def _stated_twice(standard: Standard) -> dict[str, str]:
+    """Question id -> the earlier question stating the same fact (an `equal` cross-check): one answer.
+
+    A plausible organisation gives the same team size twice; demo data with a warning on every
+    application would teach nothing.
+    """
+    return {
+        later: check.questions[0]
+        for check in standard.cross_checks
+        if check.kind == CrossCheckKind.EQUAL
+        for later in check.questions[1:]
+    }
+
+
+def _within_shared_limit(standard: Standard, question: Question, value: Stored, answers: dict) -> Stored:
+    """The value, lowered so that shares answered so far stay within their `sum_at_most` limit."""
+    for check in standard.cross_checks:
+        if check.kind != CrossCheckKind.SUM_AT_MOST or question.id not in check.questions:
+            continue
+        used = sum((Decimal(answers[q]) for q in check.questions if q in answers), Decimal(0))
+        value = str(max(Decimal(0), min(Decimal(value), check.limit - used)))
+    return value
 
 
 def _ranked(question: Question) -> list:

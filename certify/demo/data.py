@@ -12,6 +12,7 @@ from certify.demo.organisations import ensure_organisation
 from certify.demo.review import load_demo_reviews
 from certify.questionnaire.models import Application
 from certify.standards.services import install_library
+from certify.workflow.states import State
 
 # Demo users exist only on machines where someone ran `flask certify demo`.
 DEFAULT_PASSWORD = "Klaster-Demo-2026!"  # noqa: S105
@@ -117,9 +118,15 @@ USERS = (
 )
 
 
+#: the version the certified examples were assessed on
+FIRST_VERSION = "cmq-1.0.yaml"
+
+
 def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role]]]:
     """Create what is missing (idempotent); with `password`, also reset the demo users' passwords."""
-    install_library(session)
+    # The certified examples were assessed on 1.0; new drafts and submissions start on the newest version,
+    # which supersedes 1.0 (it retires, as no application is open on it).
+    install_library(session, [FIRST_VERSION])
     organisations = {o["registration_number"]: ensure_organisation(session, o) for o in ORGANISATIONS}
     logins, managers = [], {}
     for email, name_ru, name_en, roles, organisation_number, locale in USERS:
@@ -141,25 +148,19 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
         logins.append((user.email, roles))
         if Role.MANAGER in roles:
             managers[user.email] = user
-    load_demo_applications(session, managers)
     by_email = {email: services.find_user(session, email) for email, *_ in USERS}
-    load_demo_reviews(
-        session,
-        by_email["coordinator@certify-demo.example.org"],
-        [by_email[f"assessor{n}@certify-demo.example.org"] for n in (1, 2, 3)],
-        _submitted(session),
-    )
-    logins += load_demo_certificates(
-        session,
-        by_email["coordinator@certify-demo.example.org"],
-        [by_email[f"assessor{n}@certify-demo.example.org"] for n in (1, 2, 3)],
-        password or DEFAULT_PASSWORD,
-    )
+    coordinator = by_email["coordinator@certify-demo.example.org"]
+    assessors = [by_email[f"assessor{n}@certify-demo.example.org"] for n in (1, 2, 3)]
+    logins += load_demo_certificates(session, coordinator, assessors, password or DEFAULT_PASSWORD)
+    install_library(session)
+    load_demo_applications(session, managers)
+    load_demo_reviews(session, coordinator, assessors, _submitted(session))
     return logins
 
 
 def _submitted(session) -> list[Application]:
-    statement = sa.select(Application).where(Application.submitted_at.is_not(None)).order_by(Application.id)
+    """The demo managers' submitted applications (the certified examples are decided by now)."""
+    statement = sa.select(Application).where(Application.state == State.SUBMITTED).order_by(Application.id)
     return list(session.scalars(statement))
 
 

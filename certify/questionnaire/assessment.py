@@ -48,14 +48,28 @@ def self_assessment(standard: Standard, answers, on: date | None = None) -> Asse
     return outcome_view(standard, score(standard, answers, on=on).self_assessment)
 
 
-def cross_check_warnings(standard: Standard, answers: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The standard's cross-checks the answers fail, in the user's language: question id -> messages.
+@dataclass(frozen=True)
+class CrossCheckWarning:
+    """A cross-check of the standard that the answers fail, in the user's language."""
 
-    Each failed check is listed under every question that took part, so it is read next to each answer.
-    """
+    message: str
+    #: the questions whose answers took part, in the check's order
+    question_ids: tuple[str, ...]
+
+
+def cross_check_warnings(standard: Standard, answers: Mapping[str, Any]) -> list[CrossCheckWarning]:
+    """The standard's cross-checks the typed `answers` fail (docs/scoring.md, "Cross-checks")."""
     language = current_language()
-    warnings: dict[str, list[str]] = {}
-    for failed in failed_checks(standard, answers):
-        for question_id in failed.values:
-            warnings.setdefault(question_id, []).append(failed.check.message.get(language))
-    return warnings
+    return [
+        CrossCheckWarning(failed.check.message.get(language), tuple(failed.values))
+        for failed in failed_checks(standard, answers)
+    ]
+
+
+def warnings_by_question(warnings: list[CrossCheckWarning]) -> dict[str, list[str]]:
+    """Each warning under every question that took part, so that it is read next to each answer."""
+    by_question: dict[str, list[str]] = {}
+    for warning in warnings:
+        for question_id in warning.question_ids:
+            by_question.setdefault(question_id, []).append(warning.message)
+    return by_question

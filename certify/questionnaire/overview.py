@@ -15,11 +15,23 @@ from flask_babel import gettext
 
 from certify.certificates.models import Certificate
 from certify.certificates.register import latest_of_application
-from certify.questionnaire.assessment import AssessmentView, self_assessment
+from certify.questionnaire.assessment import (
+    AssessmentView,
+    CrossCheckWarning,
+    cross_check_warnings,
+    self_assessment,
+)
 from certify.questionnaire.display import shown_answer
 from certify.questionnaire.models import Application
-from certify.questionnaire.pages import Page, PageProgress, declared_not_applicable, missing, progress
-from certify.questionnaire.services import load_answers, standard_of, typed_answers_of
+from certify.questionnaire.pages import (
+    Page,
+    PageProgress,
+    declared_not_applicable,
+    missing,
+    pages_of,
+    progress,
+)
+from certify.questionnaire.services import load_answers, scoring_day, standard_of, typed_answers_of
 from certify.review.appeals import appeal_of
 from certify.review.clarification import all_requests
 from certify.review.decisions import decision_of
@@ -48,6 +60,8 @@ class Overview:
     not_applicable: list[tuple[Page, Question, str]]
     #: the preliminary score from the answers alone
     assessment: AssessmentView
+    #: answers that disagree with one another (the standard's cross-checks), to check before submitting
+    warnings: list[tuple[CrossCheckWarning, list[tuple[Page, Question]]]]
     #: the workflow's actions offered to this user now; what they type is checked when they take one
     actions: frozenset[Action]
     #: answers may be imported from a filled workbook (the manager, while the answers may still change)
@@ -84,7 +98,8 @@ def overview_of(session, user, application: Application) -> Overview:
             (page, q, shown_answer(q, stored[q.id], language, gettext))
             for page, q in declared_not_applicable(standard, typed)
         ],
-        assessment=self_assessment(standard, typed),
+        assessment=self_assessment(standard, typed, scoring_day(application)),
+        warnings=_located(standard, cross_check_warnings(standard, typed)),
         actions=allowed(session, user, application),
         can_import_workbook=applicant and application.state in states.EDITABLE,
         clarifications=all_requests(session, application),
@@ -95,3 +110,9 @@ def overview_of(session, user, application: Application) -> Overview:
         certificate=latest_of_application(session, application.id) if holder_or_staff else None,
         can_download_report=holder_or_staff,
     )
+
+
+def _located(standard, warnings: list[CrossCheckWarning]):
+    """Each warning with the page and question of every answer that took part, for links."""
+    where = {q.id: (page, q) for page in pages_of(standard) for q in page.questions}
+    return [(warning, [where[qid] for qid in warning.question_ids]) for warning in warnings]

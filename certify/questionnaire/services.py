@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -17,15 +18,16 @@ from certify.questionnaire.answers import (
     Stored,
     is_empty,
     not_applicable_justification,
+    typed,
     typed_answers,
     visible_questions,
 )
 from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
 from certify.questionnaire.notifications import send_receipt
 from certify.review.models import ClarificationRequest
-from certify.standards.definition import Standard
+from certify.standards.definition import Phase, Standard
 from certify.standards.services import current_version, definition_of
-from certify.timeutil import utcnow
+from certify.timeutil import as_utc, utcnow
 from certify.transitions import take
 from certify.web.i18n import current_language
 from certify.workflow import Action, State, states
@@ -167,6 +169,28 @@ def evidence_by_target(session, application: Application) -> dict[str, list[Evid
     for row in rows:
         files.setdefault(row.evidence_for, []).append(row)
     return files
+
+
+def scoring_day(application: Application) -> date | None:
+    """The day the cluster's maturity phase is judged on: its submission (None, today, for a draft).
+
+    A submitted application keeps the phase it was submitted in, however long the review takes.
+    """
+    return as_utc(application.submitted_at).date() if application.submitted_at else None
+
+
+def maturity_phase(application: Application) -> Phase | None:
+    """The cluster's maturity phase as submitted (the founding date answered, on the submission day).
+
+    None when the standard has no phases. The same rule as the scoring engine's (`Phases.phase_of`),
+    read from the submitted snapshot, so the certificate states the phase the assessment judged.
+    """
+    standard = standard_of(application)
+    if standard.phases is None:
+        return None
+    founded = next(q for q in standard.all_questions() if q.id == standard.phases.founded)
+    stored = (application.snapshot or {}).get(founded.id)
+    return standard.phases.phase_of(typed(founded, stored), scoring_day(application) or date.today())
 
 
 def typed_answers_of(session, application: Application, stored: Mapping[str, Stored] | None = None):

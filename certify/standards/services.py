@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -178,10 +179,14 @@ def _parse(digest: str, source: str, source_name: str) -> Standard:
     return load_standard(source, source_name=source_name)
 
 
-def install_library(session) -> list[StandardVersion]:
-    """Import and publish every standard shipped in the library that the database does not have yet."""
+def install_library(session, names: Iterable[str] | None = None) -> list[StandardVersion]:
+    """Import and publish every standard shipped in the library (or the files `names`) not installed yet.
+
+    In file order, so that a newer version is published after the one it supersedes.
+    """
     installed = []
-    for path in sorted(Path(LIBRARY).glob("*.yaml")):
+    paths = sorted(Path(LIBRARY).glob("*.yaml")) if names is None else [Path(LIBRARY) / n for n in names]
+    for path in paths:
         row = import_standard(session, path.read_bytes(), source_name=path.name)
         if row.status == StandardStatus.DRAFT:
             publish_version(session, row)
