@@ -18,7 +18,8 @@ from certify import transitions
 from certify.audit.services import history as audit_history
 from certify.extensions import db
 from certify.questionnaire import services as questionnaire
-from certify.questionnaire.display import shown_answer
+from certify.questionnaire.assessment import cross_check_warnings, warnings_by_question
+from certify.questionnaire.display import shown_answer, shown_ratios
 from certify.questionnaire.models import Application
 from certify.review import appeals, blind, clarification, comparison, findings, forms, queue, staffing
 from certify.review.models import Assignment, ConflictDeclaration
@@ -183,6 +184,7 @@ def render_scores(
         )
         scores_form = forms.scores_form(standard, language, items, formdata=saved)
     answers = questionnaire.load_answers(db.session, application)
+    typed = questionnaire.typed_answers_of(db.session, application, answers)
     return render_template(
         "review/scores.html",
         assignment=assignment,
@@ -200,7 +202,10 @@ def render_scores(
             for i in standard.indicators()
             for q in i.questions
             if q.id not in items.not_applicable
-        },
+        }
+        | shown_ratios(standard, typed, language),
+        # answers that disagree with one another, beside each of them (docs/scoring.md, "Cross-checks")
+        warnings=warnings_by_question(cross_check_warnings(standard, typed)),
         items=items,
         evidence=questionnaire.evidence_by_target(db.session, application),
         clarifications=clarification.all_requests(db.session, application),

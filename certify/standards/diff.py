@@ -40,7 +40,19 @@ CRITICAL_REMOVED = N_("- level {id}: critical {indicator} {minimum}")
 CRITICAL_CHANGED = N_("~ level {id}: critical {indicator} {old} -> {new}")
 
 #: Fields reported by a section of their own (nested items, or values compared item by item).
-_SHOWN_APART = frozenset({"areas", "indicators", "questions", "eligibility", "levels", "critical", "review"})
+_SHOWN_APART = frozenset(
+    {
+        "areas",
+        "indicators",
+        "questions",
+        "eligibility",
+        "levels",
+        "critical",
+        "review",
+        "phases",
+        "cross_checks",
+    }
+)
 
 
 def diff_standards(old: Standard, new: Standard) -> list[str]:
@@ -90,6 +102,24 @@ def _minimum(critical: Critical) -> str:
     return shown
 
 
+def _phases(old: Standard, new: Standard) -> Iterator[str]:
+    """The maturity phases item by item, and the founding-date question they are read from."""
+    was, now = old.phases, new.phases
+    if (was.founded if was else None) != (now.founded if now else None):
+        yield VALUE_CHANGED.format(
+            kind="standard",
+            id=new.code,
+            field="phases.founded",
+            old=was.founded if was else "(none)",
+            new=now.founded if now else "(none)",
+        )
+    yield from _diff_items("phase", was.phases if was else (), now.phases if now else ())
+
+
+def _cross_checks(old: Standard, new: Standard) -> Iterator[str]:
+    return _diff_items("cross-check", old.cross_checks, new.cross_checks)
+
+
 def _areas(old: Standard, new: Standard) -> Iterator[str]:
     return _diff_items("area", old.areas, new.areas)
 
@@ -117,6 +147,8 @@ SECTIONS: tuple[Callable[[Standard, Standard], Iterable[str]], ...] = (
     _requirements,
     _levels,
     _critical,
+    _phases,
+    _cross_checks,
     _areas,
     _indicators,
     _indicator_moves,
@@ -125,7 +157,7 @@ SECTIONS: tuple[Callable[[Standard, Standard], Iterable[str]], ...] = (
 
 
 def _title(item: Any) -> str:
-    for name in ("title", "name", "label"):
+    for name in ("title", "name", "label", "message"):
         if isinstance(getattr(item, name, None), Text):
             return getattr(item, name).en
     return ""

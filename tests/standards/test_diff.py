@@ -7,7 +7,8 @@ import pytest
 
 from certify.standards.conditions import parse
 from certify.standards.definition import Critical, ReviewRules, Text
-from certify.standards.format import LIBRARY, diff_standards, load_standard_file
+from certify.standards.format import LIBRARY, diff_standards, load_standard, load_standard_file
+from tests.scoring.relations_standard import TEXT
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +170,22 @@ def test_an_area_removed_with_its_indicators_and_questions(standard):
     ]
     assert len(lines) == 1 + len(dropped.indicators) + sum(len(i.questions) for i in dropped.indicators)
     assert diff_standards(changed, standard)[0] == f"+ area {dropped.id}: {dropped.title.en}"
+
+
+def test_the_diff_lists_phases_and_cross_checks_item_by_item():
+    start, end = TEXT.index("phases:\n"), TEXT.index("areas:\n")
+    plain = TEXT[:start] + TEXT[end:]
+    plain = plain.replace(
+        plain[plain.index("            phase_bands:") : plain.index("          - id: fte_per_10")], ""
+    )
+    old = load_standard(plain, source_name="old.yaml")
+    new = load_standard(TEXT, source_name="new.yaml")
+    lines = diff_standards(old, new)
+    assert lines[:6] == [
+        "~ standard rel: phases.founded (none) -> elig_founded_on",
+        "+ phase emerging: Emerging",
+        "+ phase growing: Growing",
+        "+ phase mature: Mature",
+        "+ cross-check staff_same: Staff given twice differently",
+        "+ cross-check shares_at_most_100: Shares over 100 %",
+    ]
