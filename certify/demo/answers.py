@@ -31,7 +31,31 @@ def plausible_answers(standard: Standard, *, seed: int = 0, strength: float = 0.
         value = _within_shared_limit(standard, question, value, answers)
         answers[question.id] = value
         typed_so_far[question.id] = typed(question, value)
+    stated_twice = set(same_as) | set(same_as.values())
+    for ratio in (q for q in standard.all_questions() if q.type == QuestionType.RATIO):
+        if ratio.numerator not in stated_twice:  # a fact given twice stays as given; its ratio follows
+            _fit_numerator(standard, ratio, answers, chooser, strength)
     return answers
+
+
+def _fit_numerator(standard: Standard, ratio: Question, answers: dict, chooser, strength: float) -> None:
+    """The ratio's numerator set so that the ratio lands where `strength` points, within 100 % for a share.
+
+    Drawn independently, a count of participants with contracts could exceed the participants.
+    """
+    if ratio.numerator not in answers or ratio.denominator not in answers:
+        return
+    numerator = next(q for q in standard.all_questions() if q.id == ratio.numerator)
+    target = Decimal(_number(ratio, chooser, strength))
+    if ratio.per == 100:
+        target = min(target, Decimal(100))
+    value = target * Decimal(answers[ratio.denominator]) / ratio.per
+    if numerator.maximum is not None:
+        value = min(value, numerator.maximum)
+    if numerator.type == QuestionType.INTEGER:
+        answers[numerator.id] = str(int(value.to_integral_value()))
+    else:
+        answers[numerator.id] = format(value.quantize(Decimal("0.01")).normalize(), "f")
 
 
 def _stated_twice(standard: Standard) -> dict[str, str]:
