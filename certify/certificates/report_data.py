@@ -44,6 +44,8 @@ def report_context(session, application: Application) -> ReportContext:
         session, [application], {application.id: {i: row.score for i, row in consensus.items()}}
     )[application.id]
     feedback = _feedback_by_area(session, application.id)
+    items, marks = findings.items_of(session, application), findings.consensus_marks_of(session, application)
+    refused = _refused_by_indicator(standard, items, marks)
     peer_count, peer_scores = _peer_area_scores(session, application, standard.code)
     certificate = certificate_reported(session, application, decision)
     level = next((lv for lv in standard.levels if lv.id == decision.chosen_level), None)
@@ -59,7 +61,7 @@ def report_context(session, application: Application) -> ReportContext:
         total_score=Decimal(decision.assessed_total) if decision.assessed_total else None,
         decided_on=as_utc(decision.decided_at).date(),
         areas=tuple(
-            _area_report(area, outcome, consensus, feedback.get(area.id, ([], [])), peer_scores)
+            _area_report(area, outcome, consensus, feedback.get(area.id, ([], [])), peer_scores, refused)
             for area in standard.areas
         ),
         peer_count=peer_count,
@@ -113,6 +115,7 @@ def _area_report(
     consensus: Mapping[str, ConsensusScore],
     feedback: tuple[list[str], list[str]],
     peer_scores: PeerScores,
+    refused: Mapping[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]],
 ) -> AreaReport:
     own = outcome.areas[area.id].score if outcome else None
     peers = peer_scores.get(area.id, [])
@@ -130,6 +133,8 @@ def _area_report(
                 score=consensus[indicator.id].score if indicator.id in consensus else None,
                 max_score=max(RUBRIC_SCORES),
                 justification=consensus[indicator.id].justification if indicator.id in consensus else "",
+                files_not_relevant=refused.get(indicator.id, ((), ()))[0],
+                not_applicable_refused=refused.get(indicator.id, ((), ()))[1],
             )
             for indicator in area.indicators
         ),
@@ -137,6 +142,21 @@ def _area_report(
         improvements=tuple(improvements),
         peer_percentile=percentile_rank(own, peers) if own is not None else None,
     )
+
+
+def _refused_by_indicator(standard: Standard, items: findings.Items, marks: findings.Marks):
+    """Indicator id -> (files found not relevant, "not applicable" answers refused), from the consensus."""
+    refused: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+    for indicator in standard.indicators():
+        files = tuple(f.name for f in items.files.get(indicator.id, ()) if marks.files.get(f.id) is False)
+        declined = tuple(
+            (q.label.ru, q.label.en)
+            for q in indicator.questions
+            if q.id in items.not_applicable and marks.not_applicable.get(q.id) is False
+        )
+        if files or declined:
+            refused[indicator.id] = (files, declined)
+    return refused
 
 
 def _consensus_rows(session, application_id: int) -> dict[str, ConsensusScore]:

@@ -43,6 +43,10 @@ class IndicatorReport:
     score: int | None
     max_score: int
     justification: str
+    #: the names of the files attached to it that the review found not relevant (they lift no cap)
+    files_not_relevant: tuple[str, ...] = ()
+    #: (question ru, question en) of its "not applicable" answers the review refused (they score 0)
+    not_applicable_refused: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -294,3 +294,6 @@ def test_the_report_scores_the_consensus_marks(db):
     computed = decisions.computed_result(db, application)
     report = {area.id: area for area in report_context(db, application).areas}
     assert report["stg"].score == computed.areas["stg"].score < Decimal(100)
+    (strategy,) = [i for i in report["stg"].indicators if i.id == "stg_strategy"]
+    assert strategy.files_not_relevant == ("stg_strategy.pdf",)
+    assert all(not i.files_not_relevant for i in report["str"].indicators)
