@@ -181,8 +181,11 @@ def visibility(application_id: int, page_key: str):
     application = _application(application_id)
     page = _page_of(application, page_key)
     form = forms.page_form(page, current_language())
-    form.validate()  # an invalid value counts as unanswered
-    merged = {**services.load_answers(db.session, application), **forms.posted_answers(page, form)}
+    form.validate()
+    refused = forms.errors_by_question(page, form)
+    # an answer the form refuses counts as unanswered: it is neither shown nor computed with
+    posted = {qid: value for qid, value in forms.posted_answers(page, form).items() if qid not in refused}
+    merged = {**services.load_answers(db.session, application), **posted}
     typed = services.typed_answers_of(db.session, application, merged)
     ratios = shown_ratios(services.standard_of(application), typed, current_language())
     return jsonify(visible=sorted(visible_questions(page.questions, typed)), ratios=ratios)

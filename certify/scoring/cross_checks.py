@@ -1,7 +1,8 @@
 """Cross-checks: the same fact entered twice with different values, shares that add up to more than 100.
 
 They are warnings for the manager and the assessors, never scores: a mismatch can have a reason (two
-counting dates) that only a person can weigh. Only shown, answered numbers take part; an `equal` check
+counting dates) that only a person can weigh. For display, so it never raises: an answer the engine
+would refuse takes no part. Only shown, answered numbers take part; an `equal` check
 with fewer than two of them says nothing, and a `sum_at_most` check needs one (a computed share of
 participants above 100 % means one of its two counts is wrong).
 """
@@ -14,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from certify.scoring.plan import plan_for
-from certify.scoring.rules import check_answers, derived_answers, shown
+from certify.scoring.rules import acceptable_answers, derived_answers, shown
 from certify.standards.definition import CrossCheck, CrossCheckKind, Standard
 
 
@@ -30,7 +31,7 @@ def failed_checks(standard: Standard, answers: Mapping[str, Any]) -> tuple[Faile
     if not standard.cross_checks:
         return ()
     plan = plan_for(standard)
-    check_answers(plan, answers)
+    answers = acceptable_answers(plan, answers)
     known = {**answers, **derived_answers(standard, answers)}
     failed = []
     for check in standard.cross_checks:

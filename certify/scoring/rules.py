@@ -73,12 +73,27 @@ def score(
 
 
 def derived_answers(standard: Standard, answers: Mapping[str, Any]) -> dict[str, Decimal]:
-    """The value of every ratio question that the answers let the engine compute (for display)."""
+    """The value of every ratio question that the answers let the engine compute (for display).
+
+    For display, so it never raises: an answer `score()` would refuse (being typed, say) counts as
+    unanswered, and the ratios computed from it are left out.
+    """
     plan = plan_for(standard)
-    check_answers(plan, answers)
-    answers, _ = _split_not_applicable(plan, answers)
+    answers, _ = _split_not_applicable(plan, acceptable_answers(plan, answers))
     computed = _with_ratios(plan, answers)
     return {q.id: computed[q.id] for q in plan.ratios if q.id in computed}
+
+
+def acceptable_answers(plan: ScoringPlan, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers `check_answers` would accept, one by one."""
+    acceptable = {}
+    for question_id, value in answers.items():
+        try:
+            check_answers(plan, {question_id: value})
+        except ScoringInputError:
+            continue
+        acceptable[question_id] = value
+    return acceptable
 
 
 def _with_ratios(plan: ScoringPlan, answers: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -99,3 +99,10 @@ def test_a_cross_check_never_changes_a_score(standard):
     agreeing = score(standard, {"elig_staff_fte": D("2"), "team_fte": D("2")}, on=TODAY).self_assessment
     differing = score(standard, {"elig_staff_fte": D("1"), "team_fte": D("2")}, on=TODAY).self_assessment
     assert agreeing.total == differing.total
+
+
+def test_display_helpers_leave_out_an_answer_the_engine_would_refuse(standard):
+    typed_badly = {"team_fte": "2", "members": 40, "elig_staff_fte": D("-5")}
+    assert derived_answers(standard, typed_badly) == {}
+    assert failed_checks(standard, {**typed_badly, "team_fte": D("2")}) == ()
+    assert derived_answers(standard, {**typed_badly, "team_fte": D("2")}) == {"fte_per_10": D("0.5")}
