@@ -62,6 +62,7 @@ ROLE_LABELS = {
     Role.ASSESSOR: _l("Assessor"),
     Role.COORDINATOR: _l("Coordinator"),
     Role.ADMIN: _l("Administrator"),
+    Role.CANDIDATE: _l("Candidate"),
 }
 LANGUAGE_CHOICES = (("ru", "Русский"), ("en", "English"))
 

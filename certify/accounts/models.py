@@ -18,6 +18,7 @@ class Role(StrEnum):
     ASSESSOR = "assessor"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    CANDIDATE = "candidate"
 
 
 class PriorityField(StrEnum):

@@ -115,6 +115,14 @@ USERS = (
         "40003856621",
         "en",
     ),
+    (
+        "candidate@certify-demo.example.org",
+        "Анна Сергеевна Белова",
+        "Anna Belova",
+        [Role.CANDIDATE],
+        None,
+        "ru",
+    ),
 )
 
 

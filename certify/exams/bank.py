@@ -175,7 +175,7 @@ def _bank(data: dict[str, Any]) -> Bank:
         title=_text(data["title"]),
         areas=tuple(CompetenceArea(id=a["id"], title=_text(a["title"])) for a in data["areas"]),
         blueprints=tuple(_blueprint(b) for b in data["blueprints"]),
-        items=tuple(_item(i) for i in data["items"]),
+        items=tuple(item_from_data(i) for i in data["items"]),
     )
 
 
@@ -192,7 +192,9 @@ def _blueprint(data: dict[str, Any]) -> Blueprint:
     )
 
 
-def _item(data: dict[str, Any]) -> Item:
+def item_from_data(data: dict[str, Any]) -> Item:
+    """The `Item` of one entry of a bank file's `items` (as read, or as `item_content` wrote it plus its id,
+    version, area and status)."""
     source = data["source"]
     return Item(
         id=data["id"],
@@ -215,3 +217,31 @@ def _item(data: dict[str, Any]) -> Item:
 
 def _text(data: dict[str, str]) -> Text:
     return Text(ru=data["ru"], en=data["en"])
+
+
+def item_content(item: Item) -> dict[str, Any]:
+    """The item as plain data in the bank file's shape, without its id, version, area and status.
+
+    This is what must not change while the version stays the same (the status may), so it is what a
+    stored item version keeps and compares; it is canonical (every option says whether it is correct), so
+    two files that write one item differently give equal content.
+    """
+    source: dict[str, Any] = (
+        {"indicator": item.source.indicator}
+        if item.source.indicator is not None
+        else {"document": _text_data(item.source.document)}
+    )
+    return {
+        "type": item.type.value,
+        "stem": _text_data(item.stem),
+        "options": [
+            {"id": option.id, "text": _text_data(option.text), "correct": option.correct}
+            for option in item.options
+        ],
+        "rationale": _text_data(item.rationale),
+        "source": source,
+    }
+
+
+def _text_data(text: Text) -> dict[str, str]:
+    return {"ru": text.ru, "en": text.en}

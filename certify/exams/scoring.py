@@ -96,6 +96,12 @@ def score_attempt(items: Bank | Iterable[Item], form: Form, answers: Answers) ->
     )
 
 
+def check_answer(item: Item, chosen: Sequence[str]) -> None:
+    """Refuse an answer `score_attempt` would refuse: an unknown option, one chosen twice, two for a
+    single choice, a text instead of a list (ExamInputError). An empty answer is allowed: unanswered."""
+    _earns(item, chosen)
+
+
 def _item_of(slot: FormSlot, versions: Mapping[tuple[str, int], Item]) -> Item:
     try:
         return versions[slot.item_id, slot.item_version]

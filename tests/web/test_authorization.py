@@ -15,10 +15,11 @@ from certify.outbox.models import OutboxMessage
 from certify.questionnaire.evidence import add_evidence
 from tests import factories
 from tests.conftest import log_in
+from tests.exams import exam_steps
 from tests.factories import make_application, make_user
 from tests.questionnaire.test_services import MINIMAL_PDF
 
-ACTORS = ("anonymous", "owner", "stranger", "assessor", "outsider", "coordinator", "admin")
+ACTORS = ("anonymous", "owner", "stranger", "assessor", "outsider", "coordinator", "admin", "candidate")
 EVERYONE = set(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF = {"coordinator", "admin"}
@@ -99,6 +100,16 @@ RULES = {
     ("accounts_admin.edit_user", "GET"): {"admin"},
     ("outbox.index", "GET"): {"admin"},
     ("outbox.retry_message", "POST"): {"admin"},
+    ("exams.index", "GET"): {"candidate"},
+    ("exams.start", "POST"): {"candidate"},
+    ("exams.attempt", "GET"): {"candidate"},
+    ("exams.save", "POST"): {"candidate"},
+    ("exams.submit", "POST"): {"candidate"},
+    ("exams.status", "GET"): {"candidate"},
+    ("exams.result", "GET"): {"candidate"},
+    ("exams.staff_index", "GET"): STAFF,
+    ("exams.staff_exam", "GET"): STAFF,
+    ("exams.staff_attempt", "GET"): STAFF,
 }
 #: methods of an endpoint that the walk does not repeat (the same rule as the GET)
 COVERED_BY_GET = {
@@ -154,7 +165,10 @@ def world(app, db):
         "outsider": make_user(db, Role.ASSESSOR),
         "coordinator": coordinator,
         "admin": make_user(db, Role.ADMIN),
+        "candidate": make_user(db, Role.CANDIDATE),
     }
+    exam = exam_steps.opened(db)
+    attempt = exam_steps.started(db, exam, users["candidate"])
     db.commit()
     clients = {"anonymous": app.test_client()}
     for name, user in users.items():
@@ -177,6 +191,8 @@ def world(app, db):
         "action": "suspend",
         "purpose": "revocation",
         "message_id": message.id,
+        "exam_id": exam.id,
+        "attempt_id": attempt.id,
     }
     return clients, values
 

@@ -50,6 +50,7 @@ from tests.conftest import (
     log_in,
     settings_for_tests,
 )
+from tests.exams import exam_steps
 from tests.factories import make_application, make_user
 from tests.web.hostile import (
     ASKED,
@@ -65,7 +66,7 @@ from tests.web.hostile import (
     save_rows,
 )
 
-ROLES = ("anonymous", "manager", "assessor", "coordinator", "admin")
+ROLES = ("anonymous", "manager", "assessor", "coordinator", "admin", "candidate")
 #: examples per route and role: more where the role gets past the door to the form
 EXAMPLES_PAST_THE_DOOR, EXAMPLES_AT_THE_DOOR = 12, 3
 #: probes per route and role before its form is taken to be out of that role's reach
@@ -172,7 +173,16 @@ def _build(session) -> tuple[dict[str, list], dict[str, object]]:
     manager, coordinator = make_user(session, Role.MANAGER), make_user(session, Role.COORDINATOR)
     assessor, admin = make_user(session, Role.ASSESSOR), make_user(session, Role.ADMIN)
     bystander = make_user(session, Role.MANAGER)
-    people = {"manager": manager, "assessor": assessor, "coordinator": coordinator, "admin": admin}
+    candidate = make_user(session, Role.CANDIDATE)
+    people = {
+        "manager": manager,
+        "assessor": assessor,
+        "coordinator": coordinator,
+        "admin": admin,
+        "candidate": candidate,
+    }
+    exam = exam_steps.opened(session)
+    attempt = exam_steps.started(session, exam, candidate)
 
     def ours(state):  # the manager's: fresh assessors (an assignment bars its assessor from the organisation)
         team = [make_user(session, Role.ASSESSOR), make_user(session, Role.ASSESSOR)]
@@ -239,6 +249,8 @@ def _build(session) -> tuple[dict[str, list], dict[str, object]]:
         "token": [tokens.make_token(bystander, tokens.RESET), "not-a-token"],
         "number": [certified.certificate.number, "CMQ-2000-000000"],
         "message_id": [message.id, MISSING_ID],
+        "exam_id": [exam.id, MISSING_ID],
+        "attempt_id": [attempt.id, MISSING_ID],
     }
     return values, people
 
