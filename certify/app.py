@@ -49,6 +49,7 @@ def _import_models() -> None:
     import certify.accounts.models
     import certify.audit.models
     import certify.certificates.models
+    import certify.exams.models
     import certify.outbox.models
     import certify.questionnaire.models
     import certify.review.models
@@ -79,6 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from certify.accounts.views import bp as accounts
     from certify.audit.views import bp as audit
     from certify.certificates.views import bp as certificates
+    from certify.exams.views import bp as exams
+    from certify.insight.views import bp as insight
     from certify.outbox.views import bp as outbox
     from certify.questionnaire.views import bp as questionnaire
     from certify.review.views import bp as review
@@ -95,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
         review,
         audit,
         certificates,
+        exams,
+        insight,
         outbox,
     ):
         app.register_blueprint(blueprint)

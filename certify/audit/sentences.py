@@ -26,6 +26,7 @@ DOMAINS: dict[str, str] = {
     "account": N_("Accounts"),
     "user": N_("Users"),
     "standard": N_("Standards"),
+    "exam_bank": N_("Exam item banks"),
     "mail": N_("Mail"),
 }
 #: account roles, as sentences name them
@@ -34,6 +35,7 @@ ACCOUNT_ROLES: dict[str, str] = {
     "assessor": N_("assessor"),
     "coordinator": N_("coordinator"),
     "admin": N_("administrator"),
+    "candidate": N_("candidate"),
 }
 LOGIN_REFUSALS: dict[str, str] = {
     "unknown_email": N_("no account with this address"),
@@ -336,6 +338,15 @@ KINDS: dict[str, Kind] = {
         N_("Standard version published"), N_("Standard version %(label)s published")
     ),
     "standard.retired": _standard(N_("Standard version retired"), N_("Standard version %(label)s retired")),
+    "exam_bank.imported": Kind(
+        N_("Item bank imported"),
+        _with(
+            N_("Item bank %(label)s imported: %(new)s new item versions, %(updated)s drafts updated"),
+            label=subject,
+            new=after("new_items"),
+            updated=after("updated_drafts"),
+        ),
+    ),
     "mail.retried": Kind(N_("Message queued again"), _with(N_("Message %(id)s queued again"), id=subject)),
 }
 

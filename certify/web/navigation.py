@@ -23,9 +23,12 @@ NAV_ITEMS = (
     NavItem(_l("Applications"), "questionnaire.index", (Role.MANAGER,)),
     NavItem(_l("My certificates"), "certificates.mine", (Role.MANAGER,)),
     NavItem(_l("Assignments"), "review.assignments", (Role.ASSESSOR,)),
+    NavItem(_l("Exams"), "exams.index", (Role.CANDIDATE,)),
+    NavItem(_l("Dashboard"), "insight.dashboard", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Review"), "review.queue", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Certificates"), "certificates.index", (Role.COORDINATOR, Role.ADMIN)),
+    NavItem(_l("Exams"), "exams.staff_index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Users"), "accounts_admin.users", (Role.ADMIN,)),
     NavItem(_l("Audit trail"), "audit.index", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Outgoing mail"), "outbox.index", (Role.ADMIN,)),
@@ -34,9 +37,10 @@ NAV_ITEMS = (
 
 #: where each role starts after logging in, the body's work first for someone holding several roles
 START_PAGES = (
-    ((Role.COORDINATOR, Role.ADMIN), "review.queue"),
+    ((Role.COORDINATOR, Role.ADMIN), "insight.dashboard"),
     ((Role.ASSESSOR,), "review.assignments"),
     ((Role.MANAGER,), "questionnaire.index"),
+    ((Role.CANDIDATE,), "exams.index"),
 )
 
 

@@ -199,9 +199,10 @@ def test_forms_without_a_csrf_token_are_refused(csrf_settings, app, user):
     [
         ((Role.MANAGER,), "/applications/"),
         ((Role.ASSESSOR,), "/review/assignments"),
-        ((Role.COORDINATOR,), "/review/"),
-        ((Role.ADMIN,), "/review/"),
+        ((Role.COORDINATOR,), "/insight/"),
+        ((Role.ADMIN,), "/insight/"),
         ((Role.ASSESSOR, Role.MANAGER), "/review/assignments"),
+        ((Role.CANDIDATE,), "/exams/"),
     ],
 )
 def test_after_login_each_role_lands_on_its_own_start_page(client, db, roles, start):

@@ -1,0 +1,211 @@
+"""The insight pages' contents: each number on the dashboard with the link to its list, the lists, and the
+calibration tables. The counts and lists themselves come from `pipeline`, `caseload` and `ratings`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import sqlalchemy as sa
+from flask import current_app, render_template, url_for
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from certify.accounts.models import User
+from certify.extensions import db
+from certify.insight import caseload, pipeline, ratings
+from certify.insight.calibration import THRESHOLD, calibrate
+from certify.insight.charts import Bar, horizontal_bars
+from certify.insight.deadlines import LABELS, Deadline, days_allowed
+from certify.review.queue import AWAITING_THE_BODY, waited
+from certify.standards.services import definition_of
+from certify.timeutil import utcnow
+from certify.web.i18n import current_language
+from certify.workflow import STATE_LABELS, State
+
+#: the states of the pipeline, in the workflow's order
+PIPELINE_STATES = tuple(state for state in State if state in AWAITING_THE_BODY)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A number on the dashboard, what it counts and the list behind it."""
+
+    label: str
+    count: int
+    url: str
+    #: a remark beside it (how long the longest of them has waited)
+    note: str = ""
+
+
+def _choice(value: str, options):
+    """The option whose value is `value`; None (the whole list) for anything else."""
+    return next((option for option in options if str(option) == value), None)
+
+
+def _deadline_label(deadline: Deadline, allowed) -> str:
+    return _(LABELS[deadline]) % {"days": allowed[deadline]}
+
+
+# The dashboard --------------------------------------------------------------------------------------------
+
+
+def render_dashboard():
+    now, allowed = utcnow(), days_allowed(current_app.config)
+    waiting = pipeline.awaiting(db.session)
+    late = pipeline.overdue(db.session, waiting, allowed, now)
+    states = [_state_tally(state, pipeline.in_state(waiting, state), now) for state in PIPELINE_STATES]
+    loads = _workload()
+    return render_template(
+        "insight/dashboard.html",
+        awaiting=Tally(_("Awaiting the certification body"), len(waiting), _url("applications")),
+        states=states,
+        states_chart=_chart(_("Applications by state"), states),
+        deadlines=[
+            Tally(_deadline_label(d, allowed), len(pipeline.past(late, d)), _url("overdue", deadline=d.value))
+            for d in Deadline
+        ],
+        open_assignments=Tally(
+            _("Open assignments"), len(caseload.open_assignments(db.session)), _url("assignments")
+        ),
+        loads=loads,
+        # the picture shows who is busy; the table beside it also who is free
+        loads_chart=_chart(_("Open assignments per assessor"), [t for t in loads if t.count]),
+        expiring=[_expiring(days, date.today()) for days in caseload.EXPIRY_WINDOWS],
+        appeals=Tally(
+            _("Open appeals"),
+            len(pipeline.in_state(waiting, State.APPEALED)),
+            _url("applications", state=State.APPEALED.value),
+        ),
+    )
+
+
+def _workload() -> list[Tally]:
+    return [
+        Tally(
+            load.assessor.full_name(current_language()),
+            load.open,
+            _url("assignments", assessor=load.assessor.id),
+        )
+        for load in caseload.workload(db.session)
+    ]
+
+
+def _expiring(days: int, today: date) -> Tally:
+    count = len(caseload.expiring(db.session, days, today))
+    return Tally(_("Within %(days)d days", days=days), count, _url("certificates", within=days))
+
+
+def _state_tally(state: State, rows: list[pipeline.Waiting], now) -> Tally:
+    note = _("longest: %(waited)s", waited=waited(rows[0].since, now)) if rows else ""
+    return Tally(_(STATE_LABELS[state]), len(rows), _url("applications", state=state.value), note)
+
+
+def _chart(title: str, tallies: list[Tally]) -> Markup:
+    # the chart's text is escaped by `horizontal_bars`
+    return Markup(horizontal_bars(title, [Bar(t.label, t.count) for t in tallies]))  # noqa: S704
+
+
+def _url(list_name: str, **filters) -> str:
+    return url_for(f"insight.{list_name}", **filters)
+
+
+# The lists behind the numbers -----------------------------------------------------------------------------
+
+
+def render_applications(value: str):
+    state = _choice(value, PIPELINE_STATES)
+    now, allowed = utcnow(), days_allowed(current_app.config)
+    waiting = pipeline.awaiting(db.session)
+    flags: dict[int, list[str]] = {}
+    for row in pipeline.overdue(db.session, waiting, allowed, now):
+        flags.setdefault(row.application.id, []).append(_deadline_label(row.deadline, allowed))
+    rows = pipeline.in_state(waiting, state)
+    return render_template(
+        "insight/applications.html",
+        heading=_(STATE_LABELS[state]) if state else _("Awaiting the certification body"),
+        rows=rows,
+        waited={row.application.id: waited(row.since, now) for row in rows},
+        flags=flags,
+    )
+
+
+def render_overdue(value: str):
+    deadline = _choice(value, Deadline)
+    now, allowed = utcnow(), days_allowed(current_app.config)
+    late = pipeline.overdue(db.session, pipeline.awaiting(db.session), allowed, now)
+    return render_template(
+        "insight/overdue.html",
+        heading=_deadline_label(deadline, allowed) if deadline else _("Past a deadline"),
+        rows=pipeline.past(late, deadline),
+        labels={d: _deadline_label(d, allowed) for d in Deadline},
+        late_by={(row.application.id, row.deadline): waited(row.due, now) for row in late},
+    )
+
+
+def render_assignments(value: str):
+    assessor = db.session.get(User, int(value)) if value.isdecimal() and len(value) < 10 else None
+    rows = caseload.open_assignments(db.session, assessor.id if assessor else None)
+    heading = _("Open assignments")
+    if assessor:
+        heading = _("Open assignments of %(name)s", name=assessor.full_name(current_language()))
+    return render_template("insight/assignments.html", heading=heading, rows=rows)
+
+
+def render_expiring(value: str):
+    within = _choice(value, caseload.EXPIRY_WINDOWS) or max(caseload.EXPIRY_WINDOWS)
+    today = date.today()
+    rows = caseload.expiring(db.session, within, today)
+    return render_template(
+        "insight/certificates.html",
+        heading=_("Certificates expiring within %(days)d days", days=within),
+        rows=rows,
+        days_left={c.id: (c.expires_on - today).days for c in rows},
+    )
+
+
+# Calibration ----------------------------------------------------------------------------------------------
+
+
+def render_calibration(value: str):
+    versions = ratings.scored_versions(db.session)
+    version = _choice(value, versions) or (versions[0] if versions else None)
+    result, titles, people = None, {}, {}
+    if version is not None:
+        indicators = definition_of(version).indicators()
+        titles = {i.id: i.title.get(current_language()) for i in indicators}
+        result = calibrate(
+            ratings.submitted_scorings(db.session, version.id, current_user),
+            ratings.recorded_consensus(db.session, version.id, current_user),
+            order=[i.id for i in indicators],
+        )
+        assessors = [a.assessor for a in result.assessors]
+        people = {p.id: p for p in db.session.scalars(sa.select(User).where(User.id.in_(assessors)))}
+    return render_template(
+        "insight/calibration.html",
+        versions=versions,
+        version=version,
+        result=result,
+        titles=titles,
+        people=people,
+        threshold=_decimal(THRESHOLD, "0.00"),
+        decimal=_decimal,
+        share=_share,
+    )
+
+
+def _decimal(value: Fraction | None, pattern: str = "0.000") -> str:
+    """A fraction as the reader writes decimals ("0,815" in Russian); a dash where there is none."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(value.numerator) / Decimal(value.denominator), pattern)
+
+
+def _share(value: Fraction | None) -> str:
+    if value is None:
+        return "—"
+    return format_percent(Decimal(value.numerator) / Decimal(value.denominator))

@@ -1,0 +1,111 @@
+"""The body's dashboard (issue 17, item 1): every number links to its list and equals that list's count,
+on SQLite and on PostgreSQL (TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from certify.accounts.models import Role
+from tests.factories import make_user
+
+#: a number on the dashboard: the link to its list, and the count
+TALLY = re.compile(r'<a class="tally" href="([^"]+)"[^>]*>(\d+)</a>')
+LISTED = '<tr class="listed">'
+
+
+def tallies(client) -> dict[str, int]:
+    page = client.get("/insight/").get_data(as_text=True)
+    return {html.unescape(href): int(number) for href, number in TALLY.findall(page)}
+
+
+def listed(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def test_every_number_on_the_dashboard_equals_the_count_of_the_list_it_links_to(pipeline, client_for):
+    client = client_for(pipeline.coordinator)
+    numbers = tallies(client)
+    for url, number in numbers.items():
+        page = listed(client, url)
+        assert page.count(LISTED) == number, url
+        assert f"В списке: {number}" in page, url
+    # each kind of number counts something here, so the equality above is not 0 == 0
+    for deadline in pipeline.late:
+        assert numbers[f"/insight/overdue?deadline={deadline}"] == 1, deadline
+    assert numbers["/insight/applications?state=appealed"] == 1
+    assert numbers["/insight/applications?state=in_review"] == 2  # the late review and the fresh one
+    assert numbers["/insight/certificates?within=30"] == 1
+    assert numbers["/insight/certificates?within=90"] == 2
+    assert numbers["/insight/applications"] == 6
+    assert numbers["/insight/assignments"] > 0
+    assert (
+        sum(n for url, n in numbers.items() if "assignments?assessor=" in url)
+        == numbers["/insight/assignments"]
+    )
+
+
+def test_each_late_application_is_listed_under_its_deadline_and_the_fresh_one_under_none(
+    pipeline, client_for
+):
+    client = client_for(pipeline.coordinator)
+    for deadline, application in pipeline.late.items():
+        page = listed(client, f"/insight/overdue?deadline={deadline}")
+        assert f"/review/applications/{application.id}/team" in page, deadline
+    every_late = listed(client, "/insight/overdue")
+    assert every_late.count(LISTED) == len(pipeline.late)
+    assert f"/review/applications/{pipeline.fresh.id}/team" not in every_late
+
+
+def test_the_assessors_a_late_application_waits_for_are_named(pipeline, client_for):
+    page = listed(client_for(pipeline.coordinator), "/insight/overdue?deadline=independence")
+    assert "Пётр Сергеевич Волков" in page and "Анна Игоревна Соколова" in page
+
+
+def test_the_applications_are_listed_the_longest_waiting_first(pipeline, client_for):
+    page = listed(client_for(pipeline.coordinator), "/insight/applications?state=in_review")
+    late, fresh = pipeline.late["scoring"].id, pipeline.fresh.id
+    assert page.index(f"/review/applications/{late}/team") < page.index(f"/review/applications/{fresh}/team")
+    assert "6 недель" in page  # LATE_BY_DAYS, as Babel rounds it
+
+
+def test_an_unknown_filter_lists_everything(pipeline, client_for):
+    client = client_for(pipeline.coordinator)
+    assert listed(client, "/insight/applications?state=draft").count(LISTED) == 6
+    assert listed(client, "/insight/overdue?deadline=nonsense").count(LISTED) == 4
+    assert listed(client, "/insight/certificates?within=1000").count(LISTED) == 2
+    everyone = listed(client, "/insight/assignments").count(LISTED)
+    assert listed(client, "/insight/assignments?assessor=99999999999999").count(LISTED) == everyone
+
+
+def test_a_deadline_changed_in_the_settings_counts_and_reads_with_its_days(app, pipeline, client_for):
+    app.config["CERTIFY_DEADLINE_SCORING_DAYS"] = 60
+    client = client_for(pipeline.coordinator)
+    assert tallies(client)["/insight/overdue?deadline=scoring"] == 0
+    assert "в течение 60 дн. после начала экспертизы" in client.get("/insight/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])
+def test_coordinators_and_admins_land_on_the_dashboard_after_logging_in(client, db, role):
+    person = make_user(db, role)
+    db.commit()
+    response = client.post("/login", data={"email": person.email, "password": "Tundra-Lighthouse-48"})
+    assert response.headers["Location"] == "/insight/"
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.ASSESSOR])
+def test_nobody_outside_the_body_sees_the_dashboard_or_its_lists(login, role):
+    client, _ = login(role)
+    for url in (
+        "/insight/",
+        "/insight/applications",
+        "/insight/overdue",
+        "/insight/assignments",
+        "/insight/certificates",
+        "/insight/calibration",
+    ):
+        assert client.get(url).status_code == 403, url
