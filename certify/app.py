@@ -12,6 +12,7 @@ from certify import deployment
 from certify.certificates import lookups
 from certify.config import PROJECT_ROOT, settings_from_environment
 from certify.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from certify.web.requests import Request
 
 
 def build_app(overrides: dict | None = None) -> Flask:
@@ -21,6 +22,7 @@ def build_app(overrides: dict | None = None) -> Flask:
         static_folder=str(Path(__file__).parent / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    app.request_class = Request  # closes every upload stream it opened, even of a refused form
     app.config.update(settings_from_environment(Path(app.instance_path)))
     app.config.update(overrides or {})
     logging.basicConfig(level=logging.INFO)

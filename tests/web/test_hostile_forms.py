@@ -300,6 +300,8 @@ def attempt(world: World, endpoint: str, role: str, subject: dict, body: Body) -
     commits = world.commits
     response = client.post(url, **body.client_kwargs())
     response.close()
+    # the test client spools a body over 500 KB to a temporary file, which nothing else closes
+    response.request.environ["wsgi.input"].close()
     asked = set(ASKED)
     # a request that committed nothing changed no table: only then are they read again
     after = fingerprint(world.engine, world.metadata, world.storage, tables=world.commits != commits)
