@@ -9,6 +9,9 @@ from pathlib import Path
 
 import argon2
 
+from certify.insight.deadlines import DEFAULT_DAYS as DEADLINE_DAYS
+from certify.insight.deadlines import setting_name
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -81,6 +84,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "CERTIFY_ARGON2_TIME_COST": _integer("CERTIFY_ARGON2_TIME_COST", argon2.DEFAULT_TIME_COST),
         "CERTIFY_ARGON2_MEMORY_COST": _integer("CERTIFY_ARGON2_MEMORY_COST", argon2.DEFAULT_MEMORY_COST),
         "CERTIFY_ARGON2_PARALLELISM": _integer("CERTIFY_ARGON2_PARALLELISM", argon2.DEFAULT_PARALLELISM),
+        # The body's service levels on the dashboard, in days (certify/insight/deadlines.py, docs/insight.md).
+        **{setting_name(d): _integer(setting_name(d), days) for d, days in DEADLINE_DAYS.items()},
         # Public lookups are counted in memory and written at most this often (see certificates/lookups.py).
         "CERTIFY_LOOKUP_FLUSH_SECONDS": float(os.environ.get("CERTIFY_LOOKUP_FLUSH_SECONDS", 5)),
         # Mail: without MAIL_SERVER, messages go to the log and to instance/mail/ as .eml files.

@@ -2,7 +2,7 @@
 
 Neither the standard nor the workflow sets these: they are the certification body's own service levels.
 Each one is a number of days, changed by the setting `CERTIFY_DEADLINE_<NAME>_DAYS` (for instance
-`CERTIFY_DEADLINE_SCORING_DAYS = 28` in the app's configuration). When each clock starts is said in
+`CERTIFY_DEADLINE_SCORING_DAYS=28` in the environment). When each clock starts is said in
 docs/insight.md and done in certify/insight/pipeline.py.
 """
 
