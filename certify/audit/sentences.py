@@ -27,6 +27,8 @@ DOMAINS: dict[str, str] = {
     "user": N_("Users"),
     "standard": N_("Standards"),
     "exam_bank": N_("Exam item banks"),
+    "exam": N_("Exams"),
+    "exam_item": N_("Exam items"),
     "mail": N_("Mail"),
 }
 #: account roles, as sentences name them
@@ -345,6 +347,46 @@ KINDS: dict[str, Kind] = {
             label=subject,
             new=after("new_items"),
             updated=after("updated_drafts"),
+        ),
+    ),
+    "exam.opened": Kind(
+        N_("Exam opened"),
+        _with(
+            N_("Exam %(exam)s opened on %(bank)s, blueprint %(blueprint)s, pass mark %(mark)s %%"),
+            exam=subject,
+            bank=after("bank"),
+            blueprint=after("blueprint"),
+            mark=after("pass_mark"),
+        ),
+    ),
+    "exam.closed": Kind(N_("Exam closed"), _with(N_("Exam %(exam)s closed"), exam=subject)),
+    "exam.pass_mark_adopted": Kind(
+        N_("Angoff pass mark adopted"),
+        _with(
+            N_("Exam %(exam)s: pass mark %(mark)s %% adopted from its Angoff panel"),
+            exam=subject,
+            mark=after("pass_mark"),
+        ),
+    ),
+    "exam_item.suspended": Kind(
+        N_("Item suspended by its statistics"),
+        _with(
+            N_("Item %(item)s suspended from drawing: discrimination %(r)s after %(exposure)s attempts"),
+            item=subject,
+            r=after("discrimination"),
+            exposure=after("exposure"),
+        ),
+    ),
+    "exam_item.kept_suspended": Kind(
+        N_("Item kept suspended"),
+        _with(N_("Item %(item)s kept suspended. Reason: %(reason)s"), item=subject, reason=after("reason")),
+    ),
+    "exam_item.reinstated": Kind(
+        N_("Item reinstated"),
+        _with(
+            N_("Item %(item)s reinstated for drawing. Reason: %(reason)s"),
+            item=subject,
+            reason=after("reason"),
         ),
     ),
     "mail.retried": Kind(N_("Message queued again"), _with(N_("Message %(id)s queued again"), id=subject)),

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from certify.errors import DomainError
 from certify.exams.draws import draw_for
+from certify.exams.item_review import suspend_by_statistics
 from certify.exams.messages import ExamInputError
 from certify.exams.models import AttemptEnd, Exam, ExamAnswer, ExamAttempt
 from certify.exams.records import form_data, form_from_data, result_data
@@ -118,7 +119,8 @@ def submit_attempt(
     """Save `answers` (the page as sent without its script), then close and score the attempt.
 
     A second submission is refused ("already submitted at …") and changes nothing. A submission after
-    the deadline closes the attempt as timed out, with the answers saved before the deadline.
+    the deadline closes the attempt as timed out, with the answers saved before the deadline. Every close
+    re-reads the exam's item statistics, which may suspend an item from drawing (`certify.exams.item_review`).
     """
     now = now or utcnow()
     _lock(session, attempt)
@@ -126,10 +128,11 @@ def submit_attempt(
         raise _closed(attempt)
     if now >= as_utc(attempt.deadline):
         _close(session, attempt, AttemptEnd.TIMED_OUT, as_utc(attempt.deadline))
-        return attempt
-    for item_id, chosen in (answers or {}).items():
-        _save(session, attempt, item_id, chosen, now)
-    _close(session, attempt, AttemptEnd.SUBMITTED, now)
+    else:
+        for item_id, chosen in (answers or {}).items():
+            _save(session, attempt, item_id, chosen, now)
+        _close(session, attempt, AttemptEnd.SUBMITTED, now)
+    suspend_by_statistics(session, [attempt.exam_id])
     return attempt
 
 
@@ -151,6 +154,8 @@ def close_overdue(
     ).all()
     for attempt in due:
         _close(session, attempt, AttemptEnd.TIMED_OUT, as_utc(attempt.deadline))
+    # Once per batch, not per attempt: a window's end closes its running attempts together.
+    suspend_by_statistics(session, {attempt.exam_id for attempt in due})
     return list(due)
 
 

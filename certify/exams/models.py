@@ -190,6 +190,57 @@ class ExamAnswer(db.Model):
     saved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
+class ItemDecision(StrEnum):
+    #: by the statistics: negative discrimination, held back until a person decides
+    SUSPENDED = "suspended"
+    #: by a person, after reading the statistics: the item stays off new forms
+    KEPT_SUSPENDED = "kept_suspended"
+    #: by a person: the key is right after all, the item is drawn again
+    REINSTATED = "reinstated"
+
+
+class ExamItemDecision(db.Model):
+    """A decision on an item version taken from its statistics: who (None: the statistics), why, on what.
+
+    The latest row of a version is its review state; the rows are the history, never changed.
+    """
+
+    __tablename__ = "exam_item_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(sa.String(80))
+    item_version: Mapped[int]
+    #: a value of ItemDecision
+    decision: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: the exam whose statistics were read, and what they said then
+    exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id"), index=True)
+    discrimination: Mapped[float | None] = mapped_column(sa.Float)
+    exposure: Mapped[int]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (sa.Index("ix_exam_item_decisions_item", "item_id", "item_version"),)
+
+
+class AngoffEstimate(db.Model):
+    """One judge's estimate for one item in a modified-Angoff panel on an exam's blueprint."""
+
+    __tablename__ = "exam_angoff_estimates"
+    __table_args__ = (sa.UniqueConstraint("exam_id", "judge", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id"), index=True)
+    #: the judge's name as the coordinator typed it: panel members need no account
+    judge: Mapped[str] = mapped_column(sa.String(120))
+    item_id: Mapped[str] = mapped_column(sa.String(80))
+    item_version: Mapped[int]
+    #: the share (0..1) of minimally competent candidates the judge expects to answer correctly
+    estimate: Mapped[Decimal] = mapped_column(sa.Numeric(3, 2))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
 @event.listens_for(ExamBankVersion, "before_update")
 def _refuse_rewriting_bank_versions(mapper, connection, target: ExamBankVersion) -> None:
     """A bank version is what attempts were drawn from: whatever path a change takes, it stops here."""

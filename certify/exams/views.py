@@ -199,3 +199,7 @@ def pass_mark_method_label(method: str) -> str:
     return {PassMarkMethod.FIXED: _("fixed"), PassMarkMethod.ANGOFF: _("modified Angoff")}[
         PassMarkMethod(method)
     ]
+
+
+# The staff's statistics and Angoff pages live in their own module, on this blueprint.
+from certify.exams import quality_views  # noqa: E402, F401

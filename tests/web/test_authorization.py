@@ -116,6 +116,12 @@ RULES = {
     ("exams.staff_index", "GET"): STAFF,
     ("exams.staff_exam", "GET"): STAFF,
     ("exams.staff_attempt", "GET"): STAFF,
+    ("exams.statistics", "GET"): STAFF,
+    ("exams.statistics_export", "GET"): STAFF,
+    ("exams.decide_item", "POST"): STAFF,
+    ("exams.angoff", "GET"): STAFF,
+    ("exams.record_judge", "POST"): STAFF,
+    ("exams.adopt_pass_mark", "POST"): STAFF,
 }
 #: methods of an endpoint that the walk does not repeat (the same rule as the GET)
 COVERED_BY_GET = {
