@@ -8,6 +8,7 @@ from certify.accounts import services
 from certify.accounts.models import PriorityField, Role, User
 from certify.demo.applications import load_demo_applications
 from certify.demo.certificates import load_demo_certificates
+from certify.demo.exams import load_demo_exams
 from certify.demo.organisations import ensure_organisation
 from certify.demo.review import load_demo_reviews
 from certify.questionnaire.models import Application
@@ -163,6 +164,7 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
     install_library(session)
     load_demo_applications(session, managers)
     load_demo_reviews(session, coordinator, assessors, _submitted(session))
+    load_demo_exams(session, password or DEFAULT_PASSWORD)
     return logins
 
 

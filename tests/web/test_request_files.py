@@ -12,9 +12,9 @@ def test_an_upload_refused_while_it_is_read_leaves_no_temporary_file_open(client
     # over the form's memory limit, so the request is refused half read.
     boundary = "certify-boundary"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
         f"Content-Type: application/pdf\r\n\r\n{'x' * 700 * 1024}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n{'a' * 600 * 1024}\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="email"\r\n\r\n{"a" * 600 * 1024}\r\n'
         f"--{boundary}--\r\n"
     ).encode()
     with warnings.catch_warnings(record=True) as caught:
