@@ -8,49 +8,17 @@ lock wait (the test has one thread), as a request would be retried.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from certify.accounts.models import User
 from certify.exams import attempts
 from certify.exams.attempts import AttemptRefused
 from certify.exams.models import Exam, ExamAnswer, ExamAttempt
-from certify.extensions import db as _db
+from tests.concurrency import once_inside, second_session
 from tests.exams.exam_steps import candidate, deadline_of, keyed_answers, opened, started
-
-
-@contextmanager
-def second_session(*, lock_wait_ms: int | None = None):
-    """A session on its own connection, as another request would have; `lock_wait_ms` bounds lock waits."""
-    engine = sa.create_engine(_db.engine.url)
-    session = Session(engine)
-    try:
-        if lock_wait_ms is not None:
-            if engine.dialect.name == "postgresql":
-                session.execute(sa.text(f"SET lock_timeout = {int(lock_wait_ms)}"))
-            else:
-                session.execute(sa.text(f"PRAGMA busy_timeout = {int(lock_wait_ms)}"))
-        yield session
-    finally:
-        session.close()
-        engine.dispose()
-
-
-def once_inside(monkeypatch, name: str, meanwhile) -> None:
-    """The first time the attempts service calls `attempts.<name>`, run `meanwhile()` first."""
-    original, done = getattr(attempts, name), []
-
-    def hooked(*args, **kwargs):
-        if not done:
-            done.append(True)
-            meanwhile()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(attempts, name, hooked)
 
 
 def test_two_tabs_starting_at_once_get_one_attempt(db, monkeypatch):
@@ -64,7 +32,7 @@ def test_two_tabs_starting_at_once_get_one_attempt(db, monkeypatch):
             other.commit()
 
     # after the check for an open attempt, before the insert
-    once_inside(monkeypatch, "draw_for", start_meanwhile)
+    once_inside(monkeypatch, attempts, "draw_for", start_meanwhile)
     ours = attempts.start_attempt(db, exam, who)
     db.commit()
 
@@ -84,7 +52,7 @@ def test_an_answer_saved_while_the_deadline_passes_is_scored_or_refused_never_lo
             other.commit()
 
     # the save has checked the attempt is open, one second before the deadline, and is about to write
-    once_inside(monkeypatch, "stored_items", close_meanwhile)
+    once_inside(monkeypatch, attempts, "stored_items", close_meanwhile)
     try:
         attempts.save_answer(db, attempt, item_id, chosen, now=deadline_of(attempt) - timedelta(seconds=1))
         db.commit()
@@ -125,7 +93,7 @@ def test_an_answer_sent_while_the_attempt_is_being_closed_is_refused(db, monkeyp
                 outcome.append("waited")
 
     # the close has begun (the attempt is marked closed, not yet committed) and reads the answers
-    once_inside(monkeypatch, "stored_items", save_meanwhile)
+    once_inside(monkeypatch, attempts, "stored_items", save_meanwhile)
     attempts.close_overdue(db, deadline_of(attempt))
     db.commit()
 

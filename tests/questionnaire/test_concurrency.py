@@ -10,23 +10,21 @@ test has one thread), and is retried after the first commits, as the user would 
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import gettext
-from sqlalchemy.orm import Session
 
 from certify.accounts.models import Role, User
 from certify.demo.answers import plausible_answers
 from certify.demo.applications import DEMO_PDF
-from certify.extensions import db as _db
 from certify.questionnaire import services
 from certify.questionnaire.evidence import add_evidence
 from certify.questionnaire.models import Answer, Application
 from certify.questionnaire.pages import has_evidence_question, page_by_key, pages_of
 from certify.standards.definition import QuestionType
 from certify.workflow import State, states
+from tests.concurrency import once_inside, second_session
 from tests.factories import install_default_standard, make_application, make_user
 
 SUBMITTED = "This application has been submitted; its answers can no longer be changed."
@@ -57,36 +55,6 @@ def text_question(application) -> str:
     """A free-text question of the page that is always asked."""
     page = page_by_key(services.standard_of(application), PAGE)
     return next(q.id for q in page.questions if q.type == QuestionType.LONG_TEXT and q.visible_if is None)
-
-
-@contextmanager
-def second_session(*, lock_wait_ms: int | None = None):
-    """A session on its own connection, as another request would have; `lock_wait_ms` bounds lock waits."""
-    engine = sa.create_engine(_db.engine.url)
-    session = Session(engine)
-    try:
-        if lock_wait_ms is not None:
-            if engine.dialect.name == "postgresql":
-                session.execute(sa.text(f"SET lock_timeout = {int(lock_wait_ms)}"))
-            else:
-                session.execute(sa.text(f"PRAGMA busy_timeout = {int(lock_wait_ms)}"))
-        yield session
-    finally:
-        session.close()
-        engine.dispose()
-
-
-def once_inside(monkeypatch, name: str, meanwhile) -> None:
-    """The first time the service calls `services.<name>`, run `meanwhile()` first (the other request)."""
-    original, done = getattr(services, name), []
-
-    def hooked(*args, **kwargs):
-        if not done:
-            done.append(True)
-            meanwhile()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(services, name, hooked)
 
 
 def submit_in(session, application_id: int, manager_id: int) -> None:
@@ -130,7 +98,7 @@ def test_finding_13_a_save_checked_before_the_submission_and_written_after_it_is
             submit_in(other, application.id, manager.id)
 
     # between the Python check of the state (editable_questions) and the writes
-    once_inside(monkeypatch, "load_answers", submit_meanwhile)
+    once_inside(monkeypatch, services, "load_answers", submit_meanwhile)
     with pytest.raises(services.QuestionnaireError) as refused:
         services.save_page(
             db, application, PAGE, expected_version=version, posted={question_id: CHANGED}, user=manager
@@ -159,7 +127,7 @@ def test_finding_13_a_save_while_the_submission_is_under_way_lands_before_the_sn
                 outcome.append("waited")
 
     # after the submission read the answers it freezes, before it changes the state
-    once_inside(monkeypatch, "take", save_meanwhile)
+    once_inside(monkeypatch, services, "take", save_meanwhile)
     services.submit_application(db, application, manager)
     db.commit()
     if outcome == ["waited"]:
@@ -187,7 +155,7 @@ def test_finding_13_two_starts_at_once_make_one_draft(db, monkeypatch):
             other.commit()
 
     # after the check for a draft, before the insert
-    once_inside(monkeypatch, "current_version", start_meanwhile)
+    once_inside(monkeypatch, services, "current_version", start_meanwhile)
     ours = services.start_application(db, manager.organisation, manager)
     db.commit()
     drafts = db.scalars(
