@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from certify.errors import DomainError
 from certify.exams.draws import draw_for
@@ -50,6 +51,16 @@ def open_attempt_of(session, exam: Exam, candidate) -> ExamAttempt | None:
     )
 
 
+def latest_attempt_of(session, exam: Exam, candidate) -> ExamAttempt | None:
+    """The candidate's newest attempt on the exam: the open one if any (a new one starts only after it)."""
+    return session.scalar(
+        sa.select(ExamAttempt)
+        .where(ExamAttempt.exam_id == exam.id, ExamAttempt.candidate_id == candidate.id)
+        .order_by(ExamAttempt.started_at.desc(), ExamAttempt.id.desc())
+        .limit(1)
+    )
+
+
 def start_attempt(session, exam: Exam, candidate, *, now: datetime | None = None) -> ExamAttempt:
     """The candidate's open attempt on the exam (a second tab resumes it), or a new one with a new form.
 
@@ -58,23 +69,23 @@ def start_attempt(session, exam: Exam, candidate, *, now: datetime | None = None
     time limit from now, and never later than the end of the window.
     """
     now = now or utcnow()
-    current = open_attempt_of(session, exam, candidate)
-    if current is not None and now < as_utc(current.deadline):
-        return current
-    if current is not None:
-        _lock(session, current)
-        if current.is_open:  # past its deadline and not yet closed by anyone
-            _close(session, current, AttemptEnd.TIMED_OUT, as_utc(current.deadline))
+    latest = latest_attempt_of(session, exam, candidate)
+    if latest is not None and latest.is_open:
+        if now < as_utc(latest.deadline):
+            return latest
+        _lock(session, latest)
+        if latest.is_open:  # past its deadline and not yet closed by anyone
+            _close(session, latest, AttemptEnd.TIMED_OUT, as_utc(latest.deadline))
     if not window_is_open(exam, now):
         raise AttemptRefused(_l("This exam is not open for attempts now."))
     try:
-        form = draw_for(session, exam, candidate)
+        form = draw_for(session, exam, previous=latest)
     except ExamInputError as error:  # the body held back too many items since the exam opened
         raise AttemptRefused(gettext(error.template).format(**error.params)) from error
     deadline = now + timedelta(minutes=exam.time_limit_minutes)
     if exam.closes_at is not None:
         deadline = min(deadline, as_utc(exam.closes_at))
-    attempt_id = _insert_attempt(
+    attempt = _insert_attempt(
         session,
         exam_id=exam.id,
         candidate_id=candidate.id,
@@ -82,14 +93,20 @@ def start_attempt(session, exam: Exam, candidate, *, now: datetime | None = None
         started_at=now,
         deadline=deadline,
     )
-    if attempt_id is None:  # the same candidate started it in another tab meanwhile: resume that one
+    if attempt is None:  # the same candidate started it in another tab meanwhile: resume that one
         return open_attempt_of(session, exam, candidate)
-    session.add_all(
-        ExamAnswer(attempt_id=attempt_id, item_id=slot.item_id, item_version=slot.item_version, position=n)
-        for n, slot in enumerate(form.slots)
-    )
-    session.flush()
-    return session.get(ExamAttempt, attempt_id)
+    # The form's rows in one multi-row INSERT: forty ORM objects, forty statements in a batch, or a new
+    # statement compiled per form all cost more than the write itself. SQLAlchemy batches a cached
+    # INSERT into multi-row statements ("insertmanyvalues") when it returns something, hence RETURNING.
+    answers = ExamAnswer.__table__
+    session.execute(
+        sa.insert(answers).returning(answers.c.position),
+        [
+            {"attempt_id": attempt.id, "item_id": s.item_id, "item_version": s.item_version, "position": n}
+            for n, s in enumerate(form.slots)
+        ],
+    ).all()
+    return attempt
 
 
 def save_answer(
@@ -182,8 +199,8 @@ def seconds_left(attempt: ExamAttempt, now: datetime | None = None) -> int:
     return max(int(left), 0)
 
 
-def _insert_attempt(session, **values) -> int | None:
-    """The new attempt's id, or None when the candidate's open attempt was inserted by another request.
+def _insert_attempt(session, **values) -> ExamAttempt | None:
+    """The new attempt, or None when the candidate's open attempt was inserted by another request.
 
     INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a conflict with uq_exam_attempts_one_open
     leaves the transaction usable, which an IntegrityError on PostgreSQL would not. PostgreSQL makes the
@@ -191,7 +208,7 @@ def _insert_attempt(session, **values) -> int | None:
     """
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
     return session.scalar(
-        insert(ExamAttempt).values(**values).on_conflict_do_nothing().returning(ExamAttempt.id)
+        insert(ExamAttempt).values(**values).on_conflict_do_nothing().returning(ExamAttempt)
     )
 
 
@@ -262,7 +279,9 @@ def _save(session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], no
     if written.rowcount == 0:
         session.refresh(attempt)
         _refuse_unless_open(attempt, now)
-    session.refresh(row)
+    # What was just written, without reading it back: one query less on the path of every answer.
+    set_committed_value(row, "chosen", sorted(chosen))
+    set_committed_value(row, "saved_at", now)
     return row
 
 

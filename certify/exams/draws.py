@@ -1,5 +1,6 @@
-"""What a new attempt's form is drawn from: the candidate's previous items, the exam's exposure so far, and
-the items the body holds back; `draw_for` passes them to the pure `certify.exams.forms.draw_form`."""
+"""What a new attempt's form is drawn from: the items of the candidate's previous attempt (read from its
+stored form), the exam's exposure so far, and the items the body holds back; `draw_for` passes them to the
+pure `certify.exams.forms.draw_form`."""
 
 from __future__ import annotations
 
@@ -15,30 +16,19 @@ from certify.exams.services import bank_of, blueprint_of, held_back
 SEED_BITS = 52
 
 
-def draw_for(session, exam: Exam, candidate) -> Form:
-    """A new form for the candidate from a fresh random seed (stored with the attempt, so that the draw
-    can be repeated and checked); raises ExamInputError when an area has too few items left to draw."""
+def draw_for(session, exam: Exam, *, previous: ExamAttempt | None) -> Form:
+    """A new form from a fresh random seed (stored with the attempt, so that the draw can be repeated and
+    checked), avoiding the items of the candidate's `previous` attempt on the exam where it can; raises
+    ExamInputError when an area has too few items left to draw."""
     bank = bank_of(exam.bank_version)
     return draw_form(
         bank,
         blueprint_of(exam),
         seed=secrets.randbits(SEED_BITS),
-        previous_items=previous_items(session, exam, candidate),
+        previous_items=[slot["item"] for slot in previous.form["slots"]] if previous else (),
         exposure=exposure(session, exam),
         suspended=held_back(session, bank),
     )
-
-
-def previous_items(session, exam: Exam, candidate) -> list[str]:
-    """The items of the candidate's latest attempt on the exam: a retake avoids them where it can."""
-    latest = (
-        sa.select(ExamAttempt.id)
-        .where(ExamAttempt.exam_id == exam.id, ExamAttempt.candidate_id == candidate.id)
-        .order_by(ExamAttempt.started_at.desc(), ExamAttempt.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return list(session.scalars(sa.select(ExamAnswer.item_id).where(ExamAnswer.attempt_id == latest)))
 
 
 def exposure(session, exam: Exam) -> dict[str, int]:

@@ -121,7 +121,8 @@ class Exam(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    bank_version: Mapped[ExamBankVersion] = relationship()
+    #: joined: an attempt's start and its pages need the bank, and its large source is deferred anyway
+    bank_version: Mapped[ExamBankVersion] = relationship(lazy="joined", innerjoin=True)
 
     def title(self, locale: str) -> str:
         return self.title_en if locale.startswith("en") else self.title_ru

@@ -48,10 +48,11 @@ def start(exam_id: int):
     """Start an attempt, or resume the one in progress (a second tab lands on the same attempt)."""
     exam = db.get_or_404(Exam, exam_id)
     return carry_out(
-        lambda: attempts.start_attempt(db.session, exam, current_user),
+        # the id, not the attempt: read after the commit, the attempt would be loaded again for it
+        lambda: attempts.start_attempt(db.session, exam, current_user).id,
         back_to=url_for("exams.index"),
         done=None,
-        success_to=lambda attempt: url_for("exams.attempt", attempt_id=attempt.id),
+        success_to=lambda attempt_id: url_for("exams.attempt", attempt_id=attempt_id),
     )
 
 
@@ -79,12 +80,14 @@ def save(attempt_id: int):
             flash(error.message, "danger")
             return redirect(url_for("exams.attempt", attempt_id=attempt.id), 303)
         return jsonify(_refusal(attempt, error)), error.status
+    # Read before the commit, which expires them: after it, each would be loaded again.
+    saved = {row.item_id: as_utc(row.saved_at).isoformat() if row.saved_at else None for row in rows}
+    time_left, attempt_url = pages.time_left(attempt), url_for("exams.attempt", attempt_id=attempt.id)
     db.session.commit()
     if not _wants_json():
         flash(_("Your answers are saved."), "success")
-        return redirect(url_for("exams.attempt", attempt_id=attempt.id), 303)
-    saved = {row.item_id: as_utc(row.saved_at).isoformat() if row.saved_at else None for row in rows}
-    return jsonify(saved=True, items=saved, **pages.time_left(attempt))
+        return redirect(attempt_url, 303)
+    return jsonify(saved=True, items=saved, **time_left)
 
 
 @bp.post("/exams/attempts/<int:attempt_id>/submit")
