@@ -110,6 +110,21 @@ def _read(session, exam: Exam, period: Period) -> tuple[dict[int, dict[str, Resp
     return responses, started
 
 
+def _scored_responses(session, exam: Exam) -> dict[int, dict[str, Response]]:
+    """Attempt id -> item id -> whether it earned the point, for the exam's closed attempts, from their
+    stored results alone: discrimination needs no options chosen, and this runs whenever attempts close,
+    so it reads one row per attempt instead of one per item shown."""
+    results = session.execute(
+        sa.select(ExamAttempt.id, ExamAttempt.result).where(
+            ExamAttempt.exam_id == exam.id, ExamAttempt.closed_at.is_not(None)
+        )
+    )
+    return {
+        attempt_id: {item_id: Response(bool(correct)) for item_id, correct in result["items"].items()}
+        for attempt_id, result in results
+    }
+
+
 def exam_statistics(session, exam: Exam, period: Period = Period()) -> ExamStatistics:
     """Per item p, r_pb, exposure, option shares and flags; KR-20 and SEM; and the same per month."""
     responses, started = _read(session, exam, period)
@@ -137,10 +152,9 @@ def suspend_by_statistics(session, exam_ids: Iterable[int]) -> list[ExamItemDeci
     if not exam_ids:  # the check before every exam page closes nothing most of the time
         return suspended
     for exam in session.scalars(sa.select(Exam).where(Exam.id.in_(exam_ids)).order_by(Exam.id)):
-        responses = exam_responses(session, exam)
         due = {
             item_id: stats
-            for item_id, stats in item_statistics(responses).items()
+            for item_id, stats in item_statistics(_scored_responses(session, exam)).items()
             if stats.suspend and stats.exposure >= SUSPEND_AFTER_EXPOSURE
         }
         if not due:
