@@ -1,5 +1,10 @@
 """`flask certify exam …`: item banks (validate, import, export, stats), exams (open, close, list), and
-`close-overdue`, which a timer runs every minute so that attempts end on time even when nobody visits."""
+`close-overdue`, which a timer runs every minute so that attempts end on time even when nobody visits.
+
+A bank FILE is a YAML bank file or an XLSX workbook (`certify.exams.workbook`): a workbook by its content
+(a ZIP) or its extension (.xlsx, .xls, .ods), YAML otherwise. A workbook is converted to the bank's YAML,
+which is what is stored.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from flask_babel import force_locale, gettext
 
 from certify.errors import DomainError
 from certify.exams import attempts, services
@@ -17,7 +23,9 @@ from certify.exams.bank import Bank, BankInvalid, load_bank, validate_bank_text
 from certify.exams.models import Exam, PassMarkMethod
 from certify.exams.supply import TARGET_MULTIPLE, blueprint_supply, status_counts
 from certify.exams.workbook import bank_workbook
+from certify.exams.workbook_reading import is_workbook, problem_text, read_bank_workbook
 from certify.extensions import db
+from certify.standards.problems import Problem
 
 exam_cli = AppGroup("exam", help="Item banks, exams and attempts.")
 bank_cli = AppGroup("bank", help="Validate, import, export and count item banks.")
@@ -55,31 +63,66 @@ def _moment(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+WORKBOOK, YAML_FILE = "an XLSX workbook", "a YAML bank file"
+_language = click.option(
+    "--language", type=click.Choice(["en", "ru"]), default="en", help="The language of the problems."
+)
+
+
+def _bank_source(file: str) -> tuple[bytes | str | None, list[Problem] | None, str]:
+    """FILE's bank as YAML (a workbook converted, None if it has problems), the workbook's problems
+    (None for a YAML file, which is checked where it is used), and what FILE was read as."""
+    data, name = _read_file(file), Path(file).name
+    if not is_workbook(data, name):
+        return data, None, YAML_FILE
+    read = read_bank_workbook(data, source_name=name)
+    return read.text, read.problems, WORKBOOK
+
+
+def _echo_problems(problems, language: str) -> None:
+    """Every problem on stderr, located (line and path, or sheet, row and column), in `language`."""
+    with force_locale(language):
+        for problem in problems:
+            click.echo(problem_text(problem, gettext), err=True)
+
+
 @bank_cli.command("validate")
 @click.argument("file")
-def validate_command(file: str) -> None:
-    """Check FILE and print every problem with its line and path; exit status 1 when there are any."""
-    problems = validate_bank_text(_read_file(file), source_name=Path(file).name)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+@_language
+def validate_command(file: str, language: str) -> None:
+    """Check FILE (YAML or XLSX) and print every problem where it is; exit status 1 when there are any."""
+    source, problems, kind = _bank_source(file)
+    if problems is None:
+        problems = validate_bank_text(source, source_name=Path(file).name)
+    _echo_problems(problems, language)
     if problems:
         raise SystemExit(1)
-    click.echo(f"{file}: valid")
+    click.echo(f"{file} ({kind}): valid")
 
 
 @bank_cli.command("import")
 @click.argument("file")
-def import_command(file: str) -> None:
-    """Import FILE with its item versions (all or nothing; the same file again changes nothing)."""
+@_language
+def import_command(file: str, language: str) -> None:
+    """Import FILE (YAML or XLSX) with its item versions (all or nothing; the same bank again changes
+    nothing)."""
+    source, problems, kind = _bank_source(file)
+    if problems:
+        _echo_problems(problems, language)
+        raise SystemExit(1)
+    if kind == WORKBOOK:
+        click.echo(f"{file}: read as {kind} and converted to YAML")
+        if _already_stored(source):
+            return
     try:
-        imported = services.import_bank(db.session, _read_file(file), source_name=Path(file).name, user="cli")
+        imported = services.import_bank(db.session, source, source_name=Path(file).name, user="cli")
     except BankInvalid as error:
         db.session.rollback()
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
+        _echo_problems(error.problems, language)
         raise SystemExit(1) from error
     except services.ExamRefused as error:
-        _refused(error)
+        with force_locale(language):
+            _refused(error)
     db.session.commit()
     if imported.created:
         click.echo(
@@ -90,29 +133,69 @@ def import_command(file: str) -> None:
         click.echo(f"{imported.row.label}: already imported, nothing changed")
 
 
+def _already_stored(text: str) -> bool:
+    """Whether the stored version of the workbook's code and version is the same bank (then say so).
+
+    The workbook's YAML never equals the stored file byte for byte (comments, layout), so without this an
+    unchanged workbook would be refused as a changed file; a changed one still is, by `import_bank`.
+    """
+    bank = load_bank(text, source_name="workbook.yaml")
+    row = services.find_bank_version(db.session, bank.code, bank.version)
+    if row is None or services.bank_of(row) != bank:
+        return False
+    click.echo(f"{row.label}: already imported, the workbook holds the stored bank; nothing changed")
+    return True
+
+
+def _file_text(reference: str) -> str | bytes:
+    """The bank file's YAML (a workbook converted); a file with problems stops the command with them."""
+    source, problems, _ = _bank_source(reference)
+    if problems:
+        raise click.ClickException("\n".join(str(problem) for problem in problems))
+    return source
+
+
 @bank_cli.command("export")
 @click.argument("reference")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Write an XLSX workbook here.")
-def export_command(reference: str, xlsx_path: str | None) -> None:
-    """Print the stored YAML of REFERENCE (code/version), or write it as an XLSX workbook for authors."""
-    row = _stored(reference)
-    if xlsx_path is None:
-        click.echo(row.source, nl=False)
-        return
-    Path(xlsx_path).write_bytes(bank_workbook(services.bank_of(row)))
-    click.echo(f"{row.label}: {len(services.bank_of(row).items)} items written to {xlsx_path}")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Write the XLSX workbook here.")
+@click.option("--yaml", "yaml_path", type=click.Path(dir_okay=False), help="Write the YAML file here.")
+def export_command(reference: str, xlsx_path: str | None, yaml_path: str | None) -> None:
+    """Print the YAML of REFERENCE, or write it as a YAML file and/or an XLSX workbook for authors.
+
+    REFERENCE is a stored bank (code/version, e.g. cm/1.0) or a bank file (YAML or XLSX), so a workbook
+    can be turned into YAML, and YAML into a workbook, without importing anything.
+    """
+    if Path(reference).is_file():
+        source = _file_text(reference)
+        bank, label = _file_bank(reference, source), Path(reference).name
+        text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
+    else:
+        row = _stored(reference)
+        text, bank, label = row.source, services.bank_of(row), row.label
+    if xlsx_path is None and yaml_path is None:
+        click.echo(text, nl=False)
+    if yaml_path is not None:
+        Path(yaml_path).write_text(text, encoding="utf-8")
+        click.echo(f"{label}: the YAML file written to {yaml_path}")
+    if xlsx_path is not None:
+        Path(xlsx_path).write_bytes(bank_workbook(bank))
+        click.echo(f"{label}: {len(bank.items)} items written to {xlsx_path}")
+
+
+def _file_bank(reference: str, source: str | bytes) -> Bank:
+    try:
+        return load_bank(source, source_name=Path(reference).name)
+    except BankInvalid as error:
+        raise click.ClickException(str(error)) from error
 
 
 @bank_cli.command("stats")
 @click.argument("reference")
 def stats_command(reference: str) -> None:
     """Item counts per area and status, and whether each blueprint can be filled (REFERENCE: code/version
-    of a stored bank, whose held-back items are not counted as drawable, or a YAML file)."""
+    of a stored bank, whose held-back items are not counted as drawable, or a YAML or XLSX file)."""
     if Path(reference).is_file():
-        try:
-            bank = load_bank(_read_file(reference), source_name=Path(reference).name)
-        except BankInvalid as error:
-            raise click.ClickException(str(error)) from error
+        bank = _file_bank(reference, _file_text(reference))
         held_back: frozenset[str] = frozenset()
     else:
         bank = services.bank_of(_stored(reference))

@@ -25,6 +25,52 @@ SOURCE_NOT_ONE = N_("a source names exactly one of: an indicator, a document")
 BLUEPRINT_AREA_TWICE = N_("names area '{id}' twice; an area has one entry with its count")
 TOO_FEW_ACTIVE = N_("area '{area}' has {active} active items; blueprint '{blueprint}' draws {items}")
 
+# Reading a workbook (certify.exams.workbook_reading): where, then what
+WB_AT_CELL = N_("Sheet {sheet}, row {row}, column {column}")
+WB_AT_ROW = N_("Sheet {sheet}, row {row}")
+WB_AT_SHEET = N_("Sheet {sheet}")
+WB_NOT_XLSX = N_(
+    "the file is not an XLSX workbook; save it as .xlsx from Excel or LibreOffice,"
+    " or give the bank's YAML file"
+)
+WB_DAMAGED = N_("the workbook is damaged and cannot be read; save it again from Excel or LibreOffice")
+WB_UNSAFE = N_(
+    "the workbook cannot be read safely: it is damaged, protected by a password, or would expand too far"
+    " when unpacked; save it again from Excel or LibreOffice, without a password"
+)
+WB_SHEET_MISSING = N_("the workbook has no sheet of this name; a bank workbook has the sheets {sheets}")
+WB_COLUMN_MISSING = N_("the header row has no column of this name")
+WB_COLUMN_UNKNOWN = N_(
+    "this sheet has no column of this name, so its values would be lost;"
+    " rename the column to one the sheet lacks, or delete it"
+)
+WB_COLUMN_TWICE = N_("the header row names this column twice")
+WB_COLUMN_UNNAMED = N_("this value is in a column without a header, so it would be lost")
+WB_TOO_MANY_ROWS = N_("the sheet has more than {limit} rows, so it was not read")
+WB_EMPTY_CELL = N_("this cell must not be empty")
+WB_NOT_A_NUMBER = N_("'{value}' is not a number")
+WB_FORMULA = N_("the cell holds a formula; type the value itself")
+WB_DATE = N_(
+    "the spreadsheet turned the value into the date {value}; format the cell as text and type the value again"
+)
+WB_KEY_UNKNOWN = N_("the key names option '{option}', which this row does not have (its options: {options})")
+WB_BANK_NO_ROW = N_("the sheet has no row under its header; it holds the bank's code, version and title")
+WB_BANK_SECOND_ROW = N_("the sheet holds one bank; this is a second row")
+WB_BLUEPRINT_UNKNOWN = N_("names blueprint '{id}', which is not on the sheet blueprints")
+# Problems the schema and the checks find after conversion, reworded for the workbook
+WB_DUPLICATE_ROW = N_("duplicate {kind} id '{id}' (first used in row {first})")
+WB_DUPLICATE_OPTION = N_("duplicate option id '{id}' (first used in column {first})")
+WB_VERSION_FORM = N_(
+    "'{value}' is not a version of the form major.minor, such as 1.0;"
+    " format the cell as text, so that the spreadsheet keeps the .0"
+)
+WB_TOO_FEW_OPTIONS = N_("an item needs at least {limit} options")
+WB_BLUEPRINT_NO_AREAS = N_("the blueprint draws from no area; give it rows on the sheet blueprint areas")
+WB_NO_AREAS = N_("the sheet lists no area; a bank needs at least one")
+WB_CONVERTED_TOO_LARGE = N_(
+    "the bank in this workbook is {size} bytes as a YAML file, more than the {limit} bytes allowed"
+)
+
 # Drawing a form (certify.exams.forms)
 DRAW_TOO_FEW = N_(
     "area '{area}' has {available} items that may be drawn; blueprint '{blueprint}' draws {items}"

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import warnings
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,7 +25,6 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.reader.excel import ExcelReader
 
 from certify.questionnaire import filetypes
 from certify.questionnaire import workbook_layout as layout
@@ -34,6 +32,7 @@ from certify.questionnaire.answers import Stored
 from certify.questionnaire.workbook_layout import ANSWER_COLUMN, HEADER_ROW, HEADERS, ID_COLUMN
 from certify.standards.definition import Question, QuestionType, Standard
 from certify.textmarks import N_
+from certify.workbooks import OverBudget, open_bounded
 
 MB = 1024 * 1024
 MAX_BYTES = 5 * MB
@@ -42,11 +41,11 @@ MAX_BYTES = 5 * MB
 #: may expand to 200 MB, which let a 2 MB workbook carry 190 MB of shared strings (issue 12).
 MAX_EXPANDED = 5 * MB
 MAX_PART = 1 * MB
-#: What openpyxl may decompress while reading, each opening of a part counted at least `_OPENING` bytes
+#: What openpyxl may decompress while reading, each opening of a part counted at least
+#: `certify.workbooks.OPENING_COST` bytes
 #: (an opening costs about 2 ms even for a tiny part): twice `MAX_EXPANDED`, since openpyxl opens every
 #: sheet twice (its size, then its rows), which also leaves room for `MAX_SHEETS` sheets.
 READ_BUDGET = 2 * MAX_EXPANDED
-_OPENING = 64 * 1024
 #: far more sheets than the questionnaire has (instructions, eligibility and one per area)
 MAX_SHEETS = 50
 #: far more rows than any questionnaire needs; stops a sheet of a million formatted rows early
@@ -141,7 +140,7 @@ def read_workbook(standard: Standard, data: bytes, *, max_bytes: int = MAX_BYTES
         # openpyxl warns about features it drops (extensions, odd styles); none of them matter here.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = _open(data)
+            book = open_bounded(data, READ_BUDGET)
             try:
                 if len(book.sheetnames) > MAX_SHEETS:
                     return WorkbookRead({}, [CellProblem("", "", TOO_MANY_SHEETS, {"count": MAX_SHEETS})])
@@ -149,7 +148,7 @@ def read_workbook(standard: Standard, data: bytes, *, max_bytes: int = MAX_BYTES
                     reader.read(sheet)
             finally:
                 book.close()
-    except _OverBudget:
+    except OverBudget:
         return WorkbookRead({}, [CellProblem("", "", TOO_COMPLEX)])
     # A damaged upload can fail deep inside openpyxl or the XML parser with almost any exception;
     # whatever it is, nothing from the file is imported.
@@ -170,41 +169,6 @@ def _refusal(data: bytes, max_bytes: int) -> CellProblem | None:
     except filetypes.FileRefused as error:
         return CellProblem("", "", error.message, error.params)
     return None if kind == filetypes.FileKind.XLSX else CellProblem("", "", NOT_XLSX)
-
-
-class _OverBudget(Exception):
-    """openpyxl asked for more than `READ_BUDGET`: the workbook reads the same parts over and over."""
-
-
-class _BudgetedArchive(zipfile.ZipFile):
-    """The upload's ZIP, charging each part openpyxl opens against `READ_BUDGET`."""
-
-    def __init__(self, data: bytes):
-        super().__init__(BytesIO(data))
-        self.left = READ_BUDGET
-
-    def open(self, name, mode="r", pwd=None, *, force_zip64=False):
-        if mode == "r":
-            # The declared size is what zipfile will return at most (checked against MAX_PART already).
-            info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
-            self.left -= max(info.file_size, _OPENING)
-            if self.left < 0:
-                raise _OverBudget()
-        return super().open(name, mode, pwd, force_zip64=force_zip64)
-
-
-def _open(data: bytes):
-    """The workbook in openpyxl's read-only mode, read through a `_BudgetedArchive`.
-
-    This is `load_workbook(read_only=True)` with openpyxl's own reader, given the budgeted archive before
-    it reads anything (openpyxl is pinned; its reader keeps the archive in `archive` and `valid_files`).
-    """
-    reader = ExcelReader(BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
-    reader.archive.close()
-    reader.archive = _BudgetedArchive(data)
-    reader.valid_files = reader.archive.namelist()
-    reader.read()
-    return reader.wb
 
 
 class _SheetReader:
