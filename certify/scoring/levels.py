@@ -6,6 +6,10 @@ total, every-area (but `min_area_exempt`), critical-indicator and rubric minimum
 higher level that was not reached adds one reason per rule it failed. All comparisons use the displayed
 (rounded) scores, so a reason never contradicts a number on the page.
 
+A level with `requires` (a condition on the answers, such as a senior level's longer experience) is
+reached only when it holds, and so is every level above it: like critical indicators, a level needs what
+every level below it needs.
+
 A critical indicator is judged on its score in the outcome at hand: rubric × 25 (after the evidence cap)
 when assessed, the score from the answers against `answers` in a self-assessment.
 
@@ -17,7 +21,7 @@ critical indicator that the answers cannot score (it has no pointed question).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from certify.scoring.plan import ScoringPlan
@@ -36,6 +40,8 @@ class Judged:
     indicators: Mapping[str, Decimal | None]
     eligibility: Mapping[str, bool]
     rubric: Mapping[str, int] | None
+    #: level id -> whether the level's `requires` holds on the answers (levels without one are absent)
+    requires: Mapping[str, bool] = field(default_factory=dict)
 
 
 def decide(plan: ScoringPlan, judged: Judged) -> tuple[Level | None, tuple[Reason, ...]]:
@@ -68,9 +74,20 @@ def _failures(plan: ScoringPlan, level: Level, judged: Judged) -> list[Reason]:
         if score is not None and score < level.min_area and area.id not in level.min_area_exempt:
             failures.append(_area_below(level, area, score))
     failures.extend(_critical_below(plan, level, judged))
+    failures.extend(_requires_unmet(plan, level, judged))
     if judged.rubric is not None:
         failures.extend(_rubric_below(plan, level, judged.rubric))
     return failures
+
+
+def _requires_unmet(plan: ScoringPlan, level: Level, judged: Judged) -> list[Reason]:
+    """One reason per unmet condition of the level or of a level below it, lowest level first."""
+    binding = sorted((lv for lv in plan.levels if lv.rank <= level.rank), key=lambda lv: lv.rank)
+    return [
+        _reason("requires_unmet", level, condition=source.requires_note or source.requires.source)
+        for source in binding
+        if source.requires is not None and not judged.requires.get(source.id, False)
+    ]
 
 
 def _area_below(level: Level, area: Area, score: Decimal) -> Reason:

@@ -38,6 +38,7 @@ EN: Mapping[str, str] = {
         "Level '%(level)s' needs indicator '%(indicator)s' scored at least %(required)s by the assessors,"
         " which a self-assessment cannot show yet."
     ),
+    "requires_unmet": N_("Level '%(level)s' also requires %(condition)s, which the answers do not show."),
     "level_reached": N_("Level '%(level)s' is reached with a total score of %(score)s."),
     # Errors: input the engine refuses to score.
     "wrong_type": N_("The answer to question '%(question)s' must be %(expected)s, not %(found)s."),
@@ -104,6 +105,9 @@ RU: Mapping[str, str] = {
     "rubric_pending": (
         "Для уровня «%(level)s» эксперты должны оценить индикатор «%(indicator)s»"
         " не ниже чем на %(required)s; самооценка этого пока показать не может."
+    ),
+    "requires_unmet": (
+        "Для уровня «%(level)s» требуется также %(condition)s, а ответы этого не подтверждают."
     ),
     "level_reached": "Уровень «%(level)s» достигнут с общей оценкой %(score)s.",
     "wrong_type": "Ответ на вопрос «%(question)s» должен быть %(expected)s, а не %(found)s.",

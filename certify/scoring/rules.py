@@ -62,8 +62,9 @@ def score(
     question_points: dict[str, Decimal] = {}
     tallies = {i: _tally(p, answers, declined, question_points, phase_id) for i, p in plan.indicators.items()}
     eligibility = {r.id: r.rule.evaluate(answers) for r in plan.eligibility}
+    requires = {lv.id: lv.requires.evaluate(answers) for lv in plan.levels if lv.requires is not None}
     own = {i: _earned_share(t) for i, t in tallies.items()}
-    context = _Context(plan, tallies, question_points, eligibility, phase)
+    context = _Context(plan, tallies, question_points, eligibility, phase, requires)
     self_assessment = _outcome(context, own, None)
     if rubric is None:
         return Result(self_assessment, None)
@@ -211,6 +212,8 @@ class _Context(NamedTuple):
     question_points: Mapping[str, Decimal]
     eligibility: Mapping[str, bool]
     phase: Phase | None
+    #: level id -> whether the level's `requires` holds (levels without one are absent)
+    requires: Mapping[str, bool]
 
 
 def _outcome(
@@ -231,7 +234,7 @@ def _outcome(
     total = displayed(weighted_mean((a.weight, area_exact[a.area.id]) for a in plan.areas))
     area_scores = {area_id: area.score for area_id, area in areas.items()}
     indicator_scores = {indicator_id: row.score for indicator_id, row in indicators.items()}
-    judged = Judged(total, area_scores, indicator_scores, context.eligibility, rubric)
+    judged = Judged(total, area_scores, indicator_scores, context.eligibility, rubric, context.requires)
     level, reasons = decide(plan, judged)
     points, eligibility = dict(question_points), dict(context.eligibility)
     return Outcome(total, areas, indicators, points, eligibility, level, reasons, context.phase)

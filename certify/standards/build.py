@@ -5,6 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from certify.standards.attestation import (
+    AttemptRules,
+    Attestation,
+    CpdKind,
+    ExamPart,
+    PracticalForm,
+    PracticalPart,
+    Procedure,
+    Recertification,
+    StandardKind,
+)
 from certify.standards.conditions import parse
 from certify.standards.definition import (
     Area,
@@ -40,6 +51,35 @@ def build_standard(data: dict[str, Any]) -> Standard:
         review=_review(data.get("review", {})),
         phases=_phases(data.get("phases")),
         cross_checks=tuple(_cross_check(item) for item in data.get("cross_checks", ())),
+        kind=StandardKind(data.get("kind", StandardKind.ORGANISATION)),
+        attestation=_attestation(data) if data.get("kind") == StandardKind.PERSON else None,
+    )
+
+
+def _attestation(data: dict[str, Any]) -> Attestation:
+    """The sections of a personal scheme; the checks guarantee a person scheme has every one of them."""
+    exam, practical, procedure = data["exam"], data["practical"], data["procedure"]
+    renewal = data["recertification"]
+    return Attestation(
+        document=_text(data["document"]),
+        consent=_text(data["consent"]),
+        exam=ExamPart(
+            bank=exam["bank"],
+            blueprint=exam["blueprint"],
+            window_days=exam["window_days"],
+            attempts=AttemptRules(**exam["attempts"]),
+        ),
+        practical=PracticalPart(form=PracticalForm(practical["form"]), task=_text(practical["task"])),
+        procedure=Procedure(**procedure),
+        recertification=Recertification(
+            cpd_hours=renewal["cpd_hours"],
+            cpd_kinds=tuple(
+                CpdKind(id=item["id"], name=_text(item["name"]), max_hours=item.get("max_hours"))
+                for item in renewal["cpd_kinds"]
+            ),
+            reminders_days=tuple(renewal["reminders_days"]),
+            exam_unless_cpd=renewal["exam_unless_cpd"],
+        ),
     )
 
 
@@ -100,6 +140,8 @@ def _level(data: dict[str, Any]) -> Level:
         assessors=data.get("assessors", 1),
         critical=tuple(_critical(item) for item in data.get("critical", ())),
         min_area_exempt=tuple(data.get("min_area_exempt", ())),
+        requires=None if "requires" not in data else parse(data["requires"]),
+        requires_note=_text(data.get("requires_note")),
     )
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from certify.standards import messages
+from certify.standards.attestation_checks import check_attestation
 from certify.standards.conditions import ConditionSyntaxError, Expression, parse
 from certify.standards.definition import BANDED_TYPES, NUMBER_TYPES, POINTED_TYPES, QuestionType
 from certify.standards.level_checks import check_critical, check_levels, check_not_applicable
@@ -61,6 +62,7 @@ def check_standard(data: dict[str, Any], locator: Locator) -> None:
     check_ratios(questions, locator)
     check_phases(data, questions, locator)
     check_cross_checks(data, questions, locator)
+    check_attestation(data, locator)
 
 
 def _check_unique_ids(data: dict[str, Any], questions: list[Located], locator: Locator) -> None:
@@ -144,9 +146,15 @@ def _check_expressions(data: dict[str, Any], questions: list[Located], locator: 
             else:
                 refers_back(where, reference, question, order, locator)
         _check_options_named(where, expression, options, locator)
-    for path, requirement in items_of(data, "eligibility"):
-        where = (*path, "rule")
-        expression = _parse(where, requirement["rule"], locator)
+    # A rule or a level's condition is judged on the whole answer set, so it may name any question.
+    rules = [((*path, "rule"), item["rule"]) for path, item in items_of(data, "eligibility")]
+    rules += [
+        ((*path, "requires"), item["requires"])
+        for path, item in items_of(data, "levels")
+        if "requires" in item
+    ]
+    for where, source in rules:
+        expression = _parse(where, source, locator)
         if expression is None:
             continue
         for reference in sorted(expression.references() - order.keys()):

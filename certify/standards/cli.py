@@ -13,7 +13,7 @@ from certify.standards import services
 from certify.standards.format import diff_standards, load_standard, validate_standard_text
 from certify.standards.models import StandardVersion
 from certify.standards.problems import StandardInvalid
-from certify.standards.table import indicator_table
+from certify.standards.table import standard_tables
 
 standard_cli = AppGroup("standard", help="Manage versions of the standard.")
 
@@ -141,8 +141,9 @@ def diff_command(old: str, new: str) -> None:
 @standard_cli.command("table")
 @click.argument("reference")
 def table_command(reference: str) -> None:
-    """Print the Markdown table of every indicator of REFERENCE (a YAML file or a stored code/version)."""
-    click.echo(indicator_table(_version_or_file(reference)), nl=False)
+    """Print the Markdown table of every indicator of REFERENCE (a YAML file or a stored code/version),
+    and of a personal scheme's own rules."""
+    click.echo(standard_tables(_version_or_file(reference)), nl=False)
 
 
 @standard_cli.command("list")

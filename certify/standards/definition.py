@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any, Protocol
 
+from certify.standards.attestation import Attestation, StandardKind
+
 RUBRIC_SCORES = (0, 1, 2, 3, 4)
 LANGUAGES = ("ru", "en")
 
@@ -238,6 +240,11 @@ class Level:
     critical: tuple[Critical, ...] = ()
     #: area ids that `min_area` does not apply to: small areas, guarded by critical indicators instead
     min_area_exempt: tuple[str, ...] = ()
+    #: a condition on the answers the level also needs (a senior level's longer experience, say); a
+    #: level needs the `requires` of every level below it too
+    requires: Condition | None = None
+    #: `requires` in words, for the reason a level was not reached (the expression itself when None)
+    requires_note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -323,6 +330,14 @@ class Standard:
     review: ReviewRules = ReviewRules()
     phases: Phases | None = None
     cross_checks: tuple[CrossCheck, ...] = ()
+    #: who is certified: an organisation, or a person (a personal attestation scheme)
+    kind: StandardKind = StandardKind.ORGANISATION
+    #: the sections only a personal scheme has (docs/attestation.md); None for an organisation's
+    attestation: Attestation | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == StandardKind.PERSON
 
     def all_questions(self) -> tuple[Question, ...]:
         """Every question in questionnaire order: eligibility first, then area by area."""

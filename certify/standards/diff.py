@@ -16,6 +16,7 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
+from certify.standards.attestation import PERSON_SECTIONS
 from certify.standards.definition import (
     Area,
     Critical,
@@ -51,6 +52,14 @@ _SHOWN_APART = frozenset(
         "review",
         "phases",
         "cross_checks",
+        # a personal scheme's sections (docs/attestation.md), compared section by section
+        "attestation",
+        "exam",
+        "attempts",
+        "practical",
+        "procedure",
+        "recertification",
+        "cpd_kinds",
     }
 )
 
@@ -120,6 +129,27 @@ def _cross_checks(old: Standard, new: Standard) -> Iterator[str]:
     return _diff_items("cross-check", old.cross_checks, new.cross_checks)
 
 
+def _attestation(old: Standard, new: Standard) -> Iterator[str]:
+    """A personal scheme's sections field by field (`exam.window_days 30 -> 21`), CPD kinds by id."""
+    was, now = old.attestation, new.attestation
+    if was is None or now is None:
+        if was is not now:  # the kind changed: every section came or went
+            template = TEXT_ADDED if was is None else TEXT_REMOVED
+            yield from (template.format(kind="standard", id=new.code, field=name) for name in PERSON_SECTIONS)
+        return
+    code = new.code
+    yield from _changed_fields("standard", code, was, now)  # the document's name, the consent
+    for name in ("exam", "practical", "procedure", "recertification"):
+        yield from _changed_fields(
+            "standard", code, getattr(was, name), getattr(now, name), prefix=f"{name}."
+        )
+    yield from _changed_fields(
+        "standard", code, was.exam.attempts, now.exam.attempts, prefix="exam.attempts."
+    )
+    cpd_before, cpd_after = was.recertification.cpd_kinds, now.recertification.cpd_kinds
+    yield from _diff_items("CPD kind", cpd_before, cpd_after)
+
+
 def _areas(old: Standard, new: Standard) -> Iterator[str]:
     return _diff_items("area", old.areas, new.areas)
 
@@ -149,6 +179,7 @@ SECTIONS: tuple[Callable[[Standard, Standard], Iterable[str]], ...] = (
     _critical,
     _phases,
     _cross_checks,
+    _attestation,
     _areas,
     _indicators,
     _indicator_moves,

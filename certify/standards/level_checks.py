@@ -20,6 +20,8 @@ def check_levels(data: dict[str, Any], locator: Locator) -> None:
                     messages.LEVEL_UNKNOWN_INDICATOR,
                     id=indicator_id,
                 )
+        if "requires_note" in level and "requires" not in level:
+            locator.report((*path, "requires_note"), messages.REQUIRES_NOTE_ALONE)
     ranked = sorted(items_of(data, "levels"), key=lambda item: item[1]["rank"])
     for (_, lower), (path, higher) in zip(ranked, ranked[1:], strict=False):
         for field in ("min_total", "min_area"):

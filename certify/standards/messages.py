@@ -93,3 +93,30 @@ CROSS_CHECK_QUESTION = N_("'{id}' is not a number (or ratio) question of this st
 CROSS_CHECK_EQUAL_ALONE = N_("an equal check compares at least two questions")
 CROSS_CHECK_LIMIT_MISSING = N_("a sum_at_most check needs a limit")
 CROSS_CHECK_LIMIT_UNUSED = N_("limit applies only to a sum_at_most check")
+
+# A personal attestation scheme (certify.standards.attestation_checks, docs/attestation.md)
+PERSON_SECTION_NOT_PERSON = N_(
+    "'{name}' belongs only to a personal attestation scheme (kind: person); this file is an organisation's"
+    " standard"
+)
+PERSON_SECTION_MISSING = N_("a personal attestation scheme (kind: person) needs the section '{name}'")
+ATTEMPTS_DO_NOT_FIT = N_(
+    "{max} attempts at least {days} days apart cannot all be taken within {months} months"
+)
+REMINDERS_ORDER = N_(
+    "reminders are listed from the earliest to the latest: {value} days is not fewer than the {previous}"
+    " before it"
+)
+REMINDER_BEYOND_VALIDITY = N_(
+    "a reminder {value} days before expiry would come before the attestation starts: it is valid for"
+    " {months} months (about {days} days)"
+)
+CPD_UNATTAINABLE = N_(
+    "every CPD kind has a maximum, and together they count at most {possible} hours, fewer than the"
+    " {hours} required"
+)
+PRACTICAL_EARNS_POINTS = N_(
+    "question '{id}' earns points by itself; in a personal scheme only the examiners' rubric scores the"
+    " practical part, never the candidate's own answers"
+)
+REQUIRES_NOTE_ALONE = N_("requires_note says in words what requires checks, but this level has no requires")

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from certify.extensions import db
+from certify.standards.attestation import StandardKind
 from certify.timeutil import utcnow
 
 
@@ -32,6 +33,13 @@ class StandardVersion(db.Model):
     code: Mapped[str] = mapped_column(sa.String(40))
     version: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(12), default=StandardStatus.DRAFT.value)
+    #: who the version certifies: an organisation, or a person (a personal attestation scheme); a
+    #: manager's application is only ever started on an organisation's standard
+    kind: Mapped[str] = mapped_column(
+        sa.String(12),
+        default=StandardKind.ORGANISATION.value,
+        server_default=StandardKind.ORGANISATION.value,
+    )
     title_ru: Mapped[str] = mapped_column(sa.String(300))
     title_en: Mapped[str] = mapped_column(sa.String(300))
     #: the YAML file exactly as imported; everything else about the version is derived from it
@@ -49,12 +57,16 @@ class StandardVersion(db.Model):
     def title(self, locale: str) -> str:
         return self.title_en if locale.startswith("en") else self.title_ru
 
+    @property
+    def is_person(self) -> bool:
+        return self.kind == StandardKind.PERSON
+
 
 @event.listens_for(StandardVersion, "before_update")
 def _refuse_rewriting_published_versions(mapper, connection, target: StandardVersion) -> None:
     """Published versions are immutable: whatever path a change takes, it stops here."""
     history = sa.inspect(target).attrs
-    frozen = ("code", "version", "source", "source_sha256", "title_ru", "title_en")
+    frozen = ("code", "version", "kind", "source", "source_sha256", "title_ru", "title_en")
     old_status = history.status.history.deleted
     was_draft = old_status and old_status[0] == StandardStatus.DRAFT.value
     if target.status != StandardStatus.DRAFT.value and not was_draft:

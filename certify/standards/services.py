@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 from certify.audit import services as audit
 from certify.errors import DomainError
 from certify.questionnaire.models import Application
+from certify.standards.attestation import StandardKind
 from certify.standards.definition import Standard
+from certify.standards.exam_link import exam_problem
 from certify.standards.format import LIBRARY, load_standard
 from certify.standards.models import StandardStatus, StandardVersion
 from certify.timeutil import utcnow
@@ -32,7 +34,9 @@ def import_standard(session, source: str | bytes, *, source_name: str, user=None
     """Validate `source` and store it as a draft; raises StandardInvalid (every problem) or StandardRefused.
 
     Importing the same code and version again replaces a draft, is a no-op for an identical
-    published file, and is refused for a changed published one: published versions never change.
+    published file, and is refused for a changed published one: published versions never change. A
+    personal scheme whose exam names an item bank or blueprint that neither the exam library nor the
+    database has is refused: its candidates could never be examined.
     """
     standard = _load(source, source_name)
     text = source.decode("utf-8") if isinstance(source, bytes) else source
@@ -49,7 +53,12 @@ def import_standard(session, source: str | bytes, *, source_name: str, user=None
                 code=standard.code,
             )
         )
+    if standard.attestation is not None:
+        problem = exam_problem(session, standard.attestation.exam)
+        if problem is not None:
+            raise StandardRefused(problem)
     row = row or StandardVersion(code=standard.code, version=standard.version)
+    row.kind = standard.kind.value
     row.title_ru, row.title_en = standard.title.ru, standard.title.en
     row.source, row.source_sha256 = text, digest
     row.imported_at, row.imported_by_id = utcnow(), getattr(user, "id", None)
@@ -124,7 +133,7 @@ def retire_superseded(
         statement = statement.where(StandardVersion.code == code)
     retired = []
     for row in session.scalars(statement.order_by(StandardVersion.id)).all():
-        current = current_version(session, row.code)
+        current = current_version(session, row.code, kind=row.kind)
         if current.id != row.id and not _has_open_applications(session, row, closing):
             retire_version(session, row, user, superseded_by=current)
             retired.append(row)
@@ -155,11 +164,19 @@ def find_version(session, code: str, version: str) -> StandardVersion | None:
     )
 
 
-def current_version(session, code: str | None = None) -> StandardVersion | None:
-    """The most recently published, not retired version (of `code`, or of any standard)."""
+def current_version(
+    session, code: str | None = None, kind: str | None = StandardKind.ORGANISATION
+) -> StandardVersion | None:
+    """The most recently published, not retired version (of `code`, or of any standard) of `kind`.
+
+    An organisation's standard unless asked otherwise, so that a manager's application never starts on
+    a personal scheme; `kind=None` looks at every kind.
+    """
     statement = sa.select(StandardVersion).where(StandardVersion.status == StandardStatus.PUBLISHED.value)
     if code:
         statement = statement.where(StandardVersion.code == code)
+    if kind is not None:
+        statement = statement.where(StandardVersion.kind == str(kind))
     return session.scalar(statement.order_by(StandardVersion.published_at.desc()).limit(1))
 
 
@@ -182,12 +199,17 @@ def _parse(digest: str, source: str, source_name: str) -> Standard:
 def install_library(session, names: Iterable[str] | None = None) -> list[StandardVersion]:
     """Import and publish every standard shipped in the library (or the files `names`) not installed yet.
 
-    In file order, so that a newer version is published after the one it supersedes.
+    In file order, so that a newer version is published after the one it supersedes; organisations'
+    standards before personal schemes, so that the first installed is still an organisation's (the
+    benchmarks and the demo start from it).
     """
     installed = []
     paths = sorted(Path(LIBRARY).glob("*.yaml")) if names is None else [Path(LIBRARY) / n for n in names]
-    for path in paths:
-        row = import_standard(session, path.read_bytes(), source_name=path.name)
+    sources = {path: path.read_bytes() for path in paths}
+    for path in sorted(
+        paths, key=lambda path: (_load(sources[path], path.name).is_person, paths.index(path))
+    ):
+        row = import_standard(session, sources[path], source_name=path.name)
         if row.status == StandardStatus.DRAFT:
             publish_version(session, row)
         installed.append(row)

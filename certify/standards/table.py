@@ -2,18 +2,21 @@
 
 Pure (no Flask, no SQLAlchemy). The docs hold one generated section per library file, between
 `<!-- indicator-table cmq-1.0 -->` and `<!-- /indicator-table -->`; a test keeps each equal to the
-table generated here, and `python -m certify.standards.table docs/standard.md` rewrites them.
+table generated here, and `python -m certify.standards.table docs/standard.md` rewrites them. A personal
+attestation scheme's section (in docs/attestation.md, `--kind person`) also has the table of the
+scheme's own rules: exam, attempts, deadlines, levels, recertification.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from certify.scoring.plan import plan_for
+from certify.standards.attestation import StandardKind
 from certify.standards.definition import Critical, Indicator, Standard, Text
 from certify.standards.format import LIBRARY, load_standard_file
 
@@ -25,7 +28,11 @@ NONE = "—"
 SECTION = re.compile(
     r"<!-- indicator-table (?P<key>\S+) -->\n(?P<table>.*?)<!-- /indicator-table -->", re.DOTALL
 )
+#: the document that shows the tables of each kind's library files, and the command that rewrites it
+DOCUMENTS = {StandardKind.ORGANISATION: "docs/standard.md", StandardKind.PERSON: "docs/attestation.md"}
 REGENERATE = ".venv/bin/python -m certify.standards.table docs/standard.md"
+REGENERATE_PERSON = ".venv/bin/python -m certify.standards.table --kind person docs/attestation.md"
+SCHEME_HEADER = ("| Rule | Value |", "|---|---|")
 
 
 def indicator_table(standard: Standard) -> str:
@@ -98,6 +105,64 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def scheme_table(standard: Standard) -> str:
+    """The Markdown table of a personal scheme's own rules, ending with a newline."""
+    scheme, levels = standard.attestation, sorted(standard.levels, key=lambda lv: lv.rank)
+    exam, attempts, deadlines = scheme.exam, scheme.exam.attempts, scheme.procedure
+    renewal = scheme.recertification
+    rows = (
+        ("Document", scheme.document.en),
+        ("Prerequisites", "; ".join(f"{r.title.en} (`{r.rule.source}`)" for r in standard.eligibility)),
+        ("Theory exam", f"bank `{exam.bank}`, blueprint `{exam.blueprint}`, within {exam.window_days} days"),
+        (
+            "Attempts",
+            f"at most {attempts.max} in {attempts.within_months} months,"
+            f" at least {attempts.min_days_between} days apart",
+        ),
+        ("Practical part", PRACTICAL_FORMS[scheme.practical.form]),
+        (
+            "Deadlines",
+            f"admission {deadlines.admission_days} days; decision {deadlines.decision_days} days after the"
+            f" last stage; appeal within {deadlines.appeal_days} days",
+        ),
+        ("Levels", "; ".join(_level(level) for level in levels)),
+        ("Validity", f"{standard.validity_months} months"),
+        (
+            "Recertification",
+            f"{renewal.cpd_hours} CPD hours over the validity; reminders "
+            + ", ".join(str(days) for days in renewal.reminders_days)
+            + " days before expiry; without the hours "
+            + ("a new exam" if renewal.exam_unless_cpd else "the attestation lapses"),
+        ),
+        ("CPD kinds", "; ".join(_cpd_kind(kind) for kind in renewal.cpd_kinds)),
+    )
+    return "\n".join((*SCHEME_HEADER, *(f"| {name} | {_cell(value)} |" for name, value in rows))) + "\n"
+
+
+PRACTICAL_FORMS = {"case": "a case task answered in writing", "portfolio": "a portfolio defence"}
+
+
+def _level(level) -> str:
+    shown = f"`{level.id}` {level.name.en}: total ≥{_number(level.min_total)}"
+    if level.min_area:
+        shown += f", every area ≥{_number(level.min_area)}"
+    if level.requires is not None:
+        note = level.requires_note.en if level.requires_note else level.requires.source
+        shown += f", and {note} (`{level.requires.source}`)"
+    return shown
+
+
+def _cpd_kind(kind) -> str:
+    limit = f"at most {kind.max_hours} h" if kind.max_hours is not None else "no maximum"
+    return f"`{kind.id}` {kind.name.en} ({limit})"
+
+
+def standard_tables(standard: Standard) -> str:
+    """What a library file's generated section holds: its indicators, and a scheme's own rules."""
+    table = indicator_table(standard)
+    return table + "\n" + scheme_table(standard) if standard.attestation is not None else table
+
+
 # --- the generated sections of docs/standard.md --------------------------------------------------------
 
 
@@ -119,19 +184,27 @@ def _section(key: str, table: str) -> str:
     return f"<!-- indicator-table {key} -->\n{table}<!-- /indicator-table -->"
 
 
-def library_tables(paths: Iterable[Path]) -> dict[str, str]:
-    """File stem (e.g. `cmq-1.0`) -> the generated table, for each standard file."""
-    return {path.stem: indicator_table(load_standard_file(path)) for path in sorted(paths)}
+def library_tables(paths: Iterable[Path], kind: str | None = None) -> dict[str, str]:
+    """File stem (e.g. `cmq-1.0`) -> the generated section, for each standard file (of `kind`)."""
+    standards = {path.stem: load_standard_file(path) for path in sorted(paths)}
+    return {
+        stem: standard_tables(standard)
+        for stem, standard in standards.items()
+        if kind is None or standard.kind == kind
+    }
 
 
-def main(arguments: list[str]) -> None:
-    """Rewrite the generated sections of the Markdown file named by `arguments` from the library."""
-    (document_path,) = arguments
-    path = Path(document_path)
-    tables = library_tables(LIBRARY.glob("*.yaml"))
+def main(arguments: list[str] | None = None) -> None:
+    """Rewrite the generated sections of a Markdown file from the library files of one kind."""
+    parser = argparse.ArgumentParser(prog="python -m certify.standards.table")
+    parser.add_argument("--kind", choices=[k.value for k in StandardKind], default=StandardKind.ORGANISATION)
+    parser.add_argument("document")
+    options = parser.parse_args(arguments)
+    path = Path(options.document)
+    tables = library_tables(LIBRARY.glob("*.yaml"), options.kind)
     path.write_text(with_tables(path.read_text(encoding="utf-8"), tables), encoding="utf-8")
     print(f"{path}: {len(tables)} indicator table(s) written")  # noqa: T201
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

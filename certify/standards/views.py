@@ -16,6 +16,7 @@ from certify.accounts.models import Role
 from certify.extensions import db
 from certify.questionnaire.fields import questionnaire_form_class
 from certify.standards import services
+from certify.standards.attestation import PracticalForm, StandardKind
 from certify.standards.format import diff_standards
 from certify.standards.models import StandardStatus, StandardVersion
 from certify.standards.problems import StandardInvalid
@@ -44,10 +45,16 @@ def _index_page(form: ImportForm, status: int = 200):
     return render_template(
         "standards/index.html",
         rows=rows,
-        current=services.current_version(db.session),
+        current_ids=_current_ids(),
         form=form,
         can_import=current_user.has_role(Role.ADMIN),
     ), status
+
+
+def _current_ids() -> set[int]:
+    """The versions new applications start on: the current organisation standard and personal scheme."""
+    rows = (services.current_version(db.session, kind=kind) for kind in StandardKind)
+    return {row.id for row in rows if row is not None}
 
 
 @bp.post("/admin/standards/import")
@@ -82,7 +89,7 @@ def preview(version_id: int):
     form = questionnaire_form_class(standard.all_questions(), language, enforce_required=False)(
         meta={"csrf": False}
     )
-    current = services.current_version(db.session, row.code)
+    current = services.current_version(db.session, row.code, kind=row.kind)
     changes = (
         diff_standards(services.definition_of(current), standard) if current and current.id != row.id else []
     )
@@ -93,6 +100,7 @@ def preview(version_id: int):
         form=form,
         language=language,
         changes=changes,
+        scheme=standard.attestation,
         operation=services.next_operation(row) if current_user.has_role(Role.ADMIN) else None,
     )
 
@@ -126,9 +134,29 @@ def problem_text(problem) -> str:
     return _(problem.template).format(**problem.params)
 
 
+def kind_label(kind: str) -> str:
+    """What a version is, in the user's language: an organisation's standard or a personal scheme."""
+    return {
+        StandardKind.ORGANISATION: _("Organisation standard"),
+        StandardKind.PERSON: _("Personnel attestation scheme"),
+    }[StandardKind(kind)]
+
+
+def practical_form_label(form: str) -> str:
+    return {
+        PracticalForm.CASE: _("a case task answered in writing"),
+        PracticalForm.PORTFOLIO: _("a portfolio defended before the examiners"),
+    }[PracticalForm(form)]
+
+
 @bp.app_context_processor
 def standards_helpers():
-    return {"status_label": status_label, "problem_text": problem_text}
+    return {
+        "status_label": status_label,
+        "problem_text": problem_text,
+        "kind_label": kind_label,
+        "practical_form_label": practical_form_label,
+    }
 
 
 def _public_versions():
@@ -137,16 +165,18 @@ def _public_versions():
 
 @bp.get("/api/v1/standards")
 def api_list():
-    """Published and retired versions (drafts are not public)."""
-    current = services.current_version(db.session)
+    """Published and retired versions (drafts are not public); `current`: what new applications start on,
+    one organisation standard and one personal scheme."""
+    current_ids = _current_ids()
     rows = db.session.scalars(_public_versions().order_by(StandardVersion.code, StandardVersion.published_at))
     return jsonify(
         [
             {
                 "code": row.code,
                 "version": row.version,
+                "kind": row.kind,
                 "status": row.status,
-                "current": current is not None and row.id == current.id,
+                "current": row.id in current_ids,
                 "title": {"ru": row.title_ru, "en": row.title_en},
                 "published_at": row.published_at.isoformat() if row.published_at else None,
                 "url": url_for("standards.api_version", code=row.code, version=row.version, _external=True),

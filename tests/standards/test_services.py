@@ -89,6 +89,13 @@ def test_install_library_is_idempotent(db):
     installed = services.install_library(db)
     again = services.install_library(db)
     assert [r.id for r in installed] == [r.id for r in again]
-    # every version but the newest of each code is superseded, and none has an open application
-    assert [r.status for r in again] == ["retired"] * (len(again) - 1) + ["published"]
+    # every version but the newest of each code is superseded, and none has an open application;
+    # organisations' standards come first, then the personal schemes
+    assert [(r.code, r.version, r.kind, r.status) for r in again] == [
+        ("cmq", "1.0", "organisation", "retired"),
+        ("cmq", "1.1", "organisation", "published"),
+        ("cma", "1.0", "person", "published"),
+    ]
     assert len(installed) == len(list(LIBRARY.glob("*.yaml")))
+    assert services.current_version(db).label == "cmq 1.1"
+    assert services.current_version(db, kind="person").label == "cma 1.0"

@@ -85,9 +85,11 @@ def test_api_lists_published_versions_only(client, db, library):
     db.commit()
     listing = client.get("/api/v1/standards").get_json()
     # retired versions stay public (certificates name them); the draft "demo" does not appear
-    assert [(v["code"], v["version"], v["status"], v["current"]) for v in listing] == [
-        ("cmq", "1.0", "retired", False),
-        ("cmq", "1.1", "published", True),
+    # current: what new applications start on, one organisation standard and one personal scheme
+    assert [(v["code"], v["version"], v["kind"], v["status"], v["current"]) for v in listing] == [
+        ("cma", "1.0", "person", "published", True),
+        ("cmq", "1.0", "organisation", "retired", False),
+        ("cmq", "1.1", "organisation", "published", True),
     ]
     detail = client.get("/api/v1/standards/cmq/1.1").get_json()
     assert detail["definition"]["code"] == "cmq" and len(detail["definition"]["areas"]) >= 7
