@@ -30,7 +30,7 @@ import yaml
 from certify.accounts.models import Role, User
 from certify.accounts.passwords import hash_password
 from certify.accounts.services import add_user
-from certify.exams import attempts, services
+from certify.exams import attempts, registrations, services
 from certify.exams.bank import LIBRARY, Item, ItemType
 from certify.exams.models import Exam, ExamAttempt
 from certify.exams.records import form_from_data
@@ -132,7 +132,7 @@ def _sit(session, exam: Exam, candidate: User, number: int, items: dict, true_ke
     ability = ABILITIES.inv_cdf((number * 37 % SIMULATED + 0.5) / SIMULATED)
     started = as_utc(exam.opens_at) + SITTINGS_APART * number + timedelta(minutes=chooser.randrange(180))
     attempts.close_overdue(session, started)  # as the next request of anyone to the exam pages does
-    attempt = attempts.start_attempt(session, exam, candidate, now=started)
+    attempt = registrations.start_attempt(session, exam, candidate, now=started)
     answers = {
         slot.item_id: simulated_answer(items[slot.item_id], true_keys[slot.item_id], ability, chooser)
         for slot in form_from_data(attempt.form).slots

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 
+from certify.accounts.models import Role, User
 from certify.errors import DomainError
-from certify.exams import attempts, services
+from certify.exams import attempts, registrations, services
 from certify.exams.bank import Bank, BankInvalid, load_bank, validate_bank_text
 from certify.exams.models import Exam, PassMarkMethod
 from certify.exams.supply import TARGET_MULTIPLE, blueprint_supply, status_counts
@@ -262,11 +263,33 @@ def close_command(exam_id: int) -> None:
     if exam is None:
         raise click.ClickException(f"no exam {exam_id}")
     try:
-        closed = attempts.close_exam(db.session, exam, user="cli")
+        closed = registrations.close_exam(db.session, exam, user="cli")
     except services.ExamRefused as error:
         _refused(error)
     db.session.commit()
     click.echo(f"exam {exam_id}: closed; {len(closed)} attempts in progress were closed and scored")
+
+
+@exam_cli.command("register")
+@click.argument("exam_id", type=int)
+@click.argument("emails", nargs=-1, required=True)
+def register_command(exam_id: int, emails: tuple[str, ...]) -> None:
+    """Register the candidates with EMAILS for exam EXAM_ID ahead of its sitting, each with a drawn form:
+    their start then only starts the clock. A candidate already registered keeps their form."""
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        raise click.ClickException(f"no exam {exam_id}")
+    people = {user.email: user for user in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
+    unknown = [email for email in emails if email not in people or not people[email].has_role(Role.CANDIDATE)]
+    if unknown:
+        raise click.ClickException("not candidates: " + ", ".join(unknown))
+    try:
+        for email in emails:
+            registrations.register_candidate(db.session, exam, people[email])
+    except attempts.AttemptRefused as error:
+        _refused(error)
+    db.session.commit()
+    click.echo(f"exam {exam_id}: {len(emails)} candidates registered")
 
 
 @exam_cli.command("list")
@@ -279,10 +302,12 @@ def list_command() -> None:
 
 @exam_cli.command("close-overdue")
 def close_overdue_command() -> None:
-    """Close and score every attempt past its deadline with what was saved (run it every minute)."""
+    """Close and score every attempt past its deadline with what was saved, and void the registrations
+    of windows that have closed (run it every minute)."""
     closed = 0
     while batch := attempts.close_overdue(db.session):
         db.session.commit()
         closed += len(batch)
+    voided = registrations.void_lapsed_registrations(db.session)
     db.session.commit()
-    click.echo(f"{closed} overdue attempts closed")
+    click.echo(f"{closed} overdue attempts closed, {voided} lapsed registrations voided")

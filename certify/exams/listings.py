@@ -15,7 +15,7 @@ from certify.exams.services import window_is_open
 @dataclass(frozen=True)
 class OpenExam:
     exam: Exam
-    #: the candidate's attempt in progress, to resume; None: a new one starts
+    #: the candidate's registration (to start) or attempt in progress (to resume); None: a new one starts
     attempt: ExamAttempt | None
 
 
@@ -29,7 +29,8 @@ class ExamSummary:
 
 
 def open_exams(session, candidate, now: datetime) -> list[OpenExam]:
-    """The exams whose window is open now, with the candidate's attempt in progress on each, if any."""
+    """The exams whose window is open now, with the candidate's registration or attempt in progress on
+    each, if any."""
     exams = session.scalars(sa.select(Exam).order_by(Exam.opens_at, Exam.id)).all()
     running = {
         attempt.exam_id: attempt
@@ -49,13 +50,13 @@ def closed_attempts_of(session, candidate) -> list[ExamAttempt]:
             sa.select(ExamAttempt)
             .options(joinedload(ExamAttempt.exam))
             .where(ExamAttempt.candidate_id == candidate.id, ExamAttempt.closed_at.is_not(None))
-            .order_by(ExamAttempt.started_at.desc(), ExamAttempt.id.desc())
+            .order_by(ExamAttempt.registered_at.desc(), ExamAttempt.id.desc())
         )
     )
 
 
 def exam_summaries(session, now: datetime) -> list[ExamSummary]:
-    """Every exam, newest first, with its attempts counted: all, still running, passed."""
+    """Every exam, newest first, with its attempts counted: all started, still running, passed."""
     passed = ExamAttempt.result["passed"].as_boolean()
     counts = {
         exam_id: (total, running, won or 0)
@@ -65,7 +66,9 @@ def exam_summaries(session, now: datetime) -> list[ExamSummary]:
                 sa.func.count(),
                 sa.func.count().filter(ExamAttempt.closed_at.is_(None)),
                 sa.func.count().filter(passed.is_(True)),
-            ).group_by(ExamAttempt.exam_id)
+            )
+            .where(ExamAttempt.started_at.is_not(None))
+            .group_by(ExamAttempt.exam_id)
         )
     }
     exams = session.scalars(
@@ -78,12 +81,12 @@ def exam_summaries(session, now: datetime) -> list[ExamSummary]:
 
 
 def attempts_on(session, exam: Exam) -> list[ExamAttempt]:
-    """Every attempt on the exam, newest first, with its candidate."""
+    """Every attempt and registration on the exam, newest first, with its candidate."""
     return list(
         session.scalars(
             sa.select(ExamAttempt)
             .options(joinedload(ExamAttempt.candidate))
             .where(ExamAttempt.exam_id == exam.id)
-            .order_by(ExamAttempt.started_at.desc(), ExamAttempt.id.desc())
+            .order_by(ExamAttempt.registered_at.desc(), ExamAttempt.id.desc())
         )
     )

@@ -153,8 +153,11 @@ class ExamAttempt(db.Model):
     #: the form as drawn (certify.exams.records): seed, blueprint, and per slot the item id, version,
     #: area and option order; enough to show, score and re-check the draw
     form: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    deadline: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    #: when the form was drawn: at registration for the exam, or at the start when there was none
+    registered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    #: None while the candidate is registered with a drawn form and has not started: the clock has not run
+    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    deadline: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: a value of AttemptEnd once closed
     closed_how: Mapped[str | None] = mapped_column(sa.String(12))
@@ -166,7 +169,17 @@ class ExamAttempt(db.Model):
 
     @property
     def is_open(self) -> bool:
+        """Not closed: registered and waiting for its start, or running."""
         return self.closed_at is None
+
+    @property
+    def is_running(self) -> bool:
+        return self.started_at is not None and self.closed_at is None
+
+    @property
+    def is_registered(self) -> bool:
+        """Registered with its form drawn, not started yet."""
+        return self.started_at is None and self.closed_at is None
 
 
 class ExamAnswer(db.Model):

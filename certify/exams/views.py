@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from certify.accounts.models import Role
-from certify.exams import attempts, listings, pages
+from certify.exams import attempts, listings, pages, registrations
 from certify.exams.attempts import AttemptRefused
 from certify.exams.models import AttemptEnd, Exam, ExamAttempt, PassMarkMethod
 from certify.exams.records import result_from_data
@@ -49,7 +49,7 @@ def start(exam_id: int):
     exam = db.get_or_404(Exam, exam_id)
     return carry_out(
         # the id, not the attempt: read after the commit, the attempt would be loaded again for it
-        lambda: attempts.start_attempt(db.session, exam, current_user).id,
+        lambda: registrations.start_attempt(db.session, exam, current_user).id,
         back_to=url_for("exams.index"),
         done=None,
         success_to=lambda attempt_id: url_for("exams.attempt", attempt_id=attempt_id),
@@ -63,6 +63,9 @@ def attempt(attempt_id: int):
     attempt = _own(attempt_id)
     if not attempt.is_open:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
+    if attempt.is_registered:
+        flash(_("Your form is ready: the time starts when you press “Start the attempt”."), "info")
+        return redirect(url_for("exams.index"))
     items = pages.attempt_items(db.session, attempt, current_language())
     return render_template("exams/attempt.html", attempt=attempt, items=items, **pages.time_left(attempt))
 
@@ -110,7 +113,9 @@ def status(attempt_id: int):
     """Whether the attempt is still open and the seconds left, for the page's countdown after a reconnect."""
     attempt = _own(attempt_id)
     result_url = url_for("exams.result", attempt_id=attempt.id)
-    return jsonify(open=attempt.is_open, result_url=result_url, **pages.time_left(attempt))
+    if attempt.is_registered:  # no clock yet: the page of a running attempt never asks this
+        return jsonify(open=True, started=False, result_url=result_url)
+    return jsonify(open=attempt.is_open, started=True, result_url=result_url, **pages.time_left(attempt))
 
 
 @bp.get("/exams/attempts/<int:attempt_id>/result")
@@ -189,13 +194,17 @@ def _closing_message(attempt: ExamAttempt) -> str:
 
 @bp.app_context_processor
 def exam_labels():
-    return {"attempt_end_label": attempt_end_label, "pass_mark_method_label": pass_mark_method_label}
+    return {"attempt_status_label": attempt_status_label, "pass_mark_method_label": pass_mark_method_label}
 
 
-def attempt_end_label(how: str | None) -> str:
-    if how is None:
+def attempt_status_label(attempt: ExamAttempt) -> str:
+    if attempt.is_registered:
+        return _("registered, not started")
+    if attempt.closed_how is None:
         return _("in progress")
-    return {AttemptEnd.SUBMITTED: _("submitted"), AttemptEnd.TIMED_OUT: _("time ran out")}[AttemptEnd(how)]
+    return {AttemptEnd.SUBMITTED: _("submitted"), AttemptEnd.TIMED_OUT: _("time ran out")}[
+        AttemptEnd(attempt.closed_how)
+    ]
 
 
 def pass_mark_method_label(method: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from certify.accounts.models import Role
-from certify.exams import attempts, services
+from certify.exams import registrations, services
 from certify.exams.models import Exam, ExamAttempt
 from certify.exams.records import form_from_data
 from certify.timeutil import as_utc, utcnow
@@ -33,7 +33,7 @@ def candidate(session, **fields):
 
 def started(session, exam: Exam | None = None, who=None, *, at: datetime | None = None) -> ExamAttempt:
     exam = exam or opened(session)
-    return attempts.start_attempt(session, exam, who or candidate(session), now=at)
+    return registrations.start_attempt(session, exam, who or candidate(session), now=at)
 
 
 def keyed_answers(attempt: ExamAttempt, *, right: int) -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from certify.accounts.models import User
-from certify.exams import attempts
+from certify.exams import attempts, registrations
 from certify.exams.attempts import AttemptRefused
 from certify.exams.models import Exam, ExamAnswer, ExamAttempt
 from tests.concurrency import once_inside, second_session
@@ -28,12 +28,13 @@ def test_two_tabs_starting_at_once_get_one_attempt(db, monkeypatch):
 
     def start_meanwhile():
         with second_session() as other:
-            theirs.append(attempts.start_attempt(other, other.get(Exam, exam.id), other.get(User, who.id)).id)
+            started = registrations.start_attempt(other, other.get(Exam, exam.id), other.get(User, who.id))
+            theirs.append(started.id)
             other.commit()
 
     # after the check for an open attempt, before the insert
-    once_inside(monkeypatch, attempts, "draw_for", start_meanwhile)
-    ours = attempts.start_attempt(db, exam, who)
+    once_inside(monkeypatch, registrations, "draw_for", start_meanwhile)
+    ours = registrations.start_attempt(db, exam, who)
     db.commit()
 
     assert [ours.id] == theirs

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from certify.exams import attempts, services
+from certify.exams import attempts, registrations, services
 from certify.exams.attempts import AttemptRefused
 from certify.exams.models import AttemptEnd, ExamAnswer, ExamAttempt, ExamItemVersion
 from certify.exams.records import form_from_data
@@ -68,8 +68,8 @@ def test_an_attempt_left_open_is_closed_and_scored_with_what_was_saved(db):
 
 def test_a_second_start_resumes_the_open_attempt(db):
     exam, who = opened(db), candidate(db)
-    first = attempts.start_attempt(db, exam, who)
-    second = attempts.start_attempt(db, exam, who)
+    first = registrations.start_attempt(db, exam, who)
+    second = registrations.start_attempt(db, exam, who)
     assert second.id == first.id
     assert db.scalar(sa.select(sa.func.count(ExamAttempt.id))) == 1
 
@@ -80,6 +80,7 @@ def test_the_database_itself_holds_one_open_attempt_per_candidate_and_exam(db):
         exam_id=attempt.exam_id,
         candidate_id=attempt.candidate_id,
         form=attempt.form,
+        registered_at=attempt.registered_at,
         started_at=attempt.started_at,
         deadline=attempt.deadline,
     )
@@ -90,8 +91,8 @@ def test_the_database_itself_holds_one_open_attempt_per_candidate_and_exam(db):
 
 def test_a_start_after_the_deadline_closes_the_old_attempt_and_draws_a_new_form(db):
     exam, who = opened(db), candidate(db)
-    first = attempts.start_attempt(db, exam, who, now=utcnow() - timedelta(hours=1))
-    second = attempts.start_attempt(db, exam, who)
+    first = registrations.start_attempt(db, exam, who, now=utcnow() - timedelta(hours=1))
+    second = registrations.start_attempt(db, exam, who)
     assert second.id != first.id
     assert first.closed_how == AttemptEnd.TIMED_OUT and second.is_open
 
@@ -184,16 +185,16 @@ def test_no_attempt_starts_outside_the_window(db):
 def test_closing_an_exam_closes_its_running_attempts_now(db):
     attempt = started(db)
     now = utcnow()
-    closed = attempts.close_exam(db, attempt.exam, now=now)
+    closed = registrations.close_exam(db, attempt.exam, now=now)
     assert closed == [attempt]
     assert as_utc(attempt.closed_at) == now and attempt.closed_how == AttemptEnd.TIMED_OUT
 
 
 def test_a_retake_repeats_as_few_items_as_the_bank_allows(db):
     exam, who = opened(db), candidate(db)
-    first = attempts.start_attempt(db, exam, who)
+    first = registrations.start_attempt(db, exam, who)
     attempts.submit_attempt(db, first)
-    retake = attempts.start_attempt(db, exam, who)
+    retake = registrations.start_attempt(db, exam, who)
     before, after = set(form_from_data(first.form).item_ids), set(form_from_data(retake.form).item_ids)
     # basics: 5 active items, 3 drawn -> at least 1 repeat; practice: 3 active, 2 drawn -> at least 1
     assert len(before & after) == 2

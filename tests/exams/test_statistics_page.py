@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from certify.accounts.models import Role
 from certify.audit.models import AuditEntry
-from certify.exams import attempts, draws, item_review
+from certify.exams import attempts, draws, item_review, registrations
 from certify.exams.models import ExamItemDecision, ExamItemVersion
 from certify.exams.records import form_from_data
 from certify.exams.statistics import Flag
@@ -24,7 +24,7 @@ MISKEYED = "basics_members"
 
 def _sit(session, exam, who, *, strong: bool):
     """A strong candidate answers every item by its key except the miskeyed one; a weak one the reverse."""
-    attempt = attempts.start_attempt(session, exam, who)
+    attempt = registrations.start_attempt(session, exam, who)
     items = {item.id: item for item in tiny_bank().items}
     answers = {}
     for slot in form_from_data(attempt.form).slots:

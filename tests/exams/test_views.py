@@ -9,7 +9,7 @@ import pytest
 from markupsafe import escape
 
 from certify.accounts.models import Role
-from certify.exams import attempts
+from certify.exams import attempts, registrations
 from certify.exams.models import AttemptEnd, ExamAttempt
 from certify.exams.records import form_from_data
 from certify.timeutil import utcnow
@@ -165,7 +165,7 @@ def test_the_rationales_of_missed_items_show_only_once_the_window_has_closed(can
 
     assert str(escape(missed.stem.ru)) not in client.get(result_url).get_data(as_text=True)
 
-    attempts.close_exam(db, exam)
+    registrations.close_exam(db, exam)
     db.commit()
     page = client.get(result_url).get_data(as_text=True)
     assert str(escape(missed.stem.ru)) in page and str(escape(missed.rationale.ru)) in page
