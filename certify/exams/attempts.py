@@ -16,15 +16,17 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from certify.errors import DomainError
+from certify.exams.bank import Item
 from certify.exams.item_review import suspend_by_statistics
 from certify.exams.messages import ExamInputError
 from certify.exams.models import AttemptEnd, ExamAnswer, ExamAttempt
 from certify.exams.records import form_from_data, result_data
 from certify.exams.scoring import check_answer, score_attempt
-from certify.exams.services import stored_items
+from certify.exams.services import bank_of, stored_items
 from certify.timeutil import as_utc, utcnow
 
 #: overdue attempts closed per call: a request closes a batch, the command loops until none is left
@@ -115,11 +117,16 @@ def seconds_left(attempt: ExamAttempt, now: datetime | None = None) -> int:
 
 
 def lock_attempt(session, attempt: ExamAttempt) -> None:
-    """Lock the attempt's row until commit and re-read it: another request may have closed it meanwhile."""
+    """Lock the attempt's row until commit and re-read it: another request may have closed it meanwhile.
+
+    Its exam and bank version come in the same query (locked: the attempt's row only), since a save
+    checks the answer against the bank's item.
+    """
     session.scalars(
         sa.select(ExamAttempt)
+        .options(joinedload(ExamAttempt.exam))
         .where(ExamAttempt.id == attempt.id)
-        .with_for_update()
+        .with_for_update(of=ExamAttempt)
         .execution_options(populate_existing=True)
     ).one()
 
@@ -166,7 +173,7 @@ def _save(session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], no
         raise AttemptRefused(
             _l("Item %(item)s is not on your form; the answer was not saved.", item=item_id), status=422
         )
-    item = stored_items(session, [(item_id, row.item_version)])[item_id, row.item_version]
+    item = _item_shown(attempt, item_id, row.item_version)
     try:
         check_answer(item, chosen)
     except ExamInputError as error:
@@ -192,6 +199,15 @@ def _save(session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], no
     set_committed_value(row, "chosen", sorted(chosen))
     set_committed_value(row, "saved_at", now)
     return row
+
+
+def _item_shown(attempt: ExamAttempt, item_id: str, version: int) -> Item:
+    """The item version the attempt shows, from its exam's parsed bank: every form is drawn from it."""
+    return next(
+        item
+        for item in bank_of(attempt.exam.bank_version).items
+        if (item.id, item.version) == (item_id, version)
+    )
 
 
 def close_and_score(session, attempt: ExamAttempt, how: AttemptEnd, closed_at: datetime) -> None:

@@ -53,7 +53,7 @@ def test_an_answer_saved_while_the_deadline_passes_is_scored_or_refused_never_lo
             other.commit()
 
     # the save has checked the attempt is open, one second before the deadline, and is about to write
-    once_inside(monkeypatch, attempts, "stored_items", close_meanwhile)
+    once_inside(monkeypatch, attempts, "_item_shown", close_meanwhile)
     try:
         attempts.save_answer(db, attempt, item_id, chosen, now=deadline_of(attempt) - timedelta(seconds=1))
         db.commit()
