@@ -30,6 +30,7 @@ DOMAINS: dict[str, str] = {
     "exam": N_("Exams"),
     "exam_item": N_("Exam items"),
     "mail": N_("Mail"),
+    "insight": N_("Reports and exports"),
 }
 #: account roles, as sentences name them
 ACCOUNT_ROLES: dict[str, str] = {
@@ -44,6 +45,13 @@ LOGIN_REFUSALS: dict[str, str] = {
     "wrong_password": N_("wrong password"),
     "deactivated": N_("account deactivated"),
     "unconfirmed": N_("e-mail address not confirmed"),
+}
+#: the body's exports (certify.insight.exports), as an export's entry names them
+EXPORTS: dict[str, str] = {
+    "applications": N_("applications with their scores"),
+    "certificates": N_("the certificates register"),
+    "calibration": N_("assessors' workload and calibration"),
+    "audit": N_("an application's audit extract"),
 }
 GENERIC = N_("Recorded: %(action)s")
 NOTHING = "—"
@@ -190,6 +198,23 @@ def _user_updated(facts: Facts) -> Sentence | None:
     if was is False and now is True:
         return Sentence(N_("Account activated again"))
     return None
+
+
+def _exported(facts: Facts) -> Sentence | None:
+    """Which export was taken, how many rows it held, and with which filters (those set)."""
+    export, rows, filters = facts.after.get("export"), facts.after.get("rows"), facts.after.get("filters")
+    if not isinstance(export, str) or not isinstance(rows, int) or isinstance(rows, bool):
+        return None
+    params: dict[str, Any] = {"export": Label(EXPORTS[export]) if export in EXPORTS else export, "rows": rows}
+    if isinstance(filters, dict):
+        chosen = [
+            f"{name}: {value}" for name, value in sorted(filters.items()) if value not in (None, "", False)
+        ]
+        if chosen:
+            return Sentence(
+                N_("Exported %(export)s, rows: %(rows)s; filters: %(filters)s"), params | {"filters": chosen}
+            )
+    return Sentence(N_("Exported %(export)s, rows: %(rows)s"), params)
 
 
 def _status_change(title: str, sentence: str) -> Kind:
@@ -390,6 +415,7 @@ KINDS: dict[str, Kind] = {
         ),
     ),
     "mail.retried": Kind(N_("Message queued again"), _with(N_("Message %(id)s queued again"), id=subject)),
+    "insight.exported": Kind(N_("Export downloaded"), _exported),
 }
 
 

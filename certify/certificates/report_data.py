@@ -40,7 +40,7 @@ def report_context(session, application: Application) -> ReportContext:
     decision = decision_reported(session, application)
     standard = standard_of(application)
     consensus = _consensus_rows(session, application.id)
-    outcome = _assessed_outcomes(
+    outcome = assessed_outcomes(
         session, [application], {application.id: {i: row.score for i, row in consensus.items()}}
     )[application.id]
     feedback = _feedback_by_area(session, application.id)
@@ -211,7 +211,7 @@ def _peer_area_scores(session, application: Application, standard_code: str) -> 
         .where(Application.id.in_(latest.values()))
         .options(selectinload(Application.standard_version))
     ).all()
-    outcomes = _assessed_outcomes(session, peers, _rubrics(session, [p.id for p in peers]))
+    outcomes = assessed_outcomes(session, peers, consensus_rubrics(session, [p.id for p in peers]))
     scores: dict[str, list[Decimal]] = defaultdict(list)
     for outcome in filter(None, outcomes.values()):
         for area_id, area in outcome.areas.items():
@@ -220,7 +220,8 @@ def _peer_area_scores(session, application: Application, standard_code: str) -> 
     return len([o for o in outcomes.values() if o is not None]), scores
 
 
-def _rubrics(session, application_ids: list[int]) -> dict[int, dict[str, int]]:
+def consensus_rubrics(session, application_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Application id -> indicator id -> the consensus rubric score, for the applications given."""
     rubrics: dict[int, dict[str, int]] = defaultdict(dict)
     rows = session.execute(
         sa.select(ConsensusScore.application_id, ConsensusScore.indicator_id, ConsensusScore.score).where(
@@ -232,7 +233,7 @@ def _rubrics(session, application_ids: list[int]) -> dict[int, dict[str, int]]:
     return rubrics
 
 
-def _assessed_outcomes(
+def assessed_outcomes(
     session, applications: Iterable[Application], rubrics: Mapping[int, Mapping[str, int]]
 ) -> dict[int, Outcome | None]:
     """Application id -> the assessed outcome of its consensus (None when the consensus is incomplete).

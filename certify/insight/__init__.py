@@ -1,5 +1,7 @@
-"""The certification body's view of its own work: the dashboard and assessor calibration (issue 17).
+"""The certification body's view of its own work (issue 17): the dashboard, assessor calibration, the
+statistics on decided applications and the exports.
 
-`calibration` and `charts` are pure (neither Flask nor SQLAlchemy); `pipeline` and `ratings` read the
-database for them; `views` serves the pages. What each number counts is in docs/insight.md.
+`calibration`, `charts`, `figures`, `statistics` and `xlsx` are pure (neither Flask nor SQLAlchemy);
+`pipeline`, `caseload`, `ratings` and `decided` read the database for them; `views` serves the pages and
+the exports. What each number counts is in docs/insight.md.
 """

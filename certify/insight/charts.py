@@ -1,9 +1,10 @@
 """Charts as SVG drawn on the server: no script and no request anywhere else, so the CSP stays strict.
 
 Pure: labels and values in, SVG text out. A chart is one image to a screen reader (role="img", its title
-and an aria-label that reads every bar), and the page beside it carries the same numbers as links, so
-nothing is only in the picture. Colours are presentation attributes, not inline styles, which the CSP
-(style-src 'self') would refuse.
+and an aria-label that reads every bar or box), and the page beside it carries the same numbers in a
+table, so nothing is only in the picture. Numbers are written by the caller in the reader's language
+(`Bar.text`, `Box.spoken`): a chart draws, it does not format. Colours are presentation attributes, not
+inline styles, which the CSP (style-src 'self') would refuse.
 """
 
 from __future__ import annotations
@@ -23,17 +24,40 @@ VALUE_ROOM = 50
 BAR_COLOUR, TEXT_COLOUR = "#0d6efd", "#212529"
 
 
+#: the box chart's scale (area scores run from 0 to 100), its ticks, and the room for them below the rows
+SCALE_MAX, TICKS, AXIS_HEIGHT = 100, (0, 25, 50, 75, 100), 24
+#: the box's fill, light enough for the median line and the text beside it to stand out
+BOX_FILL = "#cfe2ff"
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: int | float
+    #: how the value reads (a decimal in the reader's language); the value itself where empty
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.text or str(self.value)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A row of a box chart: minimum, lower quartile, median, upper quartile and maximum, or nothing."""
+
+    label: str
+    #: the five numbers on the chart's scale; empty when there is nothing to draw
+    five: tuple[float, ...]
+    #: what the row says: its numbers in the reader's language, or why there are none
+    spoken: str
 
 
 def horizontal_bars(title: str, bars: Sequence[Bar]) -> str:
     """A bar per row, as long as its value against the largest, labelled above and valued at its end."""
     longest = max((bar.value for bar in bars), default=0) or 1
     height = ROW_HEIGHT * max(len(bars), 1)
-    spoken = escape(f"{title}: " + "; ".join(f"{bar.label}: {bar.value}" for bar in bars))
+    spoken = escape(f"{title}: " + "; ".join(f"{bar.label}: {bar.shown}" for bar in bars))
     rows = "".join(_row(index, bar, longest) for index, bar in enumerate(bars))
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart mw-100 h-auto" role="img"'
@@ -51,5 +75,67 @@ def _row(index: int, bar: Bar, longest: int) -> str:
         f"{escape(bar.label)}</text>"
         f'<rect x="0" y="{bar_top}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{BAR_COLOUR}"/>'
         f'<text x="{length + 6:.1f}" y="{bar_top + BAR_HEIGHT - 3}" font-size="{LABEL_SIZE}"'
-        f' fill="{TEXT_COLOUR}">{bar.value}</text>'
+        f' fill="{TEXT_COLOUR}">{escape(bar.shown)}</text>'
+    )
+
+
+def box_plots(title: str, boxes: Sequence[Box]) -> str:
+    """A box per row on a 0-100 scale: whiskers from minimum to maximum, the box between the quartiles
+    and a line at the median; a row with nothing to draw says why in its place."""
+    height = ROW_HEIGHT * max(len(boxes), 1) + AXIS_HEIGHT
+    spoken = escape(f"{title}: " + "; ".join(f"{box.label}: {box.spoken}" for box in boxes))
+    rows = "".join(_box_row(index, box) for index, box in enumerate(boxes))
+    axis = _axis(ROW_HEIGHT * max(len(boxes), 1))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart mw-100 h-auto" role="img"'
+        f' width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" aria-label="{spoken}">'
+        f"<title>{escape(title)}</title>{rows}{axis}</svg>"
+    )
+
+
+def _x(value: float) -> float:
+    """A value's position: the scale fills the width but a margin either side, where end ticks are read."""
+    margin = VALUE_ROOM / 2
+    return margin + (WIDTH - 2 * margin) * min(max(value, 0), SCALE_MAX) / SCALE_MAX
+
+
+def _box_row(index: int, box: Box) -> str:
+    top = index * ROW_HEIGHT
+    label = (
+        f'<text x="0" y="{top + LABEL_SIZE}" font-size="{LABEL_SIZE}" fill="{TEXT_COLOUR}">'
+        f"{escape(box.label)}</text>"
+    )
+    box_top, middle = top + LABEL_SIZE + 6, top + LABEL_SIZE + 6 + BAR_HEIGHT / 2
+    if not box.five:
+        return label + (
+            f'<text x="{_x(0):.1f}" y="{box_top + BAR_HEIGHT - 3}" font-size="{LABEL_SIZE}"'
+            f' fill="{TEXT_COLOUR}">{escape(box.spoken)}</text>'
+        )
+    low, q1, median, q3, high = (_x(v) for v in box.five)
+    whiskers = f'<line x1="{low:.1f}" y1="{middle}" x2="{high:.1f}" y2="{middle}" stroke="{TEXT_COLOUR}"/>'
+    for end in (low, high):
+        whiskers += _tick(end, box_top, BAR_HEIGHT)
+    return (
+        label
+        + whiskers
+        + f'<rect x="{q1:.1f}" y="{box_top}" width="{q3 - q1:.1f}" height="{BAR_HEIGHT}" fill="{BOX_FILL}"'
+        f' stroke="{BAR_COLOUR}"/>' + _tick(median, box_top, BAR_HEIGHT, width=3)
+    )
+
+
+def _tick(x: float, top: float, length: float, width: int = 1) -> str:
+    """A vertical line at `x`."""
+    return (
+        f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + length}" stroke="{TEXT_COLOUR}"'
+        f' stroke-width="{width}"/>'
+    )
+
+
+def _axis(top: int) -> str:
+    """The scale's ticks below the rows, each with its number."""
+    return "".join(
+        _tick(_x(tick), top, 5)
+        + f'<text x="{_x(tick):.1f}" y="{top + 5 + LABEL_SIZE}" font-size="{LABEL_SIZE}" text-anchor="middle"'
+        f' fill="{TEXT_COLOUR}">{tick}</text>'
+        for tick in TICKS
     )

@@ -3,24 +3,23 @@ calibration tables. The counts and lists themselves come from `pipeline`, `casel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from certify.accounts.models import User
+from certify.certificates.register import EXPIRING_WITHIN_DAYS
 from certify.extensions import db
 from certify.insight import caseload, pipeline, ratings
-from certify.insight.calibration import THRESHOLD, calibrate
+from certify.insight.calibration import THRESHOLD, Calibration, calibrate
 from certify.insight.charts import Bar, horizontal_bars
 from certify.insight.deadlines import LABELS, Deadline, days_allowed
+from certify.insight.formatting import decimal, share
 from certify.review.queue import AWAITING_THE_BODY, waited
 from certify.standards.services import definition_of
 from certify.timeutil import utcnow
@@ -165,47 +164,55 @@ def render_expiring(value: str):
         heading=_("Certificates expiring within %(days)d days", days=within),
         rows=rows,
         days_left={c.id: (c.expires_on - today).days for c in rows},
+        # the staff register's "expiring soon", which its export shares
+        register_window=EXPIRING_WITHIN_DAYS,
     )
 
 
 # Calibration ----------------------------------------------------------------------------------------------
 
 
-def render_calibration(value: str):
+@dataclass(frozen=True)
+class CalibrationTables:
+    """The calibration page's tables (the export writes the same): for one version, with its names."""
+
+    versions: list
+    version: object = None
+    result: Calibration | None = None
+    #: indicator id -> its title; assessor id -> the user
+    titles: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+
+
+def calibration_tables(value: str) -> CalibrationTables:
+    """Calibration on the version `value` names (the newest with submitted scores otherwise), as the
+    current user may see it: nothing of what they still have to score."""
     versions = ratings.scored_versions(db.session)
     version = _choice(value, versions) or (versions[0] if versions else None)
-    result, titles, people = None, {}, {}
-    if version is not None:
-        indicators = definition_of(version).indicators()
-        titles = {i.id: i.title.get(current_language()) for i in indicators}
-        result = calibrate(
-            ratings.submitted_scorings(db.session, version.id, current_user),
-            ratings.recorded_consensus(db.session, version.id, current_user),
-            order=[i.id for i in indicators],
-        )
-        assessors = [a.assessor for a in result.assessors]
-        people = {p.id: p for p in db.session.scalars(sa.select(User).where(User.id.in_(assessors)))}
+    if version is None:
+        return CalibrationTables(versions)
+    indicators = definition_of(version).indicators()
+    result = calibrate(
+        ratings.submitted_scorings(db.session, version.id, current_user),
+        ratings.recorded_consensus(db.session, version.id, current_user),
+        order=[i.id for i in indicators],
+    )
+    assessors = [a.assessor for a in result.assessors]
+    people = {p.id: p for p in db.session.scalars(sa.select(User).where(User.id.in_(assessors)))}
+    titles = {i.id: i.title.get(current_language()) for i in indicators}
+    return CalibrationTables(versions, version, result, titles, people)
+
+
+def render_calibration(value: str):
+    tables = calibration_tables(value)
     return render_template(
         "insight/calibration.html",
-        versions=versions,
-        version=version,
-        result=result,
-        titles=titles,
-        people=people,
-        threshold=_decimal(THRESHOLD, "0.00"),
-        decimal=_decimal,
-        share=_share,
+        versions=tables.versions,
+        version=tables.version,
+        result=tables.result,
+        titles=tables.titles,
+        people=tables.people,
+        threshold=decimal(THRESHOLD, "0.00"),
+        decimal=decimal,
+        share=share,
     )
-
-
-def _decimal(value: Fraction | None, pattern: str = "0.000") -> str:
-    """A fraction as the reader writes decimals ("0,815" in Russian); a dash where there is none."""
-    if value is None:
-        return "—"
-    return format_decimal(Decimal(value.numerator) / Decimal(value.denominator), pattern)
-
-
-def _share(value: Fraction | None) -> str:
-    if value is None:
-        return "—"
-    return format_percent(Decimal(value.numerator) / Decimal(value.denominator))

@@ -1,15 +1,19 @@
-"""The certification body's dashboard, the lists behind each of its numbers, and assessor calibration.
+"""The certification body's dashboard, the lists behind each of its numbers, assessor calibration, the
+statistics and the exports.
 
 Staff only (coordinators and administrators), every page read-only. Each list takes its filter from the
 query string, and anything unknown there means the whole list (the dashboard links only valid choices).
-The pages' contents are built in `pages.py`.
+The pages' contents are built in `pages.py` and `statistics_page.py`; an export, which records itself on
+the audit trail once its rows are written, in `exports.py` and `export_tables.py`.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, request
 
-from certify.insight import pages
+from certify.extensions import db
+from certify.insight import export_tables, exports, pages, statistics_page
+from certify.questionnaire.models import Application
 from certify.web.access import STAFF, roles_required
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
@@ -56,3 +60,40 @@ def certificates():
 def calibration():
     """How alike assessors score on one version of the standard: per indicator and per assessor."""
     return pages.render_calibration(request.args.get("version", ""))
+
+
+@bp.get("/statistics")
+@roles_required(*STAFF)
+def statistics():
+    """Decided applications by level, area scores, the indicators most missed, time to a decision,
+    clarification rounds and peer percentiles, filtered by version, year, region, level and field."""
+    return statistics_page.render_statistics(request.args)
+
+
+@bp.get("/exports/applications.xlsx")
+@roles_required(*STAFF)
+def export_applications():
+    """The decided applications with their scores per area and indicator, with the statistics' filters."""
+    return exports.download(exports.applications_export(request.args))
+
+
+@bp.get("/exports/certificates.xlsx")
+@roles_required(*STAFF)
+def export_certificates():
+    """The certificates register, with the staff register's filters (`q`, `status`, `expiring`)."""
+    return exports.download(exports.certificates_export(request.args))
+
+
+@bp.get("/exports/calibration.xlsx")
+@roles_required(*STAFF)
+def export_calibration():
+    """Assessors' workload and the calibration tables of one version (`version`)."""
+    return exports.download(export_tables.calibration_export(request.args.get("version", "")))
+
+
+@bp.get("/exports/applications/<int:application_id>/audit.xlsx")
+@roles_required(*STAFF)
+def export_audit(application_id: int):
+    """One application's audit trail: each entry as a sentence, with its recorded fields."""
+    application = db.get_or_404(Application, application_id)
+    return exports.download(export_tables.audit_export(application))

@@ -1,10 +1,10 @@
-"""Server-side SVG bar charts: one accessible image, no script, no request elsewhere, text escaped."""
+"""Server-side SVG bar and box charts: one accessible image, no script, no request elsewhere, text escaped."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from certify.insight.charts import VALUE_ROOM, WIDTH, Bar, horizontal_bars
+from certify.insight.charts import VALUE_ROOM, WIDTH, Bar, Box, box_plots, horizontal_bars
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -40,3 +40,36 @@ def test_labels_are_escaped_and_nothing_runs_or_loads():
 def test_an_empty_chart_is_still_a_valid_image():
     chart = parsed(horizontal_bars("Nothing yet", []))
     assert chart.get("role") == "img" and list(chart.iter(f"{SVG}rect")) == []
+
+
+def test_a_bar_reads_its_value_as_the_caller_wrote_it():
+    chart = parsed(horizontal_bars("Median days", [Bar("January 2025", 30.5, "30,5")]))
+    assert chart.get("aria-label") == "Median days: January 2025: 30,5"
+    assert [t.text for t in chart.iter(f"{SVG}text")] == ["January 2025", "30,5"]
+
+
+def test_a_box_spans_minimum_to_maximum_with_the_quartiles_boxed_and_its_numbers_read_out():
+    boxes = [
+        Box("Strategy", (25, 50, 75, 75, 100), "minimum 25, lower quartile 50, median 75"),
+        Box("Services", (), "fewer than 5 applications (3)"),
+    ]
+    chart = parsed(box_plots("Scores by area", boxes))
+    assert chart.get("role") == "img" and chart.find(f"{SVG}title").text == "Scores by area"
+    assert chart.get("aria-label") == (
+        "Scores by area: Strategy: minimum 25, lower quartile 50, median 75;"
+        " Services: fewer than 5 applications (3)"
+    )
+    (box,) = chart.iter(f"{SVG}rect")  # the withheld row draws no box
+    whisker = next(chart.iter(f"{SVG}line"))
+    left, right = float(whisker.get("x1")), float(whisker.get("x2"))
+    scale = (right - left) / 75  # minimum 25 to maximum 100
+    assert float(box.get("x")) == round(left + 25 * scale, 1)  # the lower quartile, 50
+    assert float(box.get("width")) == round(25 * scale, 1)  # up to the upper quartile, 75
+    texts = [t.text for t in chart.iter(f"{SVG}text")]
+    assert "fewer than 5 applications (3)" in texts and texts[-5:] == ["0", "25", "50", "75", "100"]
+
+
+def test_a_box_chart_escapes_its_text():
+    svg = box_plots("<b>", [Box('<script>"x"</script>', (), "<img src=x>")])
+    assert "<script" not in svg and "<img" not in svg and "<b>" not in svg
+    parsed(svg)
