@@ -49,6 +49,7 @@ def _trust_proxies(app: Flask) -> None:
 def _import_models() -> None:
     """Every domain's tables, so that create_all and the migrations see the whole schema."""
     import certify.accounts.models
+    import certify.attestation.models
     import certify.audit.models
     import certify.certificates.models
     import certify.exams.models
@@ -80,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from certify.accounts.admin_views import bp as accounts_admin
     from certify.accounts.views import bp as accounts
+    from certify.attestation.views import bp as attestation
     from certify.audit.views import bp as audit
     from certify.certificates.views import bp as certificates
     from certify.exams.views import bp as exams
@@ -97,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_admin,
         standards,
         questionnaire,
+        attestation,
         review,
         audit,
         certificates,

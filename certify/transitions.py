@@ -19,6 +19,7 @@ from certify.questionnaire.models import Application
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
 from certify.standards.services import CLOSED_STATES, definition_of, retire_superseded
 from certify.timeutil import as_utc
+from certify.web.access import is_applicant
 from certify.web.i18n import current_language
 from certify.workflow import (
     Action,
@@ -64,9 +65,11 @@ def actor_on(session, user, application: Application) -> ActorContext:
     ]
     under_appeal = application.state == State.APPEALED
     own = next((a for a in taken if a.for_appeal == under_appeal), None)
+    applicant = is_applicant(user, application)
     return ActorContext(
         roles=frozenset(WorkflowRole(role.value) for role in user.roles),
-        is_applicant=user.organisation_id == application.organisation_id,
+        is_applicant=applicant,
+        is_candidate=applicant and application.is_person,
         is_assigned_assessor=own is not None,
         is_lead=own is not None and own.is_lead,
         has_confirmed=own is not None and own.status == AssignmentStatus.CONFIRMED,
@@ -86,6 +89,7 @@ def facts_about(session, application: Application, **inputs) -> Facts:
     standard = definition_of(application.standard_version)
     known = {
         "today": date.today(),
+        "subject_is_person": application.is_person,
         "questionnaire_complete": application.submitted_at is not None,
         "assessors_assigned": len(team),
         "team_minimum": team_minimum(application),

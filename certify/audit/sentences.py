@@ -225,6 +225,15 @@ def _standard(title: str, sentence: str) -> Kind:
     return Kind(title, _with(sentence, label=subject))
 
 
+def _returned(facts: Facts) -> Sentence | None:
+    """A person's application returned for completion: each requirement with the coordinator's reason."""
+    reasons = facts.after.get("reasons")
+    if not isinstance(reasons, dict) or not reasons:
+        return None
+    listed = [f"{requirement}: {reason}" for requirement, reason in sorted(reasons.items(), key=str)]
+    return Sentence(N_("Application returned for completion: %(reasons)s"), {"reasons": listed})
+
+
 KINDS: dict[str, Kind] = {
     "application.started": Kind(
         N_("Application started"),
@@ -238,6 +247,12 @@ KINDS: dict[str, Kind] = {
             questions=lambda f: sorted(f.after) or None,
         ),
     ),
+    "application.consent_accepted": Kind(
+        N_("Consent to processing personal data given"),
+        _with(N_("Consent to processing personal data given on %(scheme)s"), scheme=after("scheme")),
+    ),
+    "application.admitted": Kind(N_("Candidate admitted to the theory exam")),
+    "application.returned": Kind(N_("Application returned for completion"), _returned),
     "evidence.added": Kind(N_("Evidence added"), _with(N_("Evidence added: %(name)s"), name=after("name"))),
     "evidence.removed": Kind(
         N_("Evidence removed"), _with(N_("Evidence removed: %(name)s"), name=before("name"))

@@ -75,20 +75,27 @@ def _standing() -> sa.Subquery:
 
 
 def _decided(viewer_blind: frozenset[int]) -> sa.Select:
-    """Decided applications with their standing decision and organisation, but those the viewer scores."""
+    """Organisations' decided applications with their standing decision and organisation, but those the
+    viewer scores. A person's attestation is not an organisation's result: it is left out."""
     standing = _standing()
     return (
         sa.select(Application, Decision, Organisation)
         .join(standing, standing.c.application_id == Application.id)
         .join(Decision, Decision.id == standing.c.decision_id)
         .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(Application.state.in_(sorted(states.DECIDED)), Application.id.not_in(sorted(viewer_blind)))
+        .where(
+            Application.state.in_(sorted(states.DECIDED)),
+            Application.candidate_id.is_(None),
+            Application.id.not_in(sorted(viewer_blind)),
+        )
     )
 
 
 def decided_versions(session) -> list[StandardVersion]:
-    """The versions with decided applications, the newest first."""
-    decided = sa.select(Application.standard_version_id).where(Application.state.in_(sorted(states.DECIDED)))
+    """The versions with organisations' decided applications, the newest first."""
+    decided = sa.select(Application.standard_version_id).where(
+        Application.state.in_(sorted(states.DECIDED)), Application.candidate_id.is_(None)
+    )
     return list(
         session.scalars(
             sa.select(StandardVersion)

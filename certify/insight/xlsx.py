@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -98,21 +99,39 @@ def stream_workbook(
     workbook.properties.title = title
     archive = ZipFile(pipe, "w", ZIP_DEFLATED)
     written = 0
-    for number, sheet in enumerate(sheets, 1):
-        worksheet = workbook.create_sheet(_title(sheet.title, number))
-        worksheet._id = number  # the part name, as openpyxl's package writer numbers sheets
-        with archive.open(worksheet.path[1:], "w") as part:
-            _start(worksheet, sheet.header, part)
-            for row in sheet.rows:
-                worksheet.append([_cell(worksheet, value) for value in row])
-                written += 1
-                if chunk := pipe.drain():
-                    yield chunk
-            worksheet.close()
-    if before_closing is not None:
-        before_closing(written)
-    _PackageWriter(workbook, archive).save()
-    yield pipe.drain()
+    try:
+        for number, sheet in enumerate(sheets, 1):
+            worksheet = workbook.create_sheet(_title(sheet.title, number))
+            worksheet._id = number  # the part name, as openpyxl's package writer numbers sheets
+            with archive.open(worksheet.path[1:], "w") as part:
+                _start(worksheet, sheet.header, part)
+                for row in sheet.rows:
+                    worksheet.append([_cell(worksheet, value) for value in row])
+                    written += 1
+                    if chunk := pipe.drain():
+                        yield chunk
+                worksheet.close()
+        if before_closing is not None:
+            before_closing(written)
+        _PackageWriter(workbook, archive).save()
+        yield pipe.drain()
+    except BaseException:
+        _abandon(workbook, archive)
+        raise
+
+
+def _abandon(workbook: Workbook, archive: ZipFile) -> None:
+    """Stop a workbook cut short (the download closed, or a row failed to read) now, not in the garbage
+    collector: openpyxl's sheet writers would end their XML into entries already closed, and the archive
+    its directory into a pipe nobody reads. Whatever they say while stopping is of no use to anyone."""
+    for worksheet in workbook.worksheets:
+        writer = getattr(worksheet, "_writer", None)
+        for generator in (worksheet._rows, writer.xf if writer is not None else None):
+            if generator is not None:
+                with suppress(Exception):
+                    generator.close()
+    with suppress(Exception):
+        archive.close()
 
 
 def _start(worksheet, header: Sequence[str], part) -> None:

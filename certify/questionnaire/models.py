@@ -13,25 +13,52 @@ from certify.extensions import db
 from certify.standards.models import StandardVersion
 from certify.timeutil import utcnow
 
+#: an organisation's draft, and a person's, as the partial unique indexes below read them
+ORGANISATION_DRAFT = sa.text("state = 'draft' AND candidate_id IS NULL")
+PERSON_DRAFT = sa.text("state = 'draft' AND candidate_id IS NOT NULL")
+
 
 class Application(db.Model):
-    """One organisation's application for certification, pinned to the standard version it started on."""
+    """An application, pinned to the standard version it started on: an organisation's for certification,
+    or a person's for attestation on a personal scheme (`candidate_id` set, issue 16)."""
 
     __tablename__ = "applications"
     __table_args__ = (
         # One application in preparation per organisation (certify.workflow.states.IN_PREPARATION), held by
-        # the database too: two "Start" requests at once both pass the service's check (finding 13).
+        # the database too: two "Start" requests at once both pass the service's check (finding 13). A
+        # person's application names the candidate's organisation too, and does not count here.
         sa.Index(
             "uq_applications_one_draft",
             "organisation_id",
             unique=True,
-            sqlite_where=sa.text("state = 'draft'"),
-            postgresql_where=sa.text("state = 'draft'"),
+            sqlite_where=ORGANISATION_DRAFT,
+            postgresql_where=ORGANISATION_DRAFT,
         ),
+        # One draft per candidate and scheme version, for the same race on "Apply". An index cannot read
+        # the scheme's code from standard_versions: the service refuses a second open application on any
+        # version of the same scheme (certify.attestation.services).
+        sa.Index(
+            "uq_applications_one_candidate_draft",
+            "candidate_id",
+            "standard_version_id",
+            unique=True,
+            sqlite_where=PERSON_DRAFT,
+            postgresql_where=PERSON_DRAFT,
+        ),
+        # Someone applies: an organisation, or a person (who may belong to one).
+        sa.CheckConstraint("organisation_id IS NOT NULL OR candidate_id IS NOT NULL", name="subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    #: the applying organisation; for a person's application the candidate's organisation when they have
+    #: one (the review's conflict rule "same organisation" reads it), else None
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    #: the person a personal attestation scheme's application is for; None for an organisation's
+    candidate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: when the candidate accepted the scheme's consent to processing personal data, before the application
+    #: existed; the text accepted is the version's (`standard_version_id`), which never changes once
+    #: published. None for an organisation's application
+    consent_accepted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     standard_version_id: Mapped[int] = mapped_column(sa.ForeignKey("standard_versions.id"))
     #: a value of certify.workflow State
     state: Mapped[str] = mapped_column(sa.String(30), default="draft", index=True)
@@ -51,11 +78,17 @@ class Application(db.Model):
     report_name: Mapped[str | None] = mapped_column(sa.String(64))
     report_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    candidate: Mapped[User | None] = relationship(foreign_keys=[candidate_id])
     standard_version: Mapped[StandardVersion] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     previous: Mapped[Application | None] = relationship(remote_side=[id])
+
+    @property
+    def is_person(self) -> bool:
+        """A person applies (an attestation candidate), not an organisation."""
+        return self.candidate_id is not None
 
 
 class ApplicationPage(db.Model):

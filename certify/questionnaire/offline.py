@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from certify.questionnaire import forms, services, workbook
 from certify.questionnaire.answers import visible_questions
 from certify.questionnaire.pages import pages_of
+from certify.questionnaire.subject import subject_of
 from certify.web.i18n import current_language
 
 
@@ -29,7 +30,7 @@ class ImportReport:
 def export_workbook(session, application) -> bytes:
     standard = services.standard_of(application)
     language = current_language()
-    title = f"{standard.title.get(language)} — {application.organisation.name(language)}"
+    title = f"{standard.title.get(language)} — {subject_of(application, language).name}"
     answers = services.load_answers(session, application)
     return workbook.build_workbook(standard, answers, title=title, language=language)
 

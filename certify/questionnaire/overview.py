@@ -13,6 +13,7 @@ from datetime import date
 
 from flask_babel import gettext
 
+from certify.attestation.admission import admission_due, open_return
 from certify.certificates.models import Certificate
 from certify.certificates.register import latest_of_application
 from certify.questionnaire.assessment import (
@@ -32,11 +33,13 @@ from certify.questionnaire.pages import (
     progress,
 )
 from certify.questionnaire.services import load_answers, scoring_day, standard_of, typed_answers_of
+from certify.questionnaire.subject import Subject, subject_of
 from certify.review.appeals import appeal_of
 from certify.review.clarification import all_requests
 from certify.review.decisions import decision_of
 from certify.review.models import Appeal, ClarificationRequest, Decision
-from certify.standards.definition import Question, Standard
+from certify.scoring import score
+from certify.standards.definition import Question, Requirement, Standard
 from certify.timeutil import as_utc
 from certify.transitions import allowed
 from certify.web.access import is_applicant, is_staff
@@ -51,6 +54,8 @@ class Overview:
 
     application: Application
     standard: Standard
+    #: who applies: an organisation, or a person (an attestation candidate)
+    subject: Subject
     #: required questions answered, page by page, in the questionnaire's order
     progress: list[PageProgress]
     #: every required answer still missing, as (page, question), so the page links to each
@@ -58,8 +63,9 @@ class Overview:
     #: the questions declared not applicable, as (page, question, the answer as shown), for the manager to
     #: review before submitting: they leave the self-assessment's maximum, and the assessors confirm them
     not_applicable: list[tuple[Page, Question, str]]
-    #: the preliminary score from the answers alone
-    assessment: AssessmentView
+    #: the preliminary score from the answers alone; None for a person, whose answers earn no points
+    #: (only the examiners' rubric scores the practical part)
+    assessment: AssessmentView | None
     #: answers that disagree with one another (the standard's cross-checks), to check before submitting
     warnings: list[tuple[CrossCheckWarning, list[tuple[Page, Question]]]]
     #: the workflow's actions offered to this user now; what they type is checked when they take one
@@ -78,6 +84,15 @@ class Overview:
     #: not to the assessors who may also see the application
     certificate: Certificate | None
     can_download_report: bool
+    #: the answers as a workbook, to fill offline: an organisation's questionnaire (a person's
+    #: prerequisites are a single page)
+    offers_workbook: bool = True
+    #: a person's prerequisites, each with whether the answers meet its rule
+    prerequisites: list[tuple[Requirement, bool]] | None = None
+    #: a person's application returned for completion: (requirement, what to complete), until submitted
+    returned: list[tuple[Requirement, str]] | None = None
+    #: the last day of a person's admission check, while it waits for it
+    admission_due: date | None = None
 
 
 def overview_of(session, user, application: Application) -> Overview:
@@ -89,19 +104,21 @@ def overview_of(session, user, application: Application) -> Overview:
     holder_or_staff = applicant or is_staff(user)
     language = current_language()
     decision = decision_of(session, application)
+    person = application.is_person
     return Overview(
         application=application,
         standard=standard,
+        subject=subject_of(application, language),
         progress=progress(standard, typed),
         missing=missing(standard, typed),
         not_applicable=[
             (page, q, shown_answer(q, stored[q.id], language, gettext))
             for page, q in declared_not_applicable(standard, typed)
         ],
-        assessment=self_assessment(standard, typed, scoring_day(application)),
+        assessment=None if person else self_assessment(standard, typed, scoring_day(application)),
         warnings=_located(standard, cross_check_warnings(standard, typed)),
         actions=allowed(session, user, application),
-        can_import_workbook=applicant and application.state in states.EDITABLE,
+        can_import_workbook=applicant and application.state in states.EDITABLE and not person,
         clarifications=all_requests(session, application),
         decision=decision,
         level_names={level.id: level.name.get(language) for level in standard.levels},
@@ -109,7 +126,21 @@ def overview_of(session, user, application: Application) -> Overview:
         appeal_until=appeal_deadline(as_utc(decision.decided_at).date()) if decision else None,
         certificate=latest_of_application(session, application.id) if holder_or_staff else None,
         can_download_report=holder_or_staff,
+        offers_workbook=not person,
+        **(_person_view(session, application, standard, typed) if person else {}),
     )
+
+
+def _person_view(session, application: Application, standard: Standard, typed) -> dict:
+    """What a person's summary adds: the prerequisites met, the reasons of a return, the admission's day."""
+    met = score(standard, typed).self_assessment.eligibility
+    returned = open_return(session, application)
+    reasons = returned.reasons if returned is not None else {}
+    return {
+        "prerequisites": [(r, met[r.id]) for r in standard.eligibility],
+        "returned": [(r, reasons[r.id]) for r in standard.eligibility if r.id in reasons],
+        "admission_due": admission_due(application),
+    }
 
 
 def _located(standard, warnings: list[CrossCheckWarning]):

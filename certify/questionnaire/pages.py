@@ -40,6 +40,18 @@ class PageProgress:
 
 
 def pages_of(standard: Standard) -> tuple[Page, ...]:
+    """The pages the applicant fills and submits: eligibility first, then one page per area.
+
+    A personal scheme's application is its prerequisites alone: the practical part (its areas) opens
+    only once the candidate has been admitted and has passed the theory exam (Decree 1204; issue 16), so
+    its pages are neither filled, required nor frozen with the application the coordinator admits.
+    """
+    pages = all_pages(standard)
+    return pages[:1] if standard.is_person else pages
+
+
+def all_pages(standard: Standard) -> tuple[Page, ...]:
+    """Every page of the standard, a personal scheme's practical ones included."""
     eligibility = Page(
         ELIGIBILITY_PAGE,
         ELIGIBILITY_TITLE,
@@ -103,10 +115,8 @@ def declared_not_applicable(standard: Standard, answers: Mapping[str, Any]) -> l
 
 
 def evidence_targets(standard: Standard) -> dict[str, Text]:
-    """Every id files may be attached to (indicators and requirements), with its title."""
-    targets = {r.id: r.title for r in standard.eligibility}
-    targets.update({i.id: i.title for i in standard.indicators()})
-    return targets
+    """Every id files may be attached to now (requirements and indicators of `pages_of`), with its title."""
+    return {target: title for page in pages_of(standard) for target, title, _ in page.sections}
 
 
 def has_evidence_question(questions: Iterable[Question]) -> bool:

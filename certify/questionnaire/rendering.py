@@ -10,6 +10,7 @@ from flask import render_template
 from flask_babel import gettext
 from flask_login import current_user
 
+from certify.attestation.admission import returned_reasons
 from certify.extensions import db
 from certify.questionnaire import evidence, forms, services
 from certify.questionnaire.answers import visible_questions
@@ -73,6 +74,8 @@ def render_page(application: Application, page, form, status: int = 200, conflic
         conflict_rows=_conflict_rows(page, form, conflict) if conflict else [],
         evidence_targets=evidence_targets(standard),
         upload_limit_mb=evidence.upload_limit() // (1024 * 1024),
+        # a person's application returned for completion: {requirement id: what to complete}
+        returned=returned_reasons(db.session, application),
         language=current_language(),
     ), status
 

@@ -67,18 +67,30 @@ def start_application(
     """
     if _draft_of(session, organisation):
         raise QuestionnaireError(DRAFT_EXISTS, 409)
-    version = current_version(session)
+    version = current_version(session, kind="organisation")  # never a personal scheme
     if version is None:
         raise QuestionnaireError(_l("No standard is published yet. Please try again later."), 409)
-    application = _insert_draft(session, organisation, version, user, previous)
+    subject = {"organisation_id": organisation.id, "previous_id": previous.id if previous else None}
+    application = insert_draft(session, version, user, subject)
     if application is None:  # another request inserted the organisation's draft since the check
         winner = _draft_of(session, organisation)
         if winner is None:  # and it was submitted at once: the answer of the check above
             raise QuestionnaireError(DRAFT_EXISTS, 409)
         return winner
+    open_draft(session, application, user, previous)
+    return application
+
+
+def open_draft(session, application: Application, user: User, previous: Application | None = None) -> None:
+    """A newly inserted draft's page versions, its answers pre-filled from `previous`, and its audit entry.
+
+    Every page of the standard gets its version row, including a personal scheme's practical pages,
+    which open later (`pages.pages_of`).
+    """
+    version = application.standard_version
     standard = definition_of(version)
     session.add_all(
-        ApplicationPage(application_id=application.id, page=p.key) for p in pages_module.pages_of(standard)
+        ApplicationPage(application_id=application.id, page=p.key) for p in pages_module.all_pages(standard)
     )
     if previous is not None:
         _prefill(session, application, previous, standard, user)
@@ -92,30 +104,32 @@ def start_application(
         application_id=application.id,
         after={"standard": version.label, "prefilled_from": previous.id if previous else None},
     )
-    return application
 
 
 def _draft_of(session, organisation: Organisation) -> Application | None:
     return session.scalar(
         sa.select(Application).where(
-            Application.organisation_id == organisation.id, Application.state.in_(states.IN_PREPARATION)
+            Application.organisation_id == organisation.id,
+            Application.candidate_id.is_(None),
+            Application.state.in_(states.IN_PREPARATION),
         )
     )
 
 
-def _insert_draft(session, organisation, version, user, previous) -> Application | None:
-    """The new draft, or None when the organisation's draft was inserted by someone else meanwhile.
+def insert_draft(session, version, user: User, subject: Mapping) -> Application | None:
+    """The new draft on `version` for `subject` (its columns: the organisation, or the candidate), or
+    None when that subject's draft was inserted by someone else meanwhile.
 
-    INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a conflict with uq_applications_one_draft
-    leaves the transaction usable, which an IntegrityError on PostgreSQL would not. PostgreSQL makes the
-    second insert wait for the first transaction, so the winner's draft is committed when this returns.
+    INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a conflict with a one-draft index
+    (uq_applications_one_draft, uq_applications_one_candidate_draft) leaves the transaction usable, which
+    an IntegrityError on PostgreSQL would not. PostgreSQL makes the second insert wait for the first
+    transaction, so the winner's draft is committed when this returns.
     """
     values = {
-        "organisation_id": organisation.id,
+        **subject,
         "standard_version_id": version.id,
         "state": State.DRAFT.value,
         "created_by_id": user.id,
-        "previous_id": previous.id if previous is not None else None,
     }
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
     application_id = session.scalar(
@@ -402,10 +416,11 @@ def _write_answers(session, application, page, posted, stored, user) -> None:
 
 
 def applications_of(session, organisation: Organisation) -> list[Application]:
+    """The organisation's own applications; its members' personal attestations are theirs, not listed."""
     return list(
         session.scalars(
             sa.select(Application)
-            .where(Application.organisation_id == organisation.id)
+            .where(Application.organisation_id == organisation.id, Application.candidate_id.is_(None))
             .order_by(Application.created_at.desc())
         )
     )
@@ -414,7 +429,11 @@ def applications_of(session, organisation: Organisation) -> list[Application]:
 def last_submitted(session, organisation: Organisation) -> Application | None:
     return session.scalar(
         sa.select(Application)
-        .where(Application.organisation_id == organisation.id, Application.submitted_at.is_not(None))
+        .where(
+            Application.organisation_id == organisation.id,
+            Application.candidate_id.is_(None),
+            Application.submitted_at.is_not(None),
+        )
         .order_by(Application.submitted_at.desc())
         .limit(1)
     )

@@ -18,6 +18,7 @@ from certify.questionnaire.display import shown_ratios
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import ELIGIBILITY_PAGE, page_by_key, page_of_target
 from certify.questionnaire.rendering import render_page, render_summary
+from certify.questionnaire.subject import staff_page, subject_of
 from certify.review.appeals import lodge_appeal
 from certify.review.clarification import answer_clarification as answer_questions
 from certify.transitions import allowed
@@ -31,7 +32,12 @@ bp = Blueprint("questionnaire", __name__, url_prefix="/applications")
 
 @bp.app_context_processor
 def workflow_labels():
-    return {"state_label": lambda state: gettext(STATE_LABELS[state])}
+    return {
+        "state_label": lambda state: gettext(STATE_LABELS[state]),
+        # an application's subject (an organisation, or a person) and the body's page on it, for any page
+        "application_subject": lambda application: subject_of(application, current_language()),
+        "staff_page": staff_page,
+    }
 
 
 def _application(application_id: int, *, edit: bool = False) -> Application:

@@ -14,10 +14,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import format_timedelta
+from flask_babel import format_date, format_timedelta
 from flask_babel import gettext as _
 
 from certify import transitions
+from certify.attestation.admission import admission_due
 from certify.audit.models import AuditEntry
 from certify.questionnaire.models import Application
 from certify.textmarks import N_
@@ -52,6 +53,8 @@ STEPS = (
     (Action.START_REVIEW, "review.team"),
     (Action.ASSIGN_APPEAL_ASSESSOR, "review.team"),
 )
+#: a person's application: the coordinator checks the prerequisites on its admission page
+ADMISSION_STEP = (Action.ADMIT, "attestation.admission")
 #: the refusals of `start_review` that the coordinator puts right by changing the team
 TEAM_TO_CHANGE = frozenset({g.TEAM_SIZE.refusal, g.LEAD_NAMED.refusal})
 #: whom an application waits for when the coordinator has no step to take on it
@@ -65,7 +68,12 @@ WAITING_FOR = {
     State.CERTIFIED: N_("Decided"),
     State.NOT_CERTIFIED: N_("Decided"),
     State.WITHDRAWN: N_("Withdrawn by the applicant"),
+    State.ADMITTED: N_("Waiting for the candidate's theory exam"),
 }
+#: whom a person's application waits for, where it differs from an organisation's
+WAITING_FOR_PERSON = {State.SUBMITTED: N_("Waiting for a coordinator to check the prerequisites")}
+ADMISSION_DUE = N_("Due by %(date)s")
+ADMISSION_OVERDUE = N_("Overdue: due by %(date)s")
 #: actions whose audit entries carry no state but move the application into one
 STATE_OF_ACTION = {"review.consensus_recorded": State.CONSENSUS}
 
@@ -152,6 +160,8 @@ def waited(since: datetime, now: datetime | None = None) -> str:
 def next_step(session, user, application: Application) -> NextStep:
     """The coordinator's next step on `application`, from what the workflow allows them now."""
     allowed = transitions.allowed(session, user, application)
+    if application.is_person:
+        return _person_step(application, allowed)
     for action, endpoint in STEPS:
         if action in allowed:
             return NextStep(_(ACTION_LABELS[action]), url_for(endpoint, application_id=application.id))
@@ -162,6 +172,20 @@ def next_step(session, user, application: Application) -> NextStep:
             team = url_for("review.team", application_id=application.id)
             return NextStep(_(ACTION_LABELS[Action.ASSIGN_ASSESSORS]), team, refused.text(_))
     return NextStep(_(WAITING_FOR[state]))
+
+
+def _person_step(application: Application, allowed) -> NextStep:
+    """A person's application: admit or return it by the scheme's deadline, or whom it waits for."""
+    state = State(application.state)
+    due = admission_due(application)
+    note = None
+    if due is not None:
+        late = due < utcnow().date()
+        note = _(ADMISSION_OVERDUE if late else ADMISSION_DUE) % {"date": format_date(due)}
+    action, endpoint = ADMISSION_STEP
+    if action in allowed:
+        return NextStep(_(ACTION_LABELS[action]), url_for(endpoint, application_id=application.id), note)
+    return NextStep(_(WAITING_FOR_PERSON.get(state, WAITING_FOR[state])), note=note)
 
 
 def _refusal(session, user, application: Application, action: Action) -> TransitionRefused | None:

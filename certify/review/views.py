@@ -20,6 +20,7 @@ from certify.errors import DomainError
 from certify.extensions import db
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
+from certify.questionnaire.subject import staff_page
 from certify.review import (
     appeals,
     blind,
@@ -83,7 +84,10 @@ def queue():
 @roles_required(*STAFF)
 def team(application_id: int):
     """Choose the assessors of an application; anyone tied to the applicant is marked and refused."""
-    return pages.render_team(db.get_or_404(Application, application_id))
+    application = db.get_or_404(Application, application_id)
+    if application.is_person:  # examiners come after the theory exam: the admission page says where it is
+        return redirect(staff_page(application))
+    return pages.render_team(application)
 
 
 @bp.post("/applications/<int:application_id>/team")
@@ -91,6 +95,8 @@ def team(application_id: int):
 def assign(application_id: int):
     """Make the ticked assessors the team (adding and removing) and name the lead."""
     application = db.get_or_404(Application, application_id)
+    if application.is_person:
+        return redirect(staff_page(application), 303)
     form = pages.new_team_form()
     render = partial(pages.render_team, application, team_form=form)
     if not form.validate_on_submit():

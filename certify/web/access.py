@@ -40,8 +40,24 @@ def is_staff(user) -> bool:
     return user.is_authenticated and user.has_role(*STAFF)
 
 
+#: the accounts that may apply for a personal attestation, for themselves
+APPLYING_PERSONS = (Role.CANDIDATE, Role.MANAGER)
+
+
+def may_apply_as_person(user) -> bool:
+    """A candidate, or a manager applying for their own attestation (issue 16: "or uses their manager
+    account")."""
+    return user.is_authenticated and user.has_role(*APPLYING_PERSONS)
+
+
 def is_applicant(user, application) -> bool:
-    """A manager of the organisation that owns the application."""
+    """Who applies: the candidate themself for a person's application, else a manager of the organisation.
+
+    The candidate's own managers are not the applicant of the candidate's application, nor is the
+    candidate the applicant of their organisation's. `certify.transitions` asks the same function.
+    """
+    if application.candidate_id is not None:
+        return may_apply_as_person(user) and user.id == application.candidate_id
     return is_manager_of(user, application.organisation_id)
 
 

@@ -24,6 +24,8 @@ NAV_ITEMS = (
     NavItem(_l("My certificates"), "certificates.mine", (Role.MANAGER,)),
     NavItem(_l("Assignments"), "review.assignments", (Role.ASSESSOR,)),
     NavItem(_l("Exams"), "exams.index", (Role.CANDIDATE,)),
+    # a personal attestation: a candidate's, or a manager's for themselves (issue 16)
+    NavItem(_l("Attestation"), "attestation.index", (Role.CANDIDATE, Role.MANAGER)),
     NavItem(_l("Dashboard"), "insight.dashboard", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Review"), "review.queue", (Role.COORDINATOR, Role.ADMIN)),
     NavItem(_l("Standards"), "standards.index", (Role.COORDINATOR, Role.ADMIN)),

@@ -21,8 +21,11 @@ class ActorContext:
 
     #: account roles (manager, assessor, coordinator, admin)
     roles: frozenset[Role] = frozenset()
-    #: a manager of the organisation that applies
+    #: the applicant: a manager of the organisation that applies, or the person a person application is for
     is_applicant: bool = False
+    #: the applicant of a person application (an attestation candidate): acts as the candidate, never as
+    #: an organisation's manager, whatever the account's role
+    is_candidate: bool = False
     #: holds an active (not declined) assignment on this application; under appeal, the appeal assignment
     is_assigned_assessor: bool = False
     #: the assigned assessor named lead by the coordinator
@@ -38,7 +41,9 @@ class ActorContext:
     def workflow_roles(self) -> frozenset[Role]:
         """The roles this actor holds on this application: account roles narrowed by relationship."""
         held = {role for role in (Role.COORDINATOR, Role.ADMIN) if role in self.roles}
-        if Role.MANAGER in self.roles and self.is_applicant:
+        if self.is_candidate:
+            held.add(Role.CANDIDATE)
+        elif Role.MANAGER in self.roles and self.is_applicant:
             held.add(Role.MANAGER)
         if Role.ASSESSOR in self.roles and self.is_assigned_assessor:
             held.add(Role.ASSESSOR)
@@ -64,7 +69,12 @@ class Facts:
     """The application's situation, as plain values; every field has a harmless default."""
 
     today: date = field(default_factory=date.today)
+    #: the application is a person's (an attestation candidate's), not an organisation's
+    subject_is_person: bool = False
     questionnaire_complete: bool = False
+    #: input: the eligibility requirements a coordinator returns a person's application on, each with
+    #: its reason
+    returned_requirements: tuple[str, ...] = ()
     #: active assignments (declined ones excluded); 3 once a third assessor has been added
     assessors_assigned: int = 0
     #: input: the size of the team once the assessors being assigned join it

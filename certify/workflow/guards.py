@@ -133,6 +133,31 @@ QUESTIONNAIRE_COMPLETE = Guard(
     N_("The questionnaire is not complete: answer every required question before submitting."),
     on_input=True,
 )
+# A person's application is checked for admission before anything else happens to it; an organisation's
+# goes to its assessors. Each side's actions from `submitted` are refused to the other with the reason.
+SUBJECT_IS_PERSON = Guard(
+    "the applicant is a person",
+    lambda actor, facts: facts.subject_is_person,
+    N_(
+        "Only a candidate's application for attestation is admitted to an exam or returned for "
+        "completion; an organisation's application goes to its assessors."
+    ),
+)
+SUBJECT_IS_ORGANISATION = Guard(
+    "the applicant is an organisation",
+    lambda actor, facts: not facts.subject_is_person,
+    N_(
+        "This is a candidate's application for attestation: a coordinator first checks the prerequisites "
+        "and admits the candidate to the theory exam or returns the application. Examiners are assigned "
+        "to the practical part only after the theory exam is passed."
+    ),
+)
+REASON_PER_REQUIREMENT = Guard(
+    "a reason for at least one requirement",
+    lambda actor, facts: bool(facts.returned_requirements),
+    N_("Give the reason for at least one requirement the candidate has to complete."),
+    on_input=True,
+)
 TEAM_WITHIN_LIMIT = Guard(
     "at most 3 assessors with those chosen",
     lambda actor, facts: facts.proposed_team_size <= MAX_ASSESSORS,

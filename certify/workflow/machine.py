@@ -80,15 +80,31 @@ _DECISION = (
 )
 _SCORING = (g.CONFIRMED, g.NOT_YET_SUBMITTED)
 
+_APPLICANTS = [R.MANAGER, R.CANDIDATE]
+# An organisation's application goes from `submitted` to its assessors; a person's is first admitted.
+_ORGANISATION = g.SUBJECT_IS_ORGANISATION
+
 TRANSITIONS: tuple[Transition, ...] = tuple(
-    _rows([S.DRAFT], A.SUBMIT, S.SUBMITTED, [R.MANAGER], [g.QUESTIONNAIRE_COMPLETE])
-    # Withdrawing is possible until a coordinator starts the review.
-    + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, [R.MANAGER])
+    _rows([S.DRAFT], A.SUBMIT, S.SUBMITTED, _APPLICANTS, [g.QUESTIONNAIRE_COMPLETE])
+    # Withdrawing is possible until a coordinator starts the review, or a candidate's exam.
+    + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, _APPLICANTS)
+    + _rows([S.ADMITTED], A.WITHDRAW, S.WITHDRAWN, [R.CANDIDATE])
+    # A person's prerequisites are checked first (Decree 1204: within the scheme's admission deadline).
+    # Returned, the application is a draft again, which the candidate completes and submits anew.
+    + _rows([S.SUBMITTED], A.ADMIT, S.ADMITTED, [R.COORDINATOR], [g.SUBJECT_IS_PERSON])
+    + _rows(
+        [S.SUBMITTED],
+        A.RETURN_FOR_COMPLETION,
+        S.DRAFT,
+        [R.COORDINATOR],
+        [g.SUBJECT_IS_PERSON, g.REASON_PER_REQUIREMENT],
+    )
     # Assigning also replaces an assessor who declined, including a third one added during review.
-    + _rows([S.SUBMITTED, S.IN_REVIEW], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.TEAM_WITHIN_LIMIT])
+    + _rows([S.SUBMITTED], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [_ORGANISATION, g.TEAM_WITHIN_LIMIT])
+    + _rows([S.IN_REVIEW], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.TEAM_WITHIN_LIMIT])
     # Removing ends an assignment before its scores are in. Under review the team keeps the standard's
     # minimum, and removing the last one still scoring leaves every score in: the application is scored.
-    + _rows([S.SUBMITTED], A.REMOVE_ASSESSOR, None, [R.COORDINATOR], [g.REMOVED_NOT_SUBMITTED])
+    + _rows([S.SUBMITTED], A.REMOVE_ASSESSOR, None, [R.COORDINATOR], [_ORGANISATION, g.REMOVED_NOT_SUBMITTED])
     + _rows(
         [S.IN_REVIEW],
         A.REMOVE_ASSESSOR,
@@ -124,7 +140,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         A.START_REVIEW,
         S.IN_REVIEW,
         [R.COORDINATOR],
-        [g.TEAM_SIZE, g.LEAD_NAMED, g.ALL_CONFIRMED],
+        [_ORGANISATION, g.TEAM_SIZE, g.LEAD_NAMED, g.ALL_CONFIRMED],
     )
     # Several assessors may ask while one request is open; the manager answers them together.
     + _rows(

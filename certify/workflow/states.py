@@ -23,11 +23,18 @@ class State(StrEnum):
     NOT_CERTIFIED = "not_certified"
     APPEALED = "appealed"
     WITHDRAWN = "withdrawn"
+    #: a person's application whose prerequisites the coordinator accepted: the candidate takes the
+    #: theory exam next (issue 16)
+    ADMITTED = "admitted"
 
 
 class Action(StrEnum):
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
+    # A person's application (an attestation candidate's) is checked before any exam: the coordinator
+    # admits the candidate, or returns the application to its draft with a reason per requirement.
+    ADMIT = "admit"
+    RETURN_FOR_COMPLETION = "return_for_completion"
     ASSIGN_ASSESSORS = "assign_assessors"
     # Unticking an assessor on the team form: the assignment ends (its row and history stay).
     REMOVE_ASSESSOR = "remove_assessor"
@@ -54,9 +61,12 @@ class Role(StrEnum):
     """A role on one application, derived by `ActorContext.workflow_roles` from account roles and facts.
 
     `LEAD_ASSESSOR` is never an account role: it is an assigned assessor whom the coordinator named lead.
+    `CANDIDATE` is the person a person application is for, whatever their account's role (a candidate's
+    or a manager's): on such an application nobody acts as the organisation's manager.
     """
 
     MANAGER = "manager"
+    CANDIDATE = "candidate"
     ASSESSOR = "assessor"
     LEAD_ASSESSOR = "lead_assessor"
     COORDINATOR = "coordinator"
@@ -97,11 +107,14 @@ STATE_LABELS: dict[str, str] = {
     State.NOT_CERTIFIED: N_("Not certified"),
     State.APPEALED: N_("Under appeal"),
     State.WITHDRAWN: N_("Withdrawn"),
+    State.ADMITTED: N_("Admitted to the exam"),
 }
 
 ACTION_LABELS: dict[str, str] = {
     Action.SUBMIT: N_("Submit the application"),
     Action.WITHDRAW: N_("Withdraw the application"),
+    Action.ADMIT: N_("Admit to the exam"),
+    Action.RETURN_FOR_COMPLETION: N_("Return for completion"),
     Action.ASSIGN_ASSESSORS: N_("Assign assessors"),
     Action.REMOVE_ASSESSOR: N_("Remove an assessor"),
     Action.CONFIRM_INDEPENDENCE: N_("Confirm independence"),
@@ -121,6 +134,7 @@ ACTION_LABELS: dict[str, str] = {
 
 ROLE_LABELS: dict[str, str] = {
     Role.MANAGER: N_("Manager of the applying organisation"),
+    Role.CANDIDATE: N_("The candidate for attestation"),
     Role.ASSESSOR: N_("Assigned assessor"),
     Role.LEAD_ASSESSOR: N_("Lead assessor"),
     Role.COORDINATOR: N_("Coordinator"),

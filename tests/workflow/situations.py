@@ -18,6 +18,12 @@ SCORING_ASSESSOR = replace(ASSESSOR, has_confirmed=True)
 LEAD = replace(SCORING_ASSESSOR, is_lead=True)
 COORDINATOR = ActorContext(roles=frozenset({Role.COORDINATOR}))
 ADMIN = ActorContext(roles=frozenset({Role.ADMIN}))
+#: the person a person application is for; the account may be a candidate's or a manager's
+CANDIDATE = ActorContext(roles=frozenset({Role.CANDIDATE}), is_applicant=True, is_candidate=True)
+MANAGER_AS_CANDIDATE = ActorContext(roles=frozenset({Role.MANAGER}), is_applicant=True, is_candidate=True)
+OTHER_CANDIDATE = ActorContext(roles=frozenset({Role.CANDIDATE}))
+#: a person's application, submitted
+PERSON = Facts(today=TODAY, subject_is_person=True)
 
 ALL_ACTORS = {
     "manager": MANAGER,
@@ -28,6 +34,8 @@ ALL_ACTORS = {
     "lead": LEAD,
     "coordinator": COORDINATOR,
     "admin": ADMIN,
+    "candidate": CANDIDATE,
+    "other candidate": OTHER_CANDIDATE,
 }
 
 #: the standard's levels: bronze on one assessor's scores, silver and gold on two (names left to the ids)

@@ -21,14 +21,18 @@ from certify.workflow import (
 from certify.workflow import guards as g
 from certify.workflow.machine import WRONG_ROLE, WRONG_STATE
 from tests.workflow.situations import (
+    ADMIN,
     ALL_ACTORS,
     APPEALABLE,
     ASSESSOR,
+    CANDIDATE,
     COORDINATOR,
     DECIDED,
     LEAD,
     MANAGER,
+    MANAGER_AS_CANDIDATE,
     NOT_DECIDED,
+    PERSON,
     SCORING,
     SCORING_ASSESSOR,
     SPLIT,
@@ -42,6 +46,15 @@ ALLOWED = [
     (S.DRAFT, A.SUBMIT, MANAGER, Facts(questionnaire_complete=True), S.SUBMITTED),
     (S.DRAFT, A.WITHDRAW, MANAGER, Facts(), S.WITHDRAWN),
     (S.SUBMITTED, A.WITHDRAW, MANAGER, Facts(), S.WITHDRAWN),
+    (S.ADMITTED, A.WITHDRAW, CANDIDATE, PERSON, S.WITHDRAWN),
+    (S.SUBMITTED, A.ADMIT, COORDINATOR, PERSON, S.ADMITTED),
+    (
+        S.SUBMITTED,
+        A.RETURN_FOR_COMPLETION,
+        COORDINATOR,
+        replace(PERSON, returned_requirements=("elig_training",)),
+        S.DRAFT,
+    ),
     (S.SUBMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, Facts(), S.SUBMITTED),
     (S.IN_REVIEW, A.ASSIGN_ASSESSORS, COORDINATOR, SCORING, S.IN_REVIEW),
     (S.SUBMITTED, A.REMOVE_ASSESSOR, COORDINATOR, SCORING, S.SUBMITTED),
@@ -137,10 +150,11 @@ def test_a_wrong_role_refusal_names_who_may_act():
     refused = refusal(S.DRAFT, A.SUBMIT, COORDINATOR, Facts(questionnaire_complete=True))
     assert refused.params == {
         "action": "Submit the application",
-        "roles": ("Manager of the applying organisation",),
+        "roles": ("The candidate for attestation", "Manager of the applying organisation"),
     }
     assert str(refused) == (
-        "“Submit the application” on this application is reserved for: Manager of the applying organisation."
+        "“Submit the application” on this application is reserved for: The candidate for attestation, "
+        "Manager of the applying organisation."
     )
 
 
@@ -182,3 +196,57 @@ def test_a_manager_cannot_withdraw_once_the_review_has_started():
 def test_a_manager_is_offered_submit_before_the_draft_is_complete_but_submitting_it_is_refused():
     assert allowed_actions(S.DRAFT, MANAGER, Facts()) == [A.SUBMIT, A.WITHDRAW]
     assert refusal(S.DRAFT, A.SUBMIT, MANAGER, Facts()).message == g.QUESTIONNAIRE_COMPLETE.refusal
+
+
+# --- a person's application (issue 16, increment 2) ------------------------------------------------------
+
+#: a manager of the candidate's organisation: not the applicant of the candidate's application
+MANAGER_NOT_APPLICANT = ActorContext(roles=frozenset({Role.MANAGER}))
+#: a team that would let an organisation's review start
+SCORING_TEAM = {"assessors_assigned": 2, "assessors_confirmed": 2, "lead_assigned": True}
+
+
+def test_a_candidate_submits_and_withdraws_as_the_candidate_even_from_a_manager_account():
+    for candidate in (CANDIDATE, MANAGER_AS_CANDIDATE):
+        assert candidate.workflow_roles() == {Role.CANDIDATE}
+        assert allowed_actions(S.DRAFT, candidate, PERSON) == [A.SUBMIT, A.WITHDRAW]
+        assert (
+            apply(S.DRAFT, A.SUBMIT, candidate, replace(PERSON, questionnaire_complete=True)) == S.SUBMITTED
+        )
+        assert apply(S.SUBMITTED, A.WITHDRAW, candidate, PERSON) == S.WITHDRAWN
+
+
+def test_a_manager_of_the_candidates_organisation_takes_no_step_on_it():
+    """The candidate's own managers are not the applicant: the application is the person's."""
+    assert refusal(S.DRAFT, A.SUBMIT, MANAGER_NOT_APPLICANT, PERSON).message == WRONG_ROLE
+
+
+def test_the_coordinator_admits_or_returns_a_persons_application_and_nothing_else():
+    assert allowed_actions(S.SUBMITTED, COORDINATOR, PERSON) == [A.ADMIT, A.RETURN_FOR_COMPLETION]
+    for action in (A.ASSIGN_ASSESSORS, A.REMOVE_ASSESSOR, A.START_REVIEW):
+        refused = refusal(S.SUBMITTED, action, COORDINATOR, replace(PERSON, **SCORING_TEAM))
+        assert refused.message == g.SUBJECT_IS_ORGANISATION.refusal
+        assert "theory exam" in str(refused)
+
+
+def test_an_organisations_application_is_neither_admitted_nor_returned():
+    returned = Facts(returned_requirements=("org_registered",))
+    assert A.ADMIT not in allowed_actions(S.SUBMITTED, COORDINATOR, returned)
+    for action in (A.ADMIT, A.RETURN_FOR_COMPLETION):
+        assert refusal(S.SUBMITTED, action, COORDINATOR, returned).message == g.SUBJECT_IS_PERSON.refusal
+
+
+def test_returning_needs_a_reason_for_a_requirement_but_the_button_is_offered_before():
+    assert A.RETURN_FOR_COMPLETION in allowed_actions(S.SUBMITTED, COORDINATOR, PERSON)
+    refused = refusal(S.SUBMITTED, A.RETURN_FOR_COMPLETION, COORDINATOR, PERSON)
+    assert refused.message == g.REASON_PER_REQUIREMENT.refusal
+
+
+def test_an_administrator_neither_admits_nor_returns():
+    assert allowed_actions(S.SUBMITTED, ADMIN, PERSON) == []
+    assert refusal(S.SUBMITTED, A.ADMIT, ADMIN, PERSON).message == WRONG_ROLE
+
+
+def test_an_admitted_candidate_may_withdraw_and_nobody_else_acts_yet():
+    assert allowed_actions(S.ADMITTED, CANDIDATE, PERSON) == [A.WITHDRAW]
+    assert allowed_actions(S.ADMITTED, COORDINATOR, PERSON) == []

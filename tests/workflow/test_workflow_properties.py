@@ -28,6 +28,7 @@ actors = st.builds(
     ActorContext,
     roles=st.frozensets(st.sampled_from(Role)),
     is_applicant=st.booleans(),
+    is_candidate=st.booleans(),
     is_assigned_assessor=st.booleans(),
     is_lead=st.booleans(),
     has_confirmed=st.booleans(),
@@ -37,7 +38,9 @@ actors = st.builds(
 facts = st.builds(
     Facts,
     today=st.just(TODAY),
+    subject_is_person=st.booleans(),
     questionnaire_complete=st.booleans(),
+    returned_requirements=st.sampled_from([(), ("elig_training",)]),
     assessors_assigned=st.integers(0, 4),
     proposed_team_size=st.integers(0, 4),
     team_minimum=st.integers(1, 3),
@@ -75,6 +78,7 @@ VALID_INPUT = {
     "justification": "documented reasons",
     "clarification_indicators": ("I1",),
     "appeal_assessor_took_part": False,
+    "returned_requirements": ("elig_training",),
 }
 OFFERED = {state: {row.action for row in TRANSITIONS if row.source == state} for state in State}
 
