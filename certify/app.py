@@ -81,6 +81,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from certify.accounts.admin_views import bp as accounts_admin
     from certify.accounts.views import bp as accounts
+    from certify.api.problems import answer_routing_errors
+    from certify.api.views import bp as api
     from certify.attestation.views import bp as attestation
     from certify.audit.views import bp as audit
     from certify.certificates.views import bp as certificates
@@ -106,9 +108,11 @@ def _register_blueprints(app: Flask) -> None:
         exams,
         insight,
         outbox,
+        api,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    answer_routing_errors(app)  # after the site's handlers, which it hands everything outside /api/v1
 
 
 def _register_cli(app: Flask) -> None:

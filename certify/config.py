@@ -121,6 +121,11 @@ def settings_from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # the public API's limits (certify.api.auth): per personal token, and per address without one
+        "CERTIFY_API_TOKEN_RATE_LIMIT": os.environ.get("CERTIFY_API_TOKEN_RATE_LIMIT", "120 per minute"),
+        "CERTIFY_API_ANONYMOUS_RATE_LIMIT": os.environ.get(
+            "CERTIFY_API_ANONYMOUS_RATE_LIMIT", "60 per minute"
+        ),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
         # Login attempts on one account from one address: tighter than the address's own limit, and
         # never shared with the account's owner elsewhere (a limit on the account alone let anyone lock

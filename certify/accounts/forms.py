@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -176,3 +177,41 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=MAX_LENGTH)])
     submit = SubmitField(_l("Save"))
+
+
+#: the scopes of personal API tokens, as the account page names them
+SCOPE_LABELS = {
+    "read:registry": _l("read:registry — the public registry and standards"),
+    "read:own": _l("read:own — your organisation's applications and certificates, or your own"),
+    "read:statistics": _l("read:statistics — the public aggregate statistics (certification body)"),
+}
+TOKEN_STATUS_LABELS = {"active": _l("in force"), "expired": _l("expired"), "revoked": _l("revoked")}
+LIFETIME_LABELS = {
+    "30": _l("30 days"),
+    "90": _l("90 days"),
+    "365": _l("1 year"),
+    "never": _l("until revoked"),
+}
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token; the choices offered are the scopes the user may hold (set by the view)."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    scopes = MultiCheckboxField(_l("Scopes"), validators=[DataRequired()])
+    lifetime = SelectField(
+        _l("Valid for"), choices=select_choices(LIFETIME_LABELS.items()), default="90", validate_choice=True
+    )
+    submit = SubmitField(_l("Create the token"))
+
+    def offer(self, scopes) -> ApiTokenForm:
+        self.scopes.choices = select_choices((str(scope), SCOPE_LABELS[str(scope)]) for scope in scopes)
+        return self
+
+    def lifetime_days(self) -> int | None:
+        return None if self.lifetime.data == "never" else int(self.lifetime.data)
+
+
+class RevokeTokenForm(FlaskForm):
+    token_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,18}$")])
+    submit = SubmitField(_l("Revoke"))

@@ -110,3 +110,31 @@ class User(db.Model):
 
     def full_name(self, locale: str) -> str:
         return self.full_name_en if locale.startswith("en") and self.full_name_en else self.full_name_ru
+
+
+class ApiToken(db.Model):
+    """A personal API token: its owner reads the API with it, within its scopes (certify.accounts.api_tokens).
+
+    Only a hash of the secret is stored; the secret is shown once, when the token is made.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: what the owner calls it ("ministry report script")
+    name: Mapped[str] = mapped_column(sa.String(100))
+    #: the secret's first characters, shown so the owner can tell their tokens apart; not enough to use one
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    #: SHA-256 (hex) of the whole secret: a high-entropy secret needs no slow hash, and look-up is by it
+    secret_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: values of certify.accounts.api_tokens.Scope
+    scopes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: None: valid until revoked
+    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: to the minute: the use is written (and audited) at most once a minute per token
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from certify.accounts import registration, services
+from certify.accounts import api_tokens, registration, services
 from certify.accounts.forms import (
     ROLE_LABELS,
+    TOKEN_STATUS_LABELS,
+    ApiTokenForm,
     ChangePasswordForm,
     EmailOnlyForm,
     LoginForm,
     RegistrationForm,
     ResetPasswordForm,
+    RevokeTokenForm,
 )
 from certify.accounts.organisations import ORGANISATION_FIELDS
 from certify.extensions import db, limiter
@@ -220,22 +223,90 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """The user's own account: details and password change (which ends their other sessions)."""
+    """The user's own account: details, password change (which ends their other sessions), API tokens."""
     form = ChangePasswordForm()
     if not form.validate_on_submit():
-        return _page("accounts/account.html", form, role_names=_role_names())
+        return _page("accounts/account.html", form, **_account_context())
     user = current_user._get_current_object()
     return carry_out(
         lambda: services.change_password(db.session, user, form.current_password.data, form.password.data),
         back_to=url_for("accounts.account"),
         done=_("Your password has been changed. Your other sessions have ended."),
         then=lambda _: start_session(user),  # a fresh session for this device
-        refused=_in_place("accounts/account.html", form, role_names=_role_names()),
+        refused=_in_place("accounts/account.html", form, **_account_context()),
     )
 
 
 def _role_names() -> list:
     return [ROLE_LABELS[role] for role in sorted(current_user.roles)]
+
+
+def _account_context(token_form: ApiTokenForm | None = None, new_token=None) -> dict:
+    """What the account page shows besides the password form: the user's API tokens and the form for one."""
+    user = current_user._get_current_object()
+    return {
+        "role_names": _role_names(),
+        # (token, its status as a label, whether it can be revoked)
+        "tokens": [_token_row(token) for token in api_tokens.tokens_of(db.session, user)],
+        "token_form": token_form
+        or ApiTokenForm(formdata=None, prefix="token").offer(api_tokens.allowed_scopes(user)),
+        "revoke_form": RevokeTokenForm(formdata=None),
+        "new_token": new_token,
+    }
+
+
+def _token_row(token) -> tuple:
+    status = api_tokens.status_of(token)
+    return token, TOKEN_STATUS_LABELS[status], status == "active"
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    """Make a personal API token; its secret is on this answer only (never stored, never shown again)."""
+    user = current_user._get_current_object()
+    form = ApiTokenForm(prefix="token").offer(api_tokens.allowed_scopes(user))
+    password_form = ChangePasswordForm(formdata=None)
+    if not form.validate_on_submit():
+        return _page("accounts/account.html", password_form, refused=True, **_account_context(form))
+    return carry_out(
+        lambda: api_tokens.create_token(
+            db.session, user, form.name.data, form.scopes.data, form.lifetime_days()
+        ),
+        back_to=url_for("accounts.account"),
+        done=None,
+        answer=lambda made: _secret_shown_once(password_form, made),
+        refused=lambda error: _token_refused(password_form, form, error),
+    )
+
+
+def _token_refused(password_form, form: ApiTokenForm, error: api_tokens.TokenError):
+    """The account page again with the token form as typed and the reason beside its field."""
+    _fail(form, error)
+    return _page("accounts/account.html", password_form, refused=True, **_account_context(form))
+
+
+def _secret_shown_once(password_form, made):
+    page, status = _page("accounts/account.html", password_form, **_account_context(new_token=made))
+    response = current_app.make_response((page, status))
+    response.headers["Cache-Control"] = "no-store"  # the secret must not stay in any cache
+    return response
+
+
+@bp.post("/account/tokens/revoke")
+@login_required
+def revoke_token():
+    """Revoke one of the user's tokens: requests with it are refused from now on."""
+    form = RevokeTokenForm()
+    if not form.validate_on_submit():
+        flash(_("There is no such token on your account."), "danger")
+        return redirect(url_for("accounts.account"), 303)
+    user = current_user._get_current_object()
+    return carry_out(
+        lambda: api_tokens.revoke_token(db.session, user, int(form.token_id.data)),
+        back_to=url_for("accounts.account"),
+        done=lambda token: _("The token %(name)s is revoked.", name=token.name),
+    )
 
 
 def _current_locale() -> str:

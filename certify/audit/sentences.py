@@ -372,6 +372,29 @@ KINDS: dict[str, Kind] = {
             new=lambda f: _labels(ACCOUNT_ROLES, f.after.get("roles")) or [NOTHING],
         ),
     ),
+    # personal API tokens (certify.accounts.api_tokens); a use is recorded at most once a minute per token
+    "account.api_token_created": Kind(
+        N_("API token created"),
+        _with(
+            N_("API token %(name)s (%(prefix)s…) created, scopes: %(scopes)s"),
+            name=after("name"),
+            prefix=after("prefix"),
+            scopes=lambda f: f.after.get("scopes") if isinstance(f.after.get("scopes"), list) else None,
+        ),
+    ),
+    "account.api_token_revoked": Kind(
+        N_("API token revoked"),
+        _with(N_("API token %(name)s (%(prefix)s…) revoked"), name=after("name"), prefix=after("prefix")),
+    ),
+    "account.api_token_used": Kind(
+        N_("API token used"),
+        _with(
+            N_("API token %(name)s (%(prefix)s…) used: %(path)s"),
+            name=after("name"),
+            prefix=after("prefix"),
+            path=after("path"),
+        ),
+    ),
     "user.updated": Kind(N_("Account details changed"), _user_updated),
     "standard.imported": _standard(
         N_("Standard version imported"), N_("Standard version %(label)s imported")

@@ -180,6 +180,12 @@ def current_version(
     return session.scalar(statement.order_by(StandardVersion.published_at.desc()).limit(1))
 
 
+def current_version_ids(session) -> set[int]:
+    """The versions new applications start on: the current organisation standard and personal scheme."""
+    rows = (current_version(session, kind=kind) for kind in StandardKind)
+    return {row.id for row in rows if row is not None}
+
+
 def definition_of(row: StandardVersion) -> Standard:
     """The parsed standard of a stored version; parsed once per process and shared (it is immutable)."""
     return _parse(row.source_sha256, row.source, f"{row.code}-{row.version}.yaml")

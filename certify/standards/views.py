@@ -1,10 +1,10 @@
-"""Admin pages for standards (list, import, preview in both languages, publish, retire) and the JSON API."""
+"""Admin pages for standards (list, import, preview in both languages, publish, retire); the JSON API is
+certify/api."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-import yaml
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -45,16 +45,10 @@ def _index_page(form: ImportForm, status: int = 200):
     return render_template(
         "standards/index.html",
         rows=rows,
-        current_ids=_current_ids(),
+        current_ids=services.current_version_ids(db.session),
         form=form,
         can_import=current_user.has_role(Role.ADMIN),
     ), status
-
-
-def _current_ids() -> set[int]:
-    """The versions new applications start on: the current organisation standard and personal scheme."""
-    rows = (services.current_version(db.session, kind=kind) for kind in StandardKind)
-    return {row.id for row in rows if row is not None}
 
 
 @bp.post("/admin/standards/import")
@@ -157,41 +151,3 @@ def standards_helpers():
         "kind_label": kind_label,
         "practical_form_label": practical_form_label,
     }
-
-
-def _public_versions():
-    return sa.select(StandardVersion).where(StandardVersion.status != StandardStatus.DRAFT.value)
-
-
-@bp.get("/api/v1/standards")
-def api_list():
-    """Published and retired versions (drafts are not public); `current`: what new applications start on,
-    one organisation standard and one personal scheme."""
-    current_ids = _current_ids()
-    rows = db.session.scalars(_public_versions().order_by(StandardVersion.code, StandardVersion.published_at))
-    return jsonify(
-        [
-            {
-                "code": row.code,
-                "version": row.version,
-                "kind": row.kind,
-                "status": row.status,
-                "current": row.id in current_ids,
-                "title": {"ru": row.title_ru, "en": row.title_en},
-                "published_at": row.published_at.isoformat() if row.published_at else None,
-                "url": url_for("standards.api_version", code=row.code, version=row.version, _external=True),
-            }
-            for row in rows
-        ]
-    )
-
-
-@bp.get("/api/v1/standards/<code>/<version>")
-def api_version(code: str, version: str):
-    """One published or retired version: its whole definition, as in its YAML file."""
-    row = db.first_or_404(
-        _public_versions().where(StandardVersion.code == code, StandardVersion.version == version)
-    )
-    return jsonify(
-        {"status": row.status, "sha256": row.source_sha256, "definition": yaml.safe_load(row.source)}
-    )
