@@ -1,4 +1,4 @@
-"""`flask certify certificates reminders`: e-mail managers whose certificates expire soon (daily cron)."""
+"""`flask certify certificates reminders`: e-mail holders whose certificates expire soon (daily cron)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ certificates_cli = AppGroup("certificates", help="Certificate tasks.")
     help="Pretend today is this date (YYYY-MM-DD), e.g. to catch up or to test.",
 )
 def reminders_command(today) -> None:
-    """Remind managers 90 and 30 days before their certificate expires; each reminder is sent once."""
+    """Remind holders (an organisation's managers, an attested person) 90 and 30 days before their
+    certificate expires; each reminder is sent once."""
     day = today.date() if today else date.today()
     sent = 0
     for certificate, days in due_reminders(db.session, day):
@@ -30,6 +31,6 @@ def reminders_command(today) -> None:
         # one commit per certificate: a failure later on does not resend the reminders already sent
         db.session.commit()
         deliver_queued_by(db.session)
-        click.echo(f"{certificate.number}: {days}-day reminder to {recipients} manager(s)")
+        click.echo(f"{certificate.number}: {days}-day reminder to {recipients} recipient(s)")
         sent += 1
     click.echo(f"certificates reminded: {sent}")

@@ -163,7 +163,12 @@ def _as_list(value) -> list:
 
 @dataclass(frozen=True)
 class CredentialFacts:
-    """What a certificate states, as plain values, and where its issuer and status lists live."""
+    """What a certificate states, as plain values, and where its issuer and status lists live.
+
+    `subject_kind` "person": the credential's subject is the attested person (`holder_name_*`), never
+    with an e-mail address; "organisation": the organisation (`holder_name_*`, if any, is the head an
+    organisation's certificate issued before issue 16 named).
+    """
 
     number: str
     holder_name_ru: str
@@ -184,6 +189,16 @@ class CredentialFacts:
     verify_url: str
     issuer: dict
     status_list_urls: dict[str, str]
+    subject_kind: str = "organisation"
+    #: the document's name, e.g. «Аттестат кластерного менеджера» (a person's credential is named by it)
+    document_name_ru: str = "Сертификат"
+    document_name_en: str = "Certificate"
+    #: a person's competence areas passed, (ru, en) each
+    areas_passed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_person(self) -> bool:
+        return self.subject_kind == "person"
 
 
 def issuer_profile(
@@ -217,29 +232,35 @@ def open_badge(facts: CredentialFacts, key: Ed25519PrivateKey, created: datetime
 def _badge(facts: CredentialFacts) -> dict:
     standard = f"{facts.standard_code} {facts.standard_version}"
     achievement_path = f"achievements/{facts.standard_code}/{facts.standard_version}/{facts.level_id}"
+    # the subject is who is certified: the attested person, or the specialised organisation
+    names = (
+        (facts.holder_name_ru, facts.holder_name_en)
+        if facts.is_person
+        else (facts.organisation_name_ru, facts.organisation_name_en)
+    )
+    title = (
+        f"{facts.document_name_ru} {facts.number} / {facts.document_name_en} {facts.number}"
+        if facts.is_person
+        else f"Сертификат {facts.number} / Certificate {facts.number}"
+    )
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": facts.credential_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"Сертификат {facts.number} / Certificate {facts.number}",
+        "name": title,
         "issuer": {k: v for k, v in facts.issuer.items() if k in ("id", "type", "name", "url")},
         "validFrom": f"{facts.issued_on.isoformat()}T00:00:00Z",
         "validUntil": f"{facts.expires_on.isoformat()}T23:59:59Z",
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            # the subject is the specialised organisation; the person who applied is named as its head
             "identifier": [
-                {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name}
-                for name in dict.fromkeys((facts.organisation_name_ru, facts.organisation_name_en))
+                {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": subject}
+                for subject in dict.fromkeys(names)
             ],
             "achievement": {
                 "id": f"{facts.issuer['id']}/{achievement_path}",
                 "type": ["Achievement"],
-                "achievementType": "Certificate",
-                "name": (
-                    f"Качество управления кластером: {facts.level_name_ru} / "
-                    f"Cluster-management quality: {facts.level_name_en}"
-                ),
+                **_achievement(facts),
                 "description": (
                     f"{facts.standard_title_ru} ({standard}): уровень «{facts.level_name_ru}». "
                     f"{facts.standard_title_en} ({standard}): level “{facts.level_name_en}”."
@@ -260,8 +281,40 @@ def _badge(facts: CredentialFacts) -> dict:
     }
 
 
+def _achievement(facts: CredentialFacts) -> dict:
+    """The achievement's type and name. A person's attestation is time-limited, revocable and renewable:
+    Open Badges 3.0 calls that a "Certification"; an organisation's, a "Certificate"."""
+    if facts.is_person:
+        return {
+            "achievementType": "Certification",
+            "name": (
+                f"{facts.document_name_ru}: {facts.level_name_ru} / "
+                f"{facts.document_name_en}: {facts.level_name_en}"
+            ),
+        }
+    return {
+        "achievementType": "Certificate",
+        "name": (
+            f"Качество управления кластером: {facts.level_name_ru} / "
+            f"Cluster-management quality: {facts.level_name_en}"
+        ),
+    }
+
+
 def _narrative(facts: CredentialFacts) -> str:
-    """Who passed the assessment: the organisation, with its head where a name is stated."""
+    """Who passed the assessment: the person with the areas they passed, or the organisation (with the
+    head an older certificate names)."""
+    if facts.is_person:
+        areas_ru = "; ".join(ru for ru, _ in facts.areas_passed) or "—"
+        areas_en = "; ".join(en for _, en in facts.areas_passed) or "—"
+        return (
+            f"{facts.holder_name_ru}: аттестация пройдена на уровне «{facts.level_name_ru}» — теоретический "
+            "экзамен и практическая часть, оценённая независимыми экзаменаторами. Подтверждённые области "
+            f"компетенций: {areas_ru}. "
+            f"{facts.holder_name_en} passed the attestation at the level “{facts.level_name_en}”: a theory "
+            "exam and a practical part assessed by independent examiners. Competence areas passed: "
+            f"{areas_en}."
+        )
     head_ru = f" (руководитель — {facts.holder_name_ru})" if facts.holder_name_ru else ""
     head_en = f" (head: {facts.holder_name_en})" if facts.holder_name_en else ""
     return (

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 #: a certificate number as issuance writes it (CMQ-2026-000042); anything else is refused before a query
 NUMBER = re.compile(r"^[A-Z]{2,10}-\d{4}-\d{6}$")
@@ -33,11 +33,17 @@ def _normalised(value: str | None) -> str | None:
     return canonical_number(value) if isinstance(value, str) else value
 
 
-class CorrectionForm(FlaskForm):
-    """The names a correction may change, pre-filled with what the certificate states."""
+def _correction_reason() -> TextAreaField:
+    return TextAreaField(_l("What is corrected and why"), validators=[DataRequired(), Length(max=2000)])
 
-    holder_name_ru = StringField(_l("Holder (Russian)"), validators=[DataRequired(), Length(max=200)])
-    holder_name_en = StringField(_l("Holder (English)"), validators=[DataRequired(), Length(max=200)])
+
+def _correction_submit() -> SubmitField:
+    return SubmitField(_l("Issue the corrected certificate"))
+
+
+class CorrectionForm(FlaskForm):
+    """The names an organisation's certificate states, pre-filled; it names no person."""
+
     organisation_name_ru = StringField(
         _l("Organisation (Russian)"), validators=[DataRequired(), Length(max=300)]
     )
@@ -47,8 +53,25 @@ class CorrectionForm(FlaskForm):
     cluster_name_ru = StringField(_l("Cluster (Russian)"), validators=[DataRequired(), Length(max=300)])
     cluster_name_en = StringField(_l("Cluster (English)"), validators=[DataRequired(), Length(max=300)])
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=200)])
-    reason = TextAreaField(_l("What is corrected and why"), validators=[DataRequired(), Length(max=2000)])
-    submit = SubmitField(_l("Issue the corrected certificate"))
+    reason = _correction_reason()
+    submit = _correction_submit()
+
+
+class PersonCorrectionForm(FlaskForm):
+    """The names a person's attestation states, pre-filled; a person need not have an organisation."""
+
+    holder_name_ru = StringField(_l("Name (Russian)"), validators=[DataRequired(), Length(max=200)])
+    holder_name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
+    organisation_name_ru = StringField(_l("Organisation (Russian)"), validators=[Optional(), Length(max=300)])
+    organisation_name_en = StringField(_l("Organisation (English)"), validators=[Optional(), Length(max=300)])
+    reason = _correction_reason()
+    submit = _correction_submit()
+
+
+def correction_form(certificate, **options) -> CorrectionForm | PersonCorrectionForm:
+    """The correction form for who the certificate is for (`options` go to the form, e.g. formdata)."""
+    form = PersonCorrectionForm if certificate.is_person else CorrectionForm
+    return form(**options)
 
 
 #: a status change's reason: required, as long as the column allows

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
+from certify.certificates import subjects
 from certify.certificates.models import Certificate, CertificateSequence, CertificateStatus
 from certify.certificates.render import CertificateContext, render_certificate
 from certify.certificates.signing import SigningKey, load_signing_key, sign_pdf
@@ -42,12 +43,14 @@ def add_months(day: date, months: int) -> date:
 
 
 def next_number(session, prefix: str, year: int) -> str:
-    """The next number of the year, e.g. CMQ-2026-000042; the sequence row is locked until commit."""
+    """The next number of the series and year, e.g. CMQ-2026-000042; the row is locked until commit."""
     row = session.scalar(
-        sa.select(CertificateSequence).where(CertificateSequence.year == year).with_for_update()
+        sa.select(CertificateSequence)
+        .where(CertificateSequence.prefix == prefix, CertificateSequence.year == year)
+        .with_for_update()
     )
     if row is None:
-        row = CertificateSequence(year=year, last_number=0)
+        row = CertificateSequence(prefix=prefix, year=year, last_number=0)
         session.add(row)
         session.flush()
     row.last_number += 1
@@ -74,8 +77,8 @@ def storage_folder() -> Path:
     return private_folder(Path(current_app.config["CERTIFY_STORAGE"]) / "certificates")
 
 
-#: The stated names a correction may change; the level, score and standard come from the decision.
-CORRECTABLE_FIELDS = (
+#: The stated names of the subject (which of them a correction may change: `subjects.CORRECTABLE`, by kind).
+NAME_FIELDS = (
     "holder_name_ru",
     "holder_name_en",
     "organisation_name_ru",
@@ -84,9 +87,13 @@ CORRECTABLE_FIELDS = (
     "cluster_name_en",
     "region",
 )
-#: What a certificate states, copied as issued into both the row and the printed PDF.
+#: What a certificate states, copied as issued into the row (and printed on the PDF), and kept by a
+#: correction but for the names it corrects.
 STATED_FIELDS = (
-    *CORRECTABLE_FIELDS,
+    "subject_kind",
+    "document_name_ru",
+    "document_name_en",
+    *NAME_FIELDS,
     "country",
     "standard_code",
     "standard_version",
@@ -94,16 +101,17 @@ STATED_FIELDS = (
     "level_name_ru",
     "level_name_en",
     "assessed_score",
+    "areas_passed",
+    "organisation_public",
 )
-#: Searched in the registry: what a visitor would type (names, organisation, cluster, region, level).
-SEARCHED_FIELDS = ("number", *CORRECTABLE_FIELDS, "level_name_ru", "level_name_en")
 
 
 def issue_certificate(session, decision: Decision, actor, *, until: date | None = None) -> Certificate:
     """The certificate of a positive decision; issuing again for the same decision returns the same one.
 
-    `until` caps the expiry: an appeal that changes the level replaces the certificate under appeal
-    without extending its validity.
+    An organisation's application certifies the organisation; a person's (`Application.is_person`) the
+    candidate, with the competence areas passed. `until` caps the expiry: an appeal that changes the level
+    replaces the certificate under appeal without extending its validity.
     """
     existing = latest_for_decision(session, decision.id)
     if existing is not None:
@@ -113,22 +121,13 @@ def issue_certificate(session, decision: Decision, actor, *, until: date | None 
     application = session.get(Application, decision.application_id)
     standard = standard_of(application)
     level = next(lv for lv in standard.levels if lv.id == decision.chosen_level)
-    holder = application.submitted_by or application.created_by
-    organisation = application.organisation
     # dated by the decision, so a retry on a later day still states the same dates
     issued_on = as_utc(decision.decided_at).date()
     certificate = create_certificate(
         session,
         decision,
-        stated={
-            "holder_name_ru": holder.full_name_ru if holder else "",
-            "holder_name_en": (holder.full_name_en or holder.full_name_ru) if holder else "",
-            "organisation_name_ru": organisation.name_ru,
-            "organisation_name_en": organisation.name_en,
-            "cluster_name_ru": organisation.cluster_name_ru,
-            "cluster_name_en": organisation.cluster_name_en,
-            "region": organisation.region,
-            "country": organisation.country,
+        stated=_subject_stated(session, application, decision, standard, level)
+        | {
             "standard_code": standard.code,
             "standard_version": standard.version,
             "level_id": level.id,
@@ -139,7 +138,7 @@ def issue_certificate(session, decision: Decision, actor, *, until: date | None 
         issued_on=issued_on,
         expires_on=min(add_months(issued_on, standard.validity_months), until or date.max),
     )
-    _supersede_earlier(session, certificate)
+    _supersede_earlier(session, certificate, application)
     audit.record(
         session,
         actor=actor,
@@ -147,9 +146,26 @@ def issue_certificate(session, decision: Decision, actor, *, until: date | None 
         subject_type="certificate",
         subject_id=certificate.number,
         application_id=application.id,
-        after={"level": level.id, "expires_on": certificate.expires_on, "sha256": certificate.pdf_sha256},
+        after={
+            "kind": certificate.subject_kind,
+            "level": level.id,
+            "expires_on": certificate.expires_on,
+            "sha256": certificate.pdf_sha256,
+        },
     )
     return certificate
+
+
+def _subject_stated(session, application: Application, decision: Decision, standard, level) -> dict:
+    """Who the certificate is for: the organisation, or the candidate with the areas they passed."""
+    if not application.is_person:
+        return subjects.organisation_stated(application)
+    scores = subjects.decided_areas(session, application, decision)
+    if scores is None:
+        raise CertificateError(
+            _l("The practical part has no recorded scores: the competence areas passed cannot be stated.")
+        )
+    return subjects.person_stated(application, standard, level, scores)
 
 
 def latest_for_decision(session, decision_id: int) -> Certificate | None:
@@ -183,11 +199,11 @@ def create_certificate(
         expires_on=expires_on,
         **{field: stated[field] for field in STATED_FIELDS},
     )
-    certificate.search_text = " ".join(getattr(certificate, f) for f in SEARCHED_FIELDS).casefold()
+    certificate.search_text = subjects.search_text(certificate)
     pdf = sign_pdf(
         render_certificate(context_of(certificate, standard_of(application), maturity_phase(application))),
         signing_key(),
-        reason="Сертификат соответствия / Certificate of conformity",
+        reason=f"{certificate.document_name_ru} / {certificate.document_name_en}",
         location="Certify",
     )
     certificate.pdf_name = secrets.token_hex(16)
@@ -198,14 +214,21 @@ def create_certificate(
     return certificate
 
 
+#: The stated fields the PDF prints as they are (the level's id, the organisation's publicity and the
+#: areas, kept as dicts, are not among them).
+PRINTED_FIELDS = tuple(
+    f for f in STATED_FIELDS if f not in ("level_id", "organisation_public", "areas_passed", "assessed_score")
+)
+
+
 def context_of(certificate: Certificate, standard, phase: Phase | None = None) -> CertificateContext:
     """The plain values printed on the certificate's PDF; `phase`, the cluster's when it applied."""
-    stated = {field: getattr(certificate, field) for field in STATED_FIELDS if field != "level_id"}
     return CertificateContext(
-        **stated
+        **{field: getattr(certificate, field) for field in PRINTED_FIELDS}
         | {
             "number": certificate.number,
             "assessed_score": Decimal(certificate.assessed_score),
+            "areas_passed": tuple((area["ru"], area["en"]) for area in certificate.areas_passed),
             "issued_on": certificate.issued_on,
             "expires_on": certificate.expires_on,
             "standard_title_ru": standard.title.ru,
@@ -219,14 +242,23 @@ def context_of(certificate: Certificate, standard, phase: Phase | None = None) -
     )
 
 
-def _supersede_earlier(session, certificate: Certificate) -> None:
-    """A renewal's certificate replaces the organisation's earlier ones that are still in force."""
-    organisation_id = session.get(Application, certificate.application_id).organisation_id
+def _supersede_earlier(session, certificate: Certificate, application: Application) -> None:
+    """A renewal's certificate replaces the subject's earlier ones still in force: the organisation's own
+    (never its members' attestations), or the person's earlier attestations on the same scheme."""
+    if application.is_person:
+        same_subject = sa.and_(
+            Application.candidate_id == application.candidate_id,
+            Certificate.standard_code == certificate.standard_code,
+        )
+    else:
+        same_subject = sa.and_(
+            Application.organisation_id == application.organisation_id, Application.candidate_id.is_(None)
+        )
     earlier = session.scalars(
         sa.select(Certificate)
         .join(Application, Application.id == Certificate.application_id)
         .where(
-            Application.organisation_id == organisation_id,
+            same_subject,
             Certificate.id != certificate.id,
             Certificate.superseded_by_id.is_(None),
             Certificate.status != CertificateStatus.REVOKED.value,

@@ -9,13 +9,8 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
-from certify.certificates.issuance import (
-    CORRECTABLE_FIELDS,
-    STATED_FIELDS,
-    CertificateError,
-    create_certificate,
-    status_of,
-)
+from certify.certificates import subjects
+from certify.certificates.issuance import STATED_FIELDS, CertificateError, create_certificate, status_of
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.review.models import Decision
 from certify.timeutil import utcnow
@@ -89,29 +84,36 @@ def correct_certificate(
     """Re-issue a certificate with corrected names under a new number; the old one is superseded.
 
     An issued PDF never changes, so a misspelt name is fixed by a new certificate of the same decision
-    (its next revision), valid until the same date, that supersedes the old one.
+    (its next revision), valid until the same date, that supersedes the old one. Which names may change
+    depends on who is certified (`subjects.CORRECTABLE`): a person's name and organisation, or an
+    organisation's names, cluster and region. A new organisation's certificate names no person, so the
+    correction of one issued before issue 16 leaves out the head it named.
     """
     if not reason.strip():
         raise CertificateError(_l("Give the reason."), 422)
     lock(session, certificate)
     if status_of(certificate) != CertificateStatus.VALID:
         raise CertificateError(_l("Only a certificate in force can be corrected."))
+    kind = certificate.subject_kind
     changes = {
-        field: value.strip()
+        field: (value or "").strip()
         for field, value in corrections.items()
-        if field in CORRECTABLE_FIELDS and value.strip() != getattr(certificate, field)
+        if field in subjects.CORRECTABLE[kind] and (value or "").strip() != getattr(certificate, field)
     }
     if not changes:
         raise CertificateError(_l("Nothing to correct: the new values are the same as the old ones."), 422)
-    if not all(changes.values()):
+    if any(not value for field, value in changes.items() if field in subjects.REQUIRED[kind]):
         raise CertificateError(_l("A name cannot be left empty."), 422)
+    stated = {field: getattr(certificate, field) for field in STATED_FIELDS} | changes
+    if not certificate.is_person:
+        stated |= {"holder_name_ru": "", "holder_name_en": ""}
     last_revision = session.scalar(
         sa.select(sa.func.max(Certificate.revision)).where(Certificate.decision_id == certificate.decision_id)
     )
     corrected = create_certificate(
         session,
         session.get(Decision, certificate.decision_id),
-        stated={field: getattr(certificate, field) for field in STATED_FIELDS} | changes,
+        stated=stated,
         issued_on=date.today(),
         expires_on=certificate.expires_on,
         revision=last_revision + 1,

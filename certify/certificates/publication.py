@@ -77,6 +77,10 @@ def credential_of(session, certificate: Certificate) -> dict:
             purpose: external_url("certificates.status_list", purpose=purpose)
             for purpose in credentials.STATUS_PURPOSES
         },
+        subject_kind=certificate.subject_kind,
+        document_name_ru=certificate.document_name_ru,
+        document_name_en=certificate.document_name_en,
+        areas_passed=tuple((area["ru"], area["en"]) for area in certificate.areas_passed),
     )
     # dated by the certificate's creation, so the same certificate always yields the same signed document
     return credentials.open_badge(facts, credential_key(), as_utc(certificate.created_at))

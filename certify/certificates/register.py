@@ -1,5 +1,5 @@
-"""Finding certificates: those in force (public), all of them by status for the certification body,
-a certificate's revisions and its history."""
+"""Finding certificates: those in force (public, organisations' and attested managers'), all of them by
+status for the certification body, a holder's own, a certificate's revisions and its history."""
 
 from __future__ import annotations
 
@@ -11,9 +11,16 @@ import sqlalchemy as sa
 from certify.audit.models import AuditEntry
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.questionnaire.models import Application
+from certify.standards.attestation import StandardKind
 
 #: "Expiring soon" on the staff register: the first reminder goes out this many days before expiry.
 EXPIRING_WITHIN_DAYS = 90
+#: the registry's and the register's filter by who is certified
+SUBJECT_KINDS = tuple(StandardKind)
+
+
+def _kind(value: str) -> StandardKind | None:
+    return StandardKind(value) if value in set(StandardKind) else None
 
 
 def in_force(today: date | None = None) -> sa.Select:
@@ -43,10 +50,41 @@ def with_status(status: CertificateStatus, today: date) -> sa.ColumnElement[bool
 
 
 def search(statement: sa.Select, text: str) -> sa.Select:
-    """Narrow to certificates whose number, names, region or level contain `text` (any case, any script)."""
+    """Narrow to certificates whose number, names, region or level contain `text` (any case, any script).
+
+    `search_text` holds only what the public pages show (`subjects.search_text`): a person's organisation
+    that is not public cannot find them.
+    """
     if not text:
         return statement
     return statement.where(Certificate.search_text.contains(text.casefold(), autoescape=True))
+
+
+@dataclass(frozen=True)
+class RegistryFilter:
+    """What the public registry narrows by: a name (or number, region, level), the kind, the level."""
+
+    text: str = ""
+    kind: StandardKind | None = None
+    level: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> RegistryFilter:
+        return cls(
+            text=args.get("q", "").strip()[:200],
+            kind=_kind(args.get("kind", "")),
+            level=args.get("level", "")[:40],
+        )
+
+
+def registry(filters: RegistryFilter, today: date | None = None) -> sa.Select:
+    """The certificates in force that match the registry's filters, newest first."""
+    statement = search(in_force(today), filters.text)
+    if filters.kind:
+        statement = statement.where(Certificate.subject_kind == filters.kind.value)
+    if filters.level:
+        statement = statement.where(Certificate.level_id == filters.level)
+    return statement.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
 
 
 @dataclass(frozen=True)
@@ -56,6 +94,7 @@ class RegisterFilter:
     text: str = ""
     status: CertificateStatus | None = None
     expiring: bool = False
+    kind: StandardKind | None = None
 
     @classmethod
     def from_args(cls, args) -> RegisterFilter:
@@ -64,6 +103,7 @@ class RegisterFilter:
             text=args.get("q", "").strip()[:200],
             status=CertificateStatus(status) if status in set(CertificateStatus) else None,
             expiring=args.get("expiring") == "1",
+            kind=_kind(args.get("kind", "")),
         )
 
 
@@ -73,6 +113,8 @@ def matching(filters: RegisterFilter, today: date | None = None) -> sa.Select:
     statement = search(sa.select(Certificate), filters.text)
     if filters.status:
         statement = statement.where(with_status(filters.status, today))
+    if filters.kind:
+        statement = statement.where(Certificate.subject_kind == filters.kind.value)
     if filters.expiring:
         statement = statement.where(
             with_status(CertificateStatus.VALID, today),
@@ -114,12 +156,28 @@ def latest_of_application(session, application_id: int) -> Certificate | None:
 
 
 def of_organisation(session, organisation_id: int) -> list[Certificate]:
-    """Every certificate issued to the organisation's applications, newest first (for its managers)."""
+    """Every certificate issued to the organisation's own applications, newest first (for its managers).
+
+    Its members' attestations are theirs: a person's application names their organisation too, but its
+    certificate is not the organisation's.
+    """
     return list(
         session.scalars(
             sa.select(Certificate)
             .join(Application, Application.id == Certificate.application_id)
-            .where(Application.organisation_id == organisation_id)
+            .where(Application.organisation_id == organisation_id, Application.candidate_id.is_(None))
+            .order_by(Certificate.id.desc())
+        )
+    )
+
+
+def of_person(session, user_id: int) -> list[Certificate]:
+    """Every attestation issued to the person's own applications, newest first (for them)."""
+    return list(
+        session.scalars(
+            sa.select(Certificate)
+            .join(Application, Application.id == Certificate.application_id)
+            .where(Application.candidate_id == user_id)
             .order_by(Certificate.id.desc())
         )
     )

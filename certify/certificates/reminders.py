@@ -1,18 +1,22 @@
-"""Reminders before a certificate expires (90 and 30 days before), so managers renew in time."""
+"""Reminders before a certificate expires (90 and 30 days before), so holders renew in time.
+
+An organisation's certificate reminds its managers; a person's attestation reminds the person alone.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from certify.accounts.models import Role
+from certify.accounts.models import Role, User
 from certify.audit import services as audit
 from certify.certificates.models import Certificate
 from certify.certificates.register import in_force
 from certify.outbox.services import queue_mail
 from certify.questionnaire.models import Application
+from certify.standards.attestation import StandardKind
 from certify.web.urls import external_url
 
-#: Days before expiry at which managers are reminded, earliest first.
+#: Days before expiry at which holders are reminded, earliest first (as cma 1.0's `reminders_days`).
 REMINDER_DAYS = (90, 30)
 
 
@@ -41,25 +45,41 @@ def due_reminders(session, today: date) -> list[tuple[Certificate, int]]:
     return [(c, days) for c in candidates if (days := reminder_due(c, today)) is not None]
 
 
+#: the e-mail of each kind, and where its holder starts a renewal
+MAIL = {
+    StandardKind.ORGANISATION.value: ("certificate_expiry", "questionnaire.index"),
+    StandardKind.PERSON.value: ("attestation_expiry", "attestation.index"),
+}
+
+
+def recipients(session, certificate: Certificate) -> list[User]:
+    """Who is reminded: the candidate for a person's attestation (not their organisation's managers),
+    the holder organisation's active managers for an organisation's certificate."""
+    application = session.get(Application, certificate.application_id)
+    if application.is_person:
+        return [application.candidate] if application.candidate.active else []
+    return [u for u in application.organisation.members if u.active and u.has_role(Role.MANAGER)]
+
+
 def send_reminder(session, certificate: Certificate, days: int, today: date) -> int:
-    """E-mail the holder organisation's managers, each in their language; returns how many were queued.
+    """E-mail the holder, each recipient in their language; returns how many were queued.
 
     The e-mails are queued in the outbox in the transaction that stores the mark (the caller commits after
     each certificate), so a crash neither repeats a reminder nor loses one.
     """
-    application = session.get(Application, certificate.application_id)
-    managers = [u for u in application.organisation.members if u.active and u.has_role(Role.MANAGER)]
-    for manager in managers:
+    template, renew_endpoint = MAIL[certificate.subject_kind]
+    people = recipients(session, certificate)
+    for person in people:
         queue_mail(
             session,
-            manager.email,
-            "certificate_expiry",
-            locale=manager.locale,
-            user=manager,
+            person.email,
+            template,
+            locale=person.locale,
+            user=person,
             certificate=certificate,
             days_left=(certificate.expires_on - today).days,
             link=external_url("certificates.detail", number=certificate.number),
-            renew_link=external_url("questionnaire.index"),
+            renew_link=external_url(renew_endpoint),
         )
     certificate.reminded_days_before = days
     audit.record(
@@ -69,7 +89,7 @@ def send_reminder(session, certificate: Certificate, days: int, today: date) -> 
         subject_type="certificate",
         subject_id=certificate.number,
         application_id=certificate.application_id,
-        after={"days_before": days, "recipients": len(managers)},
+        after={"days_before": days, "recipients": len(people)},
     )
     session.flush()
-    return len(managers)
+    return len(people)

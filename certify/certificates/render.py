@@ -42,12 +42,17 @@ OUTPUT_INTENT = "certify-srgb"
 class CertificateContext:
     """Everything printed on a certificate, as plain values (no models, no request).
 
-    The certified subject is the specialised organisation of the cluster. The holder, the cluster
-    manager («руководитель кластера») who applied, is printed as the organisation's head, never as the
-    subject, and left out when no name is stated.
+    `subject_kind` decides who the certificate is for. "organisation": the specialised organisation of the
+    cluster, and no person (a certificate issued before issue 16 still prints the head it named, as
+    `holder_name_*`). "person": the attested person (`holder_name_*`), the scheme, the level and the
+    competence areas passed; the person's organisation is not printed.
     """
 
     number: str
+    subject_kind: str
+    #: what the document is called: «Сертификат соответствия», «Аттестат кластерного менеджера»
+    document_name_ru: str
+    document_name_en: str
     holder_name_ru: str
     holder_name_en: str
     organisation_name_ru: str
@@ -68,6 +73,8 @@ class CertificateContext:
     verify_url: str
     issuer_name_ru: str
     issuer_name_en: str
+    #: a person's competence areas passed, (ru, en) each, in the scheme's order; () for an organisation
+    areas_passed: tuple[tuple[str, str], ...] = ()
     #: the cluster's maturity phase when it applied; None when the standard has no phases
     phase_name_ru: str | None = None
     phase_name_en: str | None = None
@@ -170,7 +177,12 @@ def quoted_ru(name: str) -> str:
 
 def template_values(ctx: CertificateContext) -> dict:
     """Return the values the template prints: the context plus dates, score and quoted names by language."""
-    values = {"c": ctx, "qr_svg": qr_code_svg(ctx.verify_url), "cluster_ru": quoted_ru(ctx.cluster_name_ru)}
+    values = {
+        "c": ctx,
+        "person": ctx.subject_kind == "person",
+        "qr_svg": qr_code_svg(ctx.verify_url),
+        "cluster_ru": quoted_ru(ctx.cluster_name_ru),
+    }
     for lang, locale in DATE_LOCALES.items():
         values[f"issued_on_{lang}"] = format_date(ctx.issued_on, format="long", locale=locale)
         values[f"expires_on_{lang}"] = format_date(ctx.expires_on, format="long", locale=locale)

@@ -1,4 +1,5 @@
-"""Public verification, the registry, the JSON API, the PDF for its holder, and the coordinator's actions."""
+"""Public verification, the registry, the PDF for its holder, and the coordinator's actions (the JSON API is
+certify/api)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -29,9 +29,11 @@ from certify.certificates.forms import (
     STATUS_FORMS,
     CorrectionForm,
     LookupForm,
+    PersonCorrectionForm,
     StatusChangeForm,
     UploadCheckForm,
     canonical_number,
+    correction_form,
     status_forms,
 )
 from certify.certificates.models import Certificate, CertificateStatus
@@ -40,9 +42,11 @@ from certify.certificates.verify import verify_issued_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
 from certify.review.blind import kept_blind
+from certify.standards.attestation import StandardKind
 from certify.textmarks import N_
-from certify.web.access import STAFF, is_applicant, is_manager_of, is_staff, roles_required
+from certify.web.access import APPLYING_PERSONS, STAFF, is_applicant, is_staff, roles_required
 from certify.web.actions import carry_out
+from certify.web.i18n import current_language
 from certify.web.urls import external_url
 
 bp = Blueprint("certificates", __name__)
@@ -54,6 +58,11 @@ STATUS_LABELS = {
     CertificateStatus.REVOKED: _l("revoked"),
     CertificateStatus.EXPIRED: _l("expired"),
     CertificateStatus.SUPERSEDED: _l("superseded by a newer certificate"),
+}
+#: the registry's filter by kind
+REGISTRY_KINDS = {
+    StandardKind.ORGANISATION: _l("Certified organisations"),
+    StandardKind.PERSON: _l("Attested cluster managers"),
 }
 #: the status each of the coordinator's buttons leads to
 STATUS_AFTER = {
@@ -147,54 +156,34 @@ def _verify_page(lookup, upload, result=None, certificate=None, status: int = 20
 
 @bp.get("/registry")
 def registry():
-    """The public registry of certificates in force, with search and pagination."""
-    query, level = request.args.get("q", "").strip()[:200], request.args.get("level", "")[:40]
-    statement = register.search(register.in_force(), query)
-    if level:
-        statement = statement.where(Certificate.level_id == level)
-    statement = statement.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    """The public registry of certificates in force (organisations' and attested managers'), with search by
+    name, filters by kind and level, and pagination."""
+    filters = register.RegistryFilter.from_args(request.args)
+    page = db.paginate(register.registry(filters), per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "certificates/registry.html",
         page=page,
-        query=query,
-        level=level,
+        views=[public_view(db.session, c) for c in page.items],
+        filters=filters,
+        kinds=register.SUBJECT_KINDS,
         levels=register.levels_in_force(db.session),
     )
 
 
-@bp.get("/api/v1/certificates")
-def api_list():
-    """Certificates in force, paginated (`?page=`)."""
-    page = db.paginate(register.in_force().order_by(Certificate.id), per_page=PAGE_SIZE, error_out=False)
-    return jsonify(
-        {
-            "page": page.page,
-            "pages": page.pages,
-            "total": page.total,
-            "items": [public_view(db.session, c) for c in page.items],
-        }
-    )
-
-
-@bp.get("/api/v1/certificates/<number>")
-@limiter.limit("60 per minute")
-def api_certificate(number: str):
-    certificate = _certificate(number)
-    _count_lookup(certificate)
-    return jsonify(public_view(db.session, certificate))
-
-
 def _for_holder_or_staff(number: str) -> Certificate:
-    """The certificate, for its organisation's managers and the certification body; 404 for anyone else."""
+    """The certificate, for its holder and the certification body; 404 for anyone else.
+
+    The holder is the applicant (`is_applicant`): the organisation's managers for an organisation's
+    certificate, the candidate alone for a person's (not the managers of the candidate's organisation).
+    """
     _check_format(number)
-    # the owner's organisation in the same query: this check runs on every download
+    # the application in the same query: this check runs on every download
     row = db.session.execute(
-        sa.select(Certificate, Application.organisation_id)
+        sa.select(Certificate, Application)
         .join(Application, Application.id == Certificate.application_id)
         .where(Certificate.number == number)
     ).first()
-    if row is None or not (is_staff(current_user) or is_manager_of(current_user, row[1])):
+    if row is None or not (is_staff(current_user) or is_applicant(current_user, row[1])):
         abort(404)
     return row[0]
 
@@ -223,17 +212,25 @@ def index():
     filters = register.RegisterFilter.from_args(request.args)
     page = db.paginate(register.matching(filters), per_page=PAGE_SIZE, error_out=False)
     return render_template(
-        "certificates/index.html", page=page, filters=filters, statuses=list(CertificateStatus)
+        "certificates/index.html",
+        page=page,
+        filters=filters,
+        statuses=list(CertificateStatus),
+        kinds=register.SUBJECT_KINDS,
     )
 
 
 @bp.get("/certificates/mine")
-@roles_required(Role.MANAGER)
+@roles_required(*APPLYING_PERSONS)
 def mine():
-    """The certificates of the manager's organisation, in force or not, with the way to each one's page."""
-    organisation = current_user.organisation
-    certificates = register.of_organisation(db.session, organisation.id) if organisation else []
-    return render_template("certificates/mine.html", certificates=certificates)
+    """The user's own attestations and their organisation's certificates (for a manager), in force or not."""
+    organisation = current_user.organisation if current_user.has_role(Role.MANAGER) else None
+    return render_template(
+        "certificates/mine.html",
+        attestations=register.of_person(db.session, current_user.id),
+        certificates=register.of_organisation(db.session, organisation.id) if organisation else [],
+        manager=current_user.has_role(Role.MANAGER),
+    )
 
 
 @bp.get("/certificates/<number>")
@@ -245,7 +242,7 @@ def detail(number: str):
 
 def _detail_page(
     certificate: Certificate,
-    form: CorrectionForm | None = None,
+    form: CorrectionForm | PersonCorrectionForm | None = None,
     status_form: dict[str, StatusChangeForm] | None = None,
     status: int = 200,
 ):
@@ -259,8 +256,10 @@ def _detail_page(
         revisions=register.revisions_of(db.session, certificate),
         history=register.history_of(db.session, certificate) if is_staff(current_user) else [],
         changes=lifecycle.offered_changes(certificate) if coordinator else frozenset(),
+        # an organisation's assessment report; a person's written conclusion comes with their decision
+        report_offered=not certificate.is_person,
         # formdata=None: a form that was not sent must not pick up the other one's fields (all have `reason`)
-        form=form or CorrectionForm(formdata=None, obj=certificate),
+        form=form or correction_form(certificate, formdata=None, obj=certificate),
         status_forms=status_forms(status_form),
     ), status
 
@@ -270,7 +269,7 @@ def _detail_page(
 def correct(number: str):
     """Re-issue the certificate with corrected names under a new number that supersedes it."""
     certificate = _certificate(number)
-    form = CorrectionForm()
+    form = correction_form(certificate)
     if not form.validate_on_submit():
         return _detail_page(certificate, form, status=422)
     return carry_out(
@@ -286,7 +285,7 @@ def correct(number: str):
     )
 
 
-def _refused_correction(certificate: Certificate, form: CorrectionForm, error):
+def _refused_correction(certificate: Certificate, form: CorrectionForm | PersonCorrectionForm, error):
     """The detail page again with the names as typed, and why no certificate was issued."""
     flash(error.message, "danger")
     return _detail_page(certificate, form, status=error.status)
@@ -376,9 +375,19 @@ VERIFICATION_REASONS = {
 }
 
 
+def kind_label(view: dict) -> str:
+    """Which kind of certificate a public view is: «Сертификат организации», or the name of a person's
+    document («Аттестат кластерного менеджера»), in the reader's language."""
+    if view["person"] is None:
+        return _("Organisation certificate")
+    return view["document"]["en" if current_language() == "en" else "ru"]
+
+
 @bp.app_context_processor
 def certificate_helpers():
     return {
+        "certificate_kind_label": kind_label,
+        "registry_kind_label": lambda kind: REGISTRY_KINDS[StandardKind(kind)],
         "verification_reason": lambda reason: VERIFICATION_REASONS.get(
             reason, VERIFICATION_REASONS["signature_invalid"]
         ),

@@ -176,6 +176,6 @@ def _live(session, certificate: Certificate, coordinator, fate: str) -> None:
             session,
             certificate,
             coordinator,
-            {"holder_name_en": "Rūta Kazlauskienė"},
-            "Holder's name in English restored with Lithuanian diacritics, as in the passport.",
+            {"organisation_name_en": "Lithuanian Water Cluster Association"},
+            "The organisation's English name as in its statutes.",
         )

@@ -245,18 +245,19 @@ def _json(response) -> dict:
 
 
 def test_the_credential_is_an_open_badge_signed_by_the_body(db, certified, client):
-    certificate, *_ = certified
+    certificate, application, *_ = certified
     public_key, method = _issuer_key(client)
     response = client.get(f"/certificates/{certificate.number}.json")
     badge = _json(response)
-    assert certificate.holder_name_ru.encode() in response.data  # UTF-8, not \u escapes
+    assert certificate.organisation_name_ru.encode() in response.data  # UTF-8, not \u escapes
     assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert badge["proof"]["verificationMethod"] == method
     assert badge["issuer"]["id"] == method.removesuffix("#key-1")
     assert credentials.verify_credential(badge, public_key)
     assert response.data == client.get(f"/certificates/{certificate.number}.json").data  # stable
     names = [i["identityHash"] for i in badge["credentialSubject"]["identifier"]]
-    assert certificate.organisation_name_ru in names and certificate.holder_name_ru not in names
+    assert certificate.organisation_name_ru in names and len(names) == 2  # the organisation, no person
+    assert application.created_by.full_name_ru not in json.dumps(badge, ensure_ascii=False)
     assert certificate.level_name_ru in badge["credentialSubject"]["achievement"]["name"]
     assert badge["validUntil"].startswith(certificate.expires_on.isoformat())
     assert "@" not in json.dumps(badge, ensure_ascii=False).replace('"@context"', "")
@@ -297,7 +298,7 @@ def test_a_corrected_certificate_is_revoked_in_the_list(db, certified, client):
     old = _json(client.get(f"/certificates/{certificate.number}.json"))
     response = coordinator.post(
         f"/certificates/{certificate.number}/correct",
-        data=correction_form(certificate, holder_name_ru="Иванова Мария Сергеевна"),
+        data=correction_form(certificate, organisation_name_ru="АНО «Кластерный центр „Исток“»"),
     )
     assert response.status_code == 302
     new_number = response.headers["Location"].rsplit("/", 1)[1]

@@ -20,7 +20,12 @@ from tests.pdfs import pdf_text
 def test_a_positive_decision_issues_one_numbered_signed_certificate(db, certified):
     certificate, application, *_ = certified
     assert re.fullmatch(r"CMQ-\d{4}-000001", certificate.number)
-    assert certificate.holder_name_ru and certificate.expires_on > certificate.issued_on
+    assert certificate.organisation_name_ru and certificate.expires_on > certificate.issued_on
+    assert (certificate.subject_kind, certificate.holder_name_ru, certificate.areas_passed) == (
+        "organisation",
+        "",
+        [],
+    )
     again = issuance.issue_certificate(db, decision_of(db, application), None)
     assert again.id == certificate.id
     assert db.scalar(sa.select(sa.func.count(Certificate.id))) == 1
@@ -33,24 +38,24 @@ def test_a_positive_decision_issues_one_numbered_signed_certificate(db, certifie
 def test_the_verification_page_shows_what_the_certificate_states_and_nothing_more(db, certified, client):
     certificate, application, *_ = certified
     page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
-    assert certificate.holder_name_ru in page and certificate.level_name_ru in page
-    assert "действует" in page
+    assert certificate.organisation_name_ru in page and certificate.level_name_ru in page
+    assert "действует" in page and "Сертификат организации" in page
     assert "@" not in page.split("<main")[1].split("</main>")[0]
     for bad in ("CMQ-2026-999999", "not-a-number", "C" * 300):
         assert client.get(f"/verify/{bad}").status_code == 404
 
 
-def test_the_certificate_states_the_organisation_as_certified_and_its_manager_as_its_head(
-    db, certified, client
-):
+def test_the_certificate_states_the_organisation_as_certified_and_names_no_person(db, certified, client):
+    """The manager who submitted is not necessarily the organisation's head: no person is stated."""
     certificate, application, *_ = certified
-    organisation = application.organisation
+    organisation, submitter = application.organisation, application.submitted_by
     text = " ".join(pdf_text(issuance.pdf_path(certificate)).split())
     subject = text.index("Настоящим удостоверяется, что специализированная организация кластера")
     assert subject < text.index(organisation.name_ru) < text.index("соответствует требованиям стандарта")
-    assert f"Руководитель организации: {certificate.holder_name_ru}" in text
+    assert "Руководитель" not in text and submitter.full_name_ru not in text
     page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
-    assert "Сертифицированная организация" in page and "Руководитель организации" in page
+    assert "Сертифицированная организация" in page and "Руководитель организации" not in page
+    assert submitter.full_name_ru not in page
 
 
 def test_the_uploaded_pdf_is_checked(db, certified, client):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from certify.accounts.models import Role
 from certify.audit.models import AuditEntry
-from certify.certificates import issuance, lifecycle
+from certify.certificates import issuance, lifecycle, subjects
 from certify.certificates.models import Certificate
 from certify.demo.applications import submitted_application
 from certify.demo.review import decide_after_review
@@ -21,8 +21,9 @@ from tests.pdfs import pdf_text
 
 
 def correction_form(certificate: Certificate, **changes) -> dict:
-    fields = {field: getattr(certificate, field) for field in issuance.CORRECTABLE_FIELDS}
-    return fields | {"reason": "Опечатка в имени"} | changes
+    """The correction form as the page fills it for the certificate's kind, with `changes`."""
+    fields = {field: getattr(certificate, field) for field in subjects.CORRECTABLE[certificate.subject_kind]}
+    return fields | {"reason": "Опечатка в названии"} | changes
 
 
 def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certified, client):
@@ -31,7 +32,7 @@ def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certi
     old_pdf = issuance.pdf_path(certificate).read_bytes()
     response = coordinator.post(
         f"/certificates/{old_number}/correct",
-        data=correction_form(certificate, holder_name_ru="Иванова Мария Сергеевна"),
+        data=correction_form(certificate, organisation_name_ru="АНО «Кластерный центр „Исток“»"),
     )
     assert response.status_code == 302
     db.expire_all()
@@ -39,13 +40,13 @@ def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certi
     assert response.headers["Location"].endswith(f"/certificates/{new.number}")
     assert new.number != old_number and new.revision == 1 and new.decision_id == old.decision_id
     assert old.superseded_by_id == new.id and new.expires_on == old.expires_on
-    assert new.correction_reason == "Опечатка в имени"
-    assert "Иванова Мария Сергеевна" in pdf_text(issuance.pdf_path(new))
+    assert new.correction_reason == "Опечатка в названии"
+    assert "АНО «Кластерный центр „Исток“»" in pdf_text(issuance.pdf_path(new))
     # the issued PDF is never rewritten
     assert old.pdf_sha256 == old_sha and issuance.pdf_path(old).read_bytes() == old_pdf
     page = client.get(f"/verify/{old_number}").get_data(as_text=True)
     assert "заменён более новым сертификатом" in page and new.number in page
-    assert client.get(f"/verify/{new.number}").get_data(as_text=True).count("Иванова Мария Сергеевна") == 1
+    assert client.get(f"/verify/{new.number}").get_data(as_text=True).count("Кластерный центр „Исток“") == 1
     # issuing again for the decision (a retry) returns the corrected certificate, not a third one
     assert issuance.issue_certificate(db, decision_of(db, application), None).id == new.id
     entry = db.scalar(sa.select(AuditEntry).where(AuditEntry.action == "certificate.corrected"))
@@ -57,7 +58,7 @@ def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certi
     [
         ({"reason": ""}, 422, "Обязательное поле"),
         ({}, 422, "Исправлять нечего"),
-        ({"holder_name_en": ""}, 422, "Обязательное поле"),
+        ({"organisation_name_en": ""}, 422, "Обязательное поле"),
     ],
 )
 def test_a_correction_needs_a_reason_and_a_change(db, certified, changes, status, message):
@@ -108,7 +109,7 @@ def test_the_staff_register_filters_by_status_and_expiry(db, certified):
     db.get(Certificate, certificate.id).expires_on = certificate.issued_on + timedelta(days=60)
     db.commit()
     assert number in coordinator.get("/certificates?expiring=1").get_data(as_text=True)
-    assert number in coordinator.get("/certificates?q=" + certificate.holder_name_ru.upper()).get_data(
+    assert number in coordinator.get("/certificates?q=" + certificate.organisation_name_ru.upper()).get_data(
         as_text=True
     )
     assert coordinator.get("/certificates?status=nonsense").status_code == 200

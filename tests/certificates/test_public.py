@@ -17,6 +17,10 @@ def make_certificate(**changes) -> Certificate:
     fields = {
         "id": 1,
         "number": "CMQ-2026-000042",
+        "subject_kind": "organisation",
+        "document_name_ru": "Сертификат соответствия",
+        "document_name_en": "Certificate of conformity",
+        # an organisation's certificate issued before issue 16 named the head
         "holder_name_ru": "Иванова Анна Сергеевна",
         "holder_name_en": "Anna Ivanova",
         "organisation_name_ru": "АНО «Центр кластерного развития»",
@@ -31,6 +35,8 @@ def make_certificate(**changes) -> Certificate:
         "level_name_ru": "Продвинутый",
         "level_name_en": "Advanced",
         "assessed_score": "81.5",
+        "areas_passed": [],
+        "organisation_public": True,
         "issued_on": date(2026, 1, 15),
         "expires_on": date(2028, 1, 15),
         "status": "valid",
@@ -60,6 +66,8 @@ def test_what_the_certificate_states_in_both_languages():
     assert view["holder"] == {"ru": "Иванова Анна Сергеевна", "en": "Anna Ivanova"}
     assert view["level"] == {"id": "advanced", "ru": "Продвинутый", "en": "Advanced"}
     assert view["standard"] == "cmq 1.0"
+    assert view["subject_kind"] == "organisation" and view["person"] is None and view["areas_passed"] == []
+    assert view["document"] == {"ru": "Сертификат соответствия", "en": "Certificate of conformity"}
     assert (view["issued_on"], view["expires_on"]) == ("2026-01-15", "2028-01-15")
     assert view["superseded_by"] is None and view["status_changed_on"] is None
 
@@ -73,12 +81,16 @@ def test_nothing_internal_is_revealed():
         "number",
         "status",
         "in_force",
+        "subject_kind",
+        "document",
+        "person",
         "holder",
         "organisation",
         "cluster",
         "region",
         "standard",
         "level",
+        "areas_passed",
         "issued_on",
         "expires_on",
         "status_reason",

@@ -81,7 +81,7 @@ def test_a_certificate_out_of_force_says_so_first_on_its_page(db, certified, cli
     certificate, *_ = certified
     _set(db, certificate, status=status.value, status_reason="Жалоба", status_changed_at=utcnow())
     page = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
-    assert page.index("НЕ ДЕЙСТВИТЕЛЕН") < page.index(certificate.holder_name_ru)
+    assert page.index("НЕ ДЕЙСТВИТЕЛЕН") < page.index(certificate.organisation_name_ru)
     assert said in page and "Жалоба" in page and "alert-success" not in page
 
 

@@ -45,7 +45,7 @@ def test_a_signed_pdf_that_is_not_the_issued_file_is_refused(db, certified, clie
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "это не выданный здесь сертификат" in page and "подлинный" not in page
-    assert certificate.holder_name_ru not in page  # nothing is stated on its behalf
+    assert certificate.organisation_name_ru not in page  # nothing is stated on its behalf
 
 
 def test_a_status_change_without_a_reason_is_refused_in_place(db, certified):

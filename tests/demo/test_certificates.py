@@ -25,7 +25,7 @@ def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, cl
         assert set(chosen) == {c.id for c in certificates if status_of(c) == status}, status
     assert all(pdf_path(c).read_bytes().startswith(b"%PDF") for c in certificates)
     corrected = next(c for c in certificates if c.revision == 1)
-    assert corrected.holder_name_en == "Rūta Kazlauskienė"
+    assert corrected.organisation_name_en == "Lithuanian Water Cluster Association"
     # the registry shows only those in force
     registry = client.get("/registry").get_data(as_text=True)
     for certificate in certificates:
