@@ -16,7 +16,7 @@ from flask_babel import gettext
 from certify.audit import services as audit
 from certify.errors import DomainError
 from certify.questionnaire.models import Application
-from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
+from certify.review.models import Appeal, Assignment, AssignmentStatus, ConflictDeclaration, Decision
 from certify.standards.services import CLOSED_STATES, definition_of, retire_superseded
 from certify.timeutil import as_utc
 from certify.web.access import is_applicant
@@ -66,6 +66,7 @@ def actor_on(session, user, application: Application) -> ActorContext:
     under_appeal = application.state == State.APPEALED
     own = next((a for a in taken if a.for_appeal == under_appeal), None)
     applicant = is_applicant(user, application)
+    trained = application.is_person and trained_recently(session, user.id, application.candidate_id)
     return ActorContext(
         roles=frozenset(WorkflowRole(role.value) for role in user.roles),
         is_applicant=applicant,
@@ -75,6 +76,26 @@ def actor_on(session, user, application: Application) -> ActorContext:
         has_confirmed=own is not None and own.status == AssignmentStatus.CONFIRMED,
         has_submitted=own is not None and own.scores_submitted_at is not None,
         took_part=bool(taken),
+        trained_candidate=trained,
+    )
+
+
+def trained_recently(session, user_id: int, candidate_id: int, today: date | None = None) -> bool:
+    """`user_id` is recorded as having trained `candidate_id` within the last 2 years (their declaration)."""
+    from certify.review.conflicts import TRAINER_YEARS, years_before  # pure; review imports this module
+
+    since = years_before(today or date.today(), TRAINER_YEARS)
+    return (
+        session.scalar(
+            sa.select(ConflictDeclaration.id)
+            .where(
+                ConflictDeclaration.assessor_id == user_id,
+                ConflictDeclaration.candidate_id == candidate_id,
+                ConflictDeclaration.trained_on >= since,
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 
@@ -106,8 +127,19 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         "appeal_used": appealed is not None,
         "appeal_assessor_assigned": bool(appeal_team),
         "appeal_review_submitted": any(a.scores_submitted_at for a in appeal_team),
+        **_theory(session, application),
     }
     return Facts(**(known | inputs))
+
+
+def _theory(session, application: Application) -> dict:
+    """The theory stage of an admitted candidate (passed, or failed for good); nothing for the others."""
+    if not application.is_person or application.state != State.ADMITTED:
+        return {}
+    # Imported here: the attestation's services take their steps through this bridge.
+    from certify.attestation.theory import theory_facts
+
+    return theory_facts(session, application)
 
 
 def team_minimum(application: Application) -> int:

@@ -25,6 +25,14 @@ class AdmitForm(FlaskForm):
     submit = SubmitField(_l("Admit to the theory exam"))
 
 
+class RetakeForm(FlaskForm):
+    submit = SubmitField(_l("Register the retake"))
+
+
+class CloseTheoryFailedForm(FlaskForm):
+    submit = SubmitField(_l("Close as not attested: theory exam not passed"))
+
+
 class _ReturnForm(FlaskForm):
     submit = SubmitField(_l("Return for completion"))
 

@@ -7,9 +7,11 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 
 from certify.accounts.models import User
+from certify.exams.models import ExamAttempt
 from certify.extensions import db
 from certify.timeutil import utcnow
 
@@ -36,3 +38,25 @@ class AdmissionCheck(db.Model):
     checked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     checked_by: Mapped[User | None] = relationship()
+
+
+# The theory result reaches the candidate when its attempt closes, however it closes (submitted, timed out
+# on the next request, by the command): certify.exams scores it, and knows nothing of attestations, so the
+# attestation notes the linked attempts scored in the transaction and e-mails them before it commits.
+_SCORED = "attestation_theory_scored"
+
+
+@event.listens_for(ExamAttempt.result, "set")
+def _note_scored(target: ExamAttempt, value, oldvalue, initiator) -> None:
+    session = object_session(target)
+    if value is not None and target.application_id is not None and session is not None:
+        session.info.setdefault(_SCORED, set()).add(target.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _mail_scored(session) -> None:
+    scored = session.info.pop(_SCORED, None)
+    if scored:
+        from certify.attestation.results import theory_results  # services, imported once needed
+
+        theory_results(session, sorted(scored))

@@ -34,7 +34,8 @@ def send_admitted(session, application: Application, check: AdmissionCheck) -> N
         "attestation_admitted",
         exam_by=exam_due(application, admitted_on),
         days=attestation_of(application).exam.window_days,
-        link=external_url("questionnaire.summary", application_id=application.id),
+        exam_link=external_url("exams.index"),
+        link=external_url("attestation.status", application_id=application.id),
     )
 
 
@@ -47,6 +48,32 @@ def send_returned(session, application: Application, check: AdmissionCheck) -> N
         "attestation_returned",
         returned=[(titles[rid], reason) for rid, reason in check.reasons.items() if rid in titles],
         link=external_url("questionnaire.page", application_id=application.id, page_key=ELIGIBILITY_PAGE),
+    )
+
+
+def send_exam_registered(session, application: Application, attempt, last_day) -> None:
+    """Registered for the theory exam (a retake; the first registration is in the admission's e-mail)."""
+    _send(
+        session,
+        application,
+        "attestation_exam_registered",
+        exam_title=attempt.exam.title(application.candidate.locale),
+        last_day=last_day,
+        exam_link=external_url("exams.index"),
+        link=external_url("attestation.status", application_id=application.id),
+    )
+
+
+def send_theory_result(session, application: Application, attempt, retake_from) -> None:
+    """The result of a closed attempt: passed, a retake from a day, or no retake left."""
+    _send(
+        session,
+        application,
+        "attestation_theory_result",
+        passed=bool(attempt.result and attempt.result.get("passed")),
+        percent=(attempt.result or {}).get("percent", "0"),
+        retake_from=retake_from,
+        link=external_url("attestation.status", application_id=application.id),
     )
 
 

@@ -159,10 +159,20 @@ def render_admission(application: Application, status: int = 200, return_form=No
         due=due,
         overdue=due is not None and due < utcnow().date(),
         checks=_checks(application, standard, language),
+        stage=_stage(application),
         admit_form=forms.AdmitForm(formdata=None),
         return_form=return_form or forms.return_form(standard, language, formdata=None),
         language=language,
     ), status
+
+
+def _stage(application: Application):
+    """The candidate's stage once admitted (the theory, the examiners' review), for the coordinator."""
+    if application.state in (State.DRAFT, State.SUBMITTED, State.WITHDRAWN):
+        return None
+    from certify.attestation.stages import stage_of  # stages reads the review, which reads the questionnaire
+
+    return stage_of(db.session, application)
 
 
 def _why_not(application: Application, actions) -> str | None:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import User
-from certify.attestation import notifications
+from certify.attestation import notifications, theory
 from certify.attestation.models import AdmissionCheck, AdmissionOutcome
 from certify.errors import DomainError
 from certify.questionnaire.models import Application
@@ -149,16 +149,22 @@ def _refuse_a_second_one(session, version: StandardVersion, user: User) -> None:
 
 
 def admit(session, application: Application, user: User) -> AdmissionCheck:
-    """Admit the candidate to the theory exam: the workflow's ADMIT, checked, recorded and e-mailed."""
+    """Admit the candidate to the theory exam: the workflow's ADMIT, checked, recorded and e-mailed.
+
+    The candidate is registered for the scheme's open theory exam at once (certify.attestation.theory);
+    with none open, the admission is refused, naming the bank and blueprint to open.
+    """
     next_state = take(session, application, Action.ADMIT, user)
+    theory.open_exam_for(session, application)  # refused before anything changes when none is open
     check = _check(session, application, user, next_state, AdmissionOutcome.ADMITTED, {})
+    attempt = theory.register_for_theory(session, application)
     record(
         session,
         user,
         "application.admitted",
         application,
         before={"state": State.SUBMITTED.value},
-        after={"state": next_state.value},
+        after={"state": next_state.value, "exam": attempt.exam_id, "attempt": attempt.id},
     )
     notifications.send_admitted(session, application, check)
     return check

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
-from certify.attestation import forms, pages, services
+from certify.attestation import forms, pages, services, stages, status_page, theory
 from certify.extensions import db
 from certify.questionnaire.models import Application
 from certify.questionnaire.pages import ELIGIBILITY_PAGE
 from certify.questionnaire.services import standard_of
-from certify.web.access import APPLYING_PERSONS, STAFF, require, roles_required
+from certify.web.access import APPLYING_PERSONS, STAFF, can_view_application, require, roles_required
 from certify.web.actions import carry_out
 from certify.web.i18n import current_language
 
@@ -119,4 +119,42 @@ def return_for_completion(application_id: int):
         back_to=url_for("attestation.admission", application_id=application.id),
         done=_("The application is returned to the candidate, with the reasons, by e-mail."),
         refused=refused,
+    )
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def status(application_id: int):
+    """Where the candidate stands: the exam window, the result, a retake, the review, the decision."""
+    application = _person_application(application_id)
+    require(can_view_application(current_user, application))
+    return status_page.render_status(application)
+
+
+@bp.post("/applications/<int:application_id>/retake")
+@roles_required(*APPLYING_PERSONS)
+def retake(application_id: int):
+    """The candidate registers a retake of the theory exam, if the scheme's attempt rules allow it now."""
+    application = _person_application(application_id)
+    require(current_user.id == application.candidate_id)
+    if not forms.RetakeForm().validate_on_submit():
+        return status_page.render_status(application, 422)
+    return carry_out(
+        lambda: theory.register_retake(db.session, application, current_user),
+        back_to=url_for("attestation.status", application_id=application.id),
+        done=_("You are registered for the retake: start it from the exams page within your window."),
+    )
+
+
+@bp.post("/applications/<int:application_id>/theory-failed")
+@roles_required(*STAFF)
+def close_theory_failed(application_id: int):
+    """A coordinator closes the application as not attested: the theory failed with no retake left."""
+    application = _person_application(application_id)
+    if not forms.CloseTheoryFailedForm().validate_on_submit():
+        return pages.render_admission(application, 422)
+    return carry_out(
+        lambda: stages.close_theory_failed(db.session, application, current_user),
+        back_to=url_for("attestation.admission", application_id=application.id),
+        done=_("The application is closed as not attested; the candidate is told by e-mail."),
     )

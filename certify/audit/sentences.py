@@ -253,6 +253,15 @@ KINDS: dict[str, Kind] = {
     ),
     "application.admitted": Kind(N_("Candidate admitted to the theory exam")),
     "application.returned": Kind(N_("Application returned for completion"), _returned),
+    "application.theory_result": Kind(
+        N_("Theory exam result"),
+        _with(N_("Theory exam attempt scored: %(percent)s%%"), percent=after("percent")),
+    ),
+    "application.retake_registered": Kind(N_("Retake of the theory exam registered")),
+    "application.theory_failed": Kind(
+        N_("Not attested: theory exam not passed"),
+        _with(N_("Not attested: %(reasons)s"), reasons=after("reasons")),
+    ),
     "evidence.added": Kind(N_("Evidence added"), _with(N_("Evidence added: %(name)s"), name=after("name"))),
     "evidence.removed": Kind(
         N_("Evidence removed"), _with(N_("Evidence removed: %(name)s"), name=before("name"))

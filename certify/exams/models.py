@@ -150,6 +150,9 @@ class ExamAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id"), index=True)
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: the attestation application this attempt is the theory stage of (certify.attestation.theory); None
+    #: for an attempt outside any attestation
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     #: the form as drawn (certify.exams.records): seed, blueprint, and per slot the item id, version,
     #: area and option order; enough to show, score and re-check the draw
     form: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

@@ -56,27 +56,43 @@ def latest_attempt_of(session, exam: Exam, candidate) -> ExamAttempt | None:
     )
 
 
-def register_candidate(session, exam: Exam, candidate, *, now: datetime | None = None) -> ExamAttempt:
+def register_candidate(
+    session, exam: Exam, candidate, *, now: datetime | None = None, application_id: int | None = None
+) -> ExamAttempt:
     """Register the candidate with a newly drawn form, or return their registration or running attempt.
 
     The form is drawn from a fresh random seed, avoiding the items of the candidate's previous attempt,
     preferring the items this exam has shown least, never items the body holds back. Allowed until the
     window closes (before it opens too); an attempt left past its deadline is closed first.
+    `application_id` links the attempt to the attestation it is the theory stage of
+    (certify.attestation.theory); a retake after a linked attempt is registered only that way, where the
+    scheme's retake rule is checked.
     """
     now = now or utcnow()
     latest = latest_attempt_of(session, exam, candidate)
     if latest is not None and latest.is_open:
         if latest.is_registered or now < as_utc(latest.deadline):
+            if application_id is not None and latest.application_id is None:
+                latest.application_id = application_id
+                session.flush()
             return latest
         lock_attempt(session, latest)
         if latest.is_open:  # past its deadline and not yet closed by anyone
             close_and_score(session, latest, AttemptEnd.TIMED_OUT, as_utc(latest.deadline))
+    if application_id is None and latest is not None and latest.application_id is not None:
+        raise AttemptRefused(
+            _l(
+                "Your next attempt at this exam belongs to your attestation: register the retake on your "
+                "attestation page, where the scheme's retake rules are checked."
+            )
+        )
     if window_has_closed(exam, now):
         raise AttemptRefused(_l("This exam's window has already closed."))
     attempt = _insert_attempt(
         session,
         exam_id=exam.id,
         candidate_id=candidate.id,
+        application_id=application_id,
         form=form_data(_drawn(session, exam, latest)),
         registered_at=now,
     )
@@ -99,6 +115,10 @@ def start_attempt(session, exam: Exam, candidate, *, now: datetime | None = None
         return attempt
     if not window_is_open(exam, now):
         raise AttemptRefused(_l("This exam is not open for attempts now."))
+    if attempt.application_id is not None:  # an attestation's theory: within the candidate's own window
+        from certify.attestation.theory import refuse_start_after_window  # the attestation imports exams
+
+        refuse_start_after_window(session, attempt, now)
     started = _start(session, exam, attempt, now)
     if started is None:  # another tab started it meanwhile: that attempt it is
         session.refresh(attempt)

@@ -13,7 +13,7 @@ from certify.certificates.models import CertificateStatus
 from certify.questionnaire.models import Application
 from certify.review import notifications
 from certify.review.comparison import assessor_outcome
-from certify.review.decisions import check_level, decision_of, store_decision
+from certify.review.decisions import check_conclusion, check_level, decision_of, store_decision
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
 from certify.review.staffing import check_can_assess
@@ -93,6 +93,7 @@ def decide_appeal(
     chosen_level: str | None,
     reasons: str,
     justification: str,
+    conclusion: dict | None = None,
 ) -> Decision:
     """The decision after the appeal review (upheld or changed), from the appeal assessor's scores and
     marks."""
@@ -105,6 +106,7 @@ def decide_appeal(
     ):
         raise ReviewError(_l("The appeal assessor has not submitted scores yet."))
     check_level(application, chosen_level)
+    conclusion = check_conclusion(application, chosen_level, conclusion)
     outcome = assessor_outcome(session, assignment)
     computed = outcome.level.id if outcome.level else None
     previous = decision_of(session, application)
@@ -119,7 +121,15 @@ def decide_appeal(
         justification=justification.strip(),
     ).value
     decision = store_decision(
-        session, application, coordinator, outcome, chosen_level, reasons, justification, on_appeal=True
+        session,
+        application,
+        coordinator,
+        outcome,
+        chosen_level,
+        reasons,
+        justification,
+        on_appeal=True,
+        conclusion=conclusion,
     )
     upheld = previous is not None and previous.chosen_level == chosen_level
     record(

@@ -17,6 +17,7 @@ from certify.review.comparison import consensus_outcome
 from certify.review.errors import ReviewError
 from certify.review.models import Decision
 from certify.transitions import record, take
+from certify.web.i18n import current_language
 from certify.workflow import Action, State
 
 
@@ -44,6 +45,7 @@ def decide(
     reasons: str,
     justification: str,
     decided_at: datetime | None = None,
+    conclusion: dict | None = None,
 ) -> Decision:
     """Record the decision and move the application to 'certified' or 'not certified'.
 
@@ -56,6 +58,7 @@ def decide(
     outcome = computed_result(session, application)
     computed = outcome.level.id if outcome.level else None
     check_level(application, chosen_level)
+    conclusion = check_conclusion(application, chosen_level, conclusion)
     application.state = take(
         session,
         application,
@@ -67,7 +70,15 @@ def decide(
         justification=justification.strip(),
     ).value
     decision = store_decision(
-        session, application, coordinator, outcome, chosen_level, reasons, justification, on_appeal=False
+        session,
+        application,
+        coordinator,
+        outcome,
+        chosen_level,
+        reasons,
+        justification,
+        on_appeal=False,
+        conclusion=conclusion,
     )
     if decided_at is not None:
         decision.decided_at = decided_at
@@ -101,6 +112,7 @@ def store_decision(
     justification: str,
     *,
     on_appeal: bool,
+    conclusion: dict | None = None,
 ) -> Decision:
     """Keep a decision (one per application, and one per appeal): a second one at once is refused."""
     decision = Decision(
@@ -112,6 +124,7 @@ def store_decision(
         reasons=reasons.strip(),
         justification=justification.strip(),
         decided_by_id=coordinator.id,
+        conclusion=conclusion,
     )
     session.add(decision)
     try:
@@ -119,6 +132,33 @@ def store_decision(
     except IntegrityError as error:
         raise ReviewError(_l("This application has already been decided.")) from error
     return decision
+
+
+def check_conclusion(
+    application: Application, chosen_level: str | None, conclusion: dict | None
+) -> dict | None:
+    """A candidate's written conclusion, checked: not attested, every competence area's result and the
+    recommendations are written (Decree 1204: a conclusion with recommendations). None for an organisation.
+    """
+    if not application.is_person:
+        return None
+    conclusion = conclusion or {"areas": {}, "recommendations": ""}
+    areas = {area.id: area for area in standard_of(application).areas}
+    written = {k: v.strip() for k, v in conclusion.get("areas", {}).items() if k in areas and v.strip()}
+    recommendations = conclusion.get("recommendations", "").strip()
+    if chosen_level is None:
+        missing = [area.title.get(current_language()) for aid, area in areas.items() if aid not in written]
+        if missing:
+            raise ReviewError(
+                _l(
+                    "Write the candidate's result in each competence area: %(areas)s.",
+                    areas=", ".join(missing),
+                ),
+                422,
+            )
+        if not recommendations:
+            raise ReviewError(_l("Write the recommendations to the candidate who is not attested."), 422)
+    return {"areas": written, "recommendations": recommendations}
 
 
 def decision_of(session, application: Application) -> Decision | None:

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from certify.accounts.forms import MultiCheckboxField
@@ -70,6 +70,13 @@ class DeclineForm(FlaskForm):
 class ConflictForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     region = StringField(_l("Region"), validators=[Optional(), Length(max=200)])
+    #: a tie to a candidate for attestation (issue 16): their e-mail, and the last day trained if that is it
+    candidate_email = StringField(
+        _l("Candidate for attestation (e-mail)"), validators=[Optional(), Length(max=254)]
+    )
+    trained_on = DateField(
+        _l("I trained this candidate; the last day of the training"), validators=[Optional()]
+    )
     note = StringField(_l("What the tie is"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Declare"))
 
@@ -333,10 +340,53 @@ class DecisionForm(FlaskForm):
     def chosen_level(self) -> str | None:
         return self.level.data or None
 
+    def area_fields(self) -> list:
+        return []
+
+    def conclusion(self) -> dict | None:
+        """An organisation's decision has no written conclusion beyond its reasons."""
+        return None
+
+
+#: the field of a competence area's result on a candidate's decision form
+AREA_PREFIX = "area_"
+
+
+class _ConclusionForm(DecisionForm):
+    """A candidate's decision: the levels, reasons, and the written conclusion per competence area."""
+
+    recommendations = TextAreaField(
+        _l("Recommendations to the candidate"),
+        validators=[Optional(), _at_most(REASONS_LIMIT)],
+        render_kw={"rows": 3},
+    )
+
+    def area_fields(self) -> list:
+        return [field for name, field in self._fields.items() if name.startswith(AREA_PREFIX)]
+
+    def conclusion(self) -> dict:
+        """{"areas": {area id: text}, "recommendations": text}, as typed (empty ones kept empty)."""
+        areas = {f.name.removeprefix(AREA_PREFIX): (f.data or "").strip() for f in self.area_fields()}
+        return {"areas": areas, "recommendations": (self.recommendations.data or "").strip()}
+
 
 def decision_form(standard: Standard, locale: str, **kwargs) -> DecisionForm:
-    """The decision form offering the standard's levels (`level=` preselects one, e.g. the computed one)."""
-    form = DecisionForm(**kwargs)
+    """The decision form offering the standard's levels (`level=` preselects one, e.g. the computed one).
+
+    On a personal scheme it adds the written conclusion: a result per competence area, recommendations.
+    """
+    if standard.attestation is not None:
+        fields = {
+            AREA_PREFIX + area.id: TextAreaField(
+                _l("Result in “%(area)s”", area=area.title.get(locale)),
+                validators=[Optional(), _at_most(REASONS_LIMIT)],
+                render_kw={"rows": 2},
+            )
+            for area in standard.areas
+        }
+        form = type("ConclusionForm", (_ConclusionForm,), fields)(**kwargs)
+    else:
+        form = DecisionForm(**kwargs)
     form.level.choices = select_choices(
         [("", _l("Not certified")), *((level.id, level.name.get(locale)) for level in standard.levels)]
     )

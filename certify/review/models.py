@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -28,7 +28,8 @@ ENDED = (AssignmentStatus.DECLINED.value, AssignmentStatus.REMOVED.value)
 
 
 class ConflictDeclaration(db.Model):
-    """A tie an assessor declares: to an organisation, or to a whole region."""
+    """A tie an assessor declares: to an organisation, to a whole region, or to a candidate for attestation
+    (having trained them on `trained_on`, or another tie when that is None)."""
 
     __tablename__ = "conflict_declarations"
 
@@ -36,10 +37,15 @@ class ConflictDeclaration(db.Model):
     assessor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
     region: Mapped[str | None] = mapped_column(sa.String(200))
+    #: a person the declarer is tied to as a candidate for attestation (issue 16)
+    candidate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: the last day the declarer trained that candidate; a training record, read for 2 years
+    trained_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     declared_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
+    candidate: Mapped[User | None] = relationship(foreign_keys=[candidate_id])
 
 
 class Assignment(db.Model):
@@ -171,6 +177,9 @@ class Decision(db.Model):
     reasons: Mapped[str] = mapped_column(sa.Text)
     #: why the decision departs from the computed level (required then)
     justification: Mapped[str] = mapped_column(sa.Text, default="")
+    #: a candidate's written conclusion (issue 16): {"areas": {area id: the result in words},
+    #: "recommendations": text}; None for an organisation's decision
+    conclusion: Mapped[dict | None] = mapped_column(sa.JSON)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

@@ -15,6 +15,7 @@ from certify.outbox.services import queue_mail
 from certify.questionnaire.models import Application
 from certify.transitions import active_assignments
 from certify.web.urls import external_url
+from certify.workflow import State
 
 
 def _queue(
@@ -34,6 +35,9 @@ def _queue(
 
 
 def managers_of(application: Application) -> list[User]:
+    """Who applies and is told: the organisation's managers, or the candidate of a person's application."""
+    if application.is_person:
+        return [application.candidate]
     return [u for u in application.organisation.members if u.has_role(Role.MANAGER)]
 
 
@@ -43,7 +47,12 @@ def coordinators(session) -> list[User]:
 
 
 def assigned(session, application: Application, new_assessors: Iterable[User]) -> None:
+    """The assessors asked learn it; a candidate learns that examiners are assigned, never who."""
+    new_assessors = list(new_assessors)
     _queue(session, new_assessors, "review_assigned", application, external_url("review.assignments"))
+    if application.is_person and new_assessors and application.state != State.APPEALED:
+        link = external_url("attestation.status", application_id=application.id)
+        _queue(session, [application.candidate], "attestation_examiners_assigned", application, link)
 
 
 def removed(session, application: Application, assessor: User) -> None:
@@ -82,6 +91,21 @@ def consensus_recorded(session, application: Application) -> None:
 
 
 def decided(session, application: Application, certified: bool) -> None:
+    if application.is_person:  # the candidate reads the commission's decision on their attestation page
+        link = external_url("attestation.status", application_id=application.id)
+        from certify.attestation.admission import attestation_of  # the attestation builds on the review
+
+        days = attestation_of(application).procedure.appeal_days
+        _queue(
+            session,
+            managers_of(application),
+            "attestation_decided",
+            application,
+            link,
+            attested=certified,
+            appeal_days=days,
+        )
+        return
     link = external_url("questionnaire.summary", application_id=application.id)
     _queue(session, managers_of(application), "review_decided", application, link, certified=certified)
 

@@ -22,6 +22,7 @@ from certify.questionnaire.assessment import cross_check_warnings, warnings_by_q
 from certify.questionnaire.display import shown_answer, shown_ratios
 from certify.questionnaire.models import Application
 from certify.review import appeals, blind, clarification, comparison, findings, forms, queue, staffing
+from certify.review.labels import review_words
 from certify.review.models import Assignment, ConflictDeclaration
 from certify.web.access import assignment_opens_application
 from certify.web.forms import select_choices
@@ -100,6 +101,7 @@ def render_team(
     return render_template(
         "review/team.html",
         application=application,
+        words=review_words(application),
         actions=actions,
         form=team_form or new_team_form(application, formdata=None),
         team=team,

@@ -55,6 +55,10 @@ STEPS = (
 )
 #: a person's application: the coordinator checks the prerequisites on its admission page
 ADMISSION_STEP = (Action.ADMIT, "attestation.admission")
+#: a person's steps before the review's own: admit, close a failed theory; then, once the theory is
+#: passed and no review step is due, assign the examiners
+PERSON_STEPS = (ADMISSION_STEP, (Action.CLOSE_THEORY_FAILED, "attestation.admission"))
+EXAMINERS_STEP = (Action.ASSIGN_ASSESSORS, "review.team")
 #: the refusals of `start_review` that the coordinator puts right by changing the team
 TEAM_TO_CHANGE = frozenset({g.TEAM_SIZE.refusal, g.LEAD_NAMED.refusal})
 #: whom an application waits for when the coordinator has no step to take on it
@@ -71,7 +75,15 @@ WAITING_FOR = {
     State.ADMITTED: N_("Waiting for the candidate's theory exam"),
 }
 #: whom a person's application waits for, where it differs from an organisation's
-WAITING_FOR_PERSON = {State.SUBMITTED: N_("Waiting for a coordinator to check the prerequisites")}
+WAITING_FOR_PERSON = {
+    State.SUBMITTED: N_("Waiting for a coordinator to check the prerequisites"),
+    State.IN_REVIEW: N_("Waiting for the examiners' scores"),
+    State.SCORED: N_("Waiting for the lead examiner's consensus"),
+    State.CONSENSUS: N_(
+        "Waiting for the decision of a commission member who neither examined nor trained the candidate"
+    ),
+    State.APPEALED: N_("Waiting for the appeal examiner's review"),
+}
 ADMISSION_DUE = N_("Due by %(date)s")
 ADMISSION_OVERDUE = N_("Overdue: due by %(date)s")
 #: actions whose audit entries carry no state but move the application into one
@@ -161,7 +173,7 @@ def next_step(session, user, application: Application) -> NextStep:
     """The coordinator's next step on `application`, from what the workflow allows them now."""
     allowed = transitions.allowed(session, user, application)
     if application.is_person:
-        return _person_step(application, allowed)
+        return _person_step(session, application, allowed)
     for action, endpoint in STEPS:
         if action in allowed:
             return NextStep(_(ACTION_LABELS[action]), url_for(endpoint, application_id=application.id))
@@ -174,17 +186,21 @@ def next_step(session, user, application: Application) -> NextStep:
     return NextStep(_(WAITING_FOR[state]))
 
 
-def _person_step(application: Application, allowed) -> NextStep:
-    """A person's application: admit or return it by the scheme's deadline, or whom it waits for."""
+def _person_step(session, application: Application, allowed) -> NextStep:
+    """A person's application: admit or return it by the scheme's deadline, the theory's outcome, the
+    examiners, the commission's decision by its due date, or whom it waits for."""
+    from certify.attestation.stages import decision_due  # the attestation builds on the review
+
     state = State(application.state)
-    due = admission_due(application)
+    due = admission_due(application) or decision_due(session, application)
     note = None
     if due is not None:
         late = due < utcnow().date()
         note = _(ADMISSION_OVERDUE if late else ADMISSION_DUE) % {"date": format_date(due)}
-    action, endpoint = ADMISSION_STEP
-    if action in allowed:
-        return NextStep(_(ACTION_LABELS[action]), url_for(endpoint, application_id=application.id), note)
+    steps = (*PERSON_STEPS, *STEPS, *((EXAMINERS_STEP,) if state == State.ADMITTED else ()))
+    for action, endpoint in steps:
+        if action in allowed:
+            return NextStep(_(ACTION_LABELS[action]), url_for(endpoint, application_id=application.id), note)
     return NextStep(_(WAITING_FOR_PERSON.get(state, WAITING_FOR[state])), note=note)
 
 

@@ -19,8 +19,15 @@ from certify.accounts.models import Role, User, UserRole
 from certify.audit import services as audit
 from certify.questionnaire.models import Application
 from certify.review import notifications
-from certify.review.conflicts import DEFAULT_COOLING_OFF_YEARS, Applicant, Candidate, Conflict, conflicts
+from certify.review.conflicts import (
+    DEFAULT_COOLING_OFF_YEARS,
+    Applicant,
+    Candidate,
+    Conflict,
+    conflicts,
+)
 from certify.review.errors import ReviewError
+from certify.review.examiners import person_conflicts_of
 from certify.review.models import ENDED, Assignment, AssignmentStatus, ConflictDeclaration
 from certify.timeutil import as_utc, utcnow
 from certify.transitions import TransitionError, active_assignments, record, take
@@ -57,6 +64,8 @@ def candidate_from_db(session, assessor: User, *, checking: Application | None =
 
 
 def conflicts_of(session, assessor: User, application: Application) -> list[Conflict]:
+    if application.is_person:
+        return person_conflicts_of(session, assessor, application)
     years = current_app.config.get("COOLING_OFF_YEARS", DEFAULT_COOLING_OFF_YEARS)
     applicant = Applicant(application.organisation_id, application.organisation.region)
     candidate = candidate_from_db(session, assessor, checking=application)
@@ -210,14 +219,20 @@ def check_can_assess(session, assessor: User, application: Application) -> None:
         )
     found = conflicts_of(session, assessor, application)
     if found:
-        raise ReviewError(
+        refusal = (
             _l(
+                "%(name)s cannot examine this candidate: %(reasons)s.",
+                name=assessor.email,
+                reasons=_reasons(found),
+            )
+            if application.is_person
+            else _l(
                 "%(name)s cannot assess this application: %(reasons)s.",
                 name=assessor.email,
                 reasons=_reasons(found),
-            ),
-            422,
+            )
         )
+        raise ReviewError(refusal, 422)
 
 
 def _reasons(found: Sequence[Conflict]) -> str:
@@ -318,14 +333,29 @@ def assignments_of(session, assessor: User) -> list[Assignment]:
 
 
 def declare_conflict(
-    session, assessor: User, *, organisation_id: int | None, region: str, note: str
+    session,
+    assessor: User,
+    *,
+    organisation_id: int | None,
+    region: str,
+    note: str,
+    candidate_id: int | None = None,
+    trained_on: date | None = None,
 ) -> ConflictDeclaration:
-    if not organisation_id and not region.strip():
-        raise ReviewError(_l("Name an organisation or a region."), 422)
+    """Record a tie: to an organisation, a region, or a candidate for attestation (trained on a day, or
+    another tie). A training record is the examiner's own: applications name no trainers (docs)."""
+    if not organisation_id and not region.strip() and not candidate_id:
+        raise ReviewError(_l("Name an organisation, a region or a candidate."), 422)
+    if trained_on is not None and not candidate_id:
+        raise ReviewError(_l("Name the candidate you trained."), 422)
+    if trained_on is not None and trained_on > date.today():
+        raise ReviewError(_l("The day of the training cannot be in the future."), 422)
     declaration = ConflictDeclaration(
         assessor_id=assessor.id,
         organisation_id=organisation_id or None,
         region=region.strip() or None,
+        candidate_id=candidate_id or None,
+        trained_on=trained_on,
         note=note.strip(),
     )
     session.add(declaration)
@@ -336,10 +366,22 @@ def declare_conflict(
         action="review.conflict_declared",
         subject_type="conflict_declaration",
         subject_id=declaration.id,
-        after={
-            "organisation_id": declaration.organisation_id,
-            "region": declaration.region,
-            "note": declaration.note,
-        },
+        after=_declared(declaration),
     )
     return declaration
+
+
+def _declared(declaration: ConflictDeclaration) -> dict:
+    """The audit's record of a declaration; a tie to a candidate adds the candidate and the training day."""
+    after = {
+        "organisation_id": declaration.organisation_id,
+        "region": declaration.region,
+        "note": declaration.note,
+    }
+    if declaration.candidate_id is not None:
+        trained_on = declaration.trained_on
+        after |= {
+            "candidate_id": declaration.candidate_id,
+            "trained_on": trained_on and trained_on.isoformat(),
+        }
+    return after

@@ -27,6 +27,7 @@ from certify.review import (
     clarification,
     consensus_page,
     decisions,
+    examiners,
     findings,
     forms,
     pages,
@@ -40,7 +41,7 @@ from certify.web.access import STAFF, assignment_opens_application, is_staff, re
 from certify.web.actions import carry_out
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
-from certify.workflow import ACTION_LABELS, Action
+from certify.workflow import ACTION_LABELS, Action, State
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -85,9 +86,14 @@ def queue():
 def team(application_id: int):
     """Choose the assessors of an application; anyone tied to the applicant is marked and refused."""
     application = db.get_or_404(Application, application_id)
-    if application.is_person:  # examiners come after the theory exam: the admission page says where it is
+    if _before_examiners(application):  # examiners come after the theory exam: the admission page says so
         return redirect(staff_page(application))
     return pages.render_team(application)
+
+
+def _before_examiners(application: Application) -> bool:
+    """A candidate's application not yet admitted: it has no team page, only its admission."""
+    return application.is_person and application.state in (State.DRAFT, State.SUBMITTED, State.WITHDRAWN)
 
 
 @bp.post("/applications/<int:application_id>/team")
@@ -95,7 +101,7 @@ def team(application_id: int):
 def assign(application_id: int):
     """Make the ticked assessors the team (adding and removing) and name the lead."""
     application = db.get_or_404(Application, application_id)
-    if application.is_person:
+    if _before_examiners(application):
         return redirect(staff_page(application), 303)
     form = pages.new_team_form()
     render = partial(pages.render_team, application, team_form=form)
@@ -193,6 +199,8 @@ def conflicts():
             organisation_id=form.organisation_id.data,
             region=form.region.data or "",
             note=form.note.data or "",
+            candidate_id=examiners.candidate_id_by_email(db.session, form.candidate_email.data or ""),
+            trained_on=form.trained_on.data,
         ),
         back_to=url_for("review.conflicts"),
         done=_("Your declaration is recorded."),
@@ -430,6 +438,7 @@ def _decide(application: Application, decide, *, render, back_to: str, done: str
             chosen_level=form.chosen_level,
             reasons=form.reasons.data,
             justification=form.justification.data or "",
+            conclusion=form.conclusion(),
         ),
         back_to=back_to,
         done=done,

@@ -37,6 +37,9 @@ class ActorContext:
     #: holds or held an assignment on this application that was not declined (the review or its appeal),
     #: whatever the account's roles are now: such a person never decides the application
     took_part: bool = False
+    #: recorded as having trained the candidate of a person's application in the last 2 years (their own
+    #: declaration, certify.review.conflicts): such a person neither examines nor decides the candidate
+    trained_candidate: bool = False
 
     def workflow_roles(self) -> frozenset[Role]:
         """The roles this actor holds on this application: account roles narrowed by relationship."""
@@ -75,6 +78,10 @@ class Facts:
     #: input: the eligibility requirements a coordinator returns a person's application on, each with
     #: its reason
     returned_requirements: tuple[str, ...] = ()
+    #: a person's application: an attempt of the scheme's theory exam linked to it closed passed
+    theory_passed: bool = False
+    #: a person's application: the theory exam failed and the scheme's attempt rules allow no retake
+    theory_failed_finally: bool = False
     #: active assignments (declined ones excluded); 3 once a third assessor has been added
     assessors_assigned: int = 0
     #: input: the size of the team once the assessors being assigned join it

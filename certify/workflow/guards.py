@@ -152,6 +152,24 @@ SUBJECT_IS_ORGANISATION = Guard(
         "to the practical part only after the theory exam is passed."
     ),
 )
+# The practical stage opens only after the theory is passed (Decree 1204); a candidate who failed it and
+# may retake it later is not closed as failed.
+THEORY_PASSED = Guard(
+    "the theory exam passed",
+    lambda actor, facts: facts.theory_passed,
+    N_(
+        "The candidate has not passed the theory exam yet: examiners are assigned to the practical part "
+        "only after it is passed."
+    ),
+)
+THEORY_FAILED_FINALLY = Guard(
+    "the theory exam failed with no retake left",
+    lambda actor, facts: facts.theory_failed_finally,
+    N_(
+        "The candidate may still pass the theory exam (an attempt is open, or a retake is allowed by the "
+        "scheme's rules): the application is not closed."
+    ),
+)
 REASON_PER_REQUIREMENT = Guard(
     "a reason for at least one requirement",
     lambda actor, facts: bool(facts.returned_requirements),
@@ -311,6 +329,19 @@ DECIDER_TOOK_NO_PART = Guard(
     "the decider did not assess this application",
     lambda actor, facts: not actor.took_part,
     N_("You assessed this application, so another coordinator must decide it."),
+    reworded=(
+        lambda actor, facts: facts.subject_is_person,
+        N_("You examined this candidate, so another member of the commission must decide the attestation."),
+    ),
+)
+# ISO/IEC 17024: a decision-maker has neither examined nor trained the candidate.
+DECIDER_DID_NOT_TRAIN = Guard(
+    "the decider did not train the candidate",
+    lambda actor, facts: not actor.trained_candidate,
+    N_(
+        "You are recorded as having trained this candidate in the last 2 years, so another coordinator "
+        "must decide the attestation."
+    ),
 )
 NOT_APPEALED_BEFORE = Guard(
     "no earlier appeal",

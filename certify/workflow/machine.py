@@ -73,6 +73,7 @@ S, A, R = State, Action, Role
 # justification is asked for: no justification makes either acceptable.
 _DECISION = (
     g.DECIDER_TOOK_NO_PART,
+    g.DECIDER_DID_NOT_TRAIN,
     g.REASONS_GIVEN,
     g.NOT_ABOVE_COMPUTED,
     g.ENOUGH_ASSESSORS,
@@ -99,6 +100,20 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         [R.COORDINATOR],
         [g.SUBJECT_IS_PERSON, g.REASON_PER_REQUIREMENT],
     )
+    # A person's practical part: examiners are assigned once the theory is passed, and the review starts
+    # from `admitted` as an organisation's does from `submitted`. Failed with no retake: not attested.
+    + _rows([S.ADMITTED], A.CLOSE_THEORY_FAILED, S.NOT_CERTIFIED, [R.COORDINATOR], [g.THEORY_FAILED_FINALLY])
+    + _rows([S.ADMITTED], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.THEORY_PASSED, g.TEAM_WITHIN_LIMIT])
+    + _rows(
+        [S.ADMITTED], A.REMOVE_ASSESSOR, None, [R.COORDINATOR], [g.THEORY_PASSED, g.REMOVED_NOT_SUBMITTED]
+    )
+    + _rows(
+        [S.ADMITTED],
+        A.START_REVIEW,
+        S.IN_REVIEW,
+        [R.COORDINATOR],
+        [g.THEORY_PASSED, g.TEAM_SIZE, g.LEAD_NAMED, g.ALL_CONFIRMED],
+    )
     # Assigning also replaces an assessor who declined, including a third one added during review.
     + _rows([S.SUBMITTED], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [_ORGANISATION, g.TEAM_WITHIN_LIMIT])
     + _rows([S.IN_REVIEW], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.TEAM_WITHIN_LIMIT])
@@ -122,14 +137,14 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         g.OTHERS_ALL_SUBMITTED,
     )
     + _rows(
-        [S.SUBMITTED, S.IN_REVIEW, S.APPEALED],
+        [S.SUBMITTED, S.ADMITTED, S.IN_REVIEW, S.APPEALED],
         A.CONFIRM_INDEPENDENCE,
         None,
         [R.ASSESSOR],
         [g.NOT_YET_CONFIRMED],
     )
     + _rows(
-        [S.SUBMITTED, S.IN_REVIEW, S.APPEALED],
+        [S.SUBMITTED, S.ADMITTED, S.IN_REVIEW, S.APPEALED],
         A.DECLINE_ASSIGNMENT,
         None,
         [R.ASSESSOR],
@@ -170,7 +185,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         [S.CERTIFIED, S.NOT_CERTIFIED],
         A.APPEAL,
         S.APPEALED,
-        [R.MANAGER],
+        _APPLICANTS,
         [g.NOT_APPEALED_BEFORE, g.DECISION_DATED, g.WITHIN_APPEAL_PERIOD, g.REASONS_GIVEN],
     )
     + _rows(

@@ -35,6 +35,9 @@ class Action(StrEnum):
     # admits the candidate, or returns the application to its draft with a reason per requirement.
     ADMIT = "admit"
     RETURN_FOR_COMPLETION = "return_for_completion"
+    # A candidate who failed the theory exam with no retake left is not attested: recorded by a
+    # coordinator, with the reason, so that the application ends through the workflow like any other.
+    CLOSE_THEORY_FAILED = "close_theory_failed"
     ASSIGN_ASSESSORS = "assign_assessors"
     # Unticking an assessor on the team form: the assignment ends (its row and history stay).
     REMOVE_ASSESSOR = "remove_assessor"
@@ -90,7 +93,14 @@ DECIDED = frozenset({State.CERTIFIED, State.NOT_CERTIFIED})
 #: the review team, once independent, reads the application (answers, evidence, the scoring page) until
 #: the decision; a third assessor's scoring and the consensus included
 REVIEW_TEAM_READS = frozenset(
-    {State.SUBMITTED, State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.SCORED, State.CONSENSUS}
+    {
+        State.SUBMITTED,
+        State.ADMITTED,
+        State.IN_REVIEW,
+        State.CLARIFICATION_REQUESTED,
+        State.SCORED,
+        State.CONSENSUS,
+    }
 )
 #: the appeal's assessor, once independent, reads it while the appeal is reviewed, until its decision
 APPEAL_REVIEW_READS = frozenset({State.APPEALED})
@@ -115,6 +125,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.WITHDRAW: N_("Withdraw the application"),
     Action.ADMIT: N_("Admit to the exam"),
     Action.RETURN_FOR_COMPLETION: N_("Return for completion"),
+    Action.CLOSE_THEORY_FAILED: N_("Close as not attested: theory exam not passed"),
     Action.ASSIGN_ASSESSORS: N_("Assign assessors"),
     Action.REMOVE_ASSESSOR: N_("Remove an assessor"),
     Action.CONFIRM_INDEPENDENCE: N_("Confirm independence"),

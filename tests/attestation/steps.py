@@ -6,6 +6,7 @@ Like tests/factories.py these flush and never commit: a test that goes on throug
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from certify.accounts.models import Role, User
 from certify.attestation import services
@@ -16,6 +17,7 @@ from certify.questionnaire.models import Application
 from certify.questionnaire.pages import ELIGIBILITY_PAGE
 from certify.standards.models import StandardVersion
 from certify.standards.services import install_library
+from certify.timeutil import utcnow
 from tests.factories import make_user
 
 SCHEME = "cma-1.0.yaml"
@@ -33,12 +35,29 @@ FILES = ("elig_education", "elig_experience", "elig_training")
 REASON = "Приложите диплом с приложением: файл не читается."
 
 
-def install_scheme(session) -> StandardVersion:
-    """The default standard (the organisations') and cma 1.0, published."""
+def install_scheme(session, *, with_exam: bool = True) -> StandardVersion:
+    """The default standard (the organisations') and cma 1.0, published; with the scheme's theory exam
+    (bank cm, blueprint cm_theory) open for 60 days already, without an end, unless told otherwise."""
     from tests.factories import install_default_standard
 
     install_default_standard(session)
-    return install_library(session, [SCHEME])[0]
+    version = install_library(session, [SCHEME])[0]
+    if with_exam:
+        open_theory_exam(session)
+    return version
+
+
+def open_theory_exam(session, **options):
+    """The default bank cm 1.0 imported (once) and its blueprint cm_theory opened."""
+    from certify.exams import services as exams
+    from certify.exams.bank import LIBRARY
+
+    path = LIBRARY / "cm-1.0.yaml"
+    bank = exams.find_bank_version(session, "cm", "1.0")
+    if bank is None:
+        bank = exams.import_bank(session, path.read_bytes(), source_name=path.name).row
+    options.setdefault("opens_at", utcnow() - timedelta(days=60))  # room for attempts dated in the past
+    return exams.open_exam(session, bank, "cm_theory", **options)
 
 
 def candidate(session, **fields) -> User:

@@ -36,6 +36,7 @@ from tests.workflow.situations import (
     SCORING,
     SCORING_ASSESSOR,
     SPLIT,
+    THEORY_PASSED,
     refusal,
 )
 
@@ -55,6 +56,18 @@ ALLOWED = [
         replace(PERSON, returned_requirements=("elig_training",)),
         S.DRAFT,
     ),
+    (
+        S.ADMITTED,
+        A.CLOSE_THEORY_FAILED,
+        COORDINATOR,
+        replace(PERSON, theory_failed_finally=True),
+        S.NOT_CERTIFIED,
+    ),
+    (S.ADMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, THEORY_PASSED, S.ADMITTED),
+    (S.ADMITTED, A.REMOVE_ASSESSOR, COORDINATOR, THEORY_PASSED, S.ADMITTED),
+    (S.ADMITTED, A.START_REVIEW, COORDINATOR, THEORY_PASSED, S.IN_REVIEW),
+    (S.ADMITTED, A.CONFIRM_INDEPENDENCE, ASSESSOR, PERSON, S.ADMITTED),
+    (S.ADMITTED, A.DECLINE_ASSIGNMENT, ASSESSOR, replace(PERSON, reasons="I trained them"), S.ADMITTED),
     (S.SUBMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, Facts(), S.SUBMITTED),
     (S.IN_REVIEW, A.ASSIGN_ASSESSORS, COORDINATOR, SCORING, S.IN_REVIEW),
     (S.SUBMITTED, A.REMOVE_ASSESSOR, COORDINATOR, SCORING, S.SUBMITTED),
@@ -250,3 +263,37 @@ def test_an_administrator_neither_admits_nor_returns():
 def test_an_admitted_candidate_may_withdraw_and_nobody_else_acts_yet():
     assert allowed_actions(S.ADMITTED, CANDIDATE, PERSON) == [A.WITHDRAW]
     assert allowed_actions(S.ADMITTED, COORDINATOR, PERSON) == []
+
+
+def test_examiners_are_assigned_only_once_the_theory_is_passed():
+    refused = refusal(S.ADMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, replace(PERSON, proposed_team_size=2))
+    assert refused.message == g.THEORY_PASSED.refusal
+    assert refusal(
+        S.ADMITTED, A.START_REVIEW, COORDINATOR, replace(THEORY_PASSED, theory_passed=False)
+    ).message == (g.THEORY_PASSED.refusal)
+    assert A.ASSIGN_ASSESSORS in allowed_actions(S.ADMITTED, COORDINATOR, THEORY_PASSED)
+
+
+def test_a_candidate_who_may_still_pass_is_not_closed_as_failed():
+    refused = refusal(S.ADMITTED, A.CLOSE_THEORY_FAILED, COORDINATOR, PERSON)
+    assert refused.message == g.THEORY_FAILED_FINALLY.refusal
+    failed = replace(PERSON, theory_failed_finally=True)
+    assert allowed_actions(S.ADMITTED, COORDINATOR, failed) == [A.CLOSE_THEORY_FAILED]
+
+
+def test_the_candidates_trainer_and_examiners_do_not_decide():
+    person = replace(DECIDED, subject_is_person=True)
+    trainer = replace(COORDINATOR, trained_candidate=True)
+    assert refusal(S.CONSENSUS, A.DECIDE, trainer, person).message == g.DECIDER_DID_NOT_TRAIN.refusal
+    examiner = replace(COORDINATOR, took_part=True)
+    refused = refusal(S.CONSENSUS, A.DECIDE, examiner, person)
+    assert refused.message == g.DECIDER_TOOK_NO_PART.reworded[1]
+    assert "examined this candidate" in refused.text()
+    # an organisation's decision keeps its own wording
+    assert refusal(S.CONSENSUS, A.DECIDE, examiner, DECIDED).message == g.DECIDER_TOOK_NO_PART.refusal
+
+
+def test_the_candidate_appeals_a_decision_on_their_attestation():
+    assert (
+        apply(S.NOT_CERTIFIED, A.APPEAL, CANDIDATE, replace(APPEALABLE, subject_is_person=True)) == S.APPEALED
+    )
