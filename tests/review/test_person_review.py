@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import gettext
 
 from certify.accounts.models import Role, UserRole
 from certify.attestation import stages
+from certify.certificates.models import Certificate
+from certify.outbox.models import OutboxMessage
 from certify.questionnaire.services import standard_of
 from certify.review import appeals, decisions, staffing
 from certify.review.errors import ReviewError
@@ -104,17 +107,26 @@ def test_the_commission_member_who_examined_or_trained_the_candidate_is_refused(
     assert passed.state == State.CONSENSUS
 
 
-def test_an_attested_decision_calls_issuance(db, passed, monkeypatch):
-    issued = []
-    monkeypatch.setattr(
-        decisions, "issue_certificate", lambda session, decision, user: issued.append(decision)
-    )
-    monkeypatch.setattr(decisions.reports, "store_report", lambda session, application: None)
-    factories.start_review(db, passed, make_user(db, Role.COORDINATOR), examiners(db))
-    factories.agree(db, passed, 4)
-    decision = factories.decide(db, passed, make_user(db, Role.COORDINATOR), certify=True)
-    assert passed.state == State.CERTIFIED and decision.chosen_level == "attested"
-    assert issued == [decision]
+@pytest.mark.parametrize("with_organisation", [True, False])
+def test_an_attested_decision_issues_the_personal_certificate(db, scheme, with_organisation):
+    organisation = make_organisation(db) if with_organisation else None
+    application = admitted(db, user=steps.candidate(db, organisation=organisation))
+    sit(db, application, passed=True)
+    team = examiners(db)
+    factories.start_review(db, application, make_user(db, Role.COORDINATOR), team)
+    factories.agree(db, application, 4)
+    decision = factories.decide(db, application, make_user(db, Role.COORDINATOR), certify=True)
+    db.commit()
+
+    assert application.state == State.CERTIFIED and decision.chosen_level == "attested"
+    certificate = db.scalar(sa.select(Certificate).where(Certificate.decision_id == decision.id))
+    assert certificate.number.startswith("CMA-") and certificate.subject_kind == "person"
+    assert certificate.holder_name_ru == application.candidate.full_name_ru
+    assert {area["id"] for area in certificate.areas_passed} == {a.id for a in standard_of(application).areas}
+    # the examiners were asked by name of the candidate, with or without an organisation
+    asked = db.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "review_assigned")).all()
+    assert {m.recipient for m in asked} == {e.email for e in team}
+    assert all(application.candidate.full_name_ru in m.body for m in asked)
 
 
 def test_the_appeal_goes_to_someone_who_did_not_examine(db, passed, monkeypatch):
