@@ -10,6 +10,7 @@ just before the deadline is either in the result or refused, never lost in betwe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -17,7 +18,6 @@ import sqlalchemy as sa
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from certify.errors import DomainError
 from certify.exams.bank import Item
@@ -49,12 +49,23 @@ def save_answer(
 
 
 def save_answers(
-    session, attempt: ExamAttempt, answers: Mapping[str, Sequence[str]], *, now: datetime | None = None
+    session,
+    attempt: ExamAttempt,
+    answers: Mapping[str, Sequence[str]],
+    *,
+    now: datetime | None = None,
+    locked: bool = False,
 ) -> list[ExamAnswer]:
     """Save several answers at once, all or none. Refused after the deadline, with the time it closed,
-    on a closed attempt, for an item not on the form, and for an answer the item cannot take."""
+    on a closed attempt, for an item not on the form, and for an answer the item cannot take.
+
+    `locked`: the caller read the attempt with `locked_attempt` in this transaction (the save endpoint
+    does, to find the attempt and lock it in one query), so it is not locked and read again here.
+    """
     now = now or utcnow()
-    _lock_open(session, attempt, now)
+    if not locked:
+        lock_attempt(session, attempt)
+    _refuse_unless_open(attempt, now)
     return [_save(session, attempt, item_id, chosen, now) for item_id, chosen in answers.items()]
 
 
@@ -117,23 +128,23 @@ def seconds_left(attempt: ExamAttempt, now: datetime | None = None) -> int:
 
 
 def lock_attempt(session, attempt: ExamAttempt) -> None:
-    """Lock the attempt's row until commit and re-read it: another request may have closed it meanwhile.
+    """Lock the attempt's row until commit and re-read it: another request may have closed it meanwhile."""
+    locked_attempt(session, attempt.id)
+
+
+def locked_attempt(session, attempt_id: int) -> ExamAttempt | None:
+    """The attempt, its row locked until commit and read afresh; None if there is no such attempt.
 
     Its exam and bank version come in the same query (locked: the attempt's row only), since a save
     checks the answer against the bank's item.
     """
-    session.scalars(
+    return session.scalars(
         sa.select(ExamAttempt)
         .options(joinedload(ExamAttempt.exam))
-        .where(ExamAttempt.id == attempt.id)
+        .where(ExamAttempt.id == attempt_id)
         .with_for_update(of=ExamAttempt)
         .execution_options(populate_existing=True)
-    ).one()
-
-
-def _lock_open(session, attempt: ExamAttempt, now: datetime) -> None:
-    lock_attempt(session, attempt)
-    _refuse_unless_open(attempt, now)
+    ).one_or_none()
 
 
 def _refuse_unless_open(attempt: ExamAttempt, now: datetime) -> None:
@@ -166,39 +177,43 @@ def _closed(attempt: ExamAttempt) -> AttemptRefused:
 
 
 def _save(session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], now: datetime) -> ExamAnswer:
-    # Checked against the form before the database is asked: an id can be any text a client sends.
-    on_form = any(slot["item"] == item_id for slot in attempt.form["slots"])
-    row = session.get(ExamAnswer, (attempt.id, item_id)) if on_form else None
-    if row is None:
+    # Checked against the form before the database is asked: an id can be any text a client sends. Every
+    # slot of the form has its answer row, written when the form was drawn.
+    slot = next((slot for slot in attempt.form["slots"] if slot["item"] == item_id), None)
+    if slot is None:
         raise AttemptRefused(
             _l("Item %(item)s is not on your form; the answer was not saved.", item=item_id), status=422
         )
-    item = _item_shown(attempt, item_id, row.item_version)
     try:
-        check_answer(item, chosen)
+        check_answer(_item_shown(attempt, item_id, slot["version"]), chosen)
     except ExamInputError as error:
         raise AttemptRefused(gettext(error.template).format(**error.params), status=422) from error
-    if sorted(chosen) == row.chosen:
-        return row
-    # Written only while the attempt is open and before its deadline, checked by the write itself: on
-    # SQLite, which has no row locks, a close committed since `lock_attempt` read the row makes this
-    # write nothing.
+    chosen = sorted(chosen)
+    # One statement on the path of every answer: written only while the attempt is open and before its
+    # deadline, checked by the write itself (on SQLite, which has no row locks, a close committed since
+    # `locked_attempt` read the row makes this write nothing), and only when the answer changed, so that
+    # saving the same answer again keeps the time it was saved. The stored text is compared: the JSON type
+    # writes what `json.dumps` writes, and a difference in spelling would only cost a write, never one.
     still_open = sa.exists().where(
         ExamAttempt.id == attempt.id, ExamAttempt.closed_at.is_(None), ExamAttempt.deadline > now
     )
-    written = session.execute(
+    written = session.scalars(
         sa.update(ExamAnswer)
-        .where(ExamAnswer.attempt_id == attempt.id, ExamAnswer.item_id == item_id, still_open)
-        .values(chosen=sorted(chosen), saved_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if written.rowcount == 0:
-        session.refresh(attempt)
-        _refuse_unless_open(attempt, now)
-    # What was just written, without reading it back: one query less on the path of every answer.
-    set_committed_value(row, "chosen", sorted(chosen))
-    set_committed_value(row, "saved_at", now)
-    return row
+        .where(
+            ExamAnswer.attempt_id == attempt.id,
+            ExamAnswer.item_id == item_id,
+            sa.cast(ExamAnswer.chosen, sa.Text) != json.dumps(chosen),
+            still_open,
+        )
+        .values(chosen=chosen, saved_at=now)
+        .returning(ExamAnswer)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if written is not None:
+        return written
+    session.refresh(attempt)  # nothing written: closed meanwhile, or the same answer again
+    _refuse_unless_open(attempt, now)
+    return session.get(ExamAnswer, (attempt.id, item_id))
 
 
 def _item_shown(attempt: ExamAttempt, item_id: str, version: int) -> Item:

@@ -74,9 +74,10 @@ def attempt(attempt_id: int):
 @roles_required(Role.CANDIDATE)
 def save(attempt_id: int):
     """Save the answers sent (the page's script sends one item at a time); JSON for the script."""
-    attempt = _own(attempt_id)
+    attempt = attempts.locked_attempt(db.session, attempt_id)
+    require(attempt is not None and attempt.candidate_id == current_user.id)
     try:
-        rows = attempts.save_answers(db.session, attempt, _posted_answers())
+        rows = attempts.save_answers(db.session, attempt, _posted_answers(), locked=True)
     except AttemptRefused as error:
         db.session.rollback()
         if not _wants_json():
