@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from certify.audit.keys import key_problem
+from certify.certificates.signing import load_signing_key, raises_pdf_version
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,25 @@ def _generated_secret_key(app: Flask) -> bool:
     return len(key) < 32 or (key_file.exists() and key_file.read_text().strip() == key)
 
 
+def _signing_key_problem(config: Mapping) -> str | None:
+    """What is wrong with the body's PKCS#12 key for signing PDF/A-3 certificates, if anything."""
+    password = config.get("CERTIFY_PKCS12_PASSWORD")
+    try:
+        key = load_signing_key(
+            Path(), Path(config["CERTIFY_PKCS12_PATH"]), password.encode() if password else None
+        )
+    except (OSError, ValueError) as error:
+        return f"the PKCS#12 file cannot be read: {error}"
+    if raises_pdf_version(key):
+        return "its ECDSA/EdDSA key makes signed certificates PDF 2.0, which a PDF/A-3 file may not be"
+    return None
+
+
 def findings(app: Flask) -> list[Finding]:
     """The dangerous settings of this installation, each with its fix (`flask certify check`)."""
     config = app.config
     audit_key = key_problem(Path(app.instance_path), config)
+    signing_key = None if development_signing_key(config) else _signing_key_problem(config)
     checks = [
         (
             development_signing_key(config),
@@ -64,6 +80,15 @@ def findings(app: Flask) -> list[Finding]:
                 "CERTIFY_PKCS12_PATH",
                 "certificates are signed with the self-signed development key",
                 "set CERTIFY_PKCS12_PATH and CERTIFY_PKCS12_PASSWORD to the body's PKCS#12 file",
+            ),
+        ),
+        (
+            signing_key is not None,
+            Finding(
+                "CERTIFY_PKCS12_PATH",
+                signing_key or "",
+                "set CERTIFY_PKCS12_PATH (and CERTIFY_PKCS12_PASSWORD) to a readable PKCS#12 file "
+                "with an RSA key of 2048 bits or more",
             ),
         ),
         (

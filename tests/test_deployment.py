@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from certify import create_app
 from certify.deployment import DEVELOPMENT_KEY_WARNING
+from tests.certificates.test_signing import make_pkcs12
 
 
 def _warnings(caplog) -> list[str]:
@@ -25,13 +29,24 @@ def test_no_warning_with_a_signing_key_or_when_testing(app_settings, caplog):
     assert _warnings(caplog) == []
 
 
-SAFE = {
-    "CERTIFY_PKCS12_PATH": "/etc/certify/body.p12",
-    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://certify@db.internal/certify",
-    "SESSION_COOKIE_SECURE": True,
-    "SECRET_KEY": "k" * 64,
-    "MAIL_SERVER": "smtp.example.org",
-}
+@pytest.fixture(scope="module")
+def body_key(tmp_path_factory) -> str:
+    """The body's PKCS#12 file, with an RSA key as the check asks."""
+    path = tmp_path_factory.mktemp("keys") / "body.p12"
+    path.write_bytes(make_pkcs12(b"correct horse"))
+    return str(path)
+
+
+@pytest.fixture
+def safe(body_key) -> dict:
+    return {
+        "CERTIFY_PKCS12_PATH": body_key,
+        "CERTIFY_PKCS12_PASSWORD": "correct horse",
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://certify@db.internal/certify",
+        "SESSION_COOKIE_SECURE": True,
+        "SECRET_KEY": "k" * 64,
+        "MAIL_SERVER": "smtp.example.org",
+    }
 
 
 def _check(app):
@@ -59,22 +74,45 @@ def test_check_lists_each_dangerous_setting_with_its_fix_and_fails(app_settings,
     assert result.output.count("  fix: ") == 7
 
 
-def test_check_refuses_an_audit_key_too_short_to_resist_guessing(app_settings, tmp_path):
+def test_check_refuses_an_audit_key_too_short_to_resist_guessing(app_settings, tmp_path, safe):
     short_key = tmp_path / "audit.key"
     short_key.write_text("k" * 16)
-    app = create_app(dict(app_settings, TESTING=False, **SAFE, CERTIFY_AUDIT_KEY_PATH=str(short_key)))
+    app = create_app(dict(app_settings, TESTING=False, **safe, CERTIFY_AUDIT_KEY_PATH=str(short_key)))
     app.config["RATELIMIT_STORAGE_URI"] = "redis://redis.internal:6379"
     result = _check(app)
     assert result.exit_code == 1 and "dangerous: CERTIFY_AUDIT_KEY_PATH: " in result.output
 
 
-def test_check_passes_a_safe_configuration(app_settings, tmp_path):
+def test_check_passes_a_safe_configuration(app_settings, tmp_path, safe):
     audit_key = tmp_path / "audit.key"
     audit_key.write_text("k" * 64)
-    app = create_app(dict(app_settings, TESTING=False, **SAFE, CERTIFY_AUDIT_KEY_PATH=str(audit_key)))
+    app = create_app(dict(app_settings, TESTING=False, **safe, CERTIFY_AUDIT_KEY_PATH=str(audit_key)))
     app.config["RATELIMIT_STORAGE_URI"] = "redis://redis.internal:6379"  # only read by the check here
     result = _check(app)
     assert (result.exit_code, result.output) == (0, "no dangerous settings found\n")
+
+
+@pytest.mark.parametrize(
+    ("key_file", "problem"),
+    [
+        ("ecdsa", "its ECDSA/EdDSA key makes signed certificates PDF 2.0, which a PDF/A-3 file may not be"),
+        ("missing", "the PKCS#12 file cannot be read"),
+    ],
+)
+def test_check_refuses_a_signing_key_that_cannot_sign_pdf_a_3(
+    app_settings, tmp_path, safe, key_file, problem
+):
+    path = tmp_path / "body.p12"
+    if key_file == "ecdsa":
+        path.write_bytes(make_pkcs12(b"correct horse", ec.generate_private_key(ec.SECP256R1())))
+    audit_key = tmp_path / "audit.key"
+    audit_key.write_text("k" * 64)
+    settings = dict(safe, CERTIFY_PKCS12_PATH=str(path), CERTIFY_AUDIT_KEY_PATH=str(audit_key))
+    app = create_app(dict(app_settings, TESTING=False, **settings))
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://redis.internal:6379"
+    result = _check(app)
+    assert result.exit_code == 1
+    assert f"dangerous: CERTIFY_PKCS12_PATH: {problem}" in result.output
 
 
 def test_check_only_reports_in_testing_mode(app):

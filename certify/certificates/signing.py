@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers import constants as signer_constants
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
@@ -85,7 +86,7 @@ def load_signing_key(
 ) -> SigningKey:
     """Return the signing key: the PKCS#12 file in production, else the development key.
 
-    The development key (EC P-256, self-signed) lives in `instance_path/signing/` and is generated
+    The development key (RSA 3072, self-signed) lives in `instance_path/signing/` and is generated
     on first use only, so certificates signed yesterday still verify today.
     """
     if pkcs12_path is not None:
@@ -107,6 +108,15 @@ def sign_pdf(
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     return signers.sign_pdf(writer, metadata, signer=key.signer, bytes_reserved=key.bytes_reserved).getvalue()
+
+
+def raises_pdf_version(key: SigningKey) -> bool:
+    """Whether pyHanko signs with this key by declaring ISO/TS 32002 and raising the PDF to 2.0 (ECDSA on
+    one of that extension's curves, EdDSA): a PDF/A-3 document, based on PDF 1.7, may not be PDF 2.0."""
+    public_key = key.certificate.public_key
+    if public_key.algorithm in ("ed25519", "ed448"):
+        return True
+    return public_key.algorithm == "ec" and public_key.curve[1] in signer_constants.ISO32002_CURVE_NAMES
 
 
 def _signing_key(private_key, certificate: x509.Certificate, others: list[x509.Certificate]) -> SigningKey:
@@ -146,7 +156,7 @@ def _pkcs12_signing_key(path: Path, password: bytes | None) -> SigningKey:
     return _signing_key(private_key, certificate, list(others))
 
 
-def _load_or_create_development_key(folder: Path) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+def _load_or_create_development_key(folder: Path) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     key_path, cert_path = folder / DEVELOPMENT_KEY_FILE, folder / DEVELOPMENT_CERT_FILE
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Several workers may start at once; the lock lets exactly one of them generate the key.
@@ -159,7 +169,10 @@ def _load_or_create_development_key(folder: Path) -> tuple[ec.EllipticCurvePriva
 
 
 def _write_development_key(key_path: Path, cert_path: Path) -> None:
-    private_key = ec.generate_private_key(ec.SECP256R1())
+    # RSA, not ECDSA: for a key on a curve of ISO/TS 32002 pyHanko declares that extension and raises the
+    # document to PDF 2.0, which the PDF/A-3 certificate (based on PDF 1.7) may not be. A development
+    # key made earlier as ECDSA is kept, so that the certificates it signed still verify.
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     pem = private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -171,7 +184,7 @@ def _write_development_key(key_path: Path, cert_path: Path) -> None:
     cert_path.write_bytes(_self_signed_certificate(private_key).public_bytes(serialization.Encoding.PEM))
 
 
-def _self_signed_certificate(private_key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
+def _self_signed_certificate(private_key: rsa.RSAPrivateKey) -> x509.Certificate:
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, DEVELOPMENT_COMMON_NAME),

@@ -10,6 +10,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -18,7 +19,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from certify.certificates.render import render_certificate
-from certify.certificates.signing import DEVELOPMENT_KEY_FILE, load_signing_key, sign_pdf
+from certify.certificates.signing import DEVELOPMENT_KEY_FILE, load_signing_key, raises_pdf_version, sign_pdf
 from tests.certificates.test_render import make_context
 
 
@@ -58,7 +59,30 @@ def test_development_certificate_names_the_body_and_lasts_ten_years(development_
     validity = certificate["tbs_certificate"]["validity"]
     lifetime = validity["not_after"].native - validity["not_before"].native
     assert dt.timedelta(days=3650) <= lifetime <= dt.timedelta(days=3660)
-    assert certificate.public_key.curve == ("named", "secp256r1")
+    assert (certificate.public_key.algorithm, certificate.public_key.bit_size) == ("rsa", 3072)
+
+
+def test_a_signed_certificate_stays_the_pdf_1_7_its_pdf_a_3_metadata_claims(unsigned_pdf, development_key):
+    signed = sign_pdf(unsigned_pdf, development_key, reason="Certificate issued", location="Kazan")
+
+    reader = PdfFileReader(BytesIO(signed))
+    assert reader.input_version == (1, 7)
+    assert "/Version" not in reader.root  # the catalog would override the header's version
+    extensions = reader.root.get("/Extensions", {})
+    assert not any(name.startswith("/ISO_") for name in extensions)  # ISO/TS 32001/32002 are PDF 2.0 only
+    assert not raises_pdf_version(development_key)
+    assert 'pdfaid:part="3"' in reader.root["/Metadata"].data.decode()
+
+
+def test_an_ecdsa_key_would_raise_the_pdf_version(tmp_path, unsigned_pdf):
+    path = tmp_path / "ecdsa.p12"
+    path.write_bytes(make_pkcs12(b"pw", ec.generate_private_key(ec.SECP256R1())))
+    key = load_signing_key(tmp_path, pkcs12_path=path, pkcs12_password=b"pw")
+
+    signed = sign_pdf(unsigned_pdf, key, reason="Certificate issued", location="Kazan")
+
+    assert raises_pdf_version(key)
+    assert PdfFileReader(BytesIO(signed)).root["/Version"] == "/2.0"
 
 
 def test_signature_is_intact_pades_sha256_and_trusted(unsigned_pdf, development_key):
@@ -79,9 +103,9 @@ def test_signing_is_an_incremental_update(unsigned_pdf, development_key):
     assert signed.startswith(unsigned_pdf)
 
 
-def make_pkcs12(password: bytes) -> bytes:
-    """A PKCS#12 file holding an RSA key and a self-signed certificate, like a production key."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def make_pkcs12(password: bytes, key=None) -> bytes:
+    """A PKCS#12 file holding a key (RSA unless given) and a self-signed certificate, as in production."""
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Certify production test")])
     now = dt.datetime.now(dt.UTC)
     certificate = (
@@ -118,8 +142,18 @@ def test_pkcs12_with_wrong_password_is_refused(tmp_path):
         load_signing_key(tmp_path, pkcs12_path=path, pkcs12_password=b"wrong")
 
 
-def test_preloaded_signer_signatures_verify_for_ec_keys(development_key):
+def test_preloaded_signer_signatures_verify_for_rsa_keys(development_key):
     data = b"certificate bytes"
     raw = development_key.signer.sign_raw(data, "sha256")
     public_key = serialization.load_der_public_key(development_key.certificate.public_key.dump())
+    public_key.verify(raw, data, PKCS1v15(), hashes.SHA256())
+
+
+def test_preloaded_signer_signatures_verify_for_ec_keys(tmp_path):
+    path = tmp_path / "ecdsa.p12"
+    path.write_bytes(make_pkcs12(b"pw", ec.generate_private_key(ec.SECP256R1())))
+    key = load_signing_key(tmp_path, pkcs12_path=path, pkcs12_password=b"pw")
+    data = b"certificate bytes"
+    raw = key.signer.sign_raw(data, "sha256")
+    public_key = serialization.load_der_public_key(key.certificate.public_key.dump())
     public_key.verify(raw, data, ec.ECDSA(hashes.SHA256()))
