@@ -247,13 +247,23 @@ def _capped(plan: IndicatorPlan, tally: _Tally, value: Fraction | None) -> tuple
 
 
 def weighted_mean(pairs: Iterable[tuple[Fraction, Fraction | None]]) -> Fraction | None:
-    """The mean of the values that are not None, weights renormalised over them; None if none weighs."""
-    total = weight_sum = Fraction(0)
+    """The mean of the values that are not None, weights renormalised over them; None if none weighs.
+
+    Summed on integer numerators and denominators and reduced once at the end: each Fraction operation
+    reduces its result (a gcd and a new object), which made this the costliest step of scoring.
+    """
+    total_numerator, total_denominator, weight_numerator, weight_denominator = 0, 1, 0, 1
     for weight, value in pairs:
         if value is not None:
-            total += weight * value
-            weight_sum += weight
-    return total / weight_sum if weight_sum else None
+            numerator = weight.numerator * value.numerator
+            denominator = weight.denominator * value.denominator
+            total_numerator = total_numerator * denominator + numerator * total_denominator
+            total_denominator *= denominator
+            weight_numerator = weight_numerator * weight.denominator + weight.numerator * weight_denominator
+            weight_denominator *= weight.denominator
+    if not weight_numerator:
+        return None
+    return Fraction(total_numerator * weight_denominator, total_denominator * weight_numerator)
 
 
 def displayed(value: Fraction | None) -> Decimal | None:
