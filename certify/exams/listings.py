@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from certify.exams.models import Exam, ExamAttempt
+from certify.exams.registrations import may_register_themselves
 from certify.exams.services import window_is_open
 
 
@@ -30,7 +31,8 @@ class ExamSummary:
 
 def open_exams(session, candidate, now: datetime) -> list[OpenExam]:
     """The exams whose window is open now, with the candidate's registration or attempt in progress on
-    each, if any."""
+    each, if any. A manager sitting their attestation's theory sees only the exams they are registered
+    for (`registrations.may_register_themselves`)."""
     exams = session.scalars(sa.select(Exam).order_by(Exam.opens_at, Exam.id)).all()
     running = {
         attempt.exam_id: attempt
@@ -40,7 +42,11 @@ def open_exams(session, candidate, now: datetime) -> list[OpenExam]:
             )
         )
     }
-    return [OpenExam(exam, running.get(exam.id)) for exam in exams if window_is_open(exam, now)]
+    return [
+        OpenExam(exam, running.get(exam.id))
+        for exam in exams
+        if window_is_open(exam, now) and (exam.id in running or may_register_themselves(candidate))
+    ]
 
 
 def closed_attempts_of(session, candidate) -> list[ExamAttempt]:

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from certify.accounts.models import Role
 from certify.exams.attempts import AttemptRefused, close_and_score, close_overdue, lock_attempt
 from certify.exams.draws import draw_for
 from certify.exams.forms import Form
@@ -54,6 +55,12 @@ def latest_attempt_of(session, exam: Exam, candidate) -> ExamAttempt | None:
         .order_by(ExamAttempt.registered_at.desc(), ExamAttempt.id.desc())
         .limit(1)
     )
+
+
+def may_register_themselves(user) -> bool:
+    """Whether `user` may sit any open exam, registered by their own start: a candidate may. A manager
+    applying for their own attestation sits only the exam the body registered them for at admission."""
+    return user.has_role(Role.CANDIDATE)
 
 
 def register_candidate(
@@ -110,6 +117,10 @@ def start_attempt(session, exam: Exam, candidate, *, now: datetime | None = None
     form holding an item the body has held back since it was drawn is drawn again.
     """
     now = now or utcnow()
+    if not may_register_themselves(candidate) and open_attempt_of(session, exam, candidate) is None:
+        raise AttemptRefused(
+            _l("You are not registered for this exam: you are registered when your application is admitted.")
+        )
     attempt = register_candidate(session, exam, candidate, now=now)
     if attempt.is_running:
         return attempt

@@ -10,14 +10,13 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from certify.accounts.models import Role
 from certify.exams import attempts, listings, pages, registrations
 from certify.exams.attempts import AttemptRefused
 from certify.exams.models import AttemptEnd, Exam, ExamAttempt, PassMarkMethod
 from certify.exams.records import result_from_data
 from certify.extensions import db
 from certify.timeutil import as_utc, utcnow
-from certify.web.access import STAFF, require, roles_required
+from certify.web.access import APPLYING_PERSONS, STAFF, require, roles_required
 from certify.web.actions import carry_out
 from certify.web.i18n import current_language
 
@@ -32,7 +31,7 @@ def close_overdue_attempts():
 
 
 @bp.get("/exams/")
-@roles_required(Role.CANDIDATE)
+@roles_required(*APPLYING_PERSONS)
 def index():
     """The exams open now, each to start or resume, and the candidate's finished attempts."""
     return render_template(
@@ -43,7 +42,7 @@ def index():
 
 
 @bp.post("/exams/<int:exam_id>/start")
-@roles_required(Role.CANDIDATE)
+@roles_required(*APPLYING_PERSONS)
 def start(exam_id: int):
     """Start an attempt, or resume the one in progress (a second tab lands on the same attempt)."""
     exam = db.get_or_404(Exam, exam_id)
@@ -57,7 +56,7 @@ def start(exam_id: int):
 
 
 @bp.get("/exams/attempts/<int:attempt_id>")
-@roles_required(Role.CANDIDATE)
+@roles_required(*APPLYING_PERSONS)
 def attempt(attempt_id: int):
     """The attempt: every item on one page, the time left, each answer saved as it is chosen."""
     attempt = _own(attempt_id)
@@ -71,7 +70,7 @@ def attempt(attempt_id: int):
 
 
 @bp.post("/exams/attempts/<int:attempt_id>/answers")
-@roles_required(Role.CANDIDATE)
+@roles_required(*APPLYING_PERSONS)
 def save(attempt_id: int):
     """Save the answers sent (the page's script sends one item at a time); JSON for the script."""
     attempt = attempts.locked_attempt(db.session, attempt_id)
@@ -95,7 +94,7 @@ def save(attempt_id: int):
 
 
 @bp.post("/exams/attempts/<int:attempt_id>/submit")
-@roles_required(Role.CANDIDATE)
+@roles_required(*APPLYING_PERSONS)
 def submit(attempt_id: int):
     """Save the answers on the page and close the attempt; a second submission changes nothing."""
     attempt = _own(attempt_id)
@@ -109,7 +108,7 @@ def submit(attempt_id: int):
 
 
 @bp.get("/exams/attempts/<int:attempt_id>/status")
-@roles_required(Role.CANDIDATE)
+@roles_required(*APPLYING_PERSONS)
 def status(attempt_id: int):
     """Whether the attempt is still open and the seconds left, for the page's countdown after a reconnect."""
     attempt = _own(attempt_id)
@@ -120,7 +119,7 @@ def status(attempt_id: int):
 
 
 @bp.get("/exams/attempts/<int:attempt_id>/result")
-@roles_required(Role.CANDIDATE)
+@roles_required(*APPLYING_PERSONS)
 def result(attempt_id: int):
     """The result per area and overall; the rationales of the items missed once the window has closed."""
     attempt = _own(attempt_id)

@@ -44,11 +44,11 @@ def _json_save(client, attempt_id: int, item_id: str, chosen: list[str]):
     )
 
 
-def test_only_candidates_take_exams_and_only_staff_see_them_all(login, client, exam):
+def test_only_persons_take_exams_and_only_staff_see_them_all(login, client, exam):
     assert client.get("/exams/").status_code == 302
     for role, candidate_page, staff_page in (
         (Role.CANDIDATE, 200, 403),
-        (Role.MANAGER, 403, 403),
+        (Role.MANAGER, 200, 403),  # a manager may apply for their own attestation
         (Role.ASSESSOR, 403, 403),
         (Role.COORDINATOR, 403, 200),
         (Role.ADMIN, 403, 200),
@@ -80,6 +80,21 @@ def test_a_candidate_starts_answers_each_item_and_submits(candidate_client, db, 
     assert response.status_code == 302 and response.location.endswith(f"/exams/attempts/{attempt_id}/result")
     result = client.get(response.location).get_data(as_text=True)
     assert "5 of 5" in result or "5 из 5" in result
+
+
+def test_a_manager_sits_only_the_exam_they_were_registered_for(login, db, exam):
+    manager_client, manager = login(Role.MANAGER)
+    assert exam.title_ru not in manager_client.get("/exams/").get_data(as_text=True)
+    refused = manager_client.post(f"/exams/{exam.id}/start", follow_redirects=True)
+    assert "You are not registered for this exam" in refused.get_data(as_text=True)
+    assert db.query(ExamAttempt).filter_by(candidate_id=manager.id).count() == 0
+
+    registrations.register_candidate(db, exam, manager)  # as the admission of their application does
+    db.commit()
+    assert exam.title_ru in manager_client.get("/exams/").get_data(as_text=True)
+    attempt_id, _ = _start(manager_client, exam)
+    item_id, chosen = next(iter(keyed_answers(db.get(ExamAttempt, attempt_id), right=1).items()))
+    assert _json_save(manager_client, attempt_id, item_id, chosen).get_json()["saved"] is True
 
 
 def test_a_second_tab_lands_on_the_same_attempt(candidate_client, exam):
