@@ -53,6 +53,7 @@ def _import_models() -> None:
     import certify.audit.models
     import certify.certificates.models
     import certify.exams.models
+    import certify.monitoring.models
     import certify.outbox.models
     import certify.questionnaire.models
     import certify.review.models

@@ -10,6 +10,7 @@ from certify.audit.cli import audit_cli
 from certify.certificates.cli import certificates_cli
 from certify.demo.cli import demo_command
 from certify.exams.cli import exam_cli
+from certify.monitoring.cli import monitoring_cli
 from certify.outbox.cli import mail_cli
 from certify.review.cli import review_cli
 from certify.standards.cli import standard_cli
@@ -21,6 +22,7 @@ certify_cli.add_command(certificates_cli)
 certify_cli.add_command(demo_command)
 certify_cli.add_command(exam_cli)
 certify_cli.add_command(mail_cli)
+certify_cli.add_command(monitoring_cli)
 certify_cli.add_command(review_cli)
 certify_cli.add_command(standard_cli)
 

@@ -35,6 +35,7 @@ from certify.standards.definition import (
     Standard,
     Text,
 )
+from certify.standards.monitoring import build_monitoring
 
 
 def build_standard(data: dict[str, Any]) -> Standard:
@@ -53,6 +54,7 @@ def build_standard(data: dict[str, Any]) -> Standard:
         cross_checks=tuple(_cross_check(item) for item in data.get("cross_checks", ())),
         kind=StandardKind(data.get("kind", StandardKind.ORGANISATION)),
         attestation=_attestation(data) if data.get("kind") == StandardKind.PERSON else None,
+        monitoring=build_monitoring(data.get("monitoring")),
     )
 
 

@@ -23,6 +23,7 @@ from certify.standards.located import (
     refers_back,
     report_duplicates,
 )
+from certify.standards.monitoring_checks import check_monitoring
 from certify.standards.problems import Locator, PathParts
 from certify.standards.relation_checks import check_cross_checks, check_phases, check_ratios
 
@@ -63,6 +64,7 @@ def check_standard(data: dict[str, Any], locator: Locator) -> None:
     check_phases(data, questions, locator)
     check_cross_checks(data, questions, locator)
     check_attestation(data, locator)
+    check_monitoring(data, locator)
 
 
 def _check_unique_ids(data: dict[str, Any], questions: list[Located], locator: Locator) -> None:

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum, StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from certify.standards.attestation import Attestation, StandardKind
+
+if TYPE_CHECKING:  # monitoring imports this module; Monitoring is only an annotation here
+    from certify.standards.monitoring import Monitoring
 
 RUBRIC_SCORES = (0, 1, 2, 3, 4)
 LANGUAGES = ("ru", "en")
@@ -334,6 +337,8 @@ class Standard:
     kind: StandardKind = StandardKind.ORGANISATION
     #: the sections only a personal scheme has (docs/attestation.md); None for an organisation's
     attestation: Attestation | None = None
+    #: the yearly report between certifications (docs/monitoring.md); None when the standard has none
+    monitoring: Monitoring | None = None
 
     @property
     def is_person(self) -> bool:

@@ -60,6 +60,11 @@ _SHOWN_APART = frozenset(
         "procedure",
         "recertification",
         "cpd_kinds",
+        # the monitoring section (docs/monitoring.md): its rules field by field, its KPIs by id
+        "monitoring",
+        "kpis",
+        "thresholds",
+        "surveillance",
     }
 )
 
@@ -150,6 +155,25 @@ def _attestation(old: Standard, new: Standard) -> Iterator[str]:
     yield from _diff_items("CPD kind", cpd_before, cpd_after)
 
 
+def _monitoring(old: Standard, new: Standard) -> Iterator[str]:
+    """The monitoring section: its lists and rules field by field (`monitoring.surveillance.alert_after_days
+    30 -> 14`), its KPIs by id; a section that came or went, with every KPI it brought or took."""
+    was, now = old.monitoring, new.monitoring
+    if was is None or now is None:
+        if was is not now:
+            template = TEXT_ADDED if was is None else TEXT_REMOVED
+            yield template.format(kind="standard", id=new.code, field="monitoring")
+            yield from _diff_items("KPI", was.kpis if was else (), now.kpis if now else ())
+        return
+    code = new.code
+    yield from _changed_fields("standard", code, was, now, prefix="monitoring.")
+    for name in ("thresholds", "surveillance"):
+        yield from _changed_fields(
+            "standard", code, getattr(was, name), getattr(now, name), prefix=f"monitoring.{name}."
+        )
+    yield from _diff_items("KPI", was.kpis, now.kpis)
+
+
 def _areas(old: Standard, new: Standard) -> Iterator[str]:
     return _diff_items("area", old.areas, new.areas)
 
@@ -180,6 +204,7 @@ SECTIONS: tuple[Callable[[Standard, Standard], Iterable[str]], ...] = (
     _phases,
     _cross_checks,
     _attestation,
+    _monitoring,
     _areas,
     _indicators,
     _indicator_moves,

@@ -93,9 +93,10 @@ def test_install_library_is_idempotent(db):
     # organisations' standards come first, then the personal schemes
     assert [(r.code, r.version, r.kind, r.status) for r in again] == [
         ("cmq", "1.0", "organisation", "retired"),
-        ("cmq", "1.1", "organisation", "published"),
+        ("cmq", "1.1", "organisation", "retired"),
+        ("cmq", "1.2", "organisation", "published"),
         ("cma", "1.0", "person", "published"),
     ]
     assert len(installed) == len(list(LIBRARY.glob("*.yaml")))
-    assert services.current_version(db).label == "cmq 1.1"
+    assert services.current_version(db).label == "cmq 1.2"
     assert services.current_version(db, kind="person").label == "cma 1.0"

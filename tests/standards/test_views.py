@@ -89,9 +89,10 @@ def test_api_lists_published_versions_only(client, db, library):
     assert [(v["code"], v["version"], v["kind"], v["status"], v["current"]) for v in listing] == [
         ("cma", "1.0", "person", "published", True),
         ("cmq", "1.0", "organisation", "retired", False),
-        ("cmq", "1.1", "organisation", "published", True),
+        ("cmq", "1.1", "organisation", "retired", False),
+        ("cmq", "1.2", "organisation", "published", True),
     ]
-    detail = client.get("/api/v1/standards/cmq/1.1").get_json()
+    detail = client.get("/api/v1/standards/cmq/1.2").get_json()
     assert detail["definition"]["code"] == "cmq" and len(detail["definition"]["areas"]) >= 7
     assert client.get("/api/v1/standards/demo/1.0").status_code == 404
 

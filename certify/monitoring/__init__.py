@@ -1,0 +1,1 @@
+"""Effectiveness monitoring between certifications: the yearly reports' schedule and surveillance."""
