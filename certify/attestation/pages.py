@@ -163,7 +163,15 @@ def render_admission(application: Application, status: int = 200, return_form=No
         admit_form=forms.AdmitForm(formdata=None),
         return_form=return_form or forms.return_form(standard, language, formdata=None),
         language=language,
+        renewal=_renewal(application),
     ), status
+
+
+def _renewal(application: Application):
+    """The CPD record and route of a renewal, for the admission check; None for a first application."""
+    from certify.attestation.cpd_pages import renewal_check  # cpd_pages imports this module
+
+    return renewal_check(application)
 
 
 def _stage(application: Application):

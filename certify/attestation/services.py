@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from certify.accounts.models import User
-from certify.attestation import notifications, theory
+from certify.attestation import notifications, renewal, theory
 from certify.attestation.models import AdmissionCheck, AdmissionOutcome
 from certify.errors import DomainError
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import insert_draft, open_draft
-from certify.standards.attestation import StandardKind
+from certify.standards.attestation import RenewalRoute, StandardKind
 from certify.standards.models import StandardStatus, StandardVersion
 from certify.standards.services import CLOSED_STATES, definition_of
 from certify.timeutil import as_utc, utcnow
@@ -84,8 +84,11 @@ def unfinished_by_code(session, user: User) -> dict[str, Application]:
     return {a.standard_version.code: a for a in reversed(unfinished)}
 
 
-def apply_for_attestation(session, version: StandardVersion, user: User, *, consent: bool) -> Application:
-    """A new draft for `user` on the scheme `version`, once they have accepted its consent.
+def apply_for_attestation(
+    session, version: StandardVersion, user: User, *, consent: bool, previous: Application | None = None
+) -> Application:
+    """A new draft for `user` on the scheme `version`, once they have accepted its consent; pre-filled
+    from `previous` (a renewal's earlier application) when given.
 
     Refused while the user has an unfinished application on any version of the same scheme. Two
     "Apply" requests at once both pass that check: the one-draft index keeps one insert, and the other
@@ -102,6 +105,7 @@ def apply_for_attestation(session, version: StandardVersion, user: User, *, cons
         # the candidate's organisation, if any: the review's rule "same organisation" reads it later
         "organisation_id": user.organisation_id,
         "consent_accepted_at": utcnow(),
+        "previous_id": previous.id if previous is not None else None,
     }
     application = insert_draft(session, version, user, subject)
     if application is None:  # the same user's other request inserted the draft since the check
@@ -109,7 +113,7 @@ def apply_for_attestation(session, version: StandardVersion, user: User, *, cons
         if winner is None:  # and it was withdrawn at once
             raise AttestationError(ACTED_MEANWHILE, 409)
         return winner
-    open_draft(session, application, user)
+    open_draft(session, application, user, previous)
     record(
         session,
         user,
@@ -152,11 +156,18 @@ def admit(session, application: Application, user: User) -> AdmissionCheck:
     """Admit the candidate to the theory exam: the workflow's ADMIT, checked, recorded and e-mailed.
 
     The candidate is registered for the scheme's open theory exam at once (certify.attestation.theory);
-    with none open, the admission is refused, naming the bank and blueprint to open.
+    with none open, the admission is refused, naming the bank and blueprint to open. A renewal whose CPD
+    record meets the scheme's rule is admitted on it instead: the coordinator confirms the record, and
+    the practical part follows without a new exam (`renewal.route_at_admission`).
     """
     next_state = take(session, application, Action.ADMIT, user)
+    route = renewal.route_at_admission(session, application)  # refused when the record gives no route
+    if route is RenewalRoute.CPD:
+        return _admit_by_cpd(session, application, user, next_state)
     theory.open_exam_for(session, application)  # refused before anything changes when none is open
     check = _check(session, application, user, next_state, AdmissionOutcome.ADMITTED, {})
+    if route is not None:
+        renewal.confirm_route(session, application, user, route)
     attempt = theory.register_for_theory(session, application)
     record(
         session,
@@ -164,9 +175,35 @@ def admit(session, application: Application, user: User) -> AdmissionCheck:
         "application.admitted",
         application,
         before={"state": State.SUBMITTED.value},
-        after={"state": next_state.value, "exam": attempt.exam_id, "attempt": attempt.id},
+        after={
+            "state": next_state.value,
+            "exam": attempt.exam_id,
+            "attempt": attempt.id,
+            "renewal": route.value if route else None,
+        },
     )
     notifications.send_admitted(session, application, check)
+    return check
+
+
+def _admit_by_cpd(session, application: Application, user: User, next_state: State) -> AdmissionCheck:
+    """Admit a renewal on its confirmed CPD record: no exam registration; told by e-mail."""
+    check = _check(session, application, user, next_state, AdmissionOutcome.ADMITTED, {})
+    confirmed = renewal.confirm_route(session, application, user, RenewalRoute.CPD)
+    record(
+        session,
+        user,
+        "application.admitted",
+        application,
+        before={"state": State.SUBMITTED.value},
+        after={
+            "state": next_state.value,
+            "renewal": RenewalRoute.CPD.value,
+            "cpd_hours": str(confirmed.counted_hours),
+            "renews": confirmed.certificate.number,
+        },
+    )
+    renewal.send_admitted_by_cpd(session, application, confirmed)
     return check
 
 

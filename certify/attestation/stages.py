@@ -55,8 +55,10 @@ def close_theory_failed(session, application: Application, coordinator) -> Decis
         before={"state": State.ADMITTED.value},
         after={"state": application.state, "reasons": reasons},
     )
+    from certify.certificates import reports  # the certificates import the attestation
     from certify.review import notifications  # the review's notifications import the attestation
 
+    reports.store_report(session, application)  # the written conclusion, rendered once
     notifications.decided(session, application, certified=False)
     return decision
 
@@ -90,6 +92,10 @@ STAGE_LABELS = {
     "retake": N_("The theory exam is not passed yet: a retake is possible."),
     "failed": N_("The theory exam is not passed, and no retake is left."),
     "practical": N_("The theory exam is passed: your practical task is under review."),
+    "practical_by_cpd": N_(
+        "Renewal: your CPD record is confirmed, so no new theory exam is needed; your practical task is "
+        "under review."
+    ),
     "decision": N_("The commission is deciding on your attestation."),
     "decided": N_("The commission has decided."),
     "appealed": N_("Your appeal is being reviewed."),
@@ -125,6 +131,8 @@ def stage_of(session, application: Application) -> Stage:
         key = "appealed"
     elif state == State.CONSENSUS:
         key = "decision"
+    elif theory.waived:  # a renewal by CPD: no exam was taken, so there is no window, result or retake
+        key = "practical_by_cpd"
     elif state != State.ADMITTED or theory.passed:
         key = "practical"
     elif theory.failed_finally:

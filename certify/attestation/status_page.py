@@ -1,7 +1,8 @@
 """The candidate's attestation page: where they are after admission, as the view renders it.
 
 Admitted: the exam window and the link to the exam; then the result, a retake if the scheme allows one,
-the practical part under review, the commission's decision and (once issued) the certificate's page.
+the practical part under review, the commission's decision with its written conclusion (the PDF stored
+with the decision) and (once issued) the certificate's page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask_login import current_user
 
 from certify.attestation import forms, stages
 from certify.attestation.retakes import WINDOW_ENDS
+from certify.certificates import reports
 from certify.extensions import db
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
@@ -41,6 +43,8 @@ def render_status(application: Application, status: int = 200):
         retake_form=forms.RetakeForm(formdata=None),
         certificate_url=_certificate_url(stage.decision),
         conclusion=_conclusion(application, stage.decision),
+        # the written conclusion's PDF, stored with the decision (certify.certificates.reports)
+        conclusion_label=gettext(reports.document_of(application).label),
     ), status
 
 

@@ -18,7 +18,8 @@ from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from certify.attestation.admission import attestation_of, exam_due
-from certify.attestation.models import AdmissionCheck, AdmissionOutcome
+from certify.attestation.models import AdmissionCheck, AdmissionOutcome, Renewal
+from certify.attestation.renewal_rules import theory_required
 from certify.attestation.retakes import WINDOW_ENDS, Retake, retake
 from certify.errors import DomainError
 from certify.exams import registrations
@@ -26,6 +27,7 @@ from certify.exams.attempts import AttemptRefused
 from certify.exams.models import Exam, ExamAttempt, ExamBankVersion
 from certify.exams.services import window_is_open
 from certify.questionnaire.models import Application
+from certify.standards.attestation import RenewalRoute
 from certify.standards.models import StandardVersion
 from certify.timeutil import as_utc, utcnow
 from certify.transitions import record
@@ -130,10 +132,14 @@ class Theory:
     retake: Retake | None
     #: not passed, and nothing is left: no retake within the window, or the window over
     failed_finally: bool
+    #: a renewal whose CPD record the coordinator confirmed: no theory exam is taken (no window either)
+    waived: bool = False
 
 
 def theory_of(session, application: Application, today: date | None = None) -> Theory:
     """The theory stage of a person's application now."""
+    if not theory_required(confirmed_route(session, application)):
+        return Theory(None, [], None, False, None, False, waived=True)
     today = today or utcnow().date()
     admitted = admitted_on(session, application)
     last_day = exam_due(application, admitted) if admitted else None
@@ -152,12 +158,23 @@ def theory_of(session, application: Application, today: date | None = None) -> T
     return Theory(last_day, attempts, open_attempt, passed, next_one, failed_finally)
 
 
+def confirmed_route(session, application: Application) -> RenewalRoute | None:
+    """The renewal route the coordinator confirmed at the application's admission; None for a first
+    attestation and before the admission."""
+    route = session.scalar(sa.select(Renewal.route).where(Renewal.application_id == application.id))
+    return RenewalRoute(route) if route else None
+
+
 def theory_facts(session, application: Application) -> dict:
-    """What the workflow reads of the theory stage: passed, or failed with no retake left."""
+    """What the workflow reads of the theory stage: passed, or failed with no retake left.
+
+    A renewal by CPD (`waived`) reads as passed: the workflow's "the theory exam passed" is the
+    condition of the practical stage, which the confirmed CPD record meets instead of a new exam.
+    """
     if not application.is_person or application.state != State.ADMITTED:
         return {}
     theory = theory_of(session, application)
-    return {"theory_passed": theory.passed, "theory_failed_finally": theory.failed_finally}
+    return {"theory_passed": theory.passed or theory.waived, "theory_failed_finally": theory.failed_finally}
 
 
 def register_retake(session, application: Application, user, *, now: datetime | None = None) -> ExamAttempt:

@@ -158,3 +158,7 @@ def close_theory_failed(application_id: int):
         back_to=url_for("attestation.admission", application_id=application.id),
         done=_("The application is closed as not attested; the candidate is told by e-mail."),
     )
+
+
+# The CPD record and the renewal live in their own module, on this blueprint.
+from certify.attestation import cpd_views  # noqa: E402, F401

@@ -23,6 +23,8 @@ DOMAINS: dict[str, str] = {
     "evidence": N_("Evidence"),
     "review": N_("Review"),
     "certificate": N_("Certificates"),
+    "monitoring": N_("Monitoring"),
+    "cpd": N_("Continuing professional development"),
     "account": N_("Accounts"),
     "user": N_("Users"),
     "standard": N_("Standards"),
@@ -262,6 +264,10 @@ KINDS: dict[str, Kind] = {
         N_("Not attested: theory exam not passed"),
         _with(N_("Not attested: %(reasons)s"), reasons=after("reasons")),
     ),
+    "application.renewal_started": Kind(N_("Renewal of the attestation started")),
+    "cpd.recorded": Kind(N_("CPD entry recorded")),
+    "cpd.changed": Kind(N_("CPD entry changed")),
+    "cpd.deleted": Kind(N_("CPD entry deleted")),
     "evidence.added": Kind(N_("Evidence added"), _with(N_("Evidence added: %(name)s"), name=after("name"))),
     "evidence.removed": Kind(
         N_("Evidence removed"), _with(N_("Evidence removed: %(name)s"), name=before("name"))
@@ -339,6 +345,56 @@ KINDS: dict[str, Kind] = {
         _with(
             N_("Expiry reminder sent (days before expiry: %(days)s; recipients: %(recipients)s)"),
             days=after("days_before"),
+            recipients=after("recipients"),
+        ),
+    ),
+    "monitoring.scheduled": Kind(
+        N_("Yearly reports scheduled"),
+        _with(
+            N_(
+                "Yearly reports scheduled (due: %(due)s; taken over from the corrected certificate:"
+                " %(carried)s)"
+            ),
+            due=lambda f: ", ".join(str(day) for day in f.after.get("due", ())) or NOTHING,
+            carried=after("carried_over"),
+        ),
+    ),
+    "monitoring.reminded": Kind(
+        N_("Yearly report reminder sent"),
+        _with(
+            N_(
+                "Reminder of yearly report %(period)s due on %(due)s sent (days before: %(days)s;"
+                " recipients: %(recipients)s)"
+            ),
+            period=after("period"),
+            due=after("due_on"),
+            days=after("days_before"),
+            recipients=after("recipients"),
+        ),
+    ),
+    "monitoring.overdue_alert": Kind(
+        N_("Overdue yearly report alerted"),
+        _with(
+            N_(
+                "Coordinators alerted: yearly report %(period)s due on %(due)s is %(days)s days overdue"
+                " (recipients: %(recipients)s)"
+            ),
+            period=after("period"),
+            due=after("due_on"),
+            days=after("days_overdue"),
+            recipients=after("recipients"),
+        ),
+    ),
+    "monitoring.suspension_proposed": Kind(
+        N_("Suspension proposed"),
+        _with(
+            N_(
+                "Suspension proposed: yearly report %(period)s due on %(due)s is %(days)s days overdue"
+                " (recipients: %(recipients)s)"
+            ),
+            period=after("period"),
+            due=after("due_on"),
+            days=after("days_overdue"),
             recipients=after("recipients"),
         ),
     ),

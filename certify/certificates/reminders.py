@@ -45,11 +45,18 @@ def due_reminders(session, today: date) -> list[tuple[Certificate, int]]:
     return [(c, days) for c in candidates if (days := reminder_due(c, today)) is not None]
 
 
-#: the e-mail of each kind, and where its holder starts a renewal
+#: the e-mail of each kind
 MAIL = {
-    StandardKind.ORGANISATION.value: ("certificate_expiry", "questionnaire.index"),
-    StandardKind.PERSON.value: ("attestation_expiry", "attestation.index"),
+    StandardKind.ORGANISATION.value: "certificate_expiry",
+    StandardKind.PERSON.value: "attestation_expiry",
 }
+
+
+def renewal_link(certificate: Certificate) -> str:
+    """Where the holder starts a renewal: a person's from the attestation itself, with its CPD record."""
+    if certificate.is_person:
+        return external_url("attestation.renewal_page", number=certificate.number)
+    return external_url("questionnaire.index")
 
 
 def recipients(session, certificate: Certificate) -> list[User]:
@@ -67,7 +74,7 @@ def send_reminder(session, certificate: Certificate, days: int, today: date) -> 
     The e-mails are queued in the outbox in the transaction that stores the mark (the caller commits after
     each certificate), so a crash neither repeats a reminder nor loses one.
     """
-    template, renew_endpoint = MAIL[certificate.subject_kind]
+    template = MAIL[certificate.subject_kind]
     people = recipients(session, certificate)
     for person in people:
         queue_mail(
@@ -79,7 +86,7 @@ def send_reminder(session, certificate: Certificate, days: int, today: date) -> 
             certificate=certificate,
             days_left=(certificate.expires_on - today).days,
             link=external_url("certificates.detail", number=certificate.number),
-            renew_link=external_url(renew_endpoint),
+            renew_link=renewal_link(certificate),
         )
     certificate.reminded_days_before = days
     audit.record(

@@ -134,15 +134,15 @@ def test_any_recorded_values_make_a_sentence(action, before, after):
 
 
 def _recorded_actions() -> set[str]:
-    """Every action the code passes to `record(`, `audit.record(`, `_record(`, `_record_link_request(` or
-    `audit_exam(`."""
+    """Every action the code passes to `record(`, `audit.record(`, `_record(`, `_record_link_request(`,
+    `audit_exam(` or `_audit(`."""
     found: set[str] = set()
     for path in (PROJECT_ROOT / "certify").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", "")
-            if name not in ("record", "_record", "_record_link_request", "audit_exam"):
+            if name not in ("record", "_record", "_record_link_request", "audit_exam", "_audit"):
                 continue
             values = [*node.args, *(k.value for k in node.keywords if k.arg == "action")]
             for value in values:
