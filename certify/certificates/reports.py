@@ -1,10 +1,14 @@
-"""The assessment report of a decision: rendered once, when the decision is recorded, then served as stored.
+"""The document of a decision: rendered once, when the decision is recorded, then served as stored.
+
+An organisation's decision is stated in its assessment report (report_data, report_pdf); a person's in the
+written conclusion of the attestation (conclusion_data, conclusion_pdf). Both are stored the same way, in
+the application's `report_*` columns: one application has one kind of subject, so one kind of document.
 
 Rendering scores the application and every certified peer and runs WeasyPrint, so a download that
 rendered could be repeated to tie up the workers (issue 12, finding 12). A download now reads the file
 stored with the decision. The stored report is also what the decision said at the time, like a
 certificate: peers certified later, a new edition of the standard or a renamed organisation do not
-change it. A decision on appeal stores a report of its own; the earlier one stays on disk as it was.
+change it. A decision on appeal stores a document of its own; the earlier one stays on disk as it was.
 
 Files are stored owner-only under a random name in CERTIFY_STORAGE/reports, their SHA-256 kept beside
 the name on the application (`certify.files`, as certificates are).
@@ -14,24 +18,55 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
-from certify.certificates import report_data, report_pdf
+from certify.certificates import conclusion_data, conclusion_pdf, report_data, report_pdf
 from certify.files import private_folder, write_private
 from certify.questionnaire.models import Application
 from certify.review.models import Decision
+from certify.textmarks import N_
 
 
 @dataclass(frozen=True)
 class StoredReport:
-    """A stored report and the name it is downloaded under."""
+    """A stored document and the name it is downloaded under."""
 
     path: Path
     download_name: str
+
+
+@dataclass(frozen=True)
+class DecisionDocument:
+    """One kind of document a decision stores: how it is rendered, and how it is named."""
+
+    #: (session, application) -> the PDF of the decision that stands
+    render: Callable[..., bytes]
+    #: the downloaded file's name before "-<certificate number or application id>.pdf"
+    file_prefix: str
+    #: what a page's link calls it (a msgid, translated where shown)
+    label: str
+
+
+def _render_report(session, application: Application) -> bytes:
+    return report_pdf.render_report(report_data.report_context(session, application))
+
+
+def _render_conclusion(session, application: Application) -> bytes:
+    return conclusion_pdf.render_conclusion(conclusion_data.conclusion_context(session, application))
+
+
+ASSESSMENT_REPORT = DecisionDocument(_render_report, "report", N_("Assessment report (PDF)"))
+CONCLUSION = DecisionDocument(_render_conclusion, "conclusion", N_("Conclusion of the attestation (PDF)"))
+
+
+def document_of(application: Application) -> DecisionDocument:
+    """A person's decision is stated in the written conclusion, an organisation's in the assessment report."""
+    return CONCLUSION if application.is_person else ASSESSMENT_REPORT
 
 
 def storage_folder() -> Path:
@@ -39,36 +74,38 @@ def storage_folder() -> Path:
 
 
 def store_report(session, application: Application) -> None:
-    """Render the report of the decision just recorded (the application's latest) and keep it."""
+    """Render the document of the decision just recorded (the application's latest) and keep it."""
     _render_and_store(session, application, report_data.decision_reported(session, application))
 
 
 def stored_report(session, application: Application) -> StoredReport:
-    """The report of the decision that stands, as stored; CertificateError (409) before a decision.
+    """The document of the decision that stands, as stored; CertificateError (409) before a decision.
 
-    An application decided before reports were stored gets its report rendered and stored now, once:
-    when two first downloads race, both render, one stores, and both serve the stored one.
+    An application decided before documents were stored (or by a step that stores none) gets its document
+    rendered and stored now, once: when two first downloads race, both render, one stores, and both serve
+    the stored one.
     """
     decision = report_data.decision_reported(session, application)
     if application.report_decision_id != decision.id or not application.report_name:
         _render_and_store(session, application, decision)
     certificate = report_data.certificate_reported(session, application, decision)
+    named = certificate.number if certificate else application.id
     return StoredReport(
         path=storage_folder() / application.report_name,
-        download_name=f"report-{certificate.number if certificate else application.id}.pdf",
+        download_name=f"{document_of(application).file_prefix}-{named}.pdf",
     )
 
 
 def _render_and_store(session, application: Application, decision: Decision) -> None:
-    """Write the report of `decision` and record it, unless another transaction recorded one first.
+    """Write the document of `decision` and record it, unless another transaction recorded one first.
 
     The conditional UPDATE makes storing idempotent: on PostgreSQL a second one waits for the first's
     row lock and then matches nothing; on SQLite the write lock orders them. It only ever moves to a
-    later decision (ids grow), so a download that rendered the first decision's report while an appeal
+    later decision (ids grow), so a download that rendered the first decision's document while an appeal
     was decided cannot overwrite the appeal's. The loser's file, never referred to, is removed; the
     application's columns are read again either way.
     """
-    pdf = report_pdf.render_report(report_data.report_context(session, application))
+    pdf = document_of(application).render(session, application)
     name = secrets.token_hex(16)
     path = storage_folder() / name
     write_private(path, pdf)

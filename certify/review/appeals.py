@@ -1,4 +1,11 @@
-"""Appeals: once, within 30 days of the decision; reviewed by an assessor who took no part before."""
+"""Appeals: once, within 30 days of the decision; reviewed by an assessor who took no part before.
+
+For a person's attestation the same: the candidate lodges it (the workflow's applicant is the candidate
+alone), its examiner is neither one of the examiners of the case nor tied to the candidate
+(`check_can_assess`), whoever examined the case does not decide it (the workflow's separation of duties),
+and the decision on appeal stores its own written conclusion (`check_conclusion`, then
+`certify.certificates.reports`), the first decision's staying as it was.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from certify.review import notifications
 from certify.review.comparison import assessor_outcome
 from certify.review.decisions import check_conclusion, check_level, decision_of, store_decision
 from certify.review.errors import ReviewError
+from certify.review.labels import review_words
 from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
 from certify.review.staffing import check_can_assess
 from certify.transitions import active_assignments, record, take
@@ -25,10 +33,11 @@ def appeal_of(session, application: Application) -> Appeal | None:
     return session.scalar(sa.select(Appeal).where(Appeal.application_id == application.id))
 
 
-def lodge_appeal(session, application: Application, manager, grounds: str) -> Appeal:
+def lodge_appeal(session, application: Application, applicant, grounds: str) -> Appeal:
+    """The applicant (an organisation's manager, or the candidate) appeals the decision, giving grounds."""
     before = application.state
-    application.state = take(session, application, Action.APPEAL, manager, reasons=grounds.strip()).value
-    appeal = Appeal(application_id=application.id, grounds=grounds.strip(), lodged_by_id=manager.id)
+    application.state = take(session, application, Action.APPEAL, applicant, reasons=grounds.strip()).value
+    appeal = Appeal(application_id=application.id, grounds=grounds.strip(), lodged_by_id=applicant.id)
     session.add(appeal)
     try:
         session.flush()
@@ -36,7 +45,7 @@ def lodge_appeal(session, application: Application, manager, grounds: str) -> Ap
         raise ReviewError(_l("This decision has already been appealed.")) from error
     record(
         session,
-        manager,
+        applicant,
         "review.appealed",
         application,
         before={"state": before},
@@ -46,7 +55,11 @@ def lodge_appeal(session, application: Application, manager, grounds: str) -> Ap
 
 
 def assign_appeal_assessor(session, application: Application, coordinator, assessor) -> Assignment:
-    """The appeal goes to one assessor who took no part in the review and is independent of the applicant."""
+    """The appeal goes to one assessor who took no part in the review and is independent of the applicant.
+
+    Taking part is holding any assignment on the application, even one declined or removed: for a person,
+    whoever was asked to examine the case does not sit on its appeal.
+    """
     took_part = session.scalar(
         sa.select(Assignment.id).where(
             Assignment.application_id == application.id, Assignment.assessor_id == assessor.id
@@ -104,7 +117,7 @@ def decide_appeal(
         or assignment.status != AssignmentStatus.CONFIRMED
         or not assignment.scores_submitted_at
     ):
-        raise ReviewError(_l("The appeal assessor has not submitted scores yet."))
+        raise ReviewError(review_words(application)("appeal_not_scored"))
     check_level(application, chosen_level)
     conclusion = check_conclusion(application, chosen_level, conclusion)
     outcome = assessor_outcome(session, assignment)
@@ -145,7 +158,7 @@ def decide_appeal(
         },
     )
     settle_certificate(session, previous, decision, coordinator)
-    reports.store_report(session, application)  # the appeal decision's own report
+    reports.store_report(session, application)  # the appeal decision's own report, or a person's conclusion
     notifications.decided(session, application, certified=application.state == State.CERTIFIED)
     return decision
 

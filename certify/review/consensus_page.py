@@ -24,7 +24,9 @@ from certify.extensions import db
 from certify.questionnaire import services as questionnaire
 from certify.questionnaire.assessment import outcome_view
 from certify.questionnaire.models import Application
+from certify.questionnaire.subject import subject_of
 from certify.review import comparison, decisions, findings, forms
+from certify.review.labels import review_words
 from certify.scoring import Outcome
 from certify.web.i18n import current_language
 from certify.workflow import Action
@@ -75,6 +77,8 @@ def render_consensus(
     return render_template(
         "review/consensus.html",
         application=application,
+        subject=subject_of(application, language),
+        words=review_words(application),
         actions=actions,
         mode=_mode(actions, checked),
         standard=standard,

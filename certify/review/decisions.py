@@ -97,7 +97,8 @@ def decide(
     )
     if chosen_level:
         issue_certificate(session, decision, coordinator)
-    reports.store_report(session, application)  # rendered once, naming the certificate just issued
+    # rendered once, naming the certificate just issued: the report, or a person's written conclusion
+    reports.store_report(session, application)
     notifications.decided(session, application, certified=application.state == State.CERTIFIED)
     return decision
 

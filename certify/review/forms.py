@@ -388,7 +388,10 @@ def decision_form(standard: Standard, locale: str, **kwargs) -> DecisionForm:
     else:
         form = DecisionForm(**kwargs)
     form.level.choices = select_choices(
-        [("", _l("Not certified")), *((level.id, level.name.get(locale)) for level in standard.levels)]
+        [
+            ("", _l("Not attested") if standard.attestation is not None else _l("Not certified")),
+            *((level.id, level.name.get(locale)) for level in standard.levels),
+        ]
     )
     return form
 

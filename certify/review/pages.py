@@ -21,6 +21,7 @@ from certify.questionnaire import services as questionnaire
 from certify.questionnaire.assessment import cross_check_warnings, warnings_by_question
 from certify.questionnaire.display import shown_answer, shown_ratios
 from certify.questionnaire.models import Application
+from certify.questionnaire.subject import subject_of
 from certify.review import appeals, blind, clarification, comparison, findings, forms, queue, staffing
 from certify.review.labels import review_words
 from certify.review.models import Assignment, ConflictDeclaration
@@ -101,6 +102,7 @@ def render_team(
     return render_template(
         "review/team.html",
         application=application,
+        subject=subject_of(application, current_language()),
         words=review_words(application),
         actions=actions,
         form=team_form or new_team_form(application, formdata=None),
@@ -144,6 +146,7 @@ def render_assignments(status: int = 200, *, decline_form=None, declining: int |
         "review/assignments.html",
         rows=rows,
         actions={i: transitions.allowed(db.session, current_user, a) for i, a in applications.items()},
+        wording={i: review_words(a) for i, a in applications.items()},
         readable=readable,
         leads_comparison={row.id for row in rows if row.id in readable and blind.leads_comparison(row)},
         decline_form=decline_form,
@@ -191,6 +194,8 @@ def render_scores(
         "review/scores.html",
         assignment=assignment,
         application=application,
+        subject=subject_of(application, language),
+        words=review_words(application),
         standard=standard,
         actions=actions,
         scoring=Action.SAVE_SCORES in actions,

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from certify.accounts.models import Role
+from certify.extensions import db
+from certify.questionnaire.models import Application
+
+
+def applied_as_person(user) -> bool:
+    """The user applied for their own attestation: a manager who did sits its theory exam too."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(Application.candidate_id == user.id))))
 
 
 @dataclass(frozen=True)
@@ -17,13 +26,19 @@ class NavItem:
     label: object
     endpoint: str
     roles: tuple[Role, ...]
+    #: who else sees the item, whatever their roles (asked only of those without one of `roles`)
+    also: Callable[[object], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        return user.has_role(*self.roles) or (self.also is not None and self.also(user))
 
 
 NAV_ITEMS = (
     NavItem(_l("Applications"), "questionnaire.index", (Role.MANAGER,)),
-    NavItem(_l("My certificates"), "certificates.mine", (Role.MANAGER,)),
+    # a manager's organisation's certificates and own attestations; a candidate's attestations
+    NavItem(_l("My certificates"), "certificates.mine", (Role.MANAGER, Role.CANDIDATE)),
     NavItem(_l("Assignments"), "review.assignments", (Role.ASSESSOR,)),
-    NavItem(_l("Exams"), "exams.index", (Role.CANDIDATE,)),
+    NavItem(_l("Exams"), "exams.index", (Role.CANDIDATE,), also=applied_as_person),
     # a personal attestation: a candidate's, or a manager's for themselves (issue 16)
     NavItem(_l("Attestation"), "attestation.index", (Role.CANDIDATE, Role.MANAGER)),
     NavItem(_l("Dashboard"), "insight.dashboard", (Role.COORDINATOR, Role.ADMIN)),
@@ -54,7 +69,7 @@ def start_page_for(user) -> str:
 def navigation_for(user) -> list[NavItem]:
     if not user or not user.is_authenticated:  # no user at all: no request (e-mails sent by the CLI)
         return []
-    return [item for item in NAV_ITEMS if user.has_role(*item.roles)]
+    return [item for item in NAV_ITEMS if item.shown_to(user)]
 
 
 def safe_next(target: str | None) -> str | None:

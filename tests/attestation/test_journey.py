@@ -183,3 +183,18 @@ def test_a_scheme_that_is_not_a_persons_has_no_consent_page(db, scheme, login):
     organisation_standard = current_version(db)
     assert candidate.get(f"/attestation/schemes/{organisation_standard.id}/apply").status_code == 404
     assert candidate.get(f"/attestation/schemes/{scheme.id}/apply").status_code == 200
+
+
+def test_a_candidate_finds_their_certificates_and_exams_and_so_does_a_manager_who_applied(db, scheme, login):
+    candidate_client, _ = login(Role.CANDIDATE, locale="en")
+    page = candidate_client.get("/attestation/").get_data(as_text=True)
+    assert 'href="/certificates/mine">My certificates' in page and 'href="/exams/">Exams' in page
+    assert candidate_client.get("/certificates/mine").status_code == 200
+
+    manager_client, manager = login(Role.MANAGER, locale="en")
+    before = manager_client.get("/attestation/").get_data(as_text=True)
+    assert 'href="/certificates/mine">My certificates' in before and 'href="/exams/">Exams' not in before
+    steps.applied(db, user=manager)
+    db.commit()
+    after = manager_client.get("/attestation/").get_data(as_text=True)
+    assert 'href="/exams/">Exams' in after

@@ -129,9 +129,7 @@ def test_an_attested_decision_issues_the_personal_certificate(db, scheme, with_o
     assert all(application.candidate.full_name_ru in m.body for m in asked)
 
 
-def test_the_appeal_goes_to_someone_who_did_not_examine(db, passed, monkeypatch):
-    monkeypatch.setattr(decisions.reports, "store_report", lambda session, application: None)
-    monkeypatch.setattr(appeals.reports, "store_report", lambda session, application: None)
+def test_the_appeal_goes_to_someone_who_did_not_examine(db, passed):
     team = examiners(db)
     coordinator = make_user(db, Role.COORDINATOR)
     factories.start_review(db, passed, coordinator, team)
@@ -164,8 +162,7 @@ def not_attested(db, application, coordinator):
     )
 
 
-def test_not_attested_needs_the_written_conclusion_per_area_and_recommendations(db, passed, monkeypatch):
-    monkeypatch.setattr(decisions.reports, "store_report", lambda session, application: None)
+def test_not_attested_needs_the_written_conclusion_per_area_and_recommendations(db, passed):
     coordinator = make_user(db, Role.COORDINATOR)
     factories.start_review(db, passed, coordinator, examiners(db))
     factories.agree(db, passed, 1)
@@ -219,8 +216,7 @@ def test_an_examiner_declares_training_a_candidate_on_the_conflicts_page(db, pas
     assert found.params["date"] == trained_on
 
 
-def test_the_candidate_sees_the_theory_and_the_decision_on_their_page(db, passed, client_for, monkeypatch):
-    monkeypatch.setattr(decisions.reports, "store_report", lambda session, application: None)
+def test_the_candidate_sees_the_theory_and_the_decision_on_their_page(db, passed, client_for):
     coordinator = make_user(db, Role.COORDINATOR)
     factories.start_review(db, passed, coordinator, examiners(db))
     factories.agree(db, passed, 1)
@@ -231,3 +227,38 @@ def test_the_candidate_sees_the_theory_and_the_decision_on_their_page(db, passed
     other = make_user(db, Role.CANDIDATE)
     db.commit()
     assert client_for(other).get(f"/attestation/applications/{passed.id}").status_code in (403, 404)
+
+
+def test_the_review_pages_of_a_candidate_speak_of_examiners_and_the_candidate(db, scheme, client_for):
+    application = admitted(db, user=steps.candidate(db))  # without an organisation
+    sit(db, application, passed=True)
+    team = examiners(db)
+    coordinator = make_user(db, Role.COORDINATOR)
+    factories.start_review(db, application, coordinator, team)
+    db.commit()
+    examiner = client_for(team[0])
+    assignments = examiner.get("/review/assignments").get_data(as_text=True)
+    assert application.candidate.full_name_ru in assignments and "Оценить практическое задание" in assignments
+    (assignment,) = [a for a in active_assignments(db, application) if a.assessor_id == team[0].id]
+    scores = examiner.get(f"/review/assignments/{assignment.id}/scores").get_data(as_text=True)
+    assert "других экзаменаторов" in scores and "других экспертов" not in scores
+    factories.agree(db, application, 1)
+    not_attested(db, application, coordinator)
+    db.commit()
+    for path in (
+        f"/review/applications/{application.id}/team",
+        f"/review/applications/{application.id}/consensus",
+    ):
+        page = client_for(coordinator).get(path).get_data(as_text=True)
+        assert application.candidate.full_name_ru in page and "Аттестация персонала" in page
+        assert "эксперт" not in page.lower(), path
+    consensus = client_for(coordinator).get(f"/review/applications/{application.id}/consensus")
+    assert "Не аттестован." in consensus.get_data(as_text=True)
+
+
+def test_an_organisations_review_pages_keep_their_assessors(db, client_for):
+    case = factories.in_review(db)
+    db.commit()
+    page = client_for(case.coordinator).get(f"/review/applications/{case.application.id}/team")
+    text = page.get_data(as_text=True)
+    assert "Эксперты заявки" in text and "Экзаменатор" not in text

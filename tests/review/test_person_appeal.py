@@ -1,0 +1,127 @@
+"""A candidate's appeal: lodged by the candidate once within 30 days, examined by someone who did not examine
+the case, decided with its own written conclusion (issue 16; SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from certify.accounts.models import Role, UserRole
+from certify.certificates import reports
+from certify.questionnaire.services import standard_of
+from certify.review import appeals, decisions
+from certify.review.errors import ReviewError
+from certify.review.models import Appeal, Decision
+from certify.transitions import TransitionError
+from certify.workflow import State
+from tests import factories
+from tests.attestation import steps
+from tests.attestation.theory_steps import admitted, sit
+from tests.factories import make_organisation, make_user
+
+
+@pytest.fixture
+def decided(db):
+    """A candidate of an organisation, not attested on their examiners' consensus: (application, the
+    examiners, the coordinator who decided)."""
+    steps.install_scheme(db)
+    application = admitted(db, user=steps.candidate(db, organisation=make_organisation(db)))
+    sit(db, application, passed=True)
+    team = [make_user(db, Role.ASSESSOR) for _ in range(2)]
+    coordinator = make_user(db, Role.COORDINATOR)
+    factories.start_review(db, application, coordinator, team)
+    factories.agree(db, application, 1)
+    decisions.decide(
+        db,
+        application,
+        coordinator,
+        chosen_level=None,
+        reasons="Практическая часть ниже порога",
+        justification="",
+        conclusion=conclusion_of(application, "ниже порога"),
+    )
+    db.commit()
+    return application, team, coordinator
+
+
+def conclusion_of(application, result: str) -> dict:
+    areas = {area.id: f"{area.id}: {result}" for area in standard_of(application).areas}
+    return {"areas": areas, "recommendations": f"Рекомендации: {result}"}
+
+
+def lodge(client, application, grounds: str = "Экзаменаторы не учли кейс"):
+    return client.post(f"/applications/{application.id}/appeal", data={"grounds": grounds})
+
+
+def test_the_candidate_lodges_the_appeal_once_and_nobody_else_may(db, decided, client_for):
+    application, _, _ = decided
+    manager = make_user(db, Role.MANAGER, organisation=application.organisation)
+    db.commit()
+    assert lodge(client_for(manager), application).status_code == 404
+    status = client_for(application.candidate).get(f"/attestation/applications/{application.id}")
+    assert f"/applications/{application.id}/summary" in status.get_data(as_text=True)  # "Appeal the decision"
+
+    assert lodge(client_for(application.candidate), application).status_code in (302, 303)
+    db.expire_all()
+    assert application.state == State.APPEALED
+    appeal = db.scalar(sa.select(Appeal).where(Appeal.application_id == application.id))
+    assert appeal.lodged_by_id == application.candidate_id and appeal.grounds == "Экзаменаторы не учли кейс"
+    with pytest.raises(TransitionError):
+        appeals.lodge_appeal(db, application, application.candidate, "Ещё раз")
+
+
+def test_an_appeal_after_30_days_is_refused_with_the_deadline(db, decided, client_for):
+    application, _, _ = decided
+    decision = db.scalar(sa.select(Decision).where(Decision.application_id == application.id))
+    decision.decided_at = decision.decided_at - timedelta(days=31)
+    db.commit()
+    refused = lodge(client_for(application.candidate), application)
+    assert refused.status_code in (409, 422)
+    db.expire_all()
+    assert application.state == State.NOT_CERTIFIED
+
+
+def test_no_examiner_of_the_case_sits_on_the_appeal_nor_decides_it(db, decided):
+    application, team, coordinator = decided
+    appeals.lodge_appeal(db, application, application.candidate, "Экзаменаторы не учли кейс")
+    for examiner in team:
+        with pytest.raises(TransitionError):
+            appeals.assign_appeal_assessor(db, application, coordinator, examiner)
+    assignment = factories.review_appeal(db, application, coordinator, value=4)
+    assert assignment.assessor_id not in {e.id for e in team}
+    team[0].role_rows.append(UserRole(role=Role.COORDINATOR.value))  # an examiner later joins the staff
+    db.flush()
+    with pytest.raises(TransitionError):
+        appeals.decide_appeal(
+            db, application, team[0], chosen_level="attested", reasons="Кейс решён", justification=""
+        )
+
+
+def test_the_appeal_decision_needs_and_stores_its_own_conclusion(db, decided, client_for):
+    application, _, coordinator = decided
+    first_name = application.report_name
+    appeals.lodge_appeal(db, application, application.candidate, "Экзаменаторы не учли кейс")
+    factories.review_appeal(db, application, coordinator, value=1)
+    with pytest.raises(ReviewError):
+        appeals.decide_appeal(
+            db, application, coordinator, chosen_level=None, reasons="Решение оставлено", justification=""
+        )
+    decision = appeals.decide_appeal(
+        db,
+        application,
+        coordinator,
+        chosen_level=None,
+        reasons="Решение оставлено",
+        justification="",
+        conclusion=conclusion_of(application, "подтверждено на апелляции"),
+    )
+    db.commit()
+    assert decision.on_appeal and decision.conclusion == conclusion_of(
+        application, "подтверждено на апелляции"
+    )
+    assert application.report_decision_id == decision.id and application.report_name != first_name
+    assert (reports.storage_folder() / first_name).exists()  # the first decision's conclusion, as it was
+    page = client_for(application.candidate).get(f"/attestation/applications/{application.id}")
+    assert "Рекомендации: подтверждено на апелляции" in page.get_data(as_text=True)
