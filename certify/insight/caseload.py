@@ -1,6 +1,8 @@
 """Assessors' open assignments and the certificates coming up for renewal, as the dashboard counts them.
 
-As in certify.insight.pipeline, each count is the length of the list its page shows.
+As in certify.insight.pipeline, each count is the length of the list its page shows. An assessor's work
+is counted whole, an organisation's applications and the candidates' (as an examiner) apart, so that no
+figure of one kind silently holds the other.
 """
 
 from __future__ import annotations
@@ -18,25 +20,47 @@ from certify.certificates.reminders import REMINDER_DAYS
 from certify.questionnaire.models import Application
 from certify.review import staffing
 from certify.review.models import ENDED, Assignment
-from certify.workflow import states
+from certify.standards.attestation import StandardKind
+from certify.workflow import State, states
 
 #: the dashboard's windows for certificates expiring, the reminders' own (90 and 30 days before expiry)
 EXPIRY_WINDOWS = tuple(sorted(REMINDER_DAYS))
+#: where an assignment is work still to do: the review, and a candidate's application once admitted,
+#: where the examiners are assigned and confirm their independence (the theory passed) before it starts
+OPEN_WORK = states.UNDER_REVIEW | {State.ADMITTED}
 
 
 @dataclass(frozen=True)
 class Load:
     assessor: User
-    #: open assignments: not declined or removed, on an application under review
-    open: int
+    #: open assignments on organisations' applications
+    organisations: int
+    #: open assignments on candidates' applications (as an examiner)
+    persons: int
+
+    @property
+    def open(self) -> int:
+        return self.organisations + self.persons
 
 
-def open_assignments(session, assessor_id: int | None = None) -> list[Assignment]:
-    """Assignments still open, as the team form counts them (`staffing.workloads`), the oldest first."""
+def of_kind(kind: StandardKind | None) -> sa.ColumnElement[bool]:
+    """The condition on an application's subject: a person's (a candidate named), an organisation's, any."""
+    if kind == StandardKind.PERSON:
+        return Application.candidate_id.is_not(None)
+    if kind == StandardKind.ORGANISATION:
+        return Application.candidate_id.is_(None)
+    return sa.true()
+
+
+def open_assignments(
+    session, assessor_id: int | None = None, kind: StandardKind | None = None
+) -> list[Assignment]:
+    """Assignments still open (not declined or removed, on an application in OPEN_WORK), the oldest
+    first: of one assessor, on one kind of application, where asked."""
     statement = (
         sa.select(Assignment)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.status.not_in(ENDED), Application.state.in_(sorted(states.UNDER_REVIEW)))
+        .where(Assignment.status.not_in(ENDED), Application.state.in_(sorted(OPEN_WORK)), of_kind(kind))
         .order_by(Assignment.assigned_at, Assignment.id)
     )
     if assessor_id is not None:
@@ -47,19 +71,23 @@ def open_assignments(session, assessor_id: int | None = None) -> list[Assignment
 def workload(session) -> list[Load]:
     """Every active assessor, and anyone else holding an open assignment, the busiest first."""
     assignments = open_assignments(session)
-    counts = Counter(a.assessor_id for a in assignments)
+    persons = Counter(a.assessor_id for a in assignments if a.application.is_person)
+    organisations = Counter(a.assessor_id for a in assignments if not a.application.is_person)
     people = {p.id: p for p in staffing.assessors(session)}
     people.update((a.assessor_id, a.assessor) for a in assignments)
-    loads = [Load(person, counts[person.id]) for person in people.values()]
+    loads = [Load(person, organisations[person.id], persons[person.id]) for person in people.values()]
     return sorted(loads, key=lambda load: (-load.open, load.assessor.full_name_ru, load.assessor.id))
 
 
-def expiring(session, within_days: int, today: date) -> list[Certificate]:
-    """Certificates in force that expire within `within_days` of `today`, the soonest first."""
+def expiring(session, within_days: int, today: date, kind: StandardKind) -> list[Certificate]:
+    """Certificates of `kind` in force that expire within `within_days` of `today`, the soonest first."""
     return list(
         session.scalars(
             in_force(today)
-            .where(Certificate.expires_on <= today + timedelta(days=within_days))
+            .where(
+                Certificate.expires_on <= today + timedelta(days=within_days),
+                Certificate.subject_kind == kind.value,
+            )
             .order_by(Certificate.expires_on, Certificate.id)
         )
     )

@@ -139,3 +139,87 @@ def _axis(top: int) -> str:
         f' fill="{TEXT_COLOUR}">{tick}</text>'
         for tick in TICKS
     )
+
+
+#: a level's mark across the bars: dark, dashed, so that it reads apart from the bar's own end
+MARK_COLOUR, MARK_DASH, TRACK_FILL = "#495057", "4 2", "#e9ecef"
+#: the level names above the rows, on up to two lines so that close marks' names do not overlap
+LEGEND_LINE = 18
+#: a label's width per character, as a share of its font size (an estimate: the SVG has no text metrics)
+CHARACTER_WIDTH = 0.6
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A threshold drawn across a row: a level's minimum, on the chart's 0-100 scale."""
+
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class MarkedBar:
+    """A row of a chart of scores against levels: its score (None: not scored) and the levels' marks."""
+
+    label: str
+    value: float | None
+    #: the score as the reader writes it, or a dash
+    shown: str
+    marks: tuple[Mark, ...]
+    #: what the row says to a screen reader: the score and the gap to each level
+    spoken: str
+
+
+def marked_bars(title: str, rows: Sequence[MarkedBar]) -> str:
+    """A bar per row on a 0-100 scale with each level's minimum marked across it, the levels named once
+    above the rows at their marks."""
+    legend = list(dict.fromkeys(mark for row in rows for mark in row.marks))
+    legend_lines = _legend_lines(legend)
+    top = LEGEND_LINE * max(legend_lines.values(), default=0)
+    height = top + ROW_HEIGHT * max(len(rows), 1) + AXIS_HEIGHT
+    spoken = escape(f"{title}: " + "; ".join(row.spoken for row in rows))
+    names = "".join(
+        f'<text x="{_x(mark.value):.1f}" y="{LEGEND_LINE * line - 4}" font-size="{LABEL_SIZE}"'
+        f' text-anchor="middle" fill="{TEXT_COLOUR}">{escape(mark.label)}</text>'
+        for mark, line in legend_lines.items()
+    )
+    body = "".join(_marked_row(top + index * ROW_HEIGHT, row) for index, row in enumerate(rows))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart mw-100 h-auto" role="img"'
+        f' width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" aria-label="{spoken}">'
+        f"<title>{escape(title)}</title>{names}{body}{_axis(top + ROW_HEIGHT * max(len(rows), 1))}</svg>"
+    )
+
+
+def _legend_lines(marks: Sequence[Mark]) -> dict[Mark, int]:
+    """The line (1 or 2) of each mark's name: the second where it would run into a name on the first."""
+    lines: dict[Mark, int] = {}
+    first_line_ends = float("-inf")
+    for mark in sorted(marks, key=lambda m: m.value):
+        half = CHARACTER_WIDTH * LABEL_SIZE * len(mark.label) / 2
+        if _x(mark.value) - half >= first_line_ends:
+            lines[mark], first_line_ends = 1, _x(mark.value) + half
+        else:
+            lines[mark] = 2
+    return lines
+
+
+def _marked_row(top: float, row: MarkedBar) -> str:
+    bar_top = top + LABEL_SIZE + 6
+    track = f'<rect x="{_x(0):.1f}" y="{bar_top}" width="{_x(SCALE_MAX) - _x(0):.1f}" height="{BAR_HEIGHT}"'
+    track += f' fill="{TRACK_FILL}"/>'
+    bar = ""
+    if row.value is not None:
+        bar = f'<rect x="{_x(0):.1f}" y="{bar_top}" width="{_x(row.value) - _x(0):.1f}" height="{BAR_HEIGHT}"'
+        bar += f' fill="{BAR_COLOUR}"/>'
+    marks = "".join(
+        f'<line x1="{_x(mark.value):.1f}" y1="{bar_top - 3}" x2="{_x(mark.value):.1f}"'
+        f' y2="{bar_top + BAR_HEIGHT + 3}" stroke="{MARK_COLOUR}" stroke-width="2"'
+        f' stroke-dasharray="{MARK_DASH}"/>'
+        for mark in row.marks
+    )
+    label = (
+        f'<text x="0" y="{top + LABEL_SIZE}" font-size="{LABEL_SIZE}" fill="{TEXT_COLOUR}">'
+        f"{escape(row.label)}: {escape(row.shown)}</text>"
+    )
+    return label + track + bar + marks

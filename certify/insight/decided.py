@@ -23,10 +23,12 @@ from certify.accounts.models import Organisation
 
 # The report's scoring of many applications at once: four queries for a batch, whatever its size.
 from certify.certificates.report_data import assessed_outcomes, consensus_rubrics
+from certify.insight.caseload import of_kind
 from certify.insight.statistics import Decided
 from certify.questionnaire.models import Answer, Application
 from certify.review.blind import still_scoring
 from certify.review.models import ClarificationRequest, Decision
+from certify.standards.attestation import StandardKind
 from certify.standards.definition import Question, QuestionType, Standard
 from certify.standards.models import StandardVersion
 from certify.timeutil import as_utc
@@ -45,6 +47,8 @@ class Narrowing:
     """What the decided applications are narrowed to; only `version` is required."""
 
     version_id: int
+    #: whose applications: organisations' (the statistics count only those) or candidates' (an export)
+    kind: StandardKind = StandardKind.ORGANISATION
     year: int | None = None
     region: str | None = None
     #: a level id, or NOT_CERTIFIED
@@ -74,27 +78,28 @@ def _standing() -> sa.Subquery:
     )
 
 
-def _decided(viewer_blind: frozenset[int]) -> sa.Select:
-    """Organisations' decided applications with their standing decision and organisation, but those the
-    viewer scores. A person's attestation is not an organisation's result: it is left out."""
+def _decided(viewer_blind: frozenset[int], kind: StandardKind) -> sa.Select:
+    """Decided applications of `kind` with their standing decision and organisation (a candidate's own,
+    if any), but those the viewer scores. The two are never mixed: a person's attestation is not an
+    organisation's result."""
     standing = _standing()
     return (
         sa.select(Application, Decision, Organisation)
         .join(standing, standing.c.application_id == Application.id)
         .join(Decision, Decision.id == standing.c.decision_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(Organisation, Organisation.id == Application.organisation_id)
         .where(
             Application.state.in_(sorted(states.DECIDED)),
-            Application.candidate_id.is_(None),
+            of_kind(kind),
             Application.id.not_in(sorted(viewer_blind)),
         )
     )
 
 
-def decided_versions(session) -> list[StandardVersion]:
-    """The versions with organisations' decided applications, the newest first."""
+def decided_versions(session, kind: StandardKind = StandardKind.ORGANISATION) -> list[StandardVersion]:
+    """The versions with decided applications of `kind`, the newest first."""
     decided = sa.select(Application.standard_version_id).where(
-        Application.state.in_(sorted(states.DECIDED)), Application.candidate_id.is_(None)
+        Application.state.in_(sorted(states.DECIDED)), of_kind(kind)
     )
     return list(
         session.scalars(
@@ -105,19 +110,24 @@ def decided_versions(session) -> list[StandardVersion]:
     )
 
 
-def years_and_regions(session, version_id: int, viewer, zone: tzinfo) -> tuple[list[int], list[str]]:
-    """The years of the version's standing decisions (the newest first) and its applicants' regions."""
-    statement = _decided(still_scoring(session, viewer)).where(Application.standard_version_id == version_id)
+def years_and_regions(
+    session, version_id: int, viewer, zone: tzinfo, kind: StandardKind = StandardKind.ORGANISATION
+) -> tuple[list[int], list[str]]:
+    """The years of the version's standing decisions (the newest first) and its applicants' regions (a
+    candidate's organisation's; a candidate without one has none)."""
+    statement = _decided(still_scoring(session, viewer), kind).where(
+        Application.standard_version_id == version_id
+    )
     rows = session.execute(statement.with_only_columns(Decision.decided_at, Organisation.region)).all()
     years = {as_utc(moment).astimezone(zone).year for moment, _ in rows}
-    return sorted(years, reverse=True), sorted({region for _, region in rows})
+    return sorted(years, reverse=True), sorted({region for _, region in rows if region is not None})
 
 
 def decided_records(
     session, narrowing: Narrowing, viewer, zone: tzinfo, batch: int = BATCH
 ) -> Iterator[Decided]:
     """The decided applications `narrowing` selects, in the order of their numbers, read `batch` at a time."""
-    statement = _narrowed(_decided(still_scoring(session, viewer)), narrowing, zone)
+    statement = _narrowed(_decided(still_scoring(session, viewer), narrowing.kind), narrowing, zone)
     rows = session.execute(statement.order_by(Application.id).execution_options(yield_per=batch))
     for part in rows.partitions():
         yield from _records(session, [tuple(row) for row in part], narrowing.field)
@@ -169,9 +179,12 @@ def _records(session, rows: Sequence[tuple], field: str | None) -> list[Decided]
                     "state": application.state,
                     "on_appeal": decision.on_appeal,
                     "computed_level": decision.computed_level,
-                    "organisation_ru": organisation.name_ru,
-                    "organisation_en": organisation.name_en,
-                    "region": organisation.region,
+                    "kind": StandardKind.PERSON if application.is_person else StandardKind.ORGANISATION,
+                    "organisation_ru": organisation.name_ru if organisation else "",
+                    "organisation_en": organisation.name_en if organisation else "",
+                    "region": organisation.region if organisation else "",
+                    "candidate_ru": application.candidate.full_name_ru if application.is_person else "",
+                    "candidate_en": application.candidate.full_name_en if application.is_person else "",
                 },
             )
         )

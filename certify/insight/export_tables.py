@@ -40,8 +40,23 @@ def calibration_export(version: str) -> Export:
     sheets = [
         Sheet(
             _("Workload"),
-            [_("Assessor"), _("E-mail"), _("Open assignments")],
-            ([load.assessor.full_name(language), load.assessor.email, load.open] for load in _loads()),
+            [
+                _("Assessor"),
+                _("E-mail"),
+                _("Open assignments"),
+                _("On organisations' applications"),
+                _("On candidates' applications"),
+            ],
+            (
+                [
+                    load.assessor.full_name(language),
+                    load.assessor.email,
+                    load.open,
+                    load.organisations,
+                    load.persons,
+                ]
+                for load in _loads()
+            ),
         ),
         *_calibration_sheets(tables, language),
     ]

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import Response, stream_with_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from certify.audit.services import record
@@ -30,13 +31,18 @@ from certify.insight.decided import decided_records
 from certify.insight.filters import Filters, read_filters
 from certify.insight.statistics import Decided, days_between
 from certify.insight.statistics_page import body_zone
+from certify.insight.tallies import choice
 from certify.insight.xlsx import CONTENT_TYPE, Sheet, stream_workbook
+from certify.questionnaire.subject import ORGANISATION_KIND, PERSON_KIND
+from certify.standards.attestation import StandardKind
 from certify.timeutil import as_utc
 from certify.web.i18n import current_language
 from certify.workflow import STATE_LABELS
 
 #: rows read from the database at a time
 BATCH = 500
+#: the subject kind's column, as the pages name an application's subject
+KIND_NAMES = {StandardKind.ORGANISATION: _l(ORGANISATION_KIND), StandardKind.PERSON: _l(PERSON_KIND)}
 
 
 @dataclass(frozen=True)
@@ -88,11 +94,14 @@ def local(moment: datetime | None, zone: tzinfo) -> datetime | None:
 
 
 def applications_export(args: Mapping[str, str]) -> Export:
-    """The decided applications the statistics page counts with the same filters, one row each."""
+    """The decided applications the statistics page counts with the same filters, one row each: the
+    organisations', or with `kind=person` the candidates' on a scheme's version."""
     zone = body_zone()
-    filters = read_filters(db.session, args, current_user, zone)
+    kind = choice(args.get("kind", ""), StandardKind) or StandardKind.ORGANISATION
+    filters = read_filters(db.session, args, current_user, zone, kind)
     if filters is None:
-        return Export("applications", "applications.xlsx", [Sheet(_("Applications"), _base_header(), [])])
+        sheets = [Sheet(_("Applications"), _base_header(), [])]
+        return Export("applications", "applications.xlsx", sheets, {"kind": kind.value})
     standard = filters.standard
     language = current_language()
     header = _base_header()
@@ -106,7 +115,9 @@ def applications_export(args: Mapping[str, str]) -> Export:
 def _base_header() -> list[str]:
     return [
         _("No."),
+        _("Kind"),
         _("Organisation"),
+        _("Candidate"),
         _("Region"),
         _("Standard"),
         _("Status"),
@@ -137,9 +148,12 @@ def _application_rows(filters: Filters, zone: tzinfo, language: str) -> Iterator
 def _application_facts(decided: Decided, filters: Filters, levels, zone, language: str) -> list:
     details = decided.details
     computed = details.get("computed_level")
+    suffix = "en" if language.startswith("en") else "ru"
     return [
         decided.application,
-        details.get("organisation_en" if language.startswith("en") else "organisation_ru"),
+        str(KIND_NAMES[details["kind"]]),
+        details.get(f"organisation_{suffix}"),
+        details.get(f"candidate_{suffix}"),
         details.get("region"),
         filters.version.label,
         _(STATE_LABELS[details["state"]]),
@@ -159,10 +173,13 @@ def _application_facts(decided: Decided, filters: Filters, levels, zone, languag
 
 
 def certificates_export(args: Mapping[str, str]) -> Export:
-    """Every certificate the staff register lists with the same search, status and "expiring" filters."""
+    """Every certificate the staff register lists with the same search, status, "expiring" and kind
+    (`kind`: organisation or person) filters."""
     filters = register.RegisterFilter.from_args(args)
     header = [
         _("Certificate No."),
+        _("Kind"),
+        _("Holder"),
         _("Organisation"),
         _("Cluster"),
         _("Region"),
@@ -177,6 +194,7 @@ def certificates_export(args: Mapping[str, str]) -> Export:
         "q": filters.text,
         "status": filters.status.value if filters.status else "",
         "expiring": filters.expiring,
+        "kind": filters.kind.value if filters.kind else "",
     }
     sheets = [Sheet(_("Certificates"), header, _certificate_rows(filters, current_language(), date.today()))]
     return Export("certificates", f"certificates-{date.today().isoformat()}.xlsx", sheets, recorded)
@@ -187,6 +205,8 @@ def _certificate_rows(filters: register.RegisterFilter, language: str, today: da
     for certificate in db.session.scalars(statement):
         yield [
             certificate.number,
+            str(KIND_NAMES[certificate.subject_kind]),
+            certificate.subject_name(language),
             certificate.name("organisation_name", language),
             certificate.name("cluster_name", language),
             certificate.region,

@@ -20,6 +20,7 @@ from certify.insight.decided import (
     priority_question,
     years_and_regions,
 )
+from certify.standards.attestation import StandardKind
 from certify.standards.definition import Question, Standard
 from certify.standards.models import StandardVersion
 from certify.standards.services import definition_of
@@ -52,6 +53,7 @@ class Filters:
     def args(self) -> dict[str, str | int]:
         """The filters as query parameters, for every link of the page."""
         values = {
+            "kind": None if self.narrowing.kind == StandardKind.ORGANISATION else self.narrowing.kind.value,
             "version": self.version.id,
             "year": self.narrowing.year,
             "region": self.narrowing.region,
@@ -62,7 +64,7 @@ class Filters:
 
     def recorded(self) -> dict[str, str | int]:
         """The filters as the audit entry of an export keeps them: the version by its label."""
-        return self.args() | {"version": self.version.label}
+        return self.args() | {"version": self.version.label, "kind": self.narrowing.kind.value}
 
     def level_choices(self, language: str) -> list[tuple[str, str]]:
         """(value, label) of the level filter: the version's levels, the highest first, then none."""
@@ -71,20 +73,24 @@ class Filters:
         return named + [(NOT_CERTIFIED, str(_l("Not certified")))]
 
 
-def read_filters(session, args: Mapping[str, str], viewer, zone: tzinfo) -> Filters | None:
-    """The filters `args` ask for, within what there is to count; None before any decision."""
-    versions = decided_versions(session)
+def read_filters(
+    session, args: Mapping[str, str], viewer, zone: tzinfo, kind: StandardKind = StandardKind.ORGANISATION
+) -> Filters | None:
+    """The filters `args` ask for, within what there is to count of `kind` (the versions offered are
+    that kind's: a scheme's for candidates); None before any decision."""
+    versions = decided_versions(session, kind)
     if not versions:
         return None
     ignored = []
     version = _pick(args, "version", {str(v.id): v for v in versions}, ignored) or versions[0]
     standard = definition_of(version)
-    years, regions = years_and_regions(session, version.id, viewer, zone)
+    years, regions = years_and_regions(session, version.id, viewer, zone, kind)
     priority = priority_question(standard)
     levels = [level.id for level in standard.levels] + [NOT_CERTIFIED]
     fields = [option.value for option in priority.options] if priority else []
     narrowing = Narrowing(
         version_id=version.id,
+        kind=kind,
         year=_pick(args, "year", {str(year): year for year in years}, ignored),
         region=_pick(args, "region", {region: region for region in regions}, ignored),
         level=_pick(args, "level", {level: level for level in levels}, ignored),

@@ -7,43 +7,39 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
-from markupsafe import Markup
 
 from certify.accounts.models import User
 from certify.certificates.register import EXPIRING_WITHIN_DAYS
 from certify.extensions import db
-from certify.insight import caseload, pipeline, ratings
+from certify.insight import candidates_page, caseload, pipeline, ratings
 from certify.insight.calibration import THRESHOLD, Calibration, calibrate
-from certify.insight.charts import Bar, horizontal_bars
 from certify.insight.deadlines import LABELS, Deadline, days_allowed
 from certify.insight.formatting import decimal, share
+from certify.insight.tallies import Tally, chart, choice, list_url
 from certify.review.queue import AWAITING_THE_BODY, waited
+from certify.standards.attestation import StandardKind
 from certify.standards.services import definition_of
+from certify.textmarks import N_
 from certify.timeutil import utcnow
 from certify.web.i18n import current_language
 from certify.workflow import STATE_LABELS, State
 
 #: the states of the pipeline, in the workflow's order
 PIPELINE_STATES = tuple(state for state in State if state in AWAITING_THE_BODY)
-
-
-@dataclass(frozen=True)
-class Tally:
-    """A number on the dashboard, what it counts and the list behind it."""
-
-    label: str
-    count: int
-    url: str
-    #: a remark beside it (how long the longest of them has waited)
-    note: str = ""
-
-
-def _choice(value: str, options):
-    """The option whose value is `value`; None (the whole list) for anything else."""
-    return next((option for option in options if str(option) == value), None)
+#: the kinds of application an assessor's work is counted by
+KIND_LABELS = {
+    StandardKind.ORGANISATION: lazy_gettext("organisations"),
+    StandardKind.PERSON: lazy_gettext("candidates for attestation"),
+}
+#: the heading of the list of certificates expiring, by kind
+EXPIRING_HEADINGS = {
+    StandardKind.ORGANISATION: N_("Certificates expiring within %(days)d days"),
+    StandardKind.PERSON: N_("Attestations expiring within %(days)d days"),
+}
 
 
 def _deadline_label(deadline: Deadline, allowed) -> str:
@@ -58,66 +54,88 @@ def render_dashboard():
     waiting = pipeline.awaiting(db.session)
     late = pipeline.overdue(db.session, waiting, allowed, now)
     states = [_state_tally(state, pipeline.in_state(waiting, state), now) for state in PIPELINE_STATES]
-    loads = _workload()
+    loads = [_load_row(load) for load in caseload.workload(db.session)]
     return render_template(
         "insight/dashboard.html",
-        awaiting=Tally(_("Awaiting the certification body"), len(waiting), _url("applications")),
+        awaiting=Tally(_("Awaiting the certification body"), len(waiting), list_url("applications")),
         states=states,
-        states_chart=_chart(_("Applications by state"), states),
+        states_chart=chart(_("Applications by state"), states),
         deadlines=[
-            Tally(_deadline_label(d, allowed), len(pipeline.past(late, d)), _url("overdue", deadline=d.value))
+            Tally(
+                _deadline_label(d, allowed),
+                len(pipeline.past(late, d)),
+                list_url("overdue", deadline=d.value),
+            )
             for d in Deadline
         ],
-        open_assignments=Tally(
-            _("Open assignments"), len(caseload.open_assignments(db.session)), _url("assignments")
-        ),
+        open_assignments=_assignments_tally(_("Open assignments"), None),
+        by_kind=[_assignments_tally(KIND_LABELS[kind], kind) for kind in StandardKind],
         loads=loads,
         # the picture shows who is busy; the table beside it also who is free
-        loads_chart=_chart(_("Open assignments per assessor"), [t for t in loads if t.count]),
-        expiring=[_expiring(days, date.today()) for days in caseload.EXPIRY_WINDOWS],
+        loads_chart=chart(
+            _("Open assignments per assessor"), [row.total for row in loads if row.total.count]
+        ),
+        expiring=[
+            _expiring(days, date.today(), StandardKind.ORGANISATION) for days in caseload.EXPIRY_WINDOWS
+        ],
+        attestations_expiring=[
+            _expiring(days, date.today(), StandardKind.PERSON) for days in caseload.EXPIRY_WINDOWS
+        ],
         appeals=Tally(
             _("Open appeals"),
             len(pipeline.in_state(waiting, State.APPEALED)),
-            _url("applications", state=State.APPEALED.value),
+            list_url("applications", state=State.APPEALED.value),
         ),
+        **candidates_page.dashboard_tallies(),
     )
 
 
-def _workload() -> list[Tally]:
-    return [
+@dataclass(frozen=True)
+class LoadRow:
+    """An assessor's line of the workload table: all their open assignments, then of each kind."""
+
+    name: str
+    total: Tally
+    by_kind: list[Tally]
+
+
+def _assignments_tally(label: str, kind: StandardKind | None) -> Tally:
+    """Every open assignment, or those on one kind of application."""
+    count = len(caseload.open_assignments(db.session, kind=kind))
+    return Tally(label, count, list_url("assignments", **({"kind": kind.value} if kind else {})))
+
+
+def _load_row(load: caseload.Load) -> LoadRow:
+    name = load.assessor.full_name(current_language())
+    counts = {StandardKind.ORGANISATION: load.organisations, StandardKind.PERSON: load.persons}
+    by_kind = [
         Tally(
-            load.assessor.full_name(current_language()),
-            load.open,
-            _url("assignments", assessor=load.assessor.id),
+            f"{name}, {KIND_LABELS[kind]}",
+            counts[kind],
+            list_url("assignments", assessor=load.assessor.id, kind=kind.value),
         )
-        for load in caseload.workload(db.session)
+        for kind in StandardKind
     ]
+    return LoadRow(name, Tally(name, load.open, list_url("assignments", assessor=load.assessor.id)), by_kind)
 
 
-def _expiring(days: int, today: date) -> Tally:
-    count = len(caseload.expiring(db.session, days, today))
-    return Tally(_("Within %(days)d days", days=days), count, _url("certificates", within=days))
+def _expiring(days: int, today: date, kind: StandardKind) -> Tally:
+    count = len(caseload.expiring(db.session, days, today, kind))
+    return Tally(
+        _("Within %(days)d days", days=days), count, list_url("certificates", within=days, kind=kind.value)
+    )
 
 
 def _state_tally(state: State, rows: list[pipeline.Waiting], now) -> Tally:
     note = _("longest: %(waited)s", waited=waited(rows[0].since, now)) if rows else ""
-    return Tally(_(STATE_LABELS[state]), len(rows), _url("applications", state=state.value), note)
-
-
-def _chart(title: str, tallies: list[Tally]) -> Markup:
-    # the chart's text is escaped by `horizontal_bars`
-    return Markup(horizontal_bars(title, [Bar(t.label, t.count) for t in tallies]))  # noqa: S704
-
-
-def _url(list_name: str, **filters) -> str:
-    return url_for(f"insight.{list_name}", **filters)
+    return Tally(_(STATE_LABELS[state]), len(rows), list_url("applications", state=state.value), note)
 
 
 # The lists behind the numbers -----------------------------------------------------------------------------
 
 
 def render_applications(value: str):
-    state = _choice(value, PIPELINE_STATES)
+    state = choice(value, PIPELINE_STATES)
     now, allowed = utcnow(), days_allowed(current_app.config)
     waiting = pipeline.awaiting(db.session)
     flags: dict[int, list[str]] = {}
@@ -134,7 +152,7 @@ def render_applications(value: str):
 
 
 def render_overdue(value: str):
-    deadline = _choice(value, Deadline)
+    deadline = choice(value, Deadline)
     now, allowed = utcnow(), days_allowed(current_app.config)
     late = pipeline.overdue(db.session, pipeline.awaiting(db.session), allowed, now)
     return render_template(
@@ -146,23 +164,29 @@ def render_overdue(value: str):
     )
 
 
-def render_assignments(value: str):
+def render_assignments(value: str, kind_value: str):
     assessor = db.session.get(User, int(value)) if value.isdecimal() and len(value) < 10 else None
-    rows = caseload.open_assignments(db.session, assessor.id if assessor else None)
+    kind = choice(kind_value, StandardKind)
+    rows = caseload.open_assignments(db.session, assessor.id if assessor else None, kind)
     heading = _("Open assignments")
     if assessor:
         heading = _("Open assignments of %(name)s", name=assessor.full_name(current_language()))
+    if kind:
+        heading = f"{heading}: {KIND_LABELS[kind]}"
     return render_template("insight/assignments.html", heading=heading, rows=rows)
 
 
-def render_expiring(value: str):
-    within = _choice(value, caseload.EXPIRY_WINDOWS) or max(caseload.EXPIRY_WINDOWS)
+def render_expiring(value: str, kind_value: str):
+    within = choice(value, caseload.EXPIRY_WINDOWS) or max(caseload.EXPIRY_WINDOWS)
+    kind = choice(kind_value, StandardKind) or StandardKind.ORGANISATION
     today = date.today()
-    rows = caseload.expiring(db.session, within, today)
+    rows = caseload.expiring(db.session, within, today, kind)
+    heading = EXPIRING_HEADINGS[kind]
     return render_template(
         "insight/certificates.html",
-        heading=_("Certificates expiring within %(days)d days", days=within),
+        heading=_(heading, days=within),
         rows=rows,
+        kind=kind.value,
         days_left={c.id: (c.expires_on - today).days for c in rows},
         # the staff register's "expiring soon", which its export shares
         register_window=EXPIRING_WITHIN_DAYS,
@@ -188,7 +212,7 @@ def calibration_tables(value: str) -> CalibrationTables:
     """Calibration on the version `value` names (the newest with submitted scores otherwise), as the
     current user may see it: nothing of what they still have to score."""
     versions = ratings.scored_versions(db.session)
-    version = _choice(value, versions) or (versions[0] if versions else None)
+    version = choice(value, versions) or (versions[0] if versions else None)
     if version is None:
         return CalibrationTables(versions)
     indicators = definition_of(version).indicators()

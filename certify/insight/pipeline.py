@@ -1,4 +1,5 @@
-"""The applications awaiting the certification body: how long each has waited, and which are past a deadline.
+"""The organisations' applications awaiting the certification body: how long each has waited, and which
+are past a deadline.
 
 Every count on the dashboard is the length of a list built here, and the page that number links to shows
 that same list, so a number and its list cannot disagree (tests/insight/test_dashboard.py checks it).
@@ -58,9 +59,17 @@ class _Clock:
 
 
 def awaiting(session) -> list[Waiting]:
-    """Every application awaiting the body, the one longest in its state first."""
+    """Every organisation's application awaiting the body, the one longest in its state first.
+
+    A candidate's application is not an organisation's: the dashboard counts it by the attestation's own
+    stages and deadlines (certify.insight.candidates), never in these figures.
+    """
     applications = list(
-        session.scalars(sa.select(Application).where(Application.state.in_(sorted(AWAITING_THE_BODY))))
+        session.scalars(
+            sa.select(Application).where(
+                Application.state.in_(sorted(AWAITING_THE_BODY)), Application.candidate_id.is_(None)
+            )
+        )
     )
     entered = entered_state_at(session, applications)
     waiting = [Waiting(a, entered[a.id]) for a in applications]

@@ -30,7 +30,8 @@ class Decided:
     """A decided application as the statistics count it: its standing decision and its consensus."""
 
     application: int
-    organisation: int
+    #: the applicant organisation (a candidate's own, or None: the statistics count organisations only)
+    organisation: int | None
     #: the level the decision that stands granted (after an appeal, the appeal's); None: not certified
     level: str | None
     submitted_at: datetime

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from certify.extensions import db
-from certify.insight import export_tables, exports, pages, statistics_page
+from certify.insight import candidates_page, export_tables, exports, pages, statistics_page
 from certify.questionnaire.models import Application
 from certify.web.access import STAFF, roles_required
 
@@ -22,8 +22,9 @@ bp = Blueprint("insight", __name__, url_prefix="/insight")
 @bp.get("/")
 @roles_required(*STAFF)
 def dashboard():
-    """The pipeline at a glance: applications by state and past deadlines, assessors' workload,
-    certificates expiring, open appeals; every number links to its list."""
+    """The pipeline at a glance: organisations' applications by state and past deadlines, candidates by
+    stage and past the scheme's deadlines, assessors' workload, certificates expiring, open appeals;
+    every number links to its list."""
     return pages.render_dashboard()
 
 
@@ -44,15 +45,25 @@ def overdue():
 @bp.get("/assignments")
 @roles_required(*STAFF)
 def assignments():
-    """The open assignments (of one assessor, with `assessor`), the oldest first."""
-    return pages.render_assignments(request.args.get("assessor", ""))
+    """The open assignments (of one assessor, with `assessor`; on organisations' or candidates'
+    applications, with `kind`), the oldest first."""
+    return pages.render_assignments(request.args.get("assessor", ""), request.args.get("kind", ""))
 
 
 @bp.get("/certificates")
 @roles_required(*STAFF)
 def certificates():
-    """The certificates in force that expire within `within` days (30 or 90), the soonest first."""
-    return pages.render_expiring(request.args.get("within", ""))
+    """The certificates in force that expire within `within` days (30 or 90), the soonest first: the
+    organisations' or, with `kind=person`, the attestations."""
+    return pages.render_expiring(request.args.get("within", ""), request.args.get("kind", ""))
+
+
+@bp.get("/candidates")
+@roles_required(*STAFF)
+def candidates():
+    """The candidates for attestation at one stage (`stage`) or past one of the scheme's deadlines
+    (`late`), the longest waiting first."""
+    return candidates_page.render_candidates(request.args.get("stage", ""), request.args.get("late", ""))
 
 
 @bp.get("/calibration")

@@ -1,21 +1,25 @@
 """An application at a glance, as one user may see it: the questionnaire summary's every value.
 
-Progress, the answers still missing, the preliminary self-assessment, the review's outcome so far and the
-actions on offer, built in one place from the session, the user and the application. The summary view
-only renders it, and the actions come from the workflow (`certify.transitions.allowed`), so the page
+Progress, the answers still missing, the preliminary self-assessment with its gap to each level (a chart
+of the areas drawn by certify.insight.charts, and a table saying the same), the review's outcome so far
+and the actions on offer, built in one place from the session, the user and the application. The summary
+view only renders it, and the actions come from the workflow (`certify.transitions.allowed`), so the page
 offers exactly what taking the action would accept.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
+from markupsafe import Markup
 
 from certify.attestation.admission import admission_due, open_return
 from certify.certificates.models import Certificate
 from certify.certificates.register import latest_of_application
+from certify.insight.charts import Mark, MarkedBar, marked_bars
 from certify.questionnaire.assessment import (
     AssessmentView,
     CrossCheckWarning,
@@ -93,6 +97,33 @@ class Overview:
     returned: list[tuple[Requirement, str]] | None = None
     #: the last day of a person's admission check, while it waits for it
     admission_due: date | None = None
+    #: the self-assessment against each level: the total, and each area (None for a person)
+    total_gaps: ScoreGaps | None = None
+    area_gaps: list[ScoreGaps] = field(default_factory=list)
+    #: the areas' scores with each level's minimum marked (SVG); the table of `area_gaps` says the same
+    gaps_chart: Markup | None = None
+
+
+@dataclass(frozen=True)
+class LevelGap:
+    """How far a score is from what one level asks of it."""
+
+    level: str
+    #: the level's minimum here; None where it sets none (no area minimum, or the area exempt)
+    minimum: Decimal | None
+    #: the points missing; 0 once reached, None without a minimum or a score
+    short_by: Decimal | None
+    #: the gap in words, in the reader's language ("reached", "12.5 short", "no minimum")
+    text: str
+
+
+@dataclass(frozen=True)
+class ScoreGaps:
+    """A score of the self-assessment (the total, or an area's) and its gap to each level."""
+
+    title: str
+    score: Decimal | None
+    gaps: list[LevelGap]
 
 
 def overview_of(session, user, application: Application) -> Overview:
@@ -105,6 +136,8 @@ def overview_of(session, user, application: Application) -> Overview:
     language = current_language()
     decision = decision_of(session, application)
     person = application.is_person
+    assessment = None if person else self_assessment(standard, typed, scoring_day(application))
+    total_gaps, area_gaps = score_gaps(standard, assessment, language) if assessment else (None, [])
     return Overview(
         application=application,
         standard=standard,
@@ -115,7 +148,7 @@ def overview_of(session, user, application: Application) -> Overview:
             (page, q, shown_answer(q, stored[q.id], language, gettext))
             for page, q in declared_not_applicable(standard, typed)
         ],
-        assessment=None if person else self_assessment(standard, typed, scoring_day(application)),
+        assessment=assessment,
         warnings=_located(standard, cross_check_warnings(standard, typed)),
         actions=allowed(session, user, application),
         can_import_workbook=applicant and application.state in states.EDITABLE and not person,
@@ -127,8 +160,73 @@ def overview_of(session, user, application: Application) -> Overview:
         certificate=latest_of_application(session, application.id) if holder_or_staff else None,
         can_download_report=holder_or_staff,
         offers_workbook=not person,
+        total_gaps=total_gaps,
+        area_gaps=area_gaps,
+        gaps_chart=gaps_chart(area_gaps) if area_gaps else None,
         **(_person_view(session, application, standard, typed) if person else {}),
     )
+
+
+def _gap(level: str, minimum: Decimal | None, score: Decimal | None) -> LevelGap:
+    short_by = None if minimum is None or score is None else max(minimum - score, Decimal(0))
+    return LevelGap(level, minimum, short_by, _gap_text(minimum, short_by))
+
+
+def score_gaps(
+    standard: Standard, assessment: AssessmentView, language: str
+) -> tuple[ScoreGaps, list[ScoreGaps]]:
+    """The total against each level's `min_total`, then each area against its `min_area`, the levels
+    from the lowest. The level reached also needs its critical indicators: the reasons say which."""
+    levels = sorted(standard.levels, key=lambda level: level.rank)
+    total = ScoreGaps(
+        gettext("Total"),
+        assessment.total,
+        [_gap(level.name.get(language), level.min_total, assessment.total) for level in levels],
+    )
+    rows = []
+    for area, (title, area_score) in zip(standard.areas, assessment.areas, strict=True):
+        minima = [
+            None if level.min_area == 0 or area.id in level.min_area_exempt else level.min_area
+            for level in levels
+        ]
+        named = zip(levels, minima, strict=True)
+        rows.append(
+            ScoreGaps(title, area_score, [_gap(lv.name.get(language), low, area_score) for lv, low in named])
+        )
+    return total, rows
+
+
+def _gap_text(minimum: Decimal | None, short_by: Decimal | None) -> str:
+    """A level's gap as the table and a screen reader say it: reached, or the points short."""
+    if minimum is None:
+        return gettext("no minimum")
+    if short_by is None:
+        return gettext("needs %(minimum)s", minimum=format_decimal(minimum))
+    if short_by == 0:
+        return gettext("reached")
+    return gettext("%(points)s short", points=format_decimal(short_by))
+
+
+def _spoken(area: ScoreGaps) -> str:
+    shown = "—" if area.score is None else format_decimal(area.score)
+    gaps = "; ".join(f"{gap.level}: {gap.text}" for gap in area.gaps)
+    return f"{area.title}: {shown} ({gaps})"
+
+
+def gaps_chart(areas: list[ScoreGaps]) -> Markup:
+    """The areas' bars, each level's area minimum marked across them (certify.insight.charts)."""
+    rows = [
+        MarkedBar(
+            label=area.title,
+            value=None if area.score is None else float(area.score),
+            shown="—" if area.score is None else format_decimal(area.score),
+            marks=tuple(Mark(g.level, float(g.minimum)) for g in area.gaps if g.minimum is not None),
+            spoken=_spoken(area),
+        )
+        for area in areas
+    ]
+    # the chart's text is escaped by `marked_bars`
+    return Markup(marked_bars(gettext("Self-assessment by area, against each level"), rows))  # noqa: S704
 
 
 def _person_view(session, application: Application, standard: Standard, typed) -> dict:

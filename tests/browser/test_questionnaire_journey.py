@@ -109,7 +109,7 @@ def test_complete_and_submit_the_questionnaire(live_server, page, manager, mailb
 
     page.get_by_role("link", name="Summary and submission").click()
     assert page.get_by_text("Still missing").count() == 0, page.locator("main").inner_text()
-    page.get_by_text("Self-assessment").wait_for()
+    page.get_by_role("heading", name="Self-assessment").wait_for()
     page.check("[name=confirm]")
     page.get_by_role("button", name="Submit the application").click()
     page.get_by_role("heading", name="is submitted").wait_for()

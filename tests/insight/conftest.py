@@ -16,6 +16,7 @@ from certify.review import clarification, staffing
 from certify.timeutil import utcnow
 from tests import factories
 from tests.factories import make_user
+from tests.insight.candidates_world import Candidates, build_candidates
 
 #: how long ago the late applications reached their state: past every default deadline (at most 21 days)
 LATE_BY_DAYS = 40
@@ -76,3 +77,11 @@ def build_pipeline(db) -> Pipeline:
 @pytest.fixture
 def pipeline(db) -> Pipeline:
     return build_pipeline(db)
+
+
+@pytest.fixture
+def candidates(db, pipeline) -> Candidates:
+    """Candidates for attestation at every stage beside the organisations' pipeline."""
+    world = build_candidates(db, pipeline.coordinator)
+    db.commit()
+    return world

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from certify.insight.charts import VALUE_ROOM, WIDTH, Bar, Box, box_plots, horizontal_bars
+from certify.insight.charts import (
+    BAR_COLOUR,
+    VALUE_ROOM,
+    WIDTH,
+    Bar,
+    Box,
+    Mark,
+    MarkedBar,
+    box_plots,
+    horizontal_bars,
+    marked_bars,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -73,3 +84,20 @@ def test_a_box_chart_escapes_its_text():
     svg = box_plots("<b>", [Box('<script>"x"</script>', (), "<img src=x>")])
     assert "<script" not in svg and "<img" not in svg and "<b>" not in svg
     parsed(svg)
+
+
+def test_marked_bars_name_each_level_once_and_mark_it_across_every_row_it_applies_to():
+    basic, senior = Mark("Basic", 40), Mark("Senior <b>", 45)  # close: the second name on a line of its own
+    rows = [
+        MarkedBar("Strategy", 55.0, "55", (basic, senior), "Strategy: 55 (reached)"),
+        MarkedBar("Finance", None, "—", (basic,), "Finance: — (needs 40)"),
+    ]
+    chart = parsed(marked_bars("Self-assessment", rows))
+    assert chart.get("role") == "img" and chart.find(f"{SVG}title").text == "Self-assessment"
+    assert chart.get("aria-label") == "Self-assessment: Strategy: 55 (reached); Finance: — (needs 40)"
+    names = {t.text: float(t.get("y")) for t in chart.iter(f"{SVG}text") if t.get("text-anchor") == "middle"}
+    assert names["Basic"] < names["Senior <b>"]  # escaped, and below the first name
+    dashed = [line for line in chart.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+    assert len(dashed) == 3  # two on the first row, one on the second
+    bars = [rect for rect in chart.iter(f"{SVG}rect") if rect.get("fill") == BAR_COLOUR]
+    assert len(bars) == 1  # an unscored row has its track only

@@ -27,26 +27,69 @@ def listed(client, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def test_every_number_on_the_dashboard_equals_the_count_of_the_list_it_links_to(pipeline, client_for):
+def test_every_number_on_the_dashboard_equals_the_count_of_the_list_it_links_to(
+    pipeline, candidates, client_for
+):
     client = client_for(pipeline.coordinator)
     numbers = tallies(client)
     for url, number in numbers.items():
         page = listed(client, url)
         assert page.count(LISTED) == number, url
         assert f"В списке: {number}" in page, url
-    # each kind of number counts something here, so the equality above is not 0 == 0
+    # each kind of number counts something here, so the equality above is not 0 == 0; the organisations'
+    # numbers are those of the organisations' pipeline alone, whatever the candidates' states
     for deadline in pipeline.late:
         assert numbers[f"/insight/overdue?deadline={deadline}"] == 1, deadline
     assert numbers["/insight/applications?state=appealed"] == 1
     assert numbers["/insight/applications?state=in_review"] == 2  # the late review and the fresh one
-    assert numbers["/insight/certificates?within=30"] == 1
-    assert numbers["/insight/certificates?within=90"] == 2
+    assert numbers["/insight/applications?state=submitted"] == 1
+    assert numbers["/insight/certificates?within=30&kind=organisation"] == 1
+    assert numbers["/insight/certificates?within=90&kind=organisation"] == 2
+    assert numbers["/insight/certificates?within=30&kind=person"] == 1
+    assert numbers["/insight/certificates?within=90&kind=person"] == 1
     assert numbers["/insight/applications"] == 6
-    assert numbers["/insight/assignments"] > 0
-    assert (
-        sum(n for url, n in numbers.items() if "assignments?assessor=" in url)
-        == numbers["/insight/assignments"]
-    )
+    for stage, applications in candidates.at.items():
+        assert numbers[f"/insight/candidates?stage={stage}"] == len(applications), stage
+    for deadline in candidates.late:
+        assert numbers[f"/insight/candidates?late={deadline}"] == 1, deadline
+    assert numbers["/insight/candidates"] == sum(len(a) for a in candidates.at.values()) == 9
+    # the examiners' work: two assigned on the admitted candidate, two scoring the one in review
+    assert numbers["/insight/assignments?kind=person"] == 4
+    everyone = numbers["/insight/assignments"]
+    assert everyone == numbers["/insight/assignments?kind=organisation"] + 4
+    per_assessor = [(url, n) for url, n in numbers.items() if "assignments?assessor=" in url]
+    assert sum(n for url, n in per_assessor if "kind=" not in url) == everyone
+    assert sum(n for url, n in per_assessor if "kind=person" in url) == 4
+
+
+def test_each_candidate_past_a_deadline_is_listed_under_it_with_its_last_day(
+    pipeline, candidates, client_for
+):
+    client = client_for(pipeline.coordinator)
+    for deadline, application in candidates.late.items():
+        page = listed(client, f"/insight/candidates?late={deadline}")
+        assert f"/attestation/applications/{application.id}/admission" in page, deadline
+        assert "просрочено" in page, deadline
+    fresh = candidates.at["applying"][1]
+    page = listed(client, "/insight/candidates?stage=applying")
+    late = candidates.late["admission"]
+    assert page.index(f"applications/{late.id}/admission") < page.index(f"applications/{fresh.id}/admission")
+    assert "6 недель" in page and page.count("просрочено") == 1
+    # the scheme's days, read from cma 1.0, name each deadline
+    dashboard = client.get("/insight/").get_data(as_text=True)
+    for days in ("в течение 10 дн. после подачи", "30-дневного окна", "в течение 30 дн. после согласования"):
+        assert days in dashboard, days
+
+
+def test_the_organisations_lists_leave_the_candidates_out(pipeline, candidates, client_for):
+    client = client_for(pipeline.coordinator)
+    for url in ("/insight/applications", "/insight/overdue", "/insight/certificates?within=90"):
+        page = listed(client, url)
+        for applications in candidates.at.values():
+            for application in applications:
+                assert f"/attestation/applications/{application.id}/" not in page, url
+    examining = listed(client, "/insight/assignments?kind=person")
+    assert examining.count("Аттестация персонала") == 4
 
 
 def test_each_late_application_is_listed_under_its_deadline_and_the_fresh_one_under_none(

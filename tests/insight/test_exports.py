@@ -86,11 +86,12 @@ def test_the_applications_export_has_the_pages_applications_and_figures(db, clie
     assert entry.actor_id == world.coordinator.id and entry.subject_id == "applications"
     assert entry.after == {
         "export": "applications",
-        "filters": {"version": "cmq 1.1", "year": 2025},
+        "filters": {"kind": "organisation", "version": "cmq 1.1", "year": 2025},
         "rows": 6,
     }
     assert sentence(entry.action, entry.subject_id, entry.before, entry.after).text() == (
-        "Exported applications with their scores, rows: 6; filters: version: cmq 1.1, year: 2025"
+        "Exported applications with their scores, rows: 6; filters: kind: organisation, version: cmq 1.1, "
+        "year: 2025"
     )
 
     book = workbook(client, "/insight/exports/certificates.xlsx")
@@ -144,7 +145,7 @@ def test_an_export_is_streamed_and_recorded_once_its_rows_are_written(db, client
     (entry,) = exports_recorded(db)
     assert entry.after == {
         "export": "certificates",
-        "filters": {"q": "", "status": "valid", "expiring": False},
+        "filters": {"q": "", "status": "valid", "expiring": False, "kind": ""},
         "rows": 1,
     }
     assert len(rows_of(load_workbook(io.BytesIO(data))["Certificates"])) == 1
