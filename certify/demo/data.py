@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from certify.accounts import services
 from certify.accounts.models import PriorityField, Role, User
 from certify.demo.applications import load_demo_applications
+from certify.demo.attestation import load_demo_attestation
 from certify.demo.certificates import load_demo_certificates
 from certify.demo.exams import load_demo_exams
 from certify.demo.organisations import ensure_organisation
@@ -165,6 +166,9 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
     load_demo_applications(session, managers)
     load_demo_reviews(session, coordinator, assessors, _submitted(session))
     load_demo_exams(session, password or DEFAULT_PASSWORD)
+    logins += load_demo_attestation(
+        session, coordinator, assessors, organisations, password or DEFAULT_PASSWORD
+    )
     return logins
 
 

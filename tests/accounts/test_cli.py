@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from certify.accounts.models import Role, User
+from certify.demo.attestation import CANDIDATES
 from certify.demo.certificates import HOLDERS
 from certify.demo.data import USERS
 from certify.demo.exams import SIMULATED
@@ -67,7 +68,8 @@ def test_demo_is_idempotent_and_prints_a_login_for_every_role(runner, db):
     second = runner.invoke(args=["certify", "demo"])
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     # the simulated candidates sit the demo exam and have no login of their own to print
-    assert db.scalar(sa.select(sa.func.count(User.id))) == len(USERS) + len(HOLDERS) + SIMULATED
+    people = len(USERS) + len(HOLDERS) + SIMULATED + len(CANDIDATES)
+    assert db.scalar(sa.select(sa.func.count(User.id))) == people
     for role in Role:
         assert role.value in first.output
     assert "admin@certify-demo.example.org" in second.output

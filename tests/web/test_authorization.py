@@ -108,6 +108,16 @@ RULES = {
     ("accounts_admin.edit_user", "GET"): {"admin"},
     ("outbox.index", "GET"): {"admin"},
     ("outbox.retry_message", "POST"): {"admin"},
+    ("insight.candidates", "GET"): STAFF,
+    # the world's certificate is an organisation's: a CPD record and a renewal are only a person's
+    ("attestation.cpd_record", "GET"): set(),
+    ("attestation.record_cpd", "POST"): set(),
+    ("attestation.edit_cpd", "GET"): set(),
+    ("attestation.update_cpd", "POST"): set(),
+    ("attestation.delete_cpd", "POST"): set(),
+    ("attestation.renewal_page", "GET"): set(),
+    ("attestation.start_renewal", "POST"): set(),
+    ("attestation.renewal_check", "GET"): set(),
     ("exams.index", "GET"): {"owner", "stranger", "candidate"},
     ("exams.start", "POST"): {"owner", "stranger", "candidate"},
     ("exams.attempt", "GET"): {"candidate"},
@@ -231,6 +241,7 @@ def world(app, db):
         "message_id": message.id,
         "exam_id": exam.id,
         "attempt_id": attempt.id,
+        "entry_id": 1,
     }
     return clients, values
 
