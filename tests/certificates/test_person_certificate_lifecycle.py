@@ -116,7 +116,8 @@ def test_the_expiry_reminder_goes_to_the_candidate_alone(db, attested):
     assert reminders.recipients(db, certificate) == [candidate]
     today = certificate.expires_on - timedelta(days=30)
     assert reminders.due_reminders(db, today) == [(certificate, 30)]
-    assert reminders.MAIL[certificate.subject_kind] == ("attestation_expiry", "attestation.index")
+    assert reminders.MAIL[certificate.subject_kind] == "attestation_expiry"
+    assert "/attestation/certificates/" in reminders.renewal_link(certificate)
 
 
 @pytest.mark.skipif(

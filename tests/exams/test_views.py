@@ -86,7 +86,7 @@ def test_a_manager_sits_only_the_exam_they_were_registered_for(login, db, exam):
     manager_client, manager = login(Role.MANAGER)
     assert exam.title_ru not in manager_client.get("/exams/").get_data(as_text=True)
     refused = manager_client.post(f"/exams/{exam.id}/start", follow_redirects=True)
-    assert "You are not registered for this exam" in refused.get_data(as_text=True)
+    assert "Вы не зарегистрированы на этот экзамен" in refused.get_data(as_text=True)
     assert db.query(ExamAttempt).filter_by(candidate_id=manager.id).count() == 0
 
     registrations.register_candidate(db, exam, manager)  # as the admission of their application does

@@ -255,11 +255,11 @@ def test_the_summary_shows_the_declaration_and_leaves_it_out_of_the_maximum(star
     page = html(client.get(f"/applications/{application.id}/summary"))
     assert str(escape(f"Не применимо — {REASON}")) in page
     # the plan alone is the indicator's maximum: 4 of 4 points, so the area scores 100
-    assert '<td>Зелёная экономика</td><td class="text-end">100</td>' in page
+    assert '<th scope="row" class="fw-normal">Зелёная экономика</th><td class="text-end">100</td>' in page
     in_english(client)
     page = html(client.get(f"/applications/{application.id}/summary"))
     assert str(escape(f"Not applicable — {REASON}")) in page
-    assert '<td>Green economy</td><td class="text-end">100</td>' in page
+    assert '<th scope="row" class="fw-normal">Green economy</th><td class="text-end">100</td>' in page
 
 
 def test_an_answer_declared_not_applicable_counts_as_answered_and_can_be_submitted(started, db):

@@ -251,6 +251,7 @@ def _build(session) -> tuple[dict[str, list], dict[str, object]]:
         "message_id": [message.id, MISSING_ID],
         "exam_id": [exam.id, MISSING_ID],
         "attempt_id": [attempt.id, MISSING_ID],
+        "entry_id": [MISSING_ID],
     }
     return values, people
 
