@@ -49,6 +49,17 @@ def add_evidence(
                 _l("Files may be added only to the indicators the assessors asked about."), 409
             )
         round_ = max(round_, 1)
+    return store_evidence(session, application, target, stream, filename, user, round_=round_)
+
+
+def store_evidence(
+    session, application: Application, evidence_for: str, stream: BinaryIO, filename: str, user, *, round_=0
+) -> EvidenceFile:
+    """Check a file's size and content type, store it privately under a random name, record and audit it.
+
+    The one upload path of the application's files: the questionnaire's evidence and the attestation's CPD
+    entries (`certify.attestation.cpd_evidence`), each checking first what the file may be attached to.
+    """
     size = _size_of(stream)
     try:
         filetypes.check_size(size, upload_limit())
@@ -59,7 +70,7 @@ def add_evidence(
     digest = _copy_hashing(stream, evidence_folder() / stored_name)
     row = EvidenceFile(
         application_id=application.id,
-        evidence_for=target,
+        evidence_for=evidence_for,
         original_name=filetypes.safe_display_name(filename or ""),
         stored_name=stored_name,
         kind=kind.value,
@@ -77,7 +88,13 @@ def add_evidence(
         subject_type="evidence",
         subject_id=str(row.id),
         application_id=application.id,
-        after={"for": target, "name": row.original_name, "sha256": digest, "size": size, "round": round_},
+        after={
+            "for": evidence_for,
+            "name": row.original_name,
+            "sha256": digest,
+            "size": size,
+            "round": round_,
+        },
     )
     return row
 
