@@ -25,6 +25,18 @@ def send_submitted(session, application: Application) -> None:
     )
 
 
+def send_practical_submitted(session, application: Application) -> None:
+    """The receipt of the practical part: examiners are assigned next, and the commission decides within
+    the scheme's days of their consensus."""
+    _send(
+        session,
+        application,
+        "attestation_practical_submitted",
+        days=attestation_of(application).procedure.decision_days,
+        link=external_url("attestation.status", application_id=application.id),
+    )
+
+
 def send_admitted(session, application: Application, check: AdmissionCheck) -> None:
     """Admitted: what comes next, the theory exam within the scheme's window."""
     admitted_on = as_utc(check.checked_at).date()

@@ -91,11 +91,12 @@ STAGE_LABELS = {
     "window": N_("Admitted: take the theory exam within your window."),
     "retake": N_("The theory exam is not passed yet: a retake is possible."),
     "failed": N_("The theory exam is not passed, and no retake is left."),
-    "practical": N_("The theory exam is passed: your practical task is under review."),
+    "practical_open": N_("The theory exam is passed: answer the practical task on its pages and submit it."),
     "practical_by_cpd": N_(
-        "Renewal: your CPD record is confirmed, so no new theory exam is needed; your practical task is "
-        "under review."
+        "Renewal: your CPD record is confirmed, so no new theory exam is needed: answer the practical task "
+        "on its pages and submit it."
     ),
+    "practical": N_("Your practical part is submitted: the examiners are scoring it."),
     "decision": N_("The commission is deciding on your attestation."),
     "decided": N_("The commission has decided."),
     "appealed": N_("Your appeal is being reviewed."),
@@ -131,10 +132,12 @@ def stage_of(session, application: Application) -> Stage:
         key = "appealed"
     elif state == State.CONSENSUS:
         key = "decision"
+    elif state != State.ADMITTED:  # the practical part submitted, its review under way
+        key = "practical"
     elif theory.waived:  # a renewal by CPD: no exam was taken, so there is no window, result or retake
         key = "practical_by_cpd"
-    elif state != State.ADMITTED or theory.passed:
-        key = "practical"
+    elif theory.passed:
+        key = "practical_open"
     elif theory.failed_finally:
         key = "failed"
     elif theory.retake is not None:

@@ -18,6 +18,7 @@ from certify.attestation.retakes import WINDOW_ENDS
 from certify.certificates import reports
 from certify.extensions import db
 from certify.questionnaire.models import Application
+from certify.questionnaire.pages import Part, pages_of
 from certify.questionnaire.services import standard_of
 from certify.questionnaire.subject import subject_of
 from certify.transitions import allowed
@@ -29,6 +30,7 @@ def render_status(application: Application, status: int = 200):
     """The candidate's stage, their theory attempts and what they may do next."""
     stage = stages.stage_of(db.session, application)
     retake = stage.theory.retake
+    actions = allowed(db.session, current_user, application)
     return render_template(
         "attestation/status.html",
         application=application,
@@ -39,13 +41,23 @@ def render_status(application: Application, status: int = 200):
         may_retake=retake is not None
         and retake.allowed_today
         and current_user.id == application.candidate_id,
-        may_appeal=Action.APPEAL in allowed(db.session, current_user, application),
+        may_appeal=Action.APPEAL in actions,
+        practical_url=_practical_url(application, actions),
+        clarification_asked=Action.ANSWER_CLARIFICATION in actions,
         retake_form=forms.RetakeForm(formdata=None),
         certificate_url=_certificate_url(stage.decision),
         conclusion=_conclusion(application, stage.decision),
         # the written conclusion's PDF, stored with the decision (certify.certificates.reports)
         conclusion_label=gettext(reports.document_of(application).label),
     ), status
+
+
+def _practical_url(application: Application, actions) -> str | None:
+    """The practical part's first page, while the candidate may fill and submit it."""
+    if Action.SUBMIT_PRACTICAL not in actions:
+        return None
+    first = pages_of(standard_of(application), Part.PRACTICAL)[0]
+    return url_for("questionnaire.page", application_id=application.id, page_key=first.key)
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,7 @@ KINDS: dict[str, Kind] = {
         _with(N_("Theory exam attempt scored: %(percent)s%%"), percent=after("percent")),
     ),
     "application.retake_registered": Kind(N_("Retake of the theory exam registered")),
+    "application.practical_submitted": Kind(N_("Practical part submitted")),
     "application.theory_failed": Kind(
         N_("Not attested: theory exam not passed"),
         _with(N_("Not attested: %(reasons)s"), reasons=after("reasons")),

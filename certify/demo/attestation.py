@@ -2,10 +2,11 @@
 
 Each candidate goes through the real services, as far as their state: applying (a draft half filled),
 returned for completion with a reason, admitted and registered for the theory exam, the exam failed with
-a retake still allowed, the practical part under review (two examiners, one has scored), attested (two,
-listed in the public registry), not attested with the commission's conclusion per competence area, an
-attestation expired, and one suspended. Nobody is at the level "senior": its critical joint project
-needs the practical part's documents, which a candidate cannot submit yet. The examiners are the demo
+a retake still allowed, the theory passed and the practical task half answered, the practical part
+submitted and under review (two examiners, one has scored), attested (two, listed in the public
+registry), not attested with the commission's conclusion per competence area, an attestation expired, and
+one suspended; an attested candidate with nine years managing a cluster reaches the level "senior",
+whose critical joint project needs the practical part's documents. The examiners are the demo
 assessors, who work for no organisation, so no candidate's conflict rule excludes them; the coordinator
 decides and examines no one. A candidate with any application is left as they are: a second run adds
 nothing.
@@ -35,8 +36,9 @@ from certify.exams.records import form_from_data
 from certify.questionnaire import services as questionnaire
 from certify.questionnaire.evidence import add_evidence
 from certify.questionnaire.models import Application
-from certify.questionnaire.pages import ELIGIBILITY_PAGE
+from certify.questionnaire.pages import ELIGIBILITY_PAGE, Part, has_evidence_question, pages_of
 from certify.review import decisions, findings, rubric_scores, staffing
+from certify.standards.definition import QuestionType
 from certify.timeutil import utcnow
 from certify.transitions import active_assignments
 
@@ -64,6 +66,10 @@ CANDIDATES = (
      "Artyom Fyodorov", "ru", None,
      ("УрФУ, экономика, 2016", "2.5", "2023–2025: руководитель центра кластерного развития", "40",
       "Развитие кластеров, 2024, 40 ч")),
+    ("practical", "candidate-practical@certify-demo.example.org", "Олег Маратович Садыков",
+     "Oleg Sadykov", "ru", None,
+     ("КФУ, экономика, 2012", "3", "2022–2025: руководитель проектов центра кластерного развития", "40",
+      "Кластерная политика, 2024, 40 ч")),
     ("under_review", "candidate-review@certify-demo.example.org", "Наталья Игоревна Романова",
      "Natalia Romanova", "ru", "1167800053410",
      ("СПбГЭУ, экономика и управление, 2009", "6", "2019–2025: директор по развитию центра кластерного "
@@ -204,6 +210,10 @@ def _take_to(session, state: str, application: Application, answers: dict, coord
         _sit_theory(session, application, passed=state != "exam_failed")
     if state == "exam_failed":
         return
+    write_practical(session, application, complete=state != "practical")
+    if state == "practical":
+        return
+    questionnaire.submit_practical(session, application, application.candidate)
     assignments = _examiners(session, application, coordinator, team)
     if state == "under_review":
         _score(session, assignments[0], _agreed(application, state))
@@ -219,6 +229,33 @@ def _fill(session, application: Application, answers: dict, files) -> None:
     )
     for target in files:
         add_evidence(session, application, target, io.BytesIO(DEMO_PDF), f"{target}-документ.pdf", candidate)
+
+
+def write_practical(session, application: Application, *, complete: bool) -> None:
+    """The candidate answers the practical task page by page, a file for each indicator asking for one;
+    only its first half when not `complete`."""
+    candidate = application.candidate
+    pages = pages_of(questionnaire.standard_of(application), Part.PRACTICAL)
+    for page in pages if complete else pages[: len(pages) // 2]:
+        version = questionnaire.page_version(session, application, page.key).version
+        answer = _practical_answer(page)
+        posted = {q.id: answer for q in page.questions if q.type == QuestionType.LONG_TEXT}
+        questionnaire.save_page(
+            session, application, page.key, expected_version=version, posted=posted, user=candidate
+        )
+        for target, _title, questions in page.sections:
+            if has_evidence_question(questions):
+                add_evidence(session, application, target, io.BytesIO(DEMO_PDF), f"{target}.pdf", candidate)
+
+
+def _practical_answer(page) -> str:
+    """A plausible answer to a section of the case, long enough to be read as one."""
+    return (
+        f"{page.title.ru}. По данным кейса «Тёплый город»: 42 участника, 78 % дохода — субсидия, два "
+        "совместных проекта одних и тех же четырёх компаний, разрывы цепочки — сертифицированная "
+        "теплоизоляция и монтажники. Предлагаю цели на три года с базовыми и целевыми значениями, "
+        "ответственных и сроки; допущения названы в приложении."
+    )
 
 
 def _sit_theory(session, application: Application, *, passed: bool) -> None:

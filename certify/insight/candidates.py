@@ -77,6 +77,7 @@ DEADLINE_OF = {
 #: the state of each stage but the theory's, which an admitted candidate leaves on passing
 STAGE_OF_STATE = {
     State.SUBMITTED: Stage.APPLYING,
+    State.PRACTICAL_SUBMITTED: Stage.PRACTICAL,
     State.IN_REVIEW: Stage.PRACTICAL,
     State.CLARIFICATION_REQUESTED: Stage.PRACTICAL,
     State.SCORED: Stage.PRACTICAL,

@@ -17,10 +17,13 @@ from certify.questionnaire import filetypes
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import evidence_targets
 from certify.questionnaire.services import (
+    SUBMITTED,
     QuestionnaireError,
     editable_questions,
     ensure_editable,
     open_indicators,
+    open_part,
+    part_of,
     standard_of,
 )
 
@@ -39,7 +42,9 @@ def add_evidence(
     session, application: Application, target: str, stream: BinaryIO, filename: str, user, round_: int = 0
 ) -> EvidenceFile:
     """Check the file's size and content type, store it under a random name and record it."""
-    if target not in evidence_targets(standard_of(application)):
+    # the part being filled, or (under clarification) the part submitted last
+    part = open_part(session, application) or part_of(session, application)
+    if target not in evidence_targets(standard_of(application), part):
         raise QuestionnaireError(_l("There is no such indicator in this questionnaire."), 404)
     allowed = editable_questions(session, application)
     if allowed is not None:
@@ -104,7 +109,9 @@ def remove_evidence(session, application: Application, row: EvidenceFile, user) 
 
     The caller deletes the stored file only after the commit, so a failed transaction loses nothing.
     """
-    ensure_editable(application)
+    part = ensure_editable(session, application)
+    if row.evidence_for not in evidence_targets(standard_of(application), part):
+        raise QuestionnaireError(SUBMITTED, 409)  # a prerequisite's file, once the practical part is open
     session.delete(row)
     session.flush()
     audit.record(

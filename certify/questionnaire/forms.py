@@ -123,6 +123,16 @@ class SubmitForm(FlaskForm):
     submit = SubmitField(_l("Submit the application"))
 
 
+class PracticalSubmitForm(FlaskForm):
+    """A candidate's practical part, submitted on its own once the theory exam is passed."""
+
+    confirm = BooleanField(
+        _l("I confirm that the practical part is my own work and that its answers and files are complete."),
+        validators=[InputRequired(message=_l("Please confirm before submitting."))],
+    )
+    submit = SubmitField(_l("Submit the practical part"))
+
+
 def _at_most(limit: int) -> Length:
     return Length(max=limit, message=_l("Write at most %(max)d characters."))
 

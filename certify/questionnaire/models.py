@@ -67,8 +67,12 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    #: the answers as submitted ({question id: stored value}); never changes afterwards
+    #: the answers as submitted ({question id: stored value}); a person's prerequisites, joined by the
+    #: practical part's answers when that is submitted; never changes otherwise
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    #: when a person's practical part was submitted (after the theory exam); None before, and for an
+    #: organisation's application
+    practical_submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     #: the application this one was pre-filled from (a renewal or a new attempt)
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"))
     #: the decision the stored assessment report was rendered for (certify.certificates.reports); no

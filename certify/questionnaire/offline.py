@@ -41,13 +41,13 @@ def import_workbook(session, application, data: bytes, user) -> ImportReport:
     Cells go through the same form as the web page, so the rules (types, bounds, options) are the
     ones the manager sees on screen.
     """
-    services.ensure_editable(application)
+    part = services.ensure_editable(session, application)
     standard = services.standard_of(application)
     read = workbook.read_workbook(standard, data)
     problems = [ImportProblem(p.sheet, p.ref, _(p.template, **p.params)) for p in read.problems]
     stored = services.load_answers(session, application)
     accepted: dict[str, dict] = {}
-    for page in pages_of(standard):
+    for page in pages_of(standard, part):
         cells = {q.id: read.cells[q.id] for q in forms.answerable(page) if q.id in read.cells}
         if cells:
             accepted[page.key] = _valid_answers(page, cells, problems)

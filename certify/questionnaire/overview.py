@@ -31,12 +31,13 @@ from certify.questionnaire.models import Application
 from certify.questionnaire.pages import (
     Page,
     PageProgress,
+    Part,
     declared_not_applicable,
     missing,
-    pages_of,
+    pages_through,
     progress,
 )
-from certify.questionnaire.services import load_answers, scoring_day, standard_of, typed_answers_of
+from certify.questionnaire.services import load_answers, part_of, scoring_day, standard_of, typed_answers_of
 from certify.questionnaire.subject import Subject, subject_of
 from certify.review.appeals import appeal_of
 from certify.review.clarification import all_requests
@@ -62,7 +63,8 @@ class Overview:
     subject: Subject
     #: required questions answered, page by page, in the questionnaire's order
     progress: list[PageProgress]
-    #: every required answer still missing, as (page, question), so the page links to each
+    #: every required answer the part being filled (or submitted last) still misses, as (page, question),
+    #: so the page links to each
     missing: list[tuple[Page, Question]]
     #: the questions declared not applicable, as (page, question, the answer as shown), for the manager to
     #: review before submitting: they leave the self-assessment's maximum, and the assessors confirm them
@@ -136,20 +138,21 @@ def overview_of(session, user, application: Application) -> Overview:
     language = current_language()
     decision = decision_of(session, application)
     person = application.is_person
+    part = part_of(session, application)
     assessment = None if person else self_assessment(standard, typed, scoring_day(application))
     total_gaps, area_gaps = score_gaps(standard, assessment, language) if assessment else (None, [])
     return Overview(
         application=application,
         standard=standard,
         subject=subject_of(application, language),
-        progress=progress(standard, typed),
-        missing=missing(standard, typed),
+        progress=progress(standard, typed, part),
+        missing=missing(standard, typed, part),
         not_applicable=[
             (page, q, shown_answer(q, stored[q.id], language, gettext))
-            for page, q in declared_not_applicable(standard, typed)
+            for page, q in declared_not_applicable(standard, typed, part)
         ],
         assessment=assessment,
-        warnings=_located(standard, cross_check_warnings(standard, typed)),
+        warnings=_located(standard, part, cross_check_warnings(standard, typed)),
         actions=allowed(session, user, application),
         can_import_workbook=applicant and application.state in states.EDITABLE and not person,
         clarifications=all_requests(session, application),
@@ -241,7 +244,7 @@ def _person_view(session, application: Application, standard: Standard, typed) -
     }
 
 
-def _located(standard, warnings: list[CrossCheckWarning]):
+def _located(standard, part: Part, warnings: list[CrossCheckWarning]):
     """Each warning with the page and question of every answer that took part, for links."""
-    where = {q.id: (page, q) for page in pages_of(standard) for q in page.questions}
+    where = {q.id: (page, q) for page in pages_through(standard, part) for q in page.questions}
     return [(warning, [where[qid] for qid in warning.question_ids]) for warning in warnings]

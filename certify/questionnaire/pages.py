@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from certify.questionnaire.answers import visible_questions
@@ -39,15 +40,29 @@ class PageProgress:
         return self.answered == self.required
 
 
-def pages_of(standard: Standard) -> tuple[Page, ...]:
-    """The pages the applicant fills and submits: eligibility first, then one page per area.
+class Part(StrEnum):
+    """The parts of an application that are filled and submitted one after the other.
 
-    A personal scheme's application is its prerequisites alone: the practical part (its areas) opens
-    only once the candidate has been admitted and has passed the theory exam (Decree 1204; issue 16), so
-    its pages are neither filled, required nor frozen with the application the coordinator admits.
+    An organisation's questionnaire is one part. A personal scheme's application is its prerequisites
+    alone: the practical part (its areas) opens only once the candidate has been admitted and has passed
+    the theory exam (Decree 1204; issue 16), and is filled, checked and submitted then, on its own.
     """
+
+    APPLICATION = "application"
+    PRACTICAL = "practical"
+
+
+def pages_of(standard: Standard, part: Part = Part.APPLICATION) -> tuple[Page, ...]:
+    """The pages of one part, filled and submitted together: an organisation's are all in the first."""
     pages = all_pages(standard)
-    return pages[:1] if standard.is_person else pages
+    if not standard.is_person:
+        return pages if part == Part.APPLICATION else ()
+    return pages[:1] if part == Part.APPLICATION else pages[1:]
+
+
+def pages_through(standard: Standard, part: Part) -> tuple[Page, ...]:
+    """The pages of `part` and of the parts before it: what is read once `part` has opened."""
+    return all_pages(standard) if part == Part.PRACTICAL else pages_of(standard)
 
 
 def all_pages(standard: Standard) -> tuple[Page, ...]:
@@ -63,13 +78,14 @@ def all_pages(standard: Standard) -> tuple[Page, ...]:
     return (eligibility, *areas)
 
 
-def page_by_key(standard: Standard, key: str) -> Page | None:
-    return next((page for page in pages_of(standard) if page.key == key), None)
+def page_by_key(standard: Standard, key: str, part: Part = Part.APPLICATION) -> Page | None:
+    """The page `key` among those read once `part` has opened."""
+    return next((page for page in pages_through(standard, part) if page.key == key), None)
 
 
 def page_of_target(standard: Standard, target: str) -> str:
     """The page on which an indicator's or requirement's evidence is attached."""
-    for page in pages_of(standard):
+    for page in all_pages(standard):
         if any(section_id == target for section_id, _, _ in page.sections):
             return page.key
     return ELIGIBILITY_PAGE
@@ -90,33 +106,40 @@ def required_open(page: Page, answers: Mapping[str, Any]) -> list[Question]:
     return [q for q in _asked(page, answers) if not _is_answered(q, answers)]
 
 
-def progress(standard: Standard, answers: Mapping[str, Any]) -> list[PageProgress]:
-    """Per page: required questions answered / required questions shown (typed answers with evidence)."""
+def progress(
+    standard: Standard, answers: Mapping[str, Any], part: Part = Part.APPLICATION
+) -> list[PageProgress]:
+    """Per page read once `part` has opened: required questions answered / required questions shown
+    (typed answers with evidence)."""
     result = []
-    for page in pages_of(standard):
+    for page in pages_through(standard, part):
         required = _asked(page, answers)
         answered = sum(1 for q in required if _is_answered(q, answers))
         result.append(PageProgress(page, answered, len(required)))
     return result
 
 
-def missing(standard: Standard, answers: Mapping[str, Any]) -> list[tuple[Page, Question]]:
-    return [(page, q) for page in pages_of(standard) for q in required_open(page, answers)]
+def missing(standard: Standard, answers: Mapping[str, Any], part: Part = Part.APPLICATION):
+    """The required answers `part` still lacks before it can be submitted, as (page, question)."""
+    return [(page, q) for page in pages_of(standard, part) for q in required_open(page, answers)]
 
 
-def declared_not_applicable(standard: Standard, answers: Mapping[str, Any]) -> list[tuple[Page, Question]]:
+def declared_not_applicable(
+    standard: Standard, answers: Mapping[str, Any], part: Part = Part.APPLICATION
+) -> list[tuple[Page, Question]]:
     """The shown questions answered "not applicable" (typed answers), page by page."""
     return [
         (page, q)
-        for page in pages_of(standard)
+        for page in pages_through(standard, part)
         for q in page.questions
         if answers.get(q.id) is NOT_APPLICABLE and q.id in visible_questions(page.questions, answers)
     ]
 
 
-def evidence_targets(standard: Standard) -> dict[str, Text]:
-    """Every id files may be attached to now (requirements and indicators of `pages_of`), with its title."""
-    return {target: title for page in pages_of(standard) for target, title, _ in page.sections}
+def evidence_targets(standard: Standard, part: Part = Part.APPLICATION) -> dict[str, Text]:
+    """Every id files may be attached to while `part` is filled (its requirements or indicators), with
+    its title."""
+    return {target: title for page in pages_of(standard, part) for target, title, _ in page.sections}
 
 
 def has_evidence_question(questions: Iterable[Question]) -> bool:

@@ -17,7 +17,7 @@ from certify.questionnaire.answers import visible_questions
 from certify.questionnaire.display import shown_answer, shown_ratios
 from certify.questionnaire.models import Application
 from certify.questionnaire.overview import overview_of
-from certify.questionnaire.pages import evidence_targets, pages_of, progress
+from certify.questionnaire.pages import Part, evidence_targets, pages_of, pages_through, progress
 from certify.web.access import is_applicant
 from certify.web.i18n import current_language
 
@@ -27,6 +27,7 @@ SUMMARY_FORMS = {
     "appeal_form": forms.AppealForm,
     "answer_form": forms.ClarificationAnswerForm,
     "workbook_form": forms.WorkbookForm,
+    "practical_form": forms.PracticalSubmitForm,
 }
 
 
@@ -48,17 +49,19 @@ def render_page(application: Application, page, form, status: int = 200, conflic
     `upload_errors`: {evidence target: [reasons]} of a refused upload, shown beside its file field.
     """
     standard = services.standard_of(application)
-    editable_ids = _editable_ids(application)
+    editable_ids = _editable_ids(application, standard, page)
     typed = services.typed_answers_of(db.session, application)
-    pages = pages_of(standard)
+    part = services.part_of(db.session, application)
+    pages = pages_through(standard, part)
     index = [p.key for p in pages].index(page.key)
+    practical = page in pages_of(standard, Part.PRACTICAL)
     return render_template(
         "questionnaire/page.html",
         application=application,
         standard=standard,
         page=page,
         form=form,
-        progress=progress(standard, typed),
+        progress=progress(standard, typed, part),
         visible=visible_questions(page.questions, typed),
         ratios=shown_ratios(standard, typed, current_language()),
         evidence=services.evidence_by_target(db.session, application),
@@ -72,7 +75,10 @@ def render_page(application: Application, page, form, status: int = 200, conflic
         conflict=conflict,
         upload_errors=upload_errors or {},
         conflict_rows=_conflict_rows(page, form, conflict) if conflict else [],
-        evidence_targets=evidence_targets(standard),
+        evidence_targets=evidence_targets(standard, Part.PRACTICAL if practical else Part.APPLICATION),
+        # a person's practical page: the scheme's task it answers
+        task=standard.attestation.practical.task if practical else None,
+        task_open=practical and page == pages_of(standard, Part.PRACTICAL)[0],
         upload_limit_mb=evidence.upload_limit() // (1024 * 1024),
         # a person's application returned for completion: {requirement id: what to complete}
         returned=returned_reasons(db.session, application),
@@ -80,14 +86,18 @@ def render_page(application: Application, page, form, status: int = 200, conflic
     ), status
 
 
-def _editable_ids(application):
-    """None: all answers editable; a set: only those (clarification); empty: read-only for this user."""
+def _editable_ids(application, standard, page):
+    """None: all the page's answers editable; a set: only those (clarification); empty: read-only for
+    this user (the prerequisites too, once a person's practical part is being filled)."""
     if not is_applicant(current_user, application):
         return frozenset()
     try:
-        return services.editable_questions(db.session, application)
+        allowed = services.editable_questions(db.session, application)
     except services.QuestionnaireError:
         return frozenset()
+    if allowed is None and page not in pages_of(standard, services.open_part(db.session, application)):
+        return frozenset()
+    return allowed
 
 
 def _conflict_rows(page, form, conflict) -> list[tuple[str, str, str]]:

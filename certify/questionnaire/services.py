@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from certify.accounts.models import Organisation, User
+from certify.attestation.notifications import send_practical_submitted
 from certify.audit import services as audit
 from certify.errors import DomainError
 from certify.questionnaire import pages as pages_module
@@ -24,6 +25,7 @@ from certify.questionnaire.answers import (
 )
 from certify.questionnaire.models import Answer, Application, ApplicationPage, EvidenceFile
 from certify.questionnaire.notifications import send_receipt
+from certify.questionnaire.pages import Part
 from certify.review.models import ClarificationRequest
 from certify.standards.definition import Phase, Standard
 from certify.standards.services import current_version, definition_of
@@ -234,24 +236,52 @@ def open_indicators(session, application: Application) -> frozenset[str]:
     return frozenset(indicator for ids in rows for indicator in ids)
 
 
+def practical_open(session, application: Application) -> bool:
+    """A person's practical part may be filled now: admitted, and the theory exam passed (or waived, for
+    a renewal admitted on its CPD record) — the workflow's own fact."""
+    if not application.is_person or application.state != State.ADMITTED:
+        return False
+    from certify.attestation.theory import theory_facts  # the attestation builds on the questionnaire
+
+    return theory_facts(session, application)["theory_passed"]
+
+
+def part_of(session, application: Application) -> Part:
+    """The furthest part of the application opened so far: its pages are the ones read and navigated."""
+    if application.practical_submitted_at is not None or practical_open(session, application):
+        return Part.PRACTICAL
+    return Part.APPLICATION
+
+
+def open_part(session, application: Application) -> Part | None:
+    """The part whose answers the applicant fills now (a draft's, or a person's practical part); None
+    when no part is being filled (submitted, under clarification, decided …)."""
+    if application.state in states.EDITABLE:
+        return Part.APPLICATION
+    return Part.PRACTICAL if practical_open(session, application) else None
+
+
 def editable_questions(session, application: Application) -> frozenset[str] | None:
-    """None when every answer may change (a draft); else the questions under clarification.
+    """None when every answer of the part being filled may change (`open_part`); else the questions
+    under clarification.
 
     Raises QuestionnaireError when nothing may change (submitted and not under clarification).
     """
-    if application.state in states.EDITABLE:
+    if open_part(session, application) is not None:
         return None
     if application.state == State.CLARIFICATION_REQUESTED:
         indicators = open_indicators(session, application)
         standard = standard_of(application)
         return frozenset(q.id for i in standard.indicators() if i.id in indicators for q in i.questions)
-    ensure_editable(application)
-    return frozenset()
+    raise QuestionnaireError(SUBMITTED, 409)
 
 
-def ensure_editable(application: Application) -> None:
-    if application.state not in states.EDITABLE:
+def ensure_editable(session, application: Application) -> Part:
+    """The part being filled, or QuestionnaireError: the answers can no longer change."""
+    part = open_part(session, application)
+    if part is None:
         raise QuestionnaireError(SUBMITTED, 409)
+    return part
 
 
 def _hold_state(session, application: Application, refusal) -> None:
@@ -289,9 +319,11 @@ def save_page(
     """
     allowed = editable_questions(session, application)
     standard = standard_of(application)
-    page = pages_module.page_by_key(standard, page_key)
+    page = pages_module.page_by_key(standard, page_key, part_of(session, application))
     if page is None:
         raise QuestionnaireError(_l("There is no such page in this questionnaire."), 404)
+    if allowed is None and page not in pages_module.pages_of(standard, open_part(session, application)):
+        raise QuestionnaireError(SUBMITTED, 409)  # the prerequisites, once the practical part is open
     _refuse_foreign_answers(page, posted)
     _refuse_not_applicable(page, posted)
     if allowed is not None:
@@ -446,7 +478,8 @@ def submit_application(session, application: Application, user: User) -> None:
     is either in the snapshot or refused; two people pressing Submit at once submit once. The receipt is
     queued in the same transaction.
     """
-    ensure_editable(application)
+    if application.state not in states.EDITABLE:
+        raise QuestionnaireError(SUBMITTED, 409)
     already_submitted = _l("This application has already been submitted.")
     _hold_state(session, application, already_submitted)
     standard = standard_of(application)
@@ -480,3 +513,42 @@ def submit_application(session, application: Application, user: User) -> None:
         after={"state": application.state, "answers": len(stored)},
     )
     send_receipt(session, application, user)
+
+
+def submit_practical(session, application: Application, user: User) -> None:
+    """Freeze a person's practical part for the examiners: only when every required question is answered.
+
+    As `submit_application`: the row is locked before the answers are read, so a page saved at the same
+    moment is either in the snapshot (which gains the practical answers) or refused; the receipt is queued
+    in the same transaction. The summary lists the answers still missing.
+    """
+    _hold_state(session, application, _l("The practical part has already been submitted."))
+    stored = load_answers(session, application)
+    typed = typed_answers_of(session, application, stored)
+    still_missing = pages_module.missing(standard_of(application), typed, Part.PRACTICAL)
+    if still_missing and practical_open(session, application):
+        raise QuestionnaireError(
+            _l("%(n)d required answers are missing; the summary lists them.", n=len(still_missing))
+        )
+    # otherwise the workflow refuses with the first thing wrong: the state, the role, the theory
+    complete = not still_missing
+    next_state = take(session, application, Action.SUBMIT_PRACTICAL, user, practical_complete=complete)
+    now = utcnow()
+    session.execute(
+        sa.update(Application)
+        .where(Application.id == application.id)
+        .values(state=next_state.value, practical_submitted_at=now, snapshot=stored, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(application)
+    audit.record(
+        session,
+        actor=user,
+        action="application.practical_submitted",
+        subject_type="application",
+        subject_id=str(application.id),
+        application_id=application.id,
+        before={"state": State.ADMITTED.value},
+        after={"state": application.state, "answers": len(stored)},
+    )
+    send_practical_submitted(session, application)

@@ -142,7 +142,7 @@ def _after_saving(application: Application, page_key: str, go: str) -> str:
     """Where the pressed button leads: the summary, another page of the questionnaire, or this page."""
     if go == "summary":
         return url_for("questionnaire.summary", application_id=application.id)
-    return _page_url(application, go if page_by_key(services.standard_of(application), go) else page_key)
+    return _page_url(application, go if _page_or_none(application, go) else page_key)
 
 
 def _refused_page(application: Application, page, form, error: DomainError):
@@ -197,8 +197,14 @@ def visibility(application_id: int, page_key: str):
     return jsonify(visible=sorted(visible_questions(page.questions, typed)), ratios=ratios)
 
 
+def _page_or_none(application: Application, page_key: str):
+    """The page among those opened so far (a person's practical pages once the theory is passed)."""
+    part = services.part_of(db.session, application)
+    return page_by_key(services.standard_of(application), page_key, part)
+
+
 def _page_of(application: Application, page_key: str):
-    page = page_by_key(services.standard_of(application), page_key)
+    page = _page_or_none(application, page_key)
     if page is None:
         abort(404)
     return page
@@ -274,6 +280,22 @@ def submit(application_id: int):
     )
 
 
+@bp.post("/<int:application_id>/practical/submit")
+def submit_practical(application_id: int):
+    """Submit a candidate's complete practical part: its answers are frozen for the examiners."""
+    application = _application(application_id, edit=True)
+    form = forms.PracticalSubmitForm()
+    if not form.validate_on_submit():
+        return render_summary(application, 422, practical_form=form)
+    return carry_out(
+        lambda: services.submit_practical(db.session, application, current_user),
+        back_to=url_for("questionnaire.summary", application_id=application.id),
+        success_to=url_for("attestation.status", application_id=application.id),
+        done=_("Your practical part is submitted. Examiners will be assigned to it."),
+        refused=_in_place(application, Action.SUBMIT_PRACTICAL, form.confirm, practical_form=form),
+    )
+
+
 @bp.get("/<int:application_id>/receipt")
 def receipt(application_id: int):
     """The on-screen receipt of a submitted application."""
@@ -292,8 +314,11 @@ def upload_evidence(application_id: int, target: str):
     application = _application(application_id, edit=True)
     form = forms.EvidenceForm()
     standard = services.standard_of(application)
-    sent_from = form.page.data or page_of_target(standard, target)
-    page = page_by_key(standard, sent_from) or page_by_key(standard, page_of_target(standard, target))
+    page = _page_or_none(application, form.page.data or "") or _page_or_none(
+        application, page_of_target(standard, target)
+    )
+    if page is None:  # a practical indicator before the practical part opens
+        abort(404)
     back = _page_url(application, page.key)
 
     def refused(reasons: list[str], status: int):

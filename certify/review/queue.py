@@ -21,6 +21,7 @@ from certify import transitions
 from certify.attestation.admission import admission_due
 from certify.audit.models import AuditEntry
 from certify.questionnaire.models import Application
+from certify.questionnaire.services import practical_open
 from certify.textmarks import N_
 from certify.timeutil import as_utc, utcnow
 from certify.workflow import ACTION_LABELS, Action, State, TransitionRefused
@@ -33,6 +34,7 @@ QUEUE_STATES = tuple(state for state in State if state != State.DRAFT)
 AWAITING_THE_BODY = frozenset(
     {
         State.SUBMITTED,
+        State.PRACTICAL_SUBMITTED,
         State.IN_REVIEW,
         State.CLARIFICATION_REQUESTED,
         State.SCORED,
@@ -73,7 +75,10 @@ WAITING_FOR = {
     State.NOT_CERTIFIED: N_("Decided"),
     State.WITHDRAWN: N_("Withdrawn by the applicant"),
     State.ADMITTED: N_("Waiting for the candidate's theory exam"),
+    State.PRACTICAL_SUBMITTED: N_("Waiting for the examiners to confirm their independence"),
 }
+#: an admitted candidate who passed the theory: the practical part is theirs to submit
+WAITING_FOR_PRACTICAL = N_("Waiting for the candidate's practical part")
 #: whom a person's application waits for, where it differs from an organisation's
 WAITING_FOR_PERSON = {
     State.SUBMITTED: N_("Waiting for a coordinator to check the prerequisites"),
@@ -197,10 +202,12 @@ def _person_step(session, application: Application, allowed) -> NextStep:
     if due is not None:
         late = due < utcnow().date()
         note = _(ADMISSION_OVERDUE if late else ADMISSION_DUE) % {"date": format_date(due)}
-    steps = (*PERSON_STEPS, *STEPS, *((EXAMINERS_STEP,) if state == State.ADMITTED else ()))
+    steps = (*PERSON_STEPS, *STEPS, *((EXAMINERS_STEP,) if state == State.PRACTICAL_SUBMITTED else ()))
     for action, endpoint in steps:
         if action in allowed:
             return NextStep(_(ACTION_LABELS[action]), url_for(endpoint, application_id=application.id), note)
+    if state == State.ADMITTED and practical_open(session, application):
+        return NextStep(_(WAITING_FOR_PRACTICAL), note=note)
     return NextStep(_(WAITING_FOR_PERSON.get(state, WAITING_FOR[state])), note=note)
 
 

@@ -305,8 +305,7 @@ def workloads(session) -> dict[int, int]:
     rows = session.execute(
         sa.select(Assignment.assessor_id, sa.func.count(Assignment.id))
         .join(Application, Application.id == Assignment.application_id)
-        # a person's examiners are assigned once the theory is passed, still in 'admitted'
-        .where(Assignment.status.not_in(ENDED), Application.state.in_(states.UNDER_REVIEW | {State.ADMITTED}))
+        .where(Assignment.status.not_in(ENDED), Application.state.in_(states.UNDER_REVIEW))
         .group_by(Assignment.assessor_id)
     )
     return dict(rows.all())

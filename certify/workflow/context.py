@@ -80,6 +80,8 @@ class Facts:
     returned_requirements: tuple[str, ...] = ()
     #: a person's application: an attempt of the scheme's theory exam linked to it closed passed
     theory_passed: bool = False
+    #: input: every required question of a person's practical part is answered
+    practical_complete: bool = False
     #: a person's application: the theory exam failed and the scheme's attempt rules allow no retake
     theory_failed_finally: bool = False
     #: active assignments (declined ones excluded); 3 once a third assessor has been added

@@ -157,10 +157,13 @@ SUBJECT_IS_ORGANISATION = Guard(
 THEORY_PASSED = Guard(
     "the theory exam passed",
     lambda actor, facts: facts.theory_passed,
-    N_(
-        "The candidate has not passed the theory exam yet: examiners are assigned to the practical part "
-        "only after it is passed."
-    ),
+    N_("The theory exam is not passed yet: the practical part opens only once it is passed."),
+)
+PRACTICAL_COMPLETE = Guard(
+    "practical part complete",
+    lambda actor, facts: facts.practical_complete,
+    N_("The practical part is not complete: answer every required question before submitting it."),
+    on_input=True,
 )
 THEORY_FAILED_FINALLY = Guard(
     "the theory exam failed with no retake left",

@@ -89,7 +89,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
     _rows([S.DRAFT], A.SUBMIT, S.SUBMITTED, _APPLICANTS, [g.QUESTIONNAIRE_COMPLETE])
     # Withdrawing is possible until a coordinator starts the review, or a candidate's exam.
     + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, _APPLICANTS)
-    + _rows([S.ADMITTED], A.WITHDRAW, S.WITHDRAWN, [R.CANDIDATE])
+    + _rows([S.ADMITTED, S.PRACTICAL_SUBMITTED], A.WITHDRAW, S.WITHDRAWN, [R.CANDIDATE])
     # A person's prerequisites are checked first (Decree 1204: within the scheme's admission deadline).
     # Returned, the application is a draft again, which the candidate completes and submits anew.
     + _rows([S.SUBMITTED], A.ADMIT, S.ADMITTED, [R.COORDINATOR], [g.SUBJECT_IS_PERSON])
@@ -100,19 +100,25 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         [R.COORDINATOR],
         [g.SUBJECT_IS_PERSON, g.REASON_PER_REQUIREMENT],
     )
-    # A person's practical part: examiners are assigned once the theory is passed, and the review starts
-    # from `admitted` as an organisation's does from `submitted`. Failed with no retake: not attested.
+    # A person's practical part opens once the theory is passed; the candidate submits it, and its review
+    # starts from `practical_submitted` as an organisation's does from `submitted`. Failed with no retake:
+    # not attested.
     + _rows([S.ADMITTED], A.CLOSE_THEORY_FAILED, S.NOT_CERTIFIED, [R.COORDINATOR], [g.THEORY_FAILED_FINALLY])
-    + _rows([S.ADMITTED], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.THEORY_PASSED, g.TEAM_WITHIN_LIMIT])
-    + _rows(
-        [S.ADMITTED], A.REMOVE_ASSESSOR, None, [R.COORDINATOR], [g.THEORY_PASSED, g.REMOVED_NOT_SUBMITTED]
-    )
     + _rows(
         [S.ADMITTED],
+        A.SUBMIT_PRACTICAL,
+        S.PRACTICAL_SUBMITTED,
+        [R.CANDIDATE],
+        [g.THEORY_PASSED, g.PRACTICAL_COMPLETE],
+    )
+    + _rows([S.PRACTICAL_SUBMITTED], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [g.TEAM_WITHIN_LIMIT])
+    + _rows([S.PRACTICAL_SUBMITTED], A.REMOVE_ASSESSOR, None, [R.COORDINATOR], [g.REMOVED_NOT_SUBMITTED])
+    + _rows(
+        [S.PRACTICAL_SUBMITTED],
         A.START_REVIEW,
         S.IN_REVIEW,
         [R.COORDINATOR],
-        [g.THEORY_PASSED, g.TEAM_SIZE, g.LEAD_NAMED, g.ALL_CONFIRMED],
+        [g.TEAM_SIZE, g.LEAD_NAMED, g.ALL_CONFIRMED],
     )
     # Assigning also replaces an assessor who declined, including a third one added during review.
     + _rows([S.SUBMITTED], A.ASSIGN_ASSESSORS, None, [R.COORDINATOR], [_ORGANISATION, g.TEAM_WITHIN_LIMIT])
@@ -137,14 +143,14 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         g.OTHERS_ALL_SUBMITTED,
     )
     + _rows(
-        [S.SUBMITTED, S.ADMITTED, S.IN_REVIEW, S.APPEALED],
+        [S.SUBMITTED, S.PRACTICAL_SUBMITTED, S.IN_REVIEW, S.APPEALED],
         A.CONFIRM_INDEPENDENCE,
         None,
         [R.ASSESSOR],
         [g.NOT_YET_CONFIRMED],
     )
     + _rows(
-        [S.SUBMITTED, S.ADMITTED, S.IN_REVIEW, S.APPEALED],
+        [S.SUBMITTED, S.PRACTICAL_SUBMITTED, S.IN_REVIEW, S.APPEALED],
         A.DECLINE_ASSIGNMENT,
         None,
         [R.ASSESSOR],
@@ -166,7 +172,8 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         [*_SCORING, g.INDICATORS_NAMED],
     )
     + _rows([S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.APPEALED], A.SAVE_SCORES, None, [R.ASSESSOR], _SCORING)
-    + _rows([S.CLARIFICATION_REQUESTED], A.ANSWER_CLARIFICATION, S.IN_REVIEW, [R.MANAGER])
+    # A candidate answers the examiners' questions on the practical part as a manager answers assessors.
+    + _rows([S.CLARIFICATION_REQUESTED], A.ANSWER_CLARIFICATION, S.IN_REVIEW, _APPLICANTS)
     + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.IN_REVIEW, [R.ASSESSOR], _SCORING, g.OTHERS_STILL_SCORING)
     + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.SCORED, [R.ASSESSOR], _SCORING, g.LAST_TO_SCORE)
     + _rows(

@@ -26,6 +26,9 @@ class State(StrEnum):
     #: a person's application whose prerequisites the coordinator accepted: the candidate takes the
     #: theory exam next (issue 16)
     ADMITTED = "admitted"
+    #: an admitted candidate who passed the theory exam has submitted the practical part: examiners are
+    #: assigned to it next (issue 16)
+    PRACTICAL_SUBMITTED = "practical_submitted"
 
 
 class Action(StrEnum):
@@ -38,6 +41,9 @@ class Action(StrEnum):
     # A candidate who failed the theory exam with no retake left is not attested: recorded by a
     # coordinator, with the reason, so that the application ends through the workflow like any other.
     CLOSE_THEORY_FAILED = "close_theory_failed"
+    # The practical part opens once the theory exam is passed (Decree 1204: theory, then practice); the
+    # candidate fills it like a questionnaire and submits it, which freezes it for the examiners.
+    SUBMIT_PRACTICAL = "submit_practical"
     ASSIGN_ASSESSORS = "assign_assessors"
     # Unticking an assessor on the team form: the assignment ends (its row and history stay).
     REMOVE_ASSESSOR = "remove_assessor"
@@ -82,7 +88,14 @@ EDITABLE = frozenset({State.DRAFT})
 IN_PREPARATION = frozenset({State.DRAFT})
 #: the review is under way: the application is in the review queue and counts towards assessors' workload
 UNDER_REVIEW = frozenset(
-    {State.SUBMITTED, State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.SCORED, State.APPEALED}
+    {
+        State.SUBMITTED,
+        State.PRACTICAL_SUBMITTED,
+        State.IN_REVIEW,
+        State.CLARIFICATION_REQUESTED,
+        State.SCORED,
+        State.APPEALED,
+    }
 )
 #: assessors may save and submit rubric scores
 SCORING = frozenset({State.IN_REVIEW, State.CLARIFICATION_REQUESTED, State.APPEALED})
@@ -95,7 +108,7 @@ DECIDED = frozenset({State.CERTIFIED, State.NOT_CERTIFIED})
 REVIEW_TEAM_READS = frozenset(
     {
         State.SUBMITTED,
-        State.ADMITTED,
+        State.PRACTICAL_SUBMITTED,
         State.IN_REVIEW,
         State.CLARIFICATION_REQUESTED,
         State.SCORED,
@@ -118,6 +131,7 @@ STATE_LABELS: dict[str, str] = {
     State.APPEALED: N_("Under appeal"),
     State.WITHDRAWN: N_("Withdrawn"),
     State.ADMITTED: N_("Admitted to the exam"),
+    State.PRACTICAL_SUBMITTED: N_("Practical part submitted"),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -126,6 +140,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.ADMIT: N_("Admit to the exam"),
     Action.RETURN_FOR_COMPLETION: N_("Return for completion"),
     Action.CLOSE_THEORY_FAILED: N_("Close as not attested: theory exam not passed"),
+    Action.SUBMIT_PRACTICAL: N_("Submit the practical part"),
     Action.ASSIGN_ASSESSORS: N_("Assign assessors"),
     Action.REMOVE_ASSESSOR: N_("Remove an assessor"),
     Action.CONFIRM_INDEPENDENCE: N_("Confirm independence"),

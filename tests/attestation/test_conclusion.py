@@ -26,7 +26,7 @@ from certify.timeutil import utcnow
 from certify.workflow import State
 from tests import factories
 from tests.attestation import steps
-from tests.attestation.theory_steps import admitted, sit
+from tests.attestation.theory_steps import admitted, practical_submitted, sit
 from tests.factories import make_organisation, make_user
 from tests.pdfs import pdf_text, poppler
 
@@ -114,6 +114,7 @@ def passed(db):
     steps.install_scheme(db)
     application = admitted(db, user=steps.candidate(db, organisation=make_organisation(db)))
     sit(db, application, passed=True)
+    practical_submitted(db, application)
     return application
 
 

@@ -30,6 +30,7 @@ from certify.standards.services import import_standard, publish_version
 from certify.transitions import allowed
 from certify.workflow import Action, State
 from tests.attestation import steps
+from tests.attestation.theory_steps import practical_submitted
 from tests.certificates import persons
 from tests.factories import install_default_standard
 
@@ -92,9 +93,12 @@ def test_a_renewal_on_the_cpd_record_skips_the_theory_and_replaces_the_attestati
         74,
         case.coordinator.id,
     )
-    assert Action.ASSIGN_ASSESSORS in allowed(db, case.coordinator, renewal)  # the practical path, no exam
+    # the practical path, no exam
+    assert Action.SUBMIT_PRACTICAL in allowed(db, renewal.candidate, renewal)
     stage = stage_of(db, renewal)
     assert stage.key == "practical_by_cpd" and stage.theory.waived and stage.theory.last_day is None
+    practical_submitted(db, renewal)
+    assert Action.ASSIGN_ASSESSORS in allowed(db, case.coordinator, renewal)
     mail = db.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.template == "attestation_admitted_cpd")
     ).one()

@@ -16,6 +16,7 @@ from certify.exams import registrations
 from certify.exams.attempts import AttemptRefused
 from certify.exams.models import Exam
 from certify.outbox.models import OutboxMessage
+from certify.questionnaire import services as questionnaire
 from certify.review.models import Decision
 from certify.timeutil import utcnow
 from certify.transitions import TransitionError, allowed
@@ -78,30 +79,27 @@ def test_a_closed_exam_window_is_not_an_open_exam(db):
         theory.open_exam_for(db, steps.submitted(db))
 
 
-def test_theory_passed_lets_the_coordinator_assign_examiners(db, scheme):
+def test_theory_passed_opens_the_practical_part_to_the_candidate(db, scheme):
     application = admitted(db, user=steps.candidate(db, locale="en"))
-    coordinator = make_user(db, Role.COORDINATOR)
-    assert Action.ASSIGN_ASSESSORS not in allowed(db, coordinator, application)
+    candidate = application.candidate
+    assert Action.SUBMIT_PRACTICAL not in allowed(db, candidate, application)
     sit(db, application, passed=True)
     assert theory.theory_of(db, application).passed
-    assert Action.ASSIGN_ASSESSORS in allowed(db, coordinator, application)
+    assert Action.SUBMIT_PRACTICAL in allowed(db, candidate, application)
     (mail,) = mails(db, "attestation_theory_result") or [None]
     assert mail is None  # e-mailed when the transaction commits
     db.commit()
     (mail,) = mails(db, "attestation_theory_result")
     assert mail.recipient == application.candidate.email and mail.locale == "en"
     assert "You have passed the theory exam with 100.0%" in mail.body
+    assert "answer the case task on its pages and submit it" in mail.body
 
 
-def test_a_failed_theory_refuses_the_examiners_with_the_reason(db, scheme):
+def test_a_failed_theory_refuses_the_practical_part_with_the_reason(db, scheme):
     application = admitted(db)
     sit(db, application, passed=False)
-    from certify.review import staffing
-
     with pytest.raises(TransitionError) as refused:
-        staffing.assign_assessors(
-            db, application, [make_user(db, Role.ASSESSOR)], None, make_user(db, Role.COORDINATOR)
-        )
+        questionnaire.submit_practical(db, application, application.candidate)
     assert refused.value.message == gettext(g.THEORY_PASSED.refusal)
 
 

@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 from certify.accounts.models import Role
 from certify.attestation import services
+from certify.demo.attestation import write_practical
 from certify.exams import attempts, registrations
 from certify.exams.records import form_from_data
 from certify.exams.services import bank_of
+from certify.questionnaire import services as questionnaire
 from certify.questionnaire.models import Application
 from certify.timeutil import utcnow
 from tests.attestation import steps
@@ -41,3 +43,11 @@ def _linked(session, application):
     from certify.attestation.theory import attempts_of
 
     return attempts_of(session, application)
+
+
+def practical_submitted(session, application: Application) -> Application:
+    """The candidate, who passed the theory, answers the whole practical task (the demo's answers and a
+    file for each indicator asking for one) and submits it."""
+    write_practical(session, application, complete=True)
+    questionnaire.submit_practical(session, application, application.candidate)
+    return application

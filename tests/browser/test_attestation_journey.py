@@ -1,6 +1,6 @@
 """A candidate's attestation in a real browser, in Russian and in English: the application, admission,
-the theory exam, two examiners and their consensus, the commission's decision, the personal certificate
-downloaded and verified by upload.
+the theory exam, the practical part answered and submitted, two examiners and their consensus, the
+commission's decision, the personal certificate downloaded and verified by upload.
 
 Set-up only through services (the scheme, its open theory exam, the people's accounts); every step a
 person takes is taken in the browser, each person in their own browser context, signed in once.
@@ -20,11 +20,11 @@ from certify.exams.models import ExamAttempt
 from certify.exams.records import form_from_data
 from certify.exams.services import bank_of
 from certify.questionnaire.models import Application
-from certify.questionnaire.services import load_answers, standard_of
+from certify.questionnaire.pages import Part, has_evidence_question, pages_of
+from certify.questionnaire.services import standard_of
 from certify.transitions import active_assignments
 from certify.workflow import State
 from tests.attestation import steps
-from tests.attestation.theory_steps import admitted, sit
 from tests.browser.conftest import log_in, mark_every_file_relevant
 from tests.factories import make_user
 from tests.pdfs import pdf_text
@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 
 NAME_RU, NAME_EN = "Дарья Романовна Лаптева", "Daria Lapteva"
 DOCUMENT = {"ru": "Аттестат кластерного менеджера", "en": "Cluster Manager Attestation"}
+CASE_ANSWER = "по данным кейса — 42 участника, два разрыва цепочки, цели с показателями и сроками."
 #: every indicator of the practical part at 4: the level "attested" (the documents' caps included)
 SCORE = 4
 
@@ -134,6 +135,27 @@ def test_a_candidate_is_attested_and_verifies_the_downloaded_attestation(
     candidate.locator("button[data-submit]").click()
     candidate.wait_for_url(f"**/exams/attempts/{registered.id}/result")
     candidate.goto(f"{live_server}/attestation/applications/{application.id}")
+    assert candidate.locator("#stage").inner_text().strip() == say(stages.STAGE_LABELS["practical_open"])
+
+    # the practical part opens: the candidate answers the task page by page, attaches the files it
+    # asks for, and submits it from the summary
+    candidate.locator("#practical-task").click()
+    for practical in pages_of(standard_of(application), Part.PRACTICAL):
+        candidate.goto(f"{live_server}/applications/{application.id}/pages/{practical.key}")
+        for question in practical.questions:
+            if question.type == "long_text":
+                candidate.fill(f"[name={question.id}]", f"{practical.title.get(lang)}: {CASE_ANSWER}")
+        candidate.locator(f"button[name=go][value={practical.key}]").click()
+        candidate.get_by_text(say("Saved.")).first.wait_for()
+        for target, _title, questions in practical.sections:
+            if has_evidence_question(questions):
+                candidate.set_input_files(f"#file-{target}", str(evidence))
+                candidate.locator(f"button[form=upload-{target}]").click()
+                candidate.wait_for_load_state()
+    candidate.goto(f"{live_server}/applications/{application.id}/summary")
+    candidate.check("[name=confirm]")
+    candidate.get_by_role("button", name=say("Submit the practical part")).click()
+    candidate.wait_for_url(f"**/attestation/applications/{application.id}")
     assert candidate.locator("#stage").inner_text().strip() == say(stages.STAGE_LABELS["practical"])
 
     # the coordinator names two examiners; each confirms independence; the review starts
@@ -205,26 +227,3 @@ def test_a_candidate_is_attested_and_verifies_the_downloaded_attestation(
     assert verdict.get_by_text(say(genuine)).is_visible()
     person = candidate.locator("main").get_by_text(NAME_RU if lang == "ru" else NAME_EN).first
     assert person.is_visible()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="product gap: an admitted candidate who passed the theory cannot open, fill or submit the "
-    "practical part's pages (certify/questionnaire/pages.py pages_of gives a person's scheme only the "
-    "eligibility page, and save_page refuses an application that is not a draft)",
-)
-def test_the_candidate_submits_the_practical_part_in_the_browser(live_server, page, db):
-    steps.install_scheme(db)
-    application = admitted(db, user=steps.candidate(db))
-    sit(db, application, passed=True)
-    db.commit()
-    first_area = standard_of(application).areas[0]
-    log_in(page, live_server, application.candidate, f"/attestation/applications/{application.id}")
-    opened = page.goto(f"{live_server}/applications/{application.id}/pages/{first_area.id}")
-    assert opened.status == 200, "the practical part's first page does not open"
-    answer = next(q for q in first_area.indicators[0].questions if q.type == "long_text")
-    page.fill(f"[name={answer.id}]", "Карта цепочки: 14 участников, 3 разрыва — переработка, сервис, сбыт.")
-    page.locator(f"button[name=go][value={first_area.id}]").click()
-    page.wait_for_load_state()
-    db.expire_all()
-    assert answer.id in load_answers(db, db.get(Application, application.id))

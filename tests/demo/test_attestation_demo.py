@@ -25,7 +25,7 @@ from certify.demo.organisations import ensure_organisation
 from certify.exams.models import ExamAttempt
 from certify.outbox.models import OutboxMessage
 from certify.questionnaire.models import Application
-from certify.questionnaire.services import standard_of
+from certify.questionnaire.services import load_answers, standard_of
 from certify.review.decisions import decision_of
 from certify.review.models import Assignment
 from certify.standards.services import install_library
@@ -39,6 +39,7 @@ WORKFLOW_STATE = {
     "returned": State.DRAFT,
     "admitted": State.ADMITTED,
     "exam_failed": State.ADMITTED,
+    "practical": State.ADMITTED,
     "under_review": State.IN_REVIEW,
     "attested": State.CERTIFIED,
     "not_attested": State.NOT_CERTIFIED,
@@ -113,8 +114,11 @@ def check_stage(db, state: str, application: Application) -> None:
     elif state == "exam_failed":
         assert not theory.passed and theory.retake is not None and not theory.retake.exhausted
         assert not theory.failed_finally
+    elif state == "practical":
+        assert theory.passed and not team and application.practical_submitted_at is None
+        assert load_answers(db, application).keys() - application.snapshot.keys(), "half the task answered"
     elif state == "under_review":
-        assert theory.passed and len(team) == 2
+        assert theory.passed and len(team) == 2 and application.practical_submitted_at is not None
         assert sorted(a.scores_submitted_at is None for a in team) == [False, True]  # one has scored
     elif state == "not_attested":
         assert decision.chosen_level is None and decision.conclusion == CONCLUSION
@@ -122,7 +126,8 @@ def check_stage(db, state: str, application: Application) -> None:
     elif state == "suspended":
         assert status_of(certificate).value == "suspended" and certificate.status_reason == SUSPENSION_REASON
     if state in ("attested", "expired", "suspended"):
-        assert certificate.subject_kind == "person" and certificate.level_id == "attested"
+        assert certificate.subject_kind == "person"
+        assert certificate.level_id == decision.chosen_level in ("attested", "senior")
         assert certificate.holder_name_ru == application.candidate.full_name_ru
         assert status_of(certificate).value == {"attested": "valid"}.get(state, state)
     # the examiners are independent of the candidate, and the coordinator who decided examined no one

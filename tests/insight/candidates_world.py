@@ -19,7 +19,7 @@ from certify.standards.services import install_library
 from certify.timeutil import utcnow
 from tests import factories
 from tests.attestation import steps
-from tests.attestation.theory_steps import sit
+from tests.attestation.theory_steps import practical_submitted, sit
 from tests.factories import make_user
 
 #: how long ago the late candidates reached their stage: past cma 1.0's 10, 30 and 30 days
@@ -48,6 +48,7 @@ def _examined(db, coordinator, world: Candidates, *, start: bool) -> Application
     """Admitted, the theory passed, two examiners assigned (and the review started, with `start`)."""
     application = _admitted(db, coordinator)
     sit(db, application, passed=True)
+    practical_submitted(db, application)
     team = [make_user(db, Role.ASSESSOR, full_name_ru="Ольга Петровна Смирнова") for _ in range(2)]
     if start:
         factories.start_review(db, application, coordinator, team)

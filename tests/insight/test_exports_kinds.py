@@ -10,7 +10,7 @@ from certify.accounts.models import Role
 from certify.certificates.register import latest_of_application
 from tests import factories
 from tests.attestation import steps
-from tests.attestation.theory_steps import admitted, sit
+from tests.attestation.theory_steps import admitted, practical_submitted, sit
 from tests.factories import make_organisation, make_user
 from tests.insight.test_exports import exports_recorded, rows_of, workbook
 
@@ -26,6 +26,7 @@ def both(db):
     candidate = steps.candidate(db, full_name_en="Anna Volkova", organisation=make_organisation(db))
     person = admitted(db, user=candidate)
     sit(db, person, passed=True)
+    practical_submitted(db, person)
     factories.start_review(db, person, coordinator, [make_user(db, Role.ASSESSOR) for _ in range(2)])
     factories.decide(db, factories.agree(db, person, 4), coordinator, certify=True)
     db.commit()

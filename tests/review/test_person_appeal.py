@@ -18,7 +18,7 @@ from certify.transitions import TransitionError
 from certify.workflow import State
 from tests import factories
 from tests.attestation import steps
-from tests.attestation.theory_steps import admitted, sit
+from tests.attestation.theory_steps import admitted, practical_submitted, sit
 from tests.factories import make_organisation, make_user
 
 
@@ -29,6 +29,7 @@ def decided(db):
     steps.install_scheme(db)
     application = admitted(db, user=steps.candidate(db, organisation=make_organisation(db)))
     sit(db, application, passed=True)
+    practical_submitted(db, application)
     team = [make_user(db, Role.ASSESSOR) for _ in range(2)]
     coordinator = make_user(db, Role.COORDINATOR)
     factories.start_review(db, application, coordinator, team)

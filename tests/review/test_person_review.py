@@ -21,7 +21,7 @@ from certify.workflow import State
 from certify.workflow import guards as g
 from tests import factories
 from tests.attestation import steps
-from tests.attestation.theory_steps import admitted, sit
+from tests.attestation.theory_steps import admitted, practical_submitted, sit
 from tests.factories import make_organisation, make_user
 
 
@@ -35,6 +35,7 @@ def passed(db, scheme):
     """An admitted candidate of an organisation who passed the theory exam."""
     application = admitted(db, user=steps.candidate(db, organisation=make_organisation(db)))
     sit(db, application, passed=True)
+    practical_submitted(db, application)
     return application
 
 
@@ -112,6 +113,7 @@ def test_an_attested_decision_issues_the_personal_certificate(db, scheme, with_o
     organisation = make_organisation(db) if with_organisation else None
     application = admitted(db, user=steps.candidate(db, organisation=organisation))
     sit(db, application, passed=True)
+    practical_submitted(db, application)
     team = examiners(db)
     factories.start_review(db, application, make_user(db, Role.COORDINATOR), team)
     factories.agree(db, application, 4)
@@ -232,6 +234,7 @@ def test_the_candidate_sees_the_theory_and_the_decision_on_their_page(db, passed
 def test_the_review_pages_of_a_candidate_speak_of_examiners_and_the_candidate(db, scheme, client_for):
     application = admitted(db, user=steps.candidate(db))  # without an organisation
     sit(db, application, passed=True)
+    practical_submitted(db, application)
     team = examiners(db)
     coordinator = make_user(db, Role.COORDINATOR)
     factories.start_review(db, application, coordinator, team)

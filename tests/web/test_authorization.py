@@ -67,6 +67,7 @@ RULES = {
     ("questionnaire.remove_evidence", "POST"): {"owner"},
     ("questionnaire.upload_workbook", "POST"): {"owner"},
     ("questionnaire.submit", "POST"): {"owner"},
+    ("questionnaire.submit_practical", "POST"): {"owner"},
     ("questionnaire.answer_clarification", "POST"): {"owner"},
     ("questionnaire.appeal", "POST"): {"owner"},
     ("review.queue", "GET"): STAFF,

@@ -24,10 +24,8 @@ MANAGER_AS_CANDIDATE = ActorContext(roles=frozenset({Role.MANAGER}), is_applican
 OTHER_CANDIDATE = ActorContext(roles=frozenset({Role.CANDIDATE}))
 #: a person's application, submitted
 PERSON = Facts(today=TODAY, subject_is_person=True)
-#: an admitted candidate who passed the theory exam, examiners assigned, each independent, a lead named
-THEORY_PASSED = replace(
-    PERSON, theory_passed=True, assessors_assigned=2, assessors_confirmed=2, lead_assigned=True
-)
+#: a candidate's practical part submitted, examiners assigned, each independent, a lead named
+EXAMINERS_READY = replace(PERSON, assessors_assigned=2, assessors_confirmed=2, lead_assigned=True)
 
 ALL_ACTORS = {
     "manager": MANAGER,

@@ -28,6 +28,7 @@ from tests.workflow.situations import (
     CANDIDATE,
     COORDINATOR,
     DECIDED,
+    EXAMINERS_READY,
     LEAD,
     MANAGER,
     MANAGER_AS_CANDIDATE,
@@ -36,7 +37,6 @@ from tests.workflow.situations import (
     SCORING,
     SCORING_ASSESSOR,
     SPLIT,
-    THEORY_PASSED,
     refusal,
 )
 
@@ -63,11 +63,25 @@ ALLOWED = [
         replace(PERSON, theory_failed_finally=True),
         S.NOT_CERTIFIED,
     ),
-    (S.ADMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, THEORY_PASSED, S.ADMITTED),
-    (S.ADMITTED, A.REMOVE_ASSESSOR, COORDINATOR, THEORY_PASSED, S.ADMITTED),
-    (S.ADMITTED, A.START_REVIEW, COORDINATOR, THEORY_PASSED, S.IN_REVIEW),
-    (S.ADMITTED, A.CONFIRM_INDEPENDENCE, ASSESSOR, PERSON, S.ADMITTED),
-    (S.ADMITTED, A.DECLINE_ASSIGNMENT, ASSESSOR, replace(PERSON, reasons="I trained them"), S.ADMITTED),
+    (
+        S.ADMITTED,
+        A.SUBMIT_PRACTICAL,
+        CANDIDATE,
+        replace(PERSON, theory_passed=True, practical_complete=True),
+        S.PRACTICAL_SUBMITTED,
+    ),
+    (S.PRACTICAL_SUBMITTED, A.WITHDRAW, CANDIDATE, PERSON, S.WITHDRAWN),
+    (S.PRACTICAL_SUBMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, EXAMINERS_READY, S.PRACTICAL_SUBMITTED),
+    (S.PRACTICAL_SUBMITTED, A.REMOVE_ASSESSOR, COORDINATOR, EXAMINERS_READY, S.PRACTICAL_SUBMITTED),
+    (S.PRACTICAL_SUBMITTED, A.START_REVIEW, COORDINATOR, EXAMINERS_READY, S.IN_REVIEW),
+    (S.PRACTICAL_SUBMITTED, A.CONFIRM_INDEPENDENCE, ASSESSOR, PERSON, S.PRACTICAL_SUBMITTED),
+    (
+        S.PRACTICAL_SUBMITTED,
+        A.DECLINE_ASSIGNMENT,
+        ASSESSOR,
+        replace(PERSON, reasons="I trained them"),
+        S.PRACTICAL_SUBMITTED,
+    ),
     (S.SUBMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, Facts(), S.SUBMITTED),
     (S.IN_REVIEW, A.ASSIGN_ASSESSORS, COORDINATOR, SCORING, S.IN_REVIEW),
     (S.SUBMITTED, A.REMOVE_ASSESSOR, COORDINATOR, SCORING, S.SUBMITTED),
@@ -265,13 +279,21 @@ def test_an_admitted_candidate_may_withdraw_and_nobody_else_acts_yet():
     assert allowed_actions(S.ADMITTED, COORDINATOR, PERSON) == []
 
 
-def test_examiners_are_assigned_only_once_the_theory_is_passed():
-    refused = refusal(S.ADMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, replace(PERSON, proposed_team_size=2))
-    assert refused.message == g.THEORY_PASSED.refusal
-    assert refusal(
-        S.ADMITTED, A.START_REVIEW, COORDINATOR, replace(THEORY_PASSED, theory_passed=False)
-    ).message == (g.THEORY_PASSED.refusal)
-    assert A.ASSIGN_ASSESSORS in allowed_actions(S.ADMITTED, COORDINATOR, THEORY_PASSED)
+def test_the_practical_part_is_submitted_once_the_theory_is_passed_and_then_gets_its_examiners():
+    complete = replace(PERSON, practical_complete=True)
+    assert refusal(S.ADMITTED, A.SUBMIT_PRACTICAL, CANDIDATE, complete).message == g.THEORY_PASSED.refusal
+    passed = replace(PERSON, theory_passed=True)
+    assert refusal(S.ADMITTED, A.SUBMIT_PRACTICAL, CANDIDATE, passed).message == g.PRACTICAL_COMPLETE.refusal
+    # the button is offered once the theory is passed; the summary lists what is still missing
+    assert allowed_actions(S.ADMITTED, CANDIDATE, passed) == [A.WITHDRAW, A.SUBMIT_PRACTICAL]
+    assert refusal(S.ADMITTED, A.SUBMIT_PRACTICAL, MANAGER, complete).message == WRONG_ROLE
+    # nobody examines a practical part before it is submitted
+    assert refusal(S.ADMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, passed).message == WRONG_STATE
+    assert A.ASSIGN_ASSESSORS in allowed_actions(S.PRACTICAL_SUBMITTED, COORDINATOR, PERSON)
+
+
+def test_a_candidate_answers_the_examiners_questions():
+    assert allowed_actions(S.CLARIFICATION_REQUESTED, CANDIDATE, PERSON) == [A.ANSWER_CLARIFICATION]
 
 
 def test_a_candidate_who_may_still_pass_is_not_closed_as_failed():
