@@ -32,6 +32,7 @@ from certify.workflow import (
     apply,
 )
 from certify.workflow import Role as WorkflowRole
+from certify.workflow.guards import APPEAL_DAYS
 
 
 class TransitionError(DomainError):
@@ -124,6 +125,7 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         # under appeal the appeal assessor's scores join those the review team submitted
         "decision_assessors": sum(a.scores_submitted_at is not None for a in team + appeal_team),
         "decided_on": as_utc(decision.decided_at).date() if decision else None,
+        "appeal_days": appeal_period(standard),
         "appeal_used": appealed is not None,
         "appeal_assessor_assigned": bool(appeal_team),
         "appeal_review_submitted": any(a.scores_submitted_at for a in appeal_team),
@@ -140,6 +142,11 @@ def _theory(session, application: Application) -> dict:
     from certify.attestation.theory import theory_facts
 
     return theory_facts(session, application)
+
+
+def appeal_period(standard) -> int:
+    """The days after a decision within which it may be appealed: a personal scheme sets its own."""
+    return standard.attestation.procedure.appeal_days if standard.attestation else APPEAL_DAYS
 
 
 def team_minimum(application: Application) -> int:

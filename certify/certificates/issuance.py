@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +25,7 @@ from certify.files import private_folder, write_private
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import maturity_phase, standard_of
 from certify.review.models import Decision
+from certify.standards.attestation import StandardKind
 from certify.standards.definition import Phase
 from certify.timeutil import as_utc
 from certify.web.urls import external_url
@@ -279,6 +281,27 @@ def status_of(certificate: Certificate, today: date | None = None) -> Certificat
     if certificate.expires_on < today:
         return CertificateStatus.EXPIRED
     return CertificateStatus.VALID
+
+
+def attestations_numbered(session, numbers: Iterable[str]) -> list[Certificate]:
+    """The persons' attestations among `numbers` (one query, whatever their state)."""
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return []
+    statement = sa.select(Certificate).where(
+        Certificate.number.in_(wanted), Certificate.subject_kind == StandardKind.PERSON.value
+    )
+    return list(session.scalars(statement))
+
+
+def in_force_on(attestations: Iterable[Certificate], on: date) -> dict[str, str]:
+    """{number: scheme code} of the attestations in force on `on`: issued by then, and not expired,
+    suspended, revoked or replaced — what a question naming one reads (`typed_answers`)."""
+    return {
+        row.number: row.standard_code
+        for row in attestations
+        if row.issued_on <= on and status_of(row, on) is CertificateStatus.VALID
+    }
 
 
 def find(session, number: str) -> Certificate | None:

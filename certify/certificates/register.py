@@ -3,6 +3,7 @@ status for the certification body, a holder's own, a certificate's revisions and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -10,8 +11,10 @@ import sqlalchemy as sa
 
 from certify.audit.models import AuditEntry
 from certify.certificates.models import Certificate, CertificateStatus
-from certify.questionnaire.models import Application
+from certify.questionnaire.models import Answer, Application
 from certify.standards.attestation import StandardKind
+from certify.standards.definition import QuestionType
+from certify.standards.services import definition_of
 
 #: "Expiring soon" on the staff register: the first reminder goes out this many days before expiry.
 EXPIRING_WITHIN_DAYS = 90
@@ -181,3 +184,32 @@ def of_person(session, user_id: int) -> list[Certificate]:
             .order_by(Certificate.id.desc())
         )
     )
+
+
+def assessments_led(session, certificate: Certificate) -> list[Application]:
+    """The organisations' submitted applications that name one of the holder's attestations as their
+    head's (a question of type attestation), the newest first: the person's side of that link."""
+    holder = sa.select(Application.candidate_id).where(Application.id == certificate.application_id)
+    numbers = session.scalars(
+        sa.select(Certificate.number)
+        .join(Application, Application.id == Certificate.application_id)
+        .where(Application.candidate_id == holder.scalar_subquery())
+    ).all()
+    # stored answers are JSON: the number's text is compared as JSON writes it, on SQLite and PostgreSQL
+    rows = session.execute(
+        sa.select(Application, Answer.question_id)
+        .join(Answer, Answer.application_id == Application.id)
+        .where(
+            Application.candidate_id.is_(None),
+            Application.submitted_at.is_not(None),
+            sa.cast(Answer.value, sa.Text).in_([json.dumps(number) for number in numbers]),
+        )
+        .order_by(Application.submitted_at.desc(), Application.id.desc())
+    )
+    led = []
+    for application, question_id in rows:
+        questions = {q.id: q for q in definition_of(application.standard_version).all_questions()}
+        question = questions.get(question_id)
+        if question is not None and question.type == QuestionType.ATTESTATION and application not in led:
+            led.append(application)
+    return led

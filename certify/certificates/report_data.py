@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from certify.certificates.issuance import CertificateError
+from certify.certificates.issuance import CertificateError, attestations_numbered, in_force_on
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.register import latest_of_application
 from certify.certificates.report_pdf import AreaReport, IndicatorReport, ReportContext, percentile_rank
 from certify.questionnaire.answers import typed_answers
 from certify.questionnaire.models import Answer, Application, EvidenceFile
-from certify.questionnaire.services import scoring_day, standard_of
+from certify.questionnaire.services import attestation_numbers, scoring_day, standard_of
 from certify.review import findings
 from certify.review.models import AreaFeedback, Assignment, AssignmentStatus, ConsensusScore, Decision
 from certify.scoring import Outcome, ScoringInputError, score
@@ -257,11 +257,14 @@ def assessed_outcomes(
     ):
         evidence[application_id][target].append(str(file_id))
     marks = findings.consensus_marks_by_application(session, ids)
+    numbers = [n for a in applications for n in attestation_numbers(standard_of(a), answers[a.id])]
+    attestations = attestations_numbered(session, numbers)
     return {
         a.id: _assessed(
             standard_of(a),
             answers[a.id],
             evidence[a.id],
+            in_force_on(attestations, scoring_day(a) or date.today()),
             rubrics.get(a.id, {}),
             marks.get(a.id, findings.Marks()),
             scoring_day(a),
@@ -274,11 +277,13 @@ def _assessed(
     standard: Standard,
     stored: Mapping,
     evidence: Mapping,
+    attestations: Mapping[str, str],
     rubric: Mapping[str, int],
     marks: findings.Marks,
     on: date | None,
 ):
-    answers = findings.accepted_by(standard, typed_answers(standard, stored, evidence), marks)
+    typed = typed_answers(standard, stored, evidence, attestations)
+    answers = findings.accepted_by(standard, typed, marks)
     try:
         return score(standard, answers, rubric=rubric, on=on).assessed
     except ScoringInputError:

@@ -254,6 +254,9 @@ def _detail_page(
         certificate=certificate,
         view=public_view(db.session, certificate),
         revisions=register.revisions_of(db.session, certificate),
+        # a person's: the organisations' assessments naming their attestation as the head's
+        led=register.assessments_led(db.session, certificate) if certificate.is_person else [],
+        staff=is_staff(current_user),
         history=register.history_of(db.session, certificate) if is_staff(current_user) else [],
         changes=lifecycle.offered_changes(certificate) if coordinator else frozenset(),
         # an organisation's assessment report; a person's written conclusion comes with their decision

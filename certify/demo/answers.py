@@ -21,8 +21,9 @@ def plausible_answers(standard: Standard, *, seed: int = 0, strength: float = 0.
     typed_so_far: dict = {}
     same_as = _stated_twice(standard)
     for question in standard.all_questions():
-        # files are uploaded, ratios computed: neither is answered
-        if question.type in (QuestionType.EVIDENCE, QuestionType.RATIO):
+        # files are uploaded, ratios computed: neither is answered; an attestation's number is a real
+        # person's, which the demo names where it has one (certify.demo.attestation.attested_heads)
+        if question.type in (QuestionType.EVIDENCE, QuestionType.RATIO, QuestionType.ATTESTATION):
             continue
         if question.id not in visible_questions([question], typed_so_far):
             continue

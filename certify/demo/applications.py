@@ -11,6 +11,7 @@ from certify.questionnaire import services
 from certify.questionnaire.evidence import add_evidence
 from certify.questionnaire.models import Answer, Application
 from certify.questionnaire.pages import pages_of
+from certify.standards.definition import QuestionType
 
 #: a one-page PDF, enough to stand for a document in the demo
 DEMO_PDF = (
@@ -21,18 +22,24 @@ DEMO_PDF = (
 )
 
 
-def load_demo_applications(session, managers: dict) -> None:
-    """For each demo manager without applications: a draft (first) or submitted (others) application."""
+def load_demo_applications(session, managers: dict, heads: dict[int, str]) -> None:
+    """For each demo manager without applications: a draft (first) or submitted (others) application.
+
+    `heads`: {organisation id: the attestation number of its head}, answered where the standard asks.
+    """
     for index, manager in enumerate(managers.values()):
         has_any = session.scalar(
-            sa.select(Application.id).where(Application.organisation_id == manager.organisation_id)
+            sa.select(Application.id).where(
+                Application.organisation_id == manager.organisation_id, Application.candidate_id.is_(None)
+            )
         )
         if has_any:
             continue
+        head = heads.get(manager.organisation_id)
         if index == 0:
             _draft_application(session, manager)
         else:
-            submitted_application(session, manager, seed=index, strength=0.5 + 0.2 * index)
+            submitted_application(session, manager, seed=index, strength=0.5 + 0.2 * index, head=head)
 
 
 def _draft_application(session, manager):
@@ -46,10 +53,16 @@ def _draft_application(session, manager):
     return application
 
 
-def submitted_application(session, manager, *, seed: int, strength: float) -> Application:
-    """A complete application with evidence, submitted by `manager`."""
+def submitted_application(
+    session, manager, *, seed: int, strength: float, head: str | None = None
+) -> Application:
+    """A complete application with evidence, submitted by `manager`; naming `head`, the attestation
+    number of the organisation's head, where the standard asks for it."""
     application = services.start_application(session, manager.organisation, manager)
-    answers = plausible_answers(services.standard_of(application), seed=seed, strength=strength)
+    standard = services.standard_of(application)
+    answers = plausible_answers(standard, seed=seed, strength=strength)
+    if head is not None:
+        answers |= {q.id: head for q in standard.all_questions() if q.type == QuestionType.ATTESTATION}
     _store_answers(session, application, manager, answers)
     _attach_evidence(session, application, manager, complete=True)
     services.submit_application(session, application, manager)

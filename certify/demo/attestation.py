@@ -24,8 +24,8 @@ from certify.accounts.models import Role, User
 from certify.accounts.passwords import hash_password
 from certify.attestation import services as attestation
 from certify.attestation.theory import attempts_of
-from certify.certificates import lifecycle
-from certify.certificates.issuance import latest_for_decision
+from certify.certificates import lifecycle, register
+from certify.certificates.issuance import latest_for_decision, status_of
 from certify.certificates.models import CertificateStatus
 from certify.demo.applications import DEMO_PDF
 from certify.exams import attempts, registrations
@@ -162,6 +162,23 @@ def load_demo_attestation(session, coordinator: User, examiners: list[User], org
         team = examiners[number % 3 :] + examiners[: number % 3]  # each examiner leads some reviews
         _take_to(session, state, application, prerequisites(profile), coordinator, team[:2])
     return logins
+
+
+#: the attested demo candidates who head their organisation's specialised organisation
+HEADS = ("candidate-attested2@certify-demo.example.org",)
+
+
+def attested_heads(session) -> dict[int, str]:
+    """{organisation id: the number of its head's attestation in force}, for the organisations' answers."""
+    heads = {}
+    for email in HEADS:
+        user = accounts.find_user(session, email)
+        in_force = [
+            c for c in register.of_person(session, user.id) if status_of(c) is CertificateStatus.VALID
+        ]
+        if user.organisation_id is not None and in_force:
+            heads[user.organisation_id] = in_force[0].number
+    return heads
 
 
 def theory_exam(session) -> Exam:

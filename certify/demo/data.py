@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from certify.accounts import services
 from certify.accounts.models import PriorityField, Role, User
 from certify.demo.applications import load_demo_applications
-from certify.demo.attestation import load_demo_attestation
+from certify.demo.attestation import attested_heads, load_demo_attestation
 from certify.demo.certificates import load_demo_certificates
 from certify.demo.exams import load_demo_exams
 from certify.demo.organisations import ensure_organisation
@@ -163,12 +163,13 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
     assessors = [by_email[f"assessor{n}@certify-demo.example.org"] for n in (1, 2, 3)]
     logins += load_demo_certificates(session, coordinator, assessors, password or DEFAULT_PASSWORD)
     install_library(session)
-    load_demo_applications(session, managers)
-    load_demo_reviews(session, coordinator, assessors, _submitted(session))
     load_demo_exams(session, password or DEFAULT_PASSWORD)
+    # the attested managers first: an organisation's application names its head's attestation
     logins += load_demo_attestation(
         session, coordinator, assessors, organisations, password or DEFAULT_PASSWORD
     )
+    load_demo_applications(session, managers, attested_heads(session))
+    load_demo_reviews(session, coordinator, assessors, _submitted(session))
     return logins
 
 

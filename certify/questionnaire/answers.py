@@ -6,6 +6,8 @@ it, is `{"not_applicable": "<the manager's justification>"}`. Keeping the form's
 page, the XLSX workbook and the autosave all go through the same WTForms validation. A stored number the
 rule of `certify.standards.numbers` refuses (saved before that rule, or edited by hand) reads as
 unanswered, so the summary lists it as missing instead of the scoring engine refusing the whole page.
+An attestation question stores the number typed; its typed answer says whether that number is an
+attestation in force, a fact the caller reads from the registry (`typed_answers`' `attestations`).
 Pure: no Flask, no SQLAlchemy.
 """
 
@@ -81,11 +83,23 @@ def _number(parse, stored: Stored) -> int | Decimal | None:
 
 
 def typed_answers(
-    standard: Standard, stored: Mapping[str, Stored], evidence: Mapping[str, Iterable[str]]
+    standard: Standard,
+    stored: Mapping[str, Stored],
+    evidence: Mapping[str, Iterable[str]],
+    attestations: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Every answered question of `standard`, typed; evidence questions get the files of their indicator."""
+    """Every answered question of `standard`, typed; evidence questions get the files of their indicator.
+
+    `attestations`: {number: scheme code} of the persons' attestations in force on the day the answers
+    are read; an attestation question is true when its number is one of its scheme's (none given: none
+    is held).
+    """
     questions = {q.id: q for q in standard.all_questions()}
     answers = {qid: typed(questions[qid], value) for qid, value in stored.items() if qid in questions}
+    in_force = attestations or {}
+    for qid, value in answers.items():
+        if questions[qid].type == QuestionType.ATTESTATION and isinstance(value, str):
+            answers[qid] = in_force.get(value) == questions[qid].scheme
     for requirement in standard.eligibility:
         _attach_evidence(answers, requirement.questions, evidence.get(requirement.id, ()))
     for indicator in standard.indicators():

@@ -23,9 +23,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from certify.certificates.forms import NUMBER, canonical_number
 from certify.standards import numbers
 from certify.standards.definition import Question, QuestionType
 from certify.web.forms import select_choices
@@ -149,6 +158,18 @@ def _long_text(question: Question, locale: str, validators, **kwargs):
     )
 
 
+def _attestation(question: Question, locale: str, validators, **kwargs):
+    """A person's attestation number, written the way the registry writes it whatever was typed."""
+    shape = Regexp(
+        NUMBER, message=_l("Enter the attestation's number as it is printed, e.g. CMA-2026-000001.")
+    )
+    return StringField(validators=[*validators, Optional(), shape], filters=[_canonical], **kwargs)
+
+
+def _canonical(value):
+    return canonical_number(value) if isinstance(value, str) and value.strip() else value
+
+
 FieldFactory = Callable[..., object]
 #: question type -> field factory; evidence questions are answered by uploads, not form fields
 FIELD_FACTORIES: dict[QuestionType, tuple[FieldFactory, bool]] = {
@@ -162,6 +183,7 @@ FIELD_FACTORIES: dict[QuestionType, tuple[FieldFactory, bool]] = {
     QuestionType.DATE: (_date, False),
     QuestionType.SHORT_TEXT: (_short_text, True),
     QuestionType.LONG_TEXT: (_long_text, True),
+    QuestionType.ATTESTATION: (_attestation, True),
 }
 
 

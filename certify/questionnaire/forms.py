@@ -141,7 +141,7 @@ class AppealForm(FlaskForm):
     """The grounds of the one appeal; that they are given is the workflow's rule (`appeal` needs reasons)."""
 
     grounds = TextAreaField(
-        _l("Grounds of an appeal (once, within 30 days of the decision)"),
+        _l("Grounds of the appeal (a decision is appealed once)"),
         validators=[_at_most(TEXT_LIMIT)],
         default="",  # not posted at all: empty, for the workflow to refuse as such
     )

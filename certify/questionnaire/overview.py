@@ -46,7 +46,7 @@ from certify.review.models import Appeal, ClarificationRequest, Decision
 from certify.scoring import score
 from certify.standards.definition import Question, Requirement, Standard
 from certify.timeutil import as_utc
-from certify.transitions import allowed
+from certify.transitions import allowed, appeal_period
 from certify.web.access import is_applicant, is_staff
 from certify.web.i18n import current_language
 from certify.workflow import Action, states
@@ -159,7 +159,9 @@ def overview_of(session, user, application: Application) -> Overview:
         decision=decision,
         level_names={level.id: level.name.get(language) for level in standard.levels},
         appeal=appeal_of(session, application),
-        appeal_until=appeal_deadline(as_utc(decision.decided_at).date()) if decision else None,
+        appeal_until=(
+            appeal_deadline(as_utc(decision.decided_at).date(), appeal_period(standard)) if decision else None
+        ),
         certificate=latest_of_application(session, application.id) if holder_or_staff else None,
         can_download_report=holder_or_staff,
         offers_workbook=not person,

@@ -11,6 +11,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from certify.attestation.admission import returned_reasons
+from certify.certificates import issuance
 from certify.extensions import db
 from certify.questionnaire import evidence, forms, services
 from certify.questionnaire.answers import visible_questions
@@ -18,6 +19,7 @@ from certify.questionnaire.display import shown_answer, shown_ratios
 from certify.questionnaire.models import Application
 from certify.questionnaire.overview import overview_of
 from certify.questionnaire.pages import Part, evidence_targets, pages_of, pages_through, progress
+from certify.standards.definition import QuestionType
 from certify.web.access import is_applicant
 from certify.web.i18n import current_language
 
@@ -80,10 +82,23 @@ def render_page(application: Application, page, form, status: int = 200, conflic
         task=standard.attestation.practical.task if practical else None,
         task_open=practical and page == pages_of(standard, Part.PRACTICAL)[0],
         upload_limit_mb=evidence.upload_limit() // (1024 * 1024),
+        # {question id: the attestation its saved number names} for the page's attestation questions
+        attestations=_attestations_on(page, services.load_answers(db.session, application)),
         # a person's application returned for completion: {requirement id: what to complete}
         returned=returned_reasons(db.session, application),
         language=current_language(),
     ), status
+
+
+def _attestations_on(page, stored) -> dict:
+    """The attestations the page's saved numbers name, by question, shown beside each with its status."""
+    numbers = {
+        q.id: stored[q.id] for q in page.questions if q.type == QuestionType.ATTESTATION and stored.get(q.id)
+    }
+    if not numbers:
+        return {}
+    found = {row.number: row for row in issuance.attestations_numbered(db.session, numbers.values())}
+    return {qid: found[number] for qid, number in numbers.items() if number in found}
 
 
 def _editable_ids(application, standard, page):

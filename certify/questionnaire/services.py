@@ -27,7 +27,7 @@ from certify.questionnaire.models import Answer, Application, ApplicationPage, E
 from certify.questionnaire.notifications import send_receipt
 from certify.questionnaire.pages import Part
 from certify.review.models import ClarificationRequest
-from certify.standards.definition import Phase, Standard
+from certify.standards.definition import Phase, QuestionType, Standard
 from certify.standards.services import current_version, definition_of
 from certify.timeutil import as_utc, utcnow
 from certify.transitions import take
@@ -210,13 +210,36 @@ def maturity_phase(application: Application) -> Phase | None:
 
 
 def typed_answers_of(session, application: Application, stored: Mapping[str, Stored] | None = None):
-    """The application's answers as the scoring engine reads them, evidence included."""
+    """The application's answers as the scoring engine reads them, evidence and attestations included."""
     stored = load_answers(session, application) if stored is None else stored
     evidence = {
         target: [str(f.id) for f in files]
         for target, files in evidence_by_target(session, application).items()
     }
-    return typed_answers(standard_of(application), stored, evidence)
+    standard = standard_of(application)
+    return typed_answers(
+        standard, stored, evidence, attestations_named(session, application, standard, stored)
+    )
+
+
+def attestations_named(session, application: Application, standard: Standard, stored) -> dict[str, str]:
+    """The attestations the answers name that are in force on the scoring day (today for a draft)."""
+    numbers = attestation_numbers(standard, stored)
+    if not numbers:
+        return {}
+    from certify.certificates import issuance  # the certificates read applications
+
+    on = scoring_day(application) or date.today()
+    return issuance.in_force_on(issuance.attestations_numbered(session, numbers), on)
+
+
+def attestation_numbers(standard: Standard, stored: Mapping[str, Stored]) -> list[str]:
+    """The attestation numbers the stored answers name."""
+    return [
+        stored[q.id]
+        for q in standard.all_questions()
+        if q.type == QuestionType.ATTESTATION and isinstance(stored.get(q.id), str)
+    ]
 
 
 def page_version(session, application: Application, page: str) -> ApplicationPage:
@@ -326,6 +349,7 @@ def save_page(
         raise QuestionnaireError(SUBMITTED, 409)  # the prerequisites, once the practical part is open
     _refuse_foreign_answers(page, posted)
     _refuse_not_applicable(page, posted)
+    _refuse_unknown_attestations(session, page, posted)
     if allowed is not None:
         # The page shows the other questions disabled, so browsers send nothing for them.
         posted = {qid: value for qid, value in posted.items() if qid in allowed or not is_empty(value)}
@@ -360,6 +384,28 @@ def _refuse_not_applicable(page: pages_module.Page, posted: Mapping[str, Stored]
                 _l(
                     "'%(label)s' cannot be answered “not applicable”.",
                     label=question.label.get(current_language()),
+                )
+            )
+
+
+def _refuse_unknown_attestations(session, page: pages_module.Page, posted: Mapping[str, Stored]) -> None:
+    """An attestation's number must be one the registry issued under the question's scheme: a typo is
+    refused at once, not found out at the review. (Whether it is in force is read when it is scored.)"""
+    from certify.certificates.issuance import find  # the certificates read applications
+
+    for question in page.questions:
+        number = posted.get(question.id)
+        if question.type != QuestionType.ATTESTATION or not isinstance(number, str) or not number:
+            continue
+        certificate = find(session, number)
+        if certificate is None or not certificate.is_person or certificate.standard_code != question.scheme:
+            raise QuestionnaireError(
+                _l(
+                    "'%(label)s': no attestation with the number %(number)s was issued under the scheme "
+                    "“%(scheme)s”. Check the number on the attestation or in the registry.",
+                    label=question.label.get(current_language()),
+                    number=number[:40],
+                    scheme=question.scheme,
                 )
             )
 

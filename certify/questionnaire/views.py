@@ -21,6 +21,7 @@ from certify.questionnaire.rendering import render_page, render_summary
 from certify.questionnaire.subject import staff_page, subject_of
 from certify.review.appeals import lodge_appeal
 from certify.review.clarification import answer_clarification as answer_questions
+from certify.review.labels import review_words
 from certify.transitions import allowed
 from certify.web.access import can_view_application, is_applicant, require, roles_required
 from certify.web.actions import carry_out
@@ -243,7 +244,7 @@ def appeal(application_id: int):
     return carry_out(
         lambda: lodge_appeal(db.session, application, current_user, form.grounds.data),
         back_to=url_for("questionnaire.summary", application_id=application.id),
-        done=_("Your appeal is lodged. An assessor who took no part in the review will examine it."),
+        done=review_words(application).appeal_lodged,
         refused=_in_place(application, Action.APPEAL, form.grounds, appeal_form=form),
     )
 
@@ -258,7 +259,7 @@ def answer_clarification(application_id: int):
     return carry_out(
         lambda: answer_questions(db.session, application, current_user, form.answer.data),
         back_to=url_for("questionnaire.summary", application_id=application.id),
-        done=_("Your answer is sent to the assessors."),
+        done=review_words(application).answer_sent,
         refused=_in_place(application, Action.ANSWER_CLARIFICATION, form.answer, answer_form=form),
     )
 

@@ -101,6 +101,7 @@ TYPE_NAMES = {
     QuestionType.LONG_TEXT: "Длинный текст / Long text",
     QuestionType.EVIDENCE: "Файлы / Files",
     QuestionType.RATIO: "Вычисляется / Computed",
+    QuestionType.ATTESTATION: "Номер аттестата / Attestation number",
 }
 #: questions whose answer cell is closed: files are uploaded on the website, ratios computed by it
 CLOSED_TYPES = frozenset({QuestionType.EVIDENCE, QuestionType.RATIO})
@@ -302,6 +303,8 @@ def _accepted(question: Question) -> str:
         return "Загрузите файлы на сайте / Upload files on the website"
     if kind == QuestionType.RATIO:
         return "Сайт вычислит по другим ответам / The website computes it from other answers"
+    if kind == QuestionType.ATTESTATION:
+        return "Номер аттестата, например CMA-2026-000001 / The attestation's number, e.g. CMA-2026-000001"
     return "Текст / Text"
 
 

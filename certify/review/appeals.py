@@ -1,4 +1,5 @@
-"""Appeals: once, within 30 days of the decision; reviewed by an assessor who took no part before.
+"""Appeals: once, within the appeal period (30 days; a personal scheme's own `appeal_days`); reviewed by
+an assessor who took no part before.
 
 For a person's attestation the same: the candidate lodges it (the workflow's applicant is the candidate
 alone), its examiner is neither one of the examiners of the case nor tied to the candidate

@@ -100,6 +100,11 @@ WORDINGS: dict[str, tuple[str, str]] = {
     "assessed_total": (N_("Assessed total: %(t)s of 100."), N_("The examiners' total: %(t)s of 100.")),
     "decided_level": (N_("Certified at level %(level)s."), N_("Attested at level %(level)s.")),
     "decided_none": (N_("Not certified."), N_("Not attested.")),
+    "appeal_lodged": (
+        N_("Your appeal is lodged. An assessor who took no part in the review will examine it."),
+        N_("Your appeal is lodged. An examiner who took no part in the review will examine it."),
+    ),
+    "answer_sent": (N_("Your answer is sent to the assessors."), N_("Your answer is sent to the examiners.")),
 }
 
 

@@ -50,7 +50,12 @@ def candidate_from_db(session, assessor: User, *, checking: Application | None =
     statement = (
         sa.select(Application.organisation_id, Assignment.assigned_at)
         .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.assessor_id == assessor.id, Assignment.status.not_in(ENDED))
+        # examining a person who works for an organisation is no assessment of the organisation
+        .where(
+            Assignment.assessor_id == assessor.id,
+            Assignment.status.not_in(ENDED),
+            Application.candidate_id.is_(None),
+        )
     )
     if checking is not None:
         statement = statement.where(Assignment.application_id != checking.id)

@@ -16,7 +16,7 @@ from typing import Any
 
 from certify.scoring.results import ScoringInputError
 from certify.standards import numbers
-from certify.standards.definition import NUMBER_TYPES, Band, Question, QuestionType, Text
+from certify.standards.definition import NUMBER_TYPES, TWO_WAY_TYPES, Band, Question, QuestionType, Text
 
 #: what `wrong_type` says an answer must be, in both languages
 BOOLEAN = Text(ru="значением True или False", en="true or false")
@@ -43,7 +43,7 @@ def checker(question: Question) -> Checker:
         return _multiple_choice_checker(question)
     if kind in NUMBER_TYPES:
         return _number_checker(question)
-    if kind == QuestionType.YES_NO:
+    if kind in TWO_WAY_TYPES:
         return _type_checker(question, BOOLEAN, lambda value: isinstance(value, bool))
     if kind == QuestionType.DATE:
         return _type_checker(question, DATE, _is_date)
@@ -64,7 +64,7 @@ def pointer(question: Question, phase: str | None = None) -> Pointer:
         return {option.value: option.points for option in question.options}.__getitem__
     if kind == QuestionType.MULTIPLE_CHOICE:
         return _multiple_choice_pointer(question)
-    if kind == QuestionType.YES_NO:
+    if kind in TWO_WAY_TYPES:
         yes, no = question.points_yes, question.points_no
         return lambda value: yes if value else no
     return _band_pointer(question.bands_in(phase))

@@ -206,6 +206,7 @@ def _question(data: dict[str, Any]) -> Question:
         numerator=data.get("numerator"),
         denominator=data.get("denominator"),
         per=Decimal(data.get("per", 1)),
+        scheme=data.get("scheme"),
     )
 
 

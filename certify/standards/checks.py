@@ -13,7 +13,13 @@ from typing import Any
 from certify.standards import messages
 from certify.standards.attestation_checks import check_attestation
 from certify.standards.conditions import ConditionSyntaxError, Expression, parse
-from certify.standards.definition import BANDED_TYPES, NUMBER_TYPES, POINTED_TYPES, QuestionType
+from certify.standards.definition import (
+    BANDED_TYPES,
+    NUMBER_TYPES,
+    POINTED_TYPES,
+    TWO_WAY_TYPES,
+    QuestionType,
+)
 from certify.standards.level_checks import check_critical, check_levels, check_not_applicable
 from certify.standards.located import (
     Located,
@@ -32,8 +38,9 @@ CHOICE_TYPES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOI
 FIELDS_BY_TYPE = {
     "cap": {QuestionType.MULTIPLE_CHOICE},
     "max_choices": {QuestionType.MULTIPLE_CHOICE},
-    "points_yes": {QuestionType.YES_NO},
-    "points_no": {QuestionType.YES_NO},
+    "points_yes": TWO_WAY_TYPES,
+    "points_no": TWO_WAY_TYPES,
+    "scheme": {QuestionType.ATTESTATION},
     "unit": BANDED_TYPES,
     "minimum": NUMBER_TYPES,
     "maximum": NUMBER_TYPES,

@@ -49,6 +49,9 @@ class QuestionType(StrEnum):
     EVIDENCE = "evidence"
     #: computed from two number answers, never answered itself (docs/standard.md, "Ratios")
     RATIO = "ratio"
+    #: the number of a person's attestation under a personal scheme: it counts as held when the number
+    #: names an attestation of that scheme in force (docs/standard.md, "Attestations of persons")
+    ATTESTATION = "attestation"
 
 
 #: Types the manager answers with a number.
@@ -62,7 +65,10 @@ POINTED_TYPES = BANDED_TYPES | {
     QuestionType.SINGLE_CHOICE,
     QuestionType.MULTIPLE_CHOICE,
     QuestionType.YES_NO,
+    QuestionType.ATTESTATION,
 }
+#: Types whose typed answer is true or false, earning `points_yes` or `points_no`.
+TWO_WAY_TYPES = frozenset({QuestionType.YES_NO, QuestionType.ATTESTATION})
 
 
 class Marker(Enum):
@@ -116,7 +122,8 @@ class Question:
     Answer values, as the scoring engine and the questionnaire exchange them:
     single_choice -> str (an option value); multiple_choice -> tuple[str, ...]; yes_no -> bool;
     integer -> int; decimal, percentage, money -> Decimal; date -> datetime.date;
-    short_text, long_text -> str; evidence -> tuple[str, ...] of stored file ids (non-empty = provided).
+    short_text, long_text -> str; evidence -> tuple[str, ...] of stored file ids (non-empty = provided);
+    attestation -> bool (the number answered names an attestation of `scheme` in force).
     A missing key or None means "not answered"; `NOT_APPLICABLE` means "not applicable", which only a
     question with `not_applicable` accepts. A ratio is never answered: the engine computes it (Decimal).
     """
@@ -132,7 +139,7 @@ class Question:
     cap: Decimal | None = None
     #: multiple_choice: at most this many options may be chosen (None: any number).
     max_choices: int | None = None
-    #: yes_no: points for each answer.
+    #: yes_no: points for each answer; attestation: for an attestation held, and for one not in force.
     points_yes: Decimal = Decimal(0)
     points_no: Decimal = Decimal(0)
     unit: Text | None = None
@@ -147,6 +154,8 @@ class Question:
     numerator: str | None = None
     denominator: str | None = None
     per: Decimal = Decimal(1)
+    #: attestation: the code of the personal scheme whose attestation the answer names
+    scheme: str | None = None
 
     def bands_in(self, phase: str | None) -> tuple[Band, ...]:
         """The bands that point an answer of a cluster in `phase`."""
@@ -160,7 +169,7 @@ class Question:
         if self.type == QuestionType.MULTIPLE_CHOICE:
             total = sum((o.points for o in self.options if o.points > 0), Decimal(0))
             return min(total, self.cap) if self.cap is not None else total
-        if self.type == QuestionType.YES_NO:
+        if self.type in TWO_WAY_TYPES:
             return max(self.points_yes, self.points_no)
         if self.type in BANDED_TYPES:
             return max((b.points for b in self.bands), default=Decimal(0))

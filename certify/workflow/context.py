@@ -121,6 +121,9 @@ class Facts:
     #: input: why a decision departs from the computed level
     justification: str = ""
     decided_on: date | None = None
+    #: the days after the decision within which it may be appealed: a personal scheme's
+    #: `procedure.appeal_days`, 30 for an organisation's standard
+    appeal_days: int = 30
     appeal_used: bool = False
     appeal_assessor_assigned: bool = False
     #: input: the assessor proposed for the appeal took part in the review under appeal

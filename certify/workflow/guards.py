@@ -117,13 +117,13 @@ def _assessors_params(actor: ActorContext, facts: Facts) -> dict:
     }
 
 
-def appeal_deadline(decided_on: date) -> date:
-    """The last day an appeal against a decision taken on `decided_on` may be lodged."""
-    return decided_on + timedelta(days=APPEAL_DAYS)
+def appeal_deadline(decided_on: date, days: int = APPEAL_DAYS) -> date:
+    """The last day an appeal against a decision taken on `decided_on` may be lodged, `days` after it."""
+    return decided_on + timedelta(days=days)
 
 
 def _appeal_deadline(facts: Facts):
-    return appeal_deadline(facts.decided_on) if facts.decided_on else None
+    return appeal_deadline(facts.decided_on, facts.appeal_days) if facts.decided_on else None
 
 
 # Checked when the manager submits: until then the summary offers the button and lists what is missing.
@@ -357,10 +357,10 @@ DECISION_DATED = Guard(
     N_("The decision has no date, so its appeal period cannot be counted."),
 )
 WITHIN_APPEAL_PERIOD = Guard(
-    "within 30 days of the decision",
+    "within the appeal period of the decision",
     lambda actor, facts: facts.decided_on is None or facts.today <= _appeal_deadline(facts),
     N_("The appeal period ended on %(deadline)s: an appeal must be lodged within %(days)s days."),
-    lambda actor, facts: {"deadline": _appeal_deadline(facts), "days": APPEAL_DAYS},
+    lambda actor, facts: {"deadline": _appeal_deadline(facts), "days": facts.appeal_days},
 )
 NO_APPEAL_ASSESSOR_YET = Guard(
     "no appeal assessor assigned yet",

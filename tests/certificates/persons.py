@@ -1,10 +1,11 @@
 """A decided person's application on cma 1.0 and its attestation, for the personal certificate's tests.
 
-The candidate applies and is checked through the real services (tests/attestation/steps.py). The practical
-review and the commission's decision of a person are not built yet (a later increment of issue 16), so
-their result is written here as the review's services store it for an organisation: a consensus score per
-indicator (`ConsensusScore`) and a `Decision` at the chosen level, its computed level and total taken from
-the same scoring engine (`consensus_outcome`). Issuance then runs as the decision would run it.
+The candidate applies and is checked through the real services (tests/attestation/steps.py). What the
+certificate's tests need of the practical review and the commission's decision is their result, written
+here as the review's services store it: a consensus score per indicator (`ConsensusScore`) and a
+`Decision` at the chosen level, its computed level and total taken from the same scoring engine
+(`consensus_outcome`); the whole journey through the services is in tests/review/test_person_review.py.
+Issuance then runs as the decision would run it.
 
 Like tests/factories.py these flush and never commit.
 """

@@ -3,6 +3,7 @@ the case, decided with its own written conclusion (issue 16; SQLite and PostgreS
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,8 @@ from certify.questionnaire.services import standard_of
 from certify.review import appeals, decisions
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Decision
-from certify.transitions import TransitionError
+from certify.standards.format import LIBRARY, load_standard_file
+from certify.transitions import TransitionError, appeal_period
 from certify.workflow import State
 from tests import factories
 from tests.attestation import steps
@@ -126,3 +128,11 @@ def test_the_appeal_decision_needs_and_stores_its_own_conclusion(db, decided, cl
     assert (reports.storage_folder() / first_name).exists()  # the first decision's conclusion, as it was
     page = client_for(application.candidate).get(f"/attestation/applications/{application.id}")
     assert "Рекомендации: подтверждено на апелляции" in page.get_data(as_text=True)
+
+
+def test_the_appeal_period_is_the_scheme_s():
+    cma = load_standard_file(LIBRARY / "cma-1.0.yaml")
+    assert appeal_period(cma) == cma.attestation.procedure.appeal_days == 30
+    procedure = replace(cma.attestation.procedure, appeal_days=21)
+    assert appeal_period(replace(cma, attestation=replace(cma.attestation, procedure=procedure))) == 21
+    assert appeal_period(load_standard_file(LIBRARY / "cmq-1.3.yaml")) == 30

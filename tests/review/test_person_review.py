@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from certify.accounts.models import Role, UserRole
+from certify.accounts.models import Organisation, Role, UserRole
 from certify.attestation import stages
 from certify.certificates.models import Certificate
 from certify.outbox.models import OutboxMessage
@@ -22,7 +22,7 @@ from certify.workflow import guards as g
 from tests import factories
 from tests.attestation import steps
 from tests.attestation.theory_steps import admitted, practical_submitted, sit
-from tests.factories import make_organisation, make_user
+from tests.factories import make_application, make_organisation, make_user
 
 
 @pytest.fixture
@@ -265,3 +265,15 @@ def test_an_organisations_review_pages_keep_their_assessors(db, client_for):
     page = client_for(case.coordinator).get(f"/review/applications/{case.application.id}/team")
     text = page.get_data(as_text=True)
     assert "Эксперты заявки" in text and "Экзаменатор" not in text
+
+
+def test_examining_a_candidate_is_no_assessment_of_their_organisation(db, passed):
+    """The cooling-off period after assessing an organisation does not start when its employee is examined."""
+    examiner = make_user(db, Role.ASSESSOR)
+    factories.start_review(
+        db, passed, make_user(db, Role.COORDINATOR), [examiner, make_user(db, Role.ASSESSOR)]
+    )
+    organisation = db.get(Organisation, passed.organisation_id)
+    manager = make_user(db, Role.MANAGER, organisation=organisation)
+    application = factories.submit(db, make_application(db, manager), manager)
+    assert staffing.conflicts_of(db, examiner, application) == []

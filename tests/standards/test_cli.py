@@ -53,9 +53,10 @@ def test_diff_between_a_stored_version_and_a_file(runner, tmp_path):
 
 
 def test_install_and_list(runner):
-    # 1.0 and 1.1 are superseded by 1.2 and, with no application open on them, retire as 1.2 is published
+    # 1.0 to 1.2 are superseded by 1.3 and, with no application open on them, retire as 1.3 is published
     output = runner.invoke(args=["certify", "standard", "install"]).output
-    assert "cmq 1.0: retired" in output and "cmq 1.1: retired" in output and "cmq 1.2: published" in output
+    assert "cmq 1.0: retired" in output and "cmq 1.1: retired" in output and "cmq 1.2: retired" in output
+    assert "cmq 1.3: published" in output
     assert "cmq" in runner.invoke(args=["certify", "standard", "list"]).output
 
 

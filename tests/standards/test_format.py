@@ -191,7 +191,7 @@ def test_a_schema_violation_is_reported_where_it_happens():
         "eligibility[0].questions[0].type",
         line_of(text, "type: number"),
         "must be one of: single_choice, multiple_choice, yes_no, integer, decimal, percentage, "
-        "money, date, short_text, long_text, evidence, ratio",
+        "money, date, short_text, long_text, evidence, ratio, attestation",
     )
 
 

@@ -42,6 +42,7 @@ def test_the_list_says_which_kind_each_version_is(english_admin, library):
         "cmq 1.0": "Organisation standard",
         "cmq 1.1": "Organisation standard",
         "cmq 1.2": "Organisation standard",
+        "cmq 1.3": "Organisation standard",
     }
     # one current version of each kind: what new applications start on
     assert page.count(">current</span>") == 2

@@ -94,9 +94,10 @@ def test_install_library_is_idempotent(db):
     assert [(r.code, r.version, r.kind, r.status) for r in again] == [
         ("cmq", "1.0", "organisation", "retired"),
         ("cmq", "1.1", "organisation", "retired"),
-        ("cmq", "1.2", "organisation", "published"),
+        ("cmq", "1.2", "organisation", "retired"),
+        ("cmq", "1.3", "organisation", "published"),
         ("cma", "1.0", "person", "published"),
     ]
     assert len(installed) == len(list(LIBRARY.glob("*.yaml")))
-    assert services.current_version(db).label == "cmq 1.2"
+    assert services.current_version(db).label == "cmq 1.3"
     assert services.current_version(db, kind="person").label == "cma 1.0"

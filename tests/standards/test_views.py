@@ -90,7 +90,8 @@ def test_api_lists_published_versions_only(client, db, library):
         ("cma", "1.0", "person", "published", True),
         ("cmq", "1.0", "organisation", "retired", False),
         ("cmq", "1.1", "organisation", "retired", False),
-        ("cmq", "1.2", "organisation", "published", True),
+        ("cmq", "1.2", "organisation", "retired", False),
+        ("cmq", "1.3", "organisation", "published", True),
     ]
     detail = client.get("/api/v1/standards/cmq/1.2").get_json()
     assert detail["definition"]["code"] == "cmq" and len(detail["definition"]["areas"]) >= 7

@@ -319,3 +319,11 @@ def test_the_candidate_appeals_a_decision_on_their_attestation():
     assert (
         apply(S.NOT_CERTIFIED, A.APPEAL, CANDIDATE, replace(APPEALABLE, subject_is_person=True)) == S.APPEALED
     )
+
+
+def test_a_scheme_s_own_appeal_period_decides_when_an_appeal_is_too_late():
+    shorter = replace(APPEALABLE, subject_is_person=True, appeal_days=20)  # decided 30 days ago
+    refused = refusal(S.NOT_CERTIFIED, A.APPEAL, CANDIDATE, shorter)
+    assert refused.message == g.WITHIN_APPEAL_PERIOD.refusal and refused.params["days"] == 20
+    assert "20" in refused.text()
+    assert apply(S.NOT_CERTIFIED, A.APPEAL, CANDIDATE, replace(shorter, appeal_days=30)) == S.APPEALED
