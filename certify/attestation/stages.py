@@ -13,7 +13,7 @@ from flask_babel import gettext
 from certify.attestation.admission import attestation_of
 from certify.attestation.theory import Theory, theory_of
 from certify.questionnaire.models import Application
-from certify.review.models import ConsensusScore, Decision
+from certify.review.models import Appeal, ConsensusScore, Decision
 from certify.textmarks import N_
 from certify.timeutil import as_utc
 from certify.transitions import record, take
@@ -82,6 +82,17 @@ def decision_due(session, application: Application) -> date | None:
     if last is None:
         return None
     return last + timedelta(days=attestation_of(application).procedure.decision_days)
+
+
+def appeal_decision_due(session, application: Application) -> date | None:
+    """The last day of the decision on a person's appeal: `procedure.decision_days` after it was lodged
+    (as the first decision's after the consensus); None for an organisation's and when not under appeal."""
+    if not application.is_person or application.state != State.APPEALED:
+        return None
+    lodged = session.scalar(sa.select(Appeal.lodged_at).where(Appeal.application_id == application.id))
+    if lodged is None:
+        return None
+    return as_utc(lodged).date() + timedelta(days=attestation_of(application).procedure.decision_days)
 
 
 #: where the candidate stands, as their page's heading says it

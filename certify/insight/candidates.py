@@ -1,9 +1,10 @@
 """Candidates for attestation by stage, how long each has waited, and which are past the scheme's deadlines.
 
 A person's application goes its own way (docs/attestation.md): the admission check, the theory exam in a
-window, the practical part before examiners, the commission's decision. Its deadlines are the scheme's
-(`procedure.admission_days`, `exam.window_days`, `procedure.decision_days`), read for each application
-from its own version by the attestation's functions (`admission_due`, `theory_of`, `decision_due`), so
+window, the practical part before examiners, the commission's decision, an appeal's decision. Its
+deadlines are the scheme's (`procedure.admission_days`, `exam.window_days`, `procedure.decision_days`),
+read for each application from its own version by the attestation's functions (`admission_due`,
+`theory_of`, `decision_due`, `appeal_decision_due`), so
 the dashboard says what the coordinator's queue and the candidate's page say. As in
 certify.insight.pipeline, every count is the length of a list built here, which its page shows.
 """
@@ -18,7 +19,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from certify.attestation.admission import admission_due, attestation_of
-from certify.attestation.stages import decision_due
+from certify.attestation.stages import appeal_decision_due, decision_due
 from certify.attestation.theory import theory_of
 from certify.questionnaire.models import Application
 from certify.review.queue import entered_state_at
@@ -49,6 +50,8 @@ class PersonDeadline(StrEnum):
     THEORY = "theory"
     #: the commission's decision, `procedure.decision_days` after the consensus
     DECISION = "decision"
+    #: the decision on an appeal, `procedure.decision_days` after it was lodged
+    APPEAL = "appeal"
 
 
 STAGE_LABELS = {
@@ -67,12 +70,14 @@ DEADLINE_LABELS = {
     PersonDeadline.ADMISSION: N_("Admission not checked within %(days)s days of the submission"),
     PersonDeadline.THEORY: N_("Theory exam not passed within the %(days)s-day window"),
     PersonDeadline.DECISION: N_("No decision within %(days)s days of the consensus"),
+    PersonDeadline.APPEAL: N_("No decision on the appeal within %(days)s days of lodging it"),
 }
 #: the deadline that runs in a stage
 DEADLINE_OF = {
     Stage.APPLYING: PersonDeadline.ADMISSION,
     Stage.THEORY: PersonDeadline.THEORY,
     Stage.DECISION: PersonDeadline.DECISION,
+    Stage.APPEALED: PersonDeadline.APPEAL,
 }
 #: the state of each stage but the theory's, which an admitted candidate leaves on passing
 STAGE_OF_STATE = {
@@ -130,7 +135,11 @@ def _candidate(session, application: Application, since: datetime) -> Candidate:
             return Candidate(application, Stage.PRACTICAL, since)
         return Candidate(application, Stage.THEORY, since, theory.last_day)
     stage = STAGE_OF_STATE[state]
-    due = {Stage.APPLYING: admission_due(application), Stage.DECISION: decision_due(session, application)}
+    due = {
+        Stage.APPLYING: admission_due(application),
+        Stage.DECISION: decision_due(session, application),
+        Stage.APPEALED: appeal_decision_due(session, application),
+    }
     return Candidate(application, stage, since, due.get(stage))
 
 

@@ -194,10 +194,14 @@ def next_step(session, user, application: Application) -> NextStep:
 def _person_step(session, application: Application, allowed) -> NextStep:
     """A person's application: admit or return it by the scheme's deadline, the theory's outcome, the
     examiners, the commission's decision by its due date, or whom it waits for."""
-    from certify.attestation.stages import decision_due  # the attestation builds on the review
+    from certify.attestation.stages import appeal_decision_due, decision_due  # built on the review
 
     state = State(application.state)
-    due = admission_due(application) or decision_due(session, application)
+    due = (
+        admission_due(application)
+        or decision_due(session, application)
+        or appeal_decision_due(session, application)
+    )
     note = None
     if due is not None:
         late = due < utcnow().date()

@@ -8,14 +8,18 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import format_date
 
 from certify.accounts.models import Role, UserRole
+from certify.attestation import stages
 from certify.certificates import reports
+from certify.insight import candidates as people
 from certify.questionnaire.services import standard_of
-from certify.review import appeals, decisions
+from certify.review import appeals, decisions, queue
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Decision
 from certify.standards.format import LIBRARY, load_standard_file
+from certify.timeutil import as_utc
 from certify.transitions import TransitionError, appeal_period
 from certify.workflow import State
 from tests import factories
@@ -136,3 +140,17 @@ def test_the_appeal_period_is_the_scheme_s():
     procedure = replace(cma.attestation.procedure, appeal_days=21)
     assert appeal_period(replace(cma, attestation=replace(cma.attestation, procedure=procedure))) == 21
     assert appeal_period(load_standard_file(LIBRARY / "cmq-1.3.yaml")) == 30
+
+
+def test_the_appeal_is_decided_within_the_scheme_s_days_and_the_queue_says_by_when(db, decided, app):
+    application, _, coordinator = decided
+    appeals.lodge_appeal(db, application, application.candidate, "Экзаменаторы не учли кейс")
+    lodged = db.scalar(sa.select(Appeal.lodged_at).where(Appeal.application_id == application.id))
+    due = as_utc(lodged).date() + timedelta(days=30)
+    assert stages.appeal_decision_due(db, application) == due
+    with app.test_request_context():
+        step = queue.next_step(db, coordinator, application)
+    assert format_date(due) in step.note
+    row = next(row for row in people.candidates(db) if row.application.id == application.id)
+    assert (row.stage, row.deadline, row.due) == (people.Stage.APPEALED, people.PersonDeadline.APPEAL, due)
+    assert not row.overdue(due) and row.overdue(due + timedelta(days=1))
