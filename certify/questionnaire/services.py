@@ -30,7 +30,7 @@ from certify.review.models import ClarificationRequest
 from certify.standards.definition import Phase, QuestionType, Standard
 from certify.standards.services import current_version, definition_of
 from certify.timeutil import as_utc, utcnow
-from certify.transitions import take
+from certify.transitions import record, take
 from certify.web.i18n import current_language
 from certify.workflow import Action, State, states
 
@@ -587,13 +587,11 @@ def submit_practical(session, application: Application, user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     session.refresh(application)
-    audit.record(
+    record(
         session,
-        actor=user,
-        action="application.practical_submitted",
-        subject_type="application",
-        subject_id=str(application.id),
-        application_id=application.id,
+        user,
+        "application.practical_submitted",
+        application,
         before={"state": State.ADMITTED.value},
         after={"state": application.state, "answers": len(stored)},
     )
