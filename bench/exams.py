@@ -14,8 +14,11 @@
    `--save-seconds`. The warm-up candidates are not registered: their start draws the form, as the start
    of a candidate who was not registered does (the "start, cold" line). p95 of start and of save,
    from the request sent to the response read (targets 300 ms and 100 ms). The load generator shares the
-   2 cores with the workers and PostgreSQL. Passwords use Argon2's smallest cost: logging in is set-up here,
-   not what is measured. The database is dropped at the end.
+   2 cores with the workers and PostgreSQL, so the CPU each save costs (user + system, from /proc: the
+   workers', the database backends' and the load generator's, over the saves) is printed beside them: it
+   is what saturates the machine, and it varies much less than latency with what else runs. Passwords
+   use Argon2's smallest cost: logging in is set-up here, not what is measured. The database is dropped
+   at the end.
 Usage: .venv/bin/python bench/exams.py [--runs 2000] [--candidates 200] [--saves 5] [--save-seconds 5]
 """
 
@@ -234,9 +237,9 @@ def spread(count: int, seconds: float, task) -> list:
     return results
 
 
-def start_and_save(config: dict, exam_id: int, port: int, args) -> tuple[list[float], ...]:
+def start_and_save(config: dict, exam_id: int, server: subprocess.Popen, port: int, args) -> tuple:
     """Milliseconds of the warm-up starts (cold workers), of the starts sent within one second, and of
-    the saves after them."""
+    the saves after them; and the CPU milliseconds per save of the workers, PostgreSQL and this process."""
     logged_in = sessions(port, args.candidates + WARM_UP)
 
     def start(n: int) -> tuple[int, float]:
@@ -255,9 +258,43 @@ def start_and_save(config: dict, exam_id: int, port: int, args) -> tuple[list[fl
         form = {"csrf_token": token, "item": item_id, f"answer-{item_id}": option}
         return post(port, f"/exams/attempts/{attempt_id}/answers", cookies, form, "application/json")
 
+    workers, backends = server_processes(server, sa.make_url(config["SQLALCHEMY_DATABASE_URI"]).database)
+    before, generator = cpu_ms(workers + backends), time.process_time()
     saved = spread(args.candidates * args.saves, args.save_seconds, save)
+    generator, after = (time.process_time() - generator) * 1000, cpu_ms(workers + backends)
     refuse_failures("save", saved, 200)
-    return [ms for _, ms in cold], [ms for _, ms in started], [ms for _, ms in saved]
+    used = {pid: after[pid] - before[pid] for pid in after.keys() & before.keys()}
+    cpu = {
+        "workers": sum(used.get(pid, 0) for pid in workers),
+        "PostgreSQL": sum(used.get(pid, 0) for pid in backends),
+        "load generator": generator,
+    }
+    per_save = {part: ms / len(saved) for part, ms in cpu.items()}
+    return [ms for _, ms in cold], [ms for _, ms in started], [ms for _, ms in saved], per_save
+
+
+def server_processes(server: subprocess.Popen, database: str) -> tuple[list[int], list[int]]:
+    """The gunicorn workers' process ids, and those of the database's PostgreSQL backends (on this host)."""
+    workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    engine = sa.create_engine(SERVER + "postgres")
+    with engine.connect() as connection:
+        backends = connection.scalars(
+            sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": database}
+        ).all()
+    engine.dispose()
+    return [int(pid) for pid in workers], list(backends)
+
+
+def cpu_ms(pids: list[int]) -> dict[int, float]:
+    """CPU milliseconds (user + system) each process has used so far; processes gone are left out."""
+    used, tick = {}, os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) * 1000 / tick
+    return used
 
 
 def refuse_failures(what: str, answered: list[tuple[int, float]], expected: int) -> None:
@@ -314,16 +351,16 @@ def main() -> None:
         exam_id = prepare(config, args.candidates + WARM_UP, registered=args.candidates)
         server, port = serve(folder, config)
         try:
-            cold, starts, saves = start_and_save(config, exam_id, port, args)
+            cold, starts, saves, save_cpu = start_and_save(config, exam_id, server, port, args)
         finally:
             stop(server)
     finally:
         drop_database(name)
         shutil.rmtree(folder, ignore_errors=True)
-    report(args, bank, timings, stats_seconds, kr20_seconds, cold, starts, saves)
+    report(args, bank, timings, stats_seconds, kr20_seconds, cold, starts, saves, save_cpu)
 
 
-def report(args, bank, timings, stats_seconds, kr20_seconds, cold, starts, saves) -> None:
+def report(args, bank, timings, stats_seconds, kr20_seconds, cold, starts, saves, save_cpu) -> None:
     print(
         f"Pure, bank {bank.code} {bank.version} ({len(bank.items)} items), blueprint {BLUEPRINT}, "
         f"{args.runs} runs:"
@@ -345,17 +382,21 @@ def report(args, bank, timings, stats_seconds, kr20_seconds, cold, starts, saves
     print(f"  {'':<20} {'median':>8} {'p95':>8} {'max':>8}  ms")
     for name, values in (("start, cold, drawn", cold), ("start, registered", starts), ("save", saves)):
         print(f"  {name:<20} {statistics.median(values):8.1f} {p95(values):8.1f} {max(values):8.1f}")
+    parts = ", ".join(f"{part} {ms:.2f}" for part, ms in save_cpu.items())
+    print(f"  CPU per save: {sum(save_cpu.values()):.2f} ms ({parts})")
     figures = {
         "draw_score_ms": p95(timings["both"]),
         "stats_1000_s": stats_seconds,
         "start_p95_ms": p95(starts),
         "save_p95_ms": p95(saves),
+        "save_cpu_ms": sum(save_cpu.values()),
     }
     for key, target in TARGETS.items():
         print(f"  {key:<16} {figures[key]:8.2f} < {target:g}  {'met' if figures[key] < target else 'MISSED'}")
     print(
         "BENCH exams draw_score_ms={draw_score_ms:.2f} stats_1000_s={stats_1000_s:.3f} "
-        "start_p95_ms={start_p95_ms:.1f} save_p95_ms={save_p95_ms:.1f}".format(**figures)
+        "start_p95_ms={start_p95_ms:.1f} save_p95_ms={save_p95_ms:.1f} "
+        "save_cpu_ms={save_cpu_ms:.2f}".format(**figures)
     )
 
 

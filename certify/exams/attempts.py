@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -32,6 +33,40 @@ from certify.timeutil import as_utc, utcnow
 #: overdue attempts closed per call: a request closes a batch, the command loops until none is left
 CLOSE_BATCH = 50
 
+# The statements every request of a running exam runs, built once with their values as parameters:
+# building a statement costs more CPU than running its cached compiled form. Core where no object is
+# needed (for one row, the ORM doubles the cost), on the tables' columns.
+_ATTEMPTS, _ANSWERS = ExamAttempt.__table__.c, ExamAnswer.__table__.c
+#: whether any attempt is due to be closed: before every exams page, on the partial index of deadlines
+_ANY_OVERDUE = (
+    sa.select(sa.literal(1))
+    .where(_ATTEMPTS.closed_at.is_(None), _ATTEMPTS.deadline <= sa.bindparam("now"))
+    .limit(1)
+)
+_LOCKED_ATTEMPT = (
+    sa.select(ExamAttempt)
+    .options(joinedload(ExamAttempt.exam))
+    .where(ExamAttempt.id == sa.bindparam("attempt_id"))
+    .with_for_update(of=ExamAttempt)
+    .execution_options(populate_existing=True)
+)
+#: what `_save` writes, and the checks the write itself makes (see there)
+_WRITE_ANSWER = (
+    sa.update(ExamAnswer.__table__)
+    .where(
+        _ANSWERS.attempt_id == sa.bindparam("attempt"),
+        _ANSWERS.item_id == sa.bindparam("item"),
+        sa.cast(_ANSWERS.chosen, sa.Text) != sa.bindparam("text"),
+        sa.exists().where(
+            _ATTEMPTS.id == sa.bindparam("attempt"),
+            _ATTEMPTS.closed_at.is_(None),
+            _ATTEMPTS.deadline > sa.bindparam("now"),
+        ),
+    )
+    .values(chosen=sa.bindparam("chosen", type_=_ANSWERS.chosen.type), saved_at=sa.bindparam("now"))
+    .returning(_ANSWERS.chosen, _ANSWERS.saved_at)
+)
+
 
 class AttemptRefused(DomainError):
     """An answer or submission the attempt cannot take; `closed_at` is when it closed, if that is why."""
@@ -41,9 +76,18 @@ class AttemptRefused(DomainError):
         self.closed_at = closed_at
 
 
+@dataclass(frozen=True)
+class SavedAnswer:
+    """An answer as stored after a save: the options chosen, and when (None: never answered)."""
+
+    item_id: str
+    chosen: list[str]
+    saved_at: datetime | None
+
+
 def save_answer(
     session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], *, now: datetime | None = None
-) -> ExamAnswer:
+) -> SavedAnswer:
     """Save the options chosen for one item (empty: cleared); saving the same answer again changes nothing."""
     return save_answers(session, attempt, {item_id: chosen}, now=now)[0]
 
@@ -55,7 +99,7 @@ def save_answers(
     *,
     now: datetime | None = None,
     locked: bool = False,
-) -> list[ExamAnswer]:
+) -> list[SavedAnswer]:
     """Save several answers at once, all or none. Refused after the deadline, with the time it closed,
     on a closed attempt, for an item not on the form, and for an answer the item cannot take.
 
@@ -106,6 +150,8 @@ def close_overdue(
     Attempts another transaction holds (an answer being saved) are skipped, and closed by the next call.
     """
     now = now or utcnow()
+    if session.scalar(_ANY_OVERDUE, {"now": now}) is None:  # the usual answer, found without locking
+        return []
     due = session.scalars(
         sa.select(ExamAttempt)
         .where(ExamAttempt.closed_at.is_(None), ExamAttempt.deadline <= now)
@@ -138,13 +184,7 @@ def locked_attempt(session, attempt_id: int) -> ExamAttempt | None:
     Its exam and bank version come in the same query (locked: the attempt's row only), since a save
     checks the answer against the bank's item.
     """
-    return session.scalars(
-        sa.select(ExamAttempt)
-        .options(joinedload(ExamAttempt.exam))
-        .where(ExamAttempt.id == attempt_id)
-        .with_for_update(of=ExamAttempt)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    return session.scalars(_LOCKED_ATTEMPT, {"attempt_id": attempt_id}).one_or_none()
 
 
 def _refuse_unless_open(attempt: ExamAttempt, now: datetime) -> None:
@@ -176,7 +216,7 @@ def _closed(attempt: ExamAttempt) -> AttemptRefused:
     return AttemptRefused(message, closed_at=closed_at)
 
 
-def _save(session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], now: datetime) -> ExamAnswer:
+def _save(session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], now: datetime) -> SavedAnswer:
     # Checked against the form before the database is asked: an id can be any text a client sends. Every
     # slot of the form has its answer row, written when the form was drawn.
     slot = next((slot for slot in attempt.form["slots"] if slot["item"] == item_id), None)
@@ -189,31 +229,34 @@ def _save(session, attempt: ExamAttempt, item_id: str, chosen: Sequence[str], no
     except ExamInputError as error:
         raise AttemptRefused(gettext(error.template).format(**error.params), status=422) from error
     chosen = sorted(chosen)
-    # One statement on the path of every answer: written only while the attempt is open and before its
-    # deadline, checked by the write itself (on SQLite, which has no row locks, a close committed since
-    # `locked_attempt` read the row makes this write nothing), and only when the answer changed, so that
-    # saving the same answer again keeps the time it was saved. The stored text is compared: the JSON type
-    # writes what `json.dumps` writes, and a difference in spelling would only cost a write, never one.
-    still_open = sa.exists().where(
-        ExamAttempt.id == attempt.id, ExamAttempt.closed_at.is_(None), ExamAttempt.deadline > now
-    )
-    written = session.scalars(
-        sa.update(ExamAnswer)
-        .where(
-            ExamAnswer.attempt_id == attempt.id,
-            ExamAnswer.item_id == item_id,
-            sa.cast(ExamAnswer.chosen, sa.Text) != json.dumps(chosen),
-            still_open,
-        )
-        .values(chosen=chosen, saved_at=now)
-        .returning(ExamAnswer)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    # One statement on the path of every answer (`_WRITE_ANSWER`): written only while the attempt is open
+    # and before its deadline, checked by the write itself (on SQLite, which has no row locks, a close
+    # committed since `locked_attempt` read the row makes this write nothing), and only when the answer
+    # changed, so that saving the same answer again keeps the time it was saved. The stored text is
+    # compared: the JSON type writes what `json.dumps` writes, and a difference in spelling would only cost
+    # a write, never one.
+    parameters = {
+        "attempt": attempt.id,
+        "item": item_id,
+        "chosen": chosen,
+        "text": json.dumps(chosen),
+        "now": now,
+    }
+    written = session.execute(_WRITE_ANSWER, parameters).one_or_none()
     if written is not None:
-        return written
+        _expire_held_answer(session, attempt.id, item_id)
+        return SavedAnswer(item_id, written.chosen, written.saved_at)
     session.refresh(attempt)  # nothing written: closed meanwhile, or the same answer again
     _refuse_unless_open(attempt, now)
-    return session.get(ExamAnswer, (attempt.id, item_id))
+    stored = session.get(ExamAnswer, (attempt.id, item_id))
+    return SavedAnswer(item_id, stored.chosen, stored.saved_at)
+
+
+def _expire_held_answer(session, attempt_id: int, item_id: str) -> None:
+    """The session's copy of the answer, if it holds one, is out of date after the write: reload it."""
+    held = session.identity_map.get(session.identity_key(ExamAnswer, (attempt_id, item_id)))
+    if held is not None:
+        session.expire(held)
 
 
 def _item_shown(attempt: ExamAttempt, item_id: str, version: int) -> Item:

@@ -83,7 +83,7 @@ def save(attempt_id: int):
             flash(error.message, "danger")
             return redirect(url_for("exams.attempt", attempt_id=attempt.id), 303)
         return jsonify(_refusal(attempt, error)), error.status
-    # Read before the commit, which expires them: after it, each would be loaded again.
+    # Read before the commit, which expires the attempt: after it, the attempt would be loaded again.
     saved = {row.item_id: as_utc(row.saved_at).isoformat() if row.saved_at else None for row in rows}
     time_left, attempt_url = pages.time_left(attempt), url_for("exams.attempt", attempt_id=attempt.id)
     db.session.commit()

@@ -43,12 +43,16 @@ def load_user(cookie_id: str) -> User | None:
     user_id, _, token = cookie_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # roles joined in the same query: this runs on every request of a logged-in user
-    statement = sa.select(User).options(joinedload(User.role_rows)).where(User.id == int(user_id))
-    user = db.session.scalars(statement).unique().first()
+    user = db.session.scalars(_USER_WITH_ROLES, {"user_id": int(user_id)}).unique().first()
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+#: roles joined in the same query, built once: this runs on every request of a logged-in user
+_USER_WITH_ROLES = (
+    sa.select(User).options(joinedload(User.role_rows)).where(User.id == sa.bindparam("user_id"))
+)
 
 
 def start_session(user: User) -> None:
