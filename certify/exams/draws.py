@@ -16,15 +16,15 @@ from certify.exams.services import bank_of, blueprint_of, held_back
 SEED_BITS = 52
 
 
-def draw_for(session, exam: Exam, *, previous: ExamAttempt | None) -> Form:
-    """A new form from a fresh random seed (stored with the attempt, so that the draw can be repeated and
-    checked), avoiding the items of the candidate's `previous` attempt on the exam where it can; raises
-    ExamInputError when an area has too few items left to draw."""
+def draw_for(session, exam: Exam, *, previous: ExamAttempt | None, seed: int | None = None) -> Form:
+    """A new form from a fresh random seed unless `seed` is given (stored with the attempt, so that the
+    draw can be repeated and checked), avoiding the items of the candidate's `previous` attempt on the
+    exam where it can; raises ExamInputError when an area has too few items left to draw."""
     bank = bank_of(exam.bank_version)
     return draw_form(
         bank,
         blueprint_of(exam),
-        seed=secrets.randbits(SEED_BITS),
+        seed=secrets.randbits(SEED_BITS) if seed is None else seed,
         previous_items=[slot["item"] for slot in previous.form["slots"]] if previous else (),
         exposure=exposure(session, exam),
         suspended=held_back(session, bank),

@@ -64,11 +64,17 @@ def may_register_themselves(user) -> bool:
 
 
 def register_candidate(
-    session, exam: Exam, candidate, *, now: datetime | None = None, application_id: int | None = None
+    session,
+    exam: Exam,
+    candidate,
+    *,
+    now: datetime | None = None,
+    application_id: int | None = None,
+    seed: int | None = None,
 ) -> ExamAttempt:
     """Register the candidate with a newly drawn form, or return their registration or running attempt.
 
-    The form is drawn from a fresh random seed, avoiding the items of the candidate's previous attempt,
+    The form is drawn from a fresh random seed (or `seed`, where the figures must repeat), avoiding the items of the candidate's previous attempt,
     preferring the items this exam has shown least, never items the body holds back. Allowed until the
     window closes (before it opens too); an attempt left past its deadline is closed first.
     `application_id` links the attempt to the attestation it is the theory stage of
@@ -100,7 +106,7 @@ def register_candidate(
         exam_id=exam.id,
         candidate_id=candidate.id,
         application_id=application_id,
-        form=form_data(_drawn(session, exam, latest)),
+        form=form_data(_drawn(session, exam, latest, seed)),
         registered_at=now,
     )
     if attempt is None:  # the same candidate registered in another tab meanwhile: that one it is
@@ -177,9 +183,9 @@ def close_exam(session, exam: Exam, *, now: datetime | None = None, user=None) -
     return [attempt for attempt in closed if attempt.exam_id == exam.id]
 
 
-def _drawn(session, exam: Exam, previous: ExamAttempt | None) -> Form:
+def _drawn(session, exam: Exam, previous: ExamAttempt | None, seed: int | None = None) -> Form:
     try:
-        return draw_for(session, exam, previous=previous)
+        return draw_for(session, exam, previous=previous, seed=seed)
     except ExamInputError as error:  # the body held back too many items since the exam opened
         raise AttemptRefused(gettext(error.template).format(**error.params)) from error
 
