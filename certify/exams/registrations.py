@@ -74,8 +74,9 @@ def register_candidate(
 ) -> ExamAttempt:
     """Register the candidate with a newly drawn form, or return their registration or running attempt.
 
-    The form is drawn from a fresh random seed (or `seed`, where the figures must repeat), avoiding the items of the candidate's previous attempt,
-    preferring the items this exam has shown least, never items the body holds back. Allowed until the
+    The form is drawn from a fresh random seed (or `seed`, where the figures must repeat), avoiding the
+    items of the candidate's previous attempt, preferring the items this exam has shown least, never
+    items the body holds back. Allowed until the
     window closes (before it opens too); an attempt left past its deadline is closed first.
     `application_id` links the attempt to the attestation it is the theory stage of
     (certify.attestation.theory); a retake after a linked attempt is registered only that way, where the
