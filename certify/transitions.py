@@ -16,7 +16,14 @@ from flask_babel import gettext
 from certify.audit import services as audit
 from certify.errors import DomainError
 from certify.questionnaire.models import Application
-from certify.review.models import Appeal, Assignment, AssignmentStatus, ConflictDeclaration, Decision
+from certify.review.models import (
+    Appeal,
+    Assignment,
+    AssignmentStatus,
+    ConflictDeclaration,
+    ConsensusScore,
+    Decision,
+)
 from certify.standards.services import CLOSED_STATES, definition_of, retire_superseded
 from certify.timeutil import as_utc
 from certify.web.access import is_applicant
@@ -127,8 +134,10 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         "decided_on": as_utc(decision.decided_at).date() if decision else None,
         "appeal_days": appeal_period(standard),
         "appeal_used": appealed is not None,
-        "appeal_assessor_assigned": bool(appeal_team),
-        "appeal_review_submitted": any(a.scores_submitted_at for a in appeal_team),
+        "appeal_panel": appeal_panel_size(standard),
+        "appeal_assessors_assigned": len(appeal_team),
+        "appeal_scores_submitted": sum(a.scores_submitted_at is not None for a in appeal_team),
+        "appeal_consensus_recorded": _appeal_consensus_recorded(session, application),
         **_theory(session, application),
     }
     return Facts(**(known | inputs))
@@ -147,6 +156,20 @@ def _theory(session, application: Application) -> dict:
 def appeal_period(standard) -> int:
     """The days after a decision within which it may be appealed: a personal scheme sets its own."""
     return standard.attestation.procedure.appeal_days if standard.attestation else APPEAL_DAYS
+
+
+def appeal_panel_size(standard) -> int:
+    """How many hear an appeal: a personal scheme's panel; one assessor for an organisation's standard."""
+    return standard.attestation.procedure.appeal_panel if standard.attestation else 1
+
+
+def _appeal_consensus_recorded(session, application: Application) -> bool:
+    if application.state != State.APPEALED:  # asked on every page: only under appeal can it matter
+        return False
+    recorded = sa.select(ConsensusScore.id).where(
+        ConsensusScore.application_id == application.id, ConsensusScore.for_appeal.is_(True)
+    )
+    return session.scalar(recorded.limit(1)) is not None
 
 
 def team_minimum(application: Application) -> int:

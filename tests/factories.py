@@ -32,7 +32,7 @@ from certify.questionnaire.models import Answer, Application
 from certify.questionnaire.pages import has_evidence_question, pages_of
 from certify.review import appeals, decisions, findings, rubric_scores, staffing
 from certify.review.models import Appeal, Assignment, Decision
-from certify.transitions import active_assignments
+from certify.transitions import active_assignments, appeal_panel_size
 
 PASSWORD = "Tundra-Lighthouse-48"
 _numbers = count(1)
@@ -235,20 +235,23 @@ def appeal(session, application, manager=None, grounds: str = "Эксперты 
 
 
 def review_appeal(session, application: Application, coordinator: User, value: int = 4) -> Assignment:
-    """A fresh assessor is assigned to the appeal, confirms independence and submits `value` everywhere."""
-    assessor = make_user(session, Role.ASSESSOR)
-    assignment = appeals.assign_appeal_assessor(session, application, coordinator, assessor)
-    staffing.confirm_independence(session, assignment, assessor)
+    """Fresh assessors make up the appeal's panel (one for an organisation), each confirms independence
+    and submits `value` everywhere; a panel of several records `value` as its consensus. The lead's
+    assignment."""
     indicators = [i.id for i in questionnaire.standard_of(application).indicators()]
-    rubric_scores.save_scores(
-        session,
-        assignment,
-        scores={i: (value, "") for i in indicators},
-        feedback={},
-        marks=every_item_accepted(session, application),
-    )
-    rubric_scores.submit_scores(session, assignment, assessor)
-    return assignment
+    marks = every_item_accepted(session, application)
+    for _ in range(appeal_panel_size(questionnaire.standard_of(application))):
+        assessor = make_user(session, Role.ASSESSOR)
+        assignment = appeals.assign_appeal_assessor(session, application, coordinator, assessor)
+        staffing.confirm_independence(session, assignment, assessor)
+        scores = {i: (value, "") for i in indicators}
+        rubric_scores.save_scores(session, assignment, scores=scores, feedback={}, marks=marks)
+        rubric_scores.submit_scores(session, assignment, assessor)
+    panel = appeals.appeal_panel(session, application)
+    if len(panel) > 1:
+        scores = {i: (value, "") for i in indicators}
+        rubric_scores.record_consensus(session, application, panel[0].assessor, scores, marks=marks)
+    return panel[0]
 
 
 def all_scores(application: Application, value: int) -> dict[str, str]:

@@ -305,6 +305,14 @@ KINDS: dict[str, Kind] = {
             level=after("level"),
         ),
     ),
+    "review.appeal_consensus_recorded": Kind(
+        N_("Appeal panel's consensus recorded"),
+        _with(
+            N_("Appeal panel's consensus recorded: total %(total)s, level %(level)s"),
+            total=after("total"),
+            level=after("level"),
+        ),
+    ),
     "review.decided": Kind(N_("Decision made"), _decided),
     "review.appealed": Kind(
         N_("Decision appealed"),

@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from certify.questionnaire.models import Application
-from certify.review.comparison import assessor_outcome, consensus_outcome
+from certify.review.comparison import appeal_outcome, consensus_outcome
 from certify.review.models import Decision
 from certify.standards.attestation import StandardKind
 from certify.standards.definition import Level, Standard
-from certify.transitions import active_assignments
 
 ORGANISATION = StandardKind.ORGANISATION.value
 PERSON = StandardKind.PERSON.value
@@ -94,12 +93,12 @@ def decided_areas(session, application: Application, decision: Decision) -> dict
     """Area id -> score (None: not scored) of the outcome the decision was taken on, by the scoring engine;
     None when no scores were recorded.
 
-    The consensus for a first decision, the appeal assessor's scores for a decision on appeal, exactly as
-    `certify.review.decisions` and `certify.review.appeals` compute them.
+    The consensus for a first decision, the appeal's review for a decision on appeal (its panel's
+    consensus, or its one assessor's scores), exactly as `certify.review.decisions` and
+    `certify.review.appeals` compute them.
     """
     if decision.on_appeal:
-        team = active_assignments(session, application, for_appeal=True)
-        outcome = assessor_outcome(session, team[0]) if team else None
+        outcome = appeal_outcome(session, application)
     else:
         outcome = consensus_outcome(session, application)
     if outcome is None:

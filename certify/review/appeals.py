@@ -1,9 +1,11 @@
 """Appeals: once, within the appeal period (30 days; a personal scheme's own `appeal_days`); reviewed by
 an assessor who took no part before.
 
-For a person's attestation the same: the candidate lodges it (the workflow's applicant is the candidate
-alone), its examiner is neither one of the examiners of the case nor tied to the candidate
-(`check_can_assess`), whoever examined the case does not decide it (the workflow's separation of duties),
+For a person's attestation the same, heard by a panel (the scheme's `appeal_panel`, two unless it says
+otherwise): the candidate lodges it (the workflow's applicant is the candidate alone), no examiner on the
+panel examined the case or is tied to the candidate (`check_can_assess`), the panel's members score blind
+and then settle their scores in a consensus of their own (the review's consensus machinery, its rows kept
+apart: `for_appeal`), whoever examined the case does not decide it (the workflow's separation of duties),
 and the decision on appeal stores its own written conclusion (`check_conclusion`, then
 `certify.certificates.reports`), the first decision's staying as it was.
 """
@@ -19,14 +21,15 @@ from certify.certificates import lifecycle, reports
 from certify.certificates.issuance import issue_certificate, latest_for_decision
 from certify.certificates.models import CertificateStatus
 from certify.questionnaire.models import Application
+from certify.questionnaire.services import standard_of
 from certify.review import notifications
-from certify.review.comparison import assessor_outcome
+from certify.review.comparison import appeal_outcome
 from certify.review.decisions import check_conclusion, check_level, decision_of, store_decision
 from certify.review.errors import ReviewError
 from certify.review.labels import review_words
-from certify.review.models import Appeal, Assignment, AssignmentStatus, Decision
+from certify.review.models import Appeal, Assignment, Decision
 from certify.review.staffing import check_can_assess
-from certify.transitions import active_assignments, record, take
+from certify.transitions import active_assignments, appeal_panel_size, record, take
 from certify.workflow import Action, State
 
 
@@ -56,7 +59,8 @@ def lodge_appeal(session, application: Application, applicant, grounds: str) -> 
 
 
 def assign_appeal_assessor(session, application: Application, coordinator, assessor) -> Assignment:
-    """The appeal goes to one assessor who took no part in the review and is independent of the applicant.
+    """The appeal goes to an assessor who took no part in the review and is independent of the applicant:
+    one for an organisation, each member of the panel in turn for a person (the first one leads it).
 
     Taking part is holding any assignment on the application, even one declined or removed: for a person,
     whoever was asked to examine the case does not sit on its appeal.
@@ -77,7 +81,7 @@ def assign_appeal_assessor(session, application: Application, coordinator, asses
     assignment = Assignment(
         application_id=application.id,
         assessor_id=assessor.id,
-        is_lead=True,
+        is_lead=not any(a.is_lead for a in appeal_panel(session, application)),
         for_appeal=True,
         assigned_by_id=coordinator.id,
     )
@@ -94,9 +98,21 @@ def assign_appeal_assessor(session, application: Application, coordinator, asses
     return assignment
 
 
-def appeal_assignment(session, application: Application) -> Assignment | None:
-    team = active_assignments(session, application, for_appeal=True)
-    return team[0] if team else None
+def appeal_panel(session, application: Application) -> list[Assignment]:
+    """The appeal's assessors (declined ones excluded), its lead first."""
+    panel = active_assignments(session, application, for_appeal=True)
+    return sorted(panel, key=lambda a: not a.is_lead)
+
+
+def panel_compared(session, application: Application) -> bool:
+    """Under appeal, a panel of several whose members have all submitted: their scores side by side."""
+    if application.state != State.APPEALED:
+        return False
+    size = appeal_panel_size(standard_of(application))
+    panel = appeal_panel(session, application)
+    return size > 1 and len(panel) >= size and all(a.scores_submitted_at for a in panel)
+
+
 
 
 def decide_appeal(
@@ -109,19 +125,13 @@ def decide_appeal(
     justification: str,
     conclusion: dict | None = None,
 ) -> Decision:
-    """The decision after the appeal review (upheld or changed), from the appeal assessor's scores and
-    marks."""
+    """The decision after the appeal review (upheld or changed), on what it found (`appeal_outcome`)."""
     session.scalar(sa.select(Application.id).where(Application.id == application.id).with_for_update())
-    assignment = appeal_assignment(session, application)
-    if (
-        assignment is None
-        or assignment.status != AssignmentStatus.CONFIRMED
-        or not assignment.scores_submitted_at
-    ):
+    outcome = appeal_outcome(session, application)
+    if outcome is None:
         raise ReviewError(review_words(application)("appeal_not_scored"))
     check_level(application, chosen_level)
     conclusion = check_conclusion(application, chosen_level, conclusion)
-    outcome = assessor_outcome(session, assignment)
     computed = outcome.level.id if outcome.level else None
     previous = decision_of(session, application)
     application.state = take(

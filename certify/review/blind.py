@@ -112,6 +112,7 @@ def leads_comparison(assignment: Assignment) -> bool:
 SCORE_KEYS: Mapping[str, frozenset[str]] = {
     "review.scores_submitted": frozenset({"scores", "marks"}),
     "review.consensus_recorded": frozenset({"scores", "marks", "total", "level", "spread"}),
+    "review.appeal_consensus_recorded": frozenset({"scores", "marks", "total", "level", "spread"}),
     "review.third_assessor_requested": frozenset({"spread"}),
     "review.decided": frozenset({"computed_level"}),
 }

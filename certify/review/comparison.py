@@ -21,7 +21,7 @@ from certify.questionnaire.services import scoring_day, standard_of
 from certify.review import findings
 from certify.review.models import AreaFeedback, Assignment, ConsensusScore, RubricScore
 from certify.scoring import Outcome, score
-from certify.transitions import active_assignments
+from certify.transitions import active_assignments, appeal_panel_size
 
 #: scores this many steps apart are flagged for discussion at consensus (and justified there); whether
 #: they also call for a third assessor is the standard's setting `review.third_assessor_steps`
@@ -97,13 +97,26 @@ def assessor_outcome(session, assignment: Assignment) -> Outcome:
     return assessed_outcome(session, assignment.application, rubric, findings.marks_of(session, assignment))
 
 
-def consensus_outcome(session, application: Application) -> Outcome | None:
-    """The result of the recorded consensus and its marks; None before a consensus is recorded."""
-    recorded = consensus_of(session, application)
+def consensus_outcome(session, application: Application, *, for_appeal: bool = False) -> Outcome | None:
+    """The result of the recorded consensus and its marks (the review's, or the appeal panel's); None
+    before that consensus is recorded."""
+    recorded = consensus_of(session, application, for_appeal=for_appeal)
     if not recorded:
         return None
     rubric = {i: row.score for i, row in recorded.items()}
-    return assessed_outcome(session, application, rubric, findings.consensus_marks_of(session, application))
+    marks = findings.consensus_marks_of(session, application, for_appeal=for_appeal)
+    return assessed_outcome(session, application, rubric, marks)
+
+
+def appeal_outcome(session, application: Application) -> Outcome | None:
+    """What the appeal's review found, on which the appeal is decided: the consensus of a panel of
+    several, or a single assessor's own submitted scores and marks; None until it is in."""
+    if appeal_panel_size(standard_of(application)) > 1:
+        return consensus_outcome(session, application, for_appeal=True)
+    panel = [a for a in active_assignments(session, application, for_appeal=True) if a.is_lead]
+    if not panel or not panel[0].scores_submitted_at:
+        return None
+    return assessor_outcome(session, panel[0])
 
 
 class ScoresCompared(NamedTuple):
@@ -121,9 +134,14 @@ class ScoresCompared(NamedTuple):
         return max((row.step_gap for row in self.rows), default=0)
 
 
-def compare(session, application: Application) -> ScoresCompared:
-    """The submitted scores side by side, and the spread of the assessors' totals."""
-    team = [a for a in active_assignments(session, application) if a.scores_submitted_at is not None]
+def compare(session, application: Application, *, for_appeal: bool = False) -> ScoresCompared:
+    """The submitted scores side by side (the review team's, or the appeal panel's), and the spread of
+    the assessors' totals."""
+    team = [
+        a
+        for a in active_assignments(session, application, for_appeal=for_appeal)
+        if a.scores_submitted_at is not None
+    ]
     given = {a.assessor_id: scores_of(session, a) for a in team}
     rubrics = {assessor: _rubric(rows) for assessor, rows in given.items()}
     rows = [
@@ -142,6 +160,10 @@ def compare(session, application: Application) -> ScoresCompared:
     return ScoresCompared(team, rows, spread)
 
 
-def consensus_of(session, application: Application) -> dict[str, ConsensusScore]:
-    rows = session.scalars(sa.select(ConsensusScore).where(ConsensusScore.application_id == application.id))
+def consensus_of(session, application: Application, *, for_appeal: bool = False) -> dict[str, ConsensusScore]:
+    rows = session.scalars(
+        sa.select(ConsensusScore).where(
+            ConsensusScore.application_id == application.id, ConsensusScore.for_appeal.is_(for_appeal)
+        )
+    )
     return {row.indicator_id: row for row in rows}

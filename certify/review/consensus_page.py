@@ -9,6 +9,10 @@ The page has three modes, chosen here and only displayed by the template:
   level they give, the values carried in hidden fields with the token `forms.sign_checked` gives them,
   "Record the consensus" and "Back to editing";
 - "view", for everyone else and once the consensus is recorded.
+
+An appeal heard by a panel of several has the same page for its own consensus (`for_appeal`): the panel's
+scores side by side, its lead's consensus, recorded apart from the review's; the appeal is decided on the
+team page.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from certify.review import comparison, decisions, findings, forms
 from certify.review.labels import review_words
 from certify.scoring import Outcome
 from certify.web.i18n import current_language
-from certify.workflow import Action
+from certify.workflow import Action, State
 
 
 @dataclass(frozen=True)
@@ -51,17 +55,19 @@ def render_consensus(
     consensus_form: forms.ConsensusForm | None = None,
     decision_form: forms.DecisionForm | None = None,
     checked: Outcome | None = None,
+    for_appeal: bool = False,
 ):
-    """The page; `checked` (the result of the form's values) makes it the confirmation step."""
+    """The page (the review's consensus, or the appeal panel's); `checked` (the result of the form's
+    values) makes it the confirmation step."""
     standard = questionnaire.standard_of(application)
     language = current_language()
     actions = transitions.allowed(db.session, current_user, application)
-    compared = comparison.compare(db.session, application)
-    recorded = comparison.consensus_of(db.session, application)
-    outcome = comparison.consensus_outcome(db.session, application)
+    compared = comparison.compare(db.session, application, for_appeal=for_appeal)
+    recorded = comparison.consensus_of(db.session, application, for_appeal=for_appeal)
+    outcome = comparison.consensus_outcome(db.session, application, for_appeal=for_appeal)
     items = findings.items_of(db.session, application)
     assessor_marks = {a.assessor_id: findings.marks_of(db.session, a) for a in compared.team}
-    kept_marks = findings.consensus_marks_of(db.session, application)
+    kept_marks = findings.consensus_marks_of(db.session, application, for_appeal=for_appeal)
     if consensus_form is None:
         agreed = {row.indicator_id: row.agreed for row in compared.rows}
         start = kept_marks if recorded else findings.prefilled(items, assessor_marks.values())
@@ -80,7 +86,8 @@ def render_consensus(
         subject=subject_of(application, language),
         words=review_words(application),
         actions=actions,
-        mode=_mode(actions, checked),
+        for_appeal=for_appeal,
+        mode=_mode(actions, checked, for_appeal == (application.state == State.APPEALED)),
         standard=standard,
         team=compared.team,
         rows={row.indicator_id: row for row in compared.rows},
@@ -92,14 +99,15 @@ def render_consensus(
         outcome=outcome_view(standard, outcome) if outcome else None,
         checked=outcome_view(standard, checked) if checked else None,
         form=consensus_form,
-        decision=decisions.decision_of(db.session, application),
+        decision=decisions.decision_of(db.session, application, on_appeal=True if for_appeal else None),
         decision_form=decision_form,
         level_names={level.id: level.name.get(language) for level in standard.levels},
         language=language,
     ), status
 
 
-def _mode(actions, checked: Outcome | None) -> str:
-    if Action.RECORD_CONSENSUS not in actions:
+def _mode(actions, checked: Outcome | None, current: bool) -> str:
+    """`current`: the page is of the consensus the application is at (under appeal, the panel's)."""
+    if Action.RECORD_CONSENSUS not in actions or not current:
         return "view"
     return "confirm" if checked is not None else "edit"

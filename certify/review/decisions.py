@@ -162,10 +162,9 @@ def check_conclusion(
     return {"areas": written, "recommendations": recommendations}
 
 
-def decision_of(session, application: Application) -> Decision | None:
-    return session.scalar(
-        sa.select(Decision)
-        .where(Decision.application_id == application.id)
-        .order_by(Decision.id.desc())
-        .limit(1)
-    )
+def decision_of(session, application: Application, *, on_appeal: bool | None = None) -> Decision | None:
+    """The latest decision (`on_appeal` None), or the first decision's or the appeal's."""
+    query = sa.select(Decision).where(Decision.application_id == application.id)
+    if on_appeal is not None:
+        query = query.where(Decision.on_appeal.is_(on_appeal))
+    return session.scalar(query.order_by(Decision.id.desc()).limit(1))

@@ -177,19 +177,20 @@ def marks_of(session, assignment: Assignment) -> Marks:
     return _marks(session.execute(query.where(FindingMark.assignment_id == assignment.id)))
 
 
-def consensus_marks_of(session, application: Application) -> Marks:
-    return consensus_marks_by_application(session, [application.id]).get(application.id, Marks())
+def consensus_marks_of(session, application: Application, *, for_appeal: bool = False) -> Marks:
+    marks = consensus_marks_by_application(session, [application.id], for_appeal=for_appeal)
+    return marks.get(application.id, Marks())
 
 
-def consensus_marks_by_application(session, application_ids: Iterable[int]) -> dict[int, Marks]:
-    """Application id -> its recorded consensus marks, in one query."""
+def consensus_marks_by_application(
+    session, application_ids: Iterable[int], *, for_appeal: bool = False
+) -> dict[int, Marks]:
+    """Application id -> its recorded consensus marks (the review's, or the appeal panel's), in one query."""
     rows: dict[int, list] = defaultdict(list)
     query = sa.select(
         ConsensusMark.application_id, ConsensusMark.kind, ConsensusMark.subject, ConsensusMark.accepted
-    )
-    for application_id, *mark in session.execute(
-        query.where(ConsensusMark.application_id.in_(application_ids))
-    ):
+    ).where(ConsensusMark.application_id.in_(application_ids), ConsensusMark.for_appeal.is_(for_appeal))
+    for application_id, *mark in session.execute(query):
         rows[application_id].append(mark)
     return {application_id: _marks(marks) for application_id, marks in rows.items()}
 
@@ -227,11 +228,25 @@ def save_marks(session, assignment: Assignment, marks: Marks) -> None:
         session.add(row)
 
 
-def record_consensus_marks(session, application: Application, lead, marks: Marks) -> None:
-    """Replace the consensus marks by the lead's (checked complete by the caller)."""
-    session.execute(sa.delete(ConsensusMark).where(ConsensusMark.application_id == application.id))
+def record_consensus_marks(
+    session, application: Application, lead, marks: Marks, *, for_appeal: bool = False
+) -> None:
+    """Replace the consensus marks (the review's, or the appeal panel's) by the lead's (checked complete
+    by the caller)."""
+    session.execute(
+        sa.delete(ConsensusMark).where(
+            ConsensusMark.application_id == application.id, ConsensusMark.for_appeal.is_(for_appeal)
+        )
+    )
     session.add_all(
-        ConsensusMark(application_id=application.id, kind=k, subject=s, accepted=a, recorded_by_id=lead.id)
+        ConsensusMark(
+            application_id=application.id,
+            kind=k,
+            subject=s,
+            accepted=a,
+            recorded_by_id=lead.id,
+            for_appeal=for_appeal,
+        )
         for k, s, a in _rows(marks)
     )
 

@@ -44,6 +44,14 @@ WORDINGS: dict[str, tuple[str, str]] = {
     ),
     "third": (N_("Add a third assessor"), N_("Add a third examiner")),
     "appeal": (N_("Appeal assessor:"), N_("Appeal examiner:")),
+    "appeal_panel": (
+        N_("The appeal panel of %(n)s assessors, none of whom took part in the review:"),
+        N_("The appeal panel of %(n)s examiners, none of whom examined the case:"),
+    ),
+    "appeal_side_by_side": (
+        N_("The appeal panel's scores side by side"),
+        N_("The appeal examiners' scores side by side"),
+    ),
     "independence": (
         N_(
             "Confirm that you have no tie to this organisation: no employment, membership, consulting or "
@@ -95,14 +103,17 @@ WORDINGS: dict[str, tuple[str, str]] = {
     ),
     "appeal_not_scored": (
         N_("The appeal assessor has not submitted scores yet."),
-        N_("The appeal examiner has not submitted scores yet."),
+        N_(
+            "The appeal panel has not finished: every examiner on it submits scores, and a panel of several "
+            "records its consensus."
+        ),
     ),
     "assessed_total": (N_("Assessed total: %(t)s of 100."), N_("The examiners' total: %(t)s of 100.")),
     "decided_level": (N_("Certified at level %(level)s."), N_("Attested at level %(level)s.")),
     "decided_none": (N_("Not certified."), N_("Not attested.")),
     "appeal_lodged": (
         N_("Your appeal is lodged. An assessor who took no part in the review will examine it."),
-        N_("Your appeal is lodged. An examiner who took no part in the review will examine it."),
+        N_("Your appeal is lodged. A panel of examiners who took no part in the review will examine it."),
     ),
     "answer_sent": (N_("Your answer is sent to the assessors."), N_("Your answer is sent to the examiners.")),
 }

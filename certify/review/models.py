@@ -105,13 +105,15 @@ class AreaFeedback(db.Model):
 
 
 class ConsensusScore(db.Model):
-    """The score the lead assessor records for an indicator after comparing the assessors' scores."""
+    """The score the lead assessor records for an indicator after comparing the assessors' scores; an
+    appeal heard by a panel of several has its own (`for_appeal`), the review's staying as they were."""
 
     __tablename__ = "consensus_scores"
-    __table_args__ = (sa.UniqueConstraint("application_id", "indicator_id"),)
+    __table_args__ = (sa.UniqueConstraint("application_id", "indicator_id", "for_appeal"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    for_appeal: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     indicator_id: Mapped[str] = mapped_column(sa.String(80))
     score: Mapped[int]
     justification: Mapped[str] = mapped_column(sa.Text, default="")
@@ -146,13 +148,15 @@ class FindingMark(db.Model):
 
 
 class ConsensusMark(db.Model):
-    """The lead's final mark on one item, recorded with the consensus (as FindingMark, per application)."""
+    """The lead's final mark on one item, recorded with the consensus (as FindingMark, per application;
+    an appeal panel's apart, as its consensus scores)."""
 
     __tablename__ = "consensus_marks"
-    __table_args__ = (sa.UniqueConstraint("application_id", "kind", "subject"),)
+    __table_args__ = (sa.UniqueConstraint("application_id", "kind", "subject", "for_appeal"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    for_appeal: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     kind: Mapped[str] = mapped_column(sa.String(20))
     subject: Mapped[str] = mapped_column(sa.String(80))
     accepted: Mapped[bool]

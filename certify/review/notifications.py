@@ -86,7 +86,9 @@ def scores_complete(session, application: Application) -> None:
 
 
 def consensus_recorded(session, application: Application) -> None:
-    link = external_url("review.consensus", application_id=application.id)
+    """The coordinators are told the consensus (the review's, or under appeal the panel's) awaits them."""
+    endpoint = "review.appeal_consensus" if application.state == State.APPEALED else "review.consensus"
+    link = external_url(endpoint, application_id=application.id)
     _queue(session, coordinators(session), "review_consensus", application, link)
 
 

@@ -91,10 +91,9 @@ def render_team(
     """The team, its conflicts, the start, a third assessor, the appeal and its decision, the history."""
     actions = transitions.allowed(db.session, current_user, application)
     team = transitions.active_assignments(db.session, application)
-    appeal_assignment = appeals.appeal_assignment(db.session, application)
     standard = questionnaire.standard_of(application)
     if decision_form is None:
-        computed = _appeal_level(application, appeal_assignment) if Action.DECIDE_APPEAL in actions else None
+        computed = _appeal_level(application) if Action.DECIDE_APPEAL in actions else None
         decision_form = forms.decision_form(standard, current_language(), formdata=None, level=computed or "")
     spread = None
     if Action.ADD_THIRD_ASSESSOR in actions:
@@ -120,18 +119,19 @@ def render_team(
         spread_limit=standard.review.third_assessor_spread,
         comparable=blind.scores_compared(application),
         appeal=appeals.appeal_of(db.session, application),
-        appeal_assignment=appeal_assignment,
+        appeal_panel=appeals.appeal_panel(db.session, application),
+        appeal_panel_size=transitions.appeal_panel_size(standard),
+        appeal_compared=appeals.panel_compared(db.session, application),
         appeal_form=appeal_form or new_appeal_assessor_form(formdata=None),
         decision_form=decision_form,
     ), status
 
 
-def _appeal_level(application: Application, assignment: Assignment | None) -> str | None:
-    """The level the appeal assessor's scores and marks reach: the appeal decision form starts from it."""
-    if assignment is None:
-        return None
-    outcome = comparison.assessor_outcome(db.session, assignment)
-    return outcome.level.id if outcome.level else None
+def _appeal_level(application: Application) -> str | None:
+    """The level the appeal's review reaches (its panel's consensus, or its one assessor's scores and
+    marks): the appeal decision form starts from it."""
+    outcome = comparison.appeal_outcome(db.session, application)
+    return outcome.level.id if outcome and outcome.level else None
 
 
 # The assessor's pages ----------------------------------------------------------------------------------
@@ -148,10 +148,18 @@ def render_assignments(status: int = 200, *, decline_form=None, declining: int |
         actions={i: transitions.allowed(db.session, current_user, a) for i, a in applications.items()},
         wording={i: review_words(a) for i, a in applications.items()},
         readable=readable,
-        leads_comparison={row.id for row in rows if row.id in readable and blind.leads_comparison(row)},
+        leads_comparison={row.id for row in rows if row.id in readable and _leads_comparison(row)},
         decline_form=decline_form,
         declining=declining,
     ), status
+
+
+def _leads_comparison(assignment: Assignment) -> bool:
+    """The holder leads the review team, or the appeal panel, whose scores are all in: the consensus page
+    is theirs."""
+    if assignment.for_appeal:
+        return assignment.is_lead and appeals.panel_compared(db.session, assignment.application)
+    return blind.leads_comparison(assignment)
 
 
 def render_conflicts(form, status: int = 200):

@@ -87,7 +87,7 @@ WAITING_FOR_PERSON = {
     State.CONSENSUS: N_(
         "Waiting for the decision of a commission member who neither examined nor trained the candidate"
     ),
-    State.APPEALED: N_("Waiting for the appeal examiner's review"),
+    State.APPEALED: N_("Waiting for the appeal panel's review and consensus"),
 }
 ADMISSION_DUE = N_("Due by %(date)s")
 ADMISSION_OVERDUE = N_("Overdue: due by %(date)s")

@@ -221,7 +221,8 @@ def _checked(session, application: Application, lead, scores, marks: Marks) -> t
         raise ReviewError(_l("Every indicator needs a consensus score from 0 to 4."), 422)
     items = findings.items_of(session, application)
     findings.check_marks(items, marks)
-    problems = consensus_problems(compare(session, application).rows, scores)
+    compared = compare(session, application, for_appeal=_hearing_appeal(State(application.state)))
+    problems = consensus_problems(compared.rows, scores)
     unmarked = marks.unmarked(items)
     if problems or unmarked:
         raise ConsensusRefused(problems, unmarked)
@@ -235,15 +236,22 @@ def record_consensus(
     assessed result.
 
     Refused (`ConsensusRefused`) while an indicator lacks a score or a justification it needs, or an item
-    its final mark.
+    its final mark. Under appeal it is the appeal panel's consensus, kept apart from the review's; the
+    application stays under appeal until the appeal is decided.
     """
-    spread = compare(session, application).spread
+    for_appeal = _hearing_appeal(State(application.state))
+    spread = compare(session, application, for_appeal=for_appeal).spread
     state, outcome = _checked(session, application, lead, scores, marks)
     application.state = state.value
-    session.execute(sa.delete(ConsensusScore).where(ConsensusScore.application_id == application.id))
+    session.execute(
+        sa.delete(ConsensusScore).where(
+            ConsensusScore.application_id == application.id, ConsensusScore.for_appeal.is_(for_appeal)
+        )
+    )
     session.add_all(
         ConsensusScore(
             application_id=application.id,
+            for_appeal=for_appeal,
             indicator_id=i,
             score=v,
             justification=j.strip(),
@@ -251,12 +259,12 @@ def record_consensus(
         )
         for i, (v, j) in scores.items()
     )
-    findings.record_consensus_marks(session, application, lead, marks)
+    findings.record_consensus_marks(session, application, lead, marks, for_appeal=for_appeal)
     session.flush()
     record(
         session,
         lead,
-        "review.consensus_recorded",
+        "review.appeal_consensus_recorded" if for_appeal else "review.consensus_recorded",
         application,
         before={"spread": spread},
         after={
@@ -268,6 +276,11 @@ def record_consensus(
     )
     notifications.consensus_recorded(session, application)
     return outcome
+
+
+def _hearing_appeal(state: State) -> bool:
+    """Whether a consensus recorded in `state` is an appeal panel's: the state stays 'appealed' meanwhile."""
+    return state == State.APPEALED
 
 
 def add_third_assessor(session, application: Application, coordinator) -> None:

@@ -25,6 +25,7 @@ from certify.review import (
     appeals,
     blind,
     clarification,
+    comparison,
     consensus_page,
     decisions,
     examiners,
@@ -332,8 +333,25 @@ def consensus(application_id: int):
     A first POST ("check") shows the total and level the consensus gives; only a POST of those very
     values ("record", with the check's token) records it. "edit" goes back to the form as it was.
     """
-    application = _comparable(application_id)
-    render = partial(consensus_page.render_consensus, application)
+    return _consensus(_comparable(application_id), for_appeal=False)
+
+
+@bp.route("/applications/<int:application_id>/appeal/consensus", methods=["GET", "POST"])
+@roles_required(Role.ASSESSOR, *STAFF)
+def appeal_consensus(application_id: int):
+    """The appeal panel's scores side by side and its own consensus, as the review team's (`consensus`)."""
+    application = db.get_or_404(Application, application_id)
+    panel = appeals.appeal_panel(db.session, application)
+    require(any(a.is_lead and a.assessor_id == current_user.id for a in panel) or is_staff(current_user))
+    has_consensus = comparison.consensus_of(db.session, application, for_appeal=True)
+    if not (appeals.panel_compared(db.session, application) or has_consensus):
+        abort(404)
+    return _consensus(application, for_appeal=True)
+
+
+def _consensus(application: Application, *, for_appeal: bool):
+    endpoint = "review.appeal_consensus" if for_appeal else "review.consensus"
+    render = partial(consensus_page.render_consensus, application, for_appeal=for_appeal)
     if request.method == "GET":
         return render()
     standard = standard_of(application)
@@ -350,7 +368,7 @@ def consensus(application_id: int):
         return _check_consensus(application, posted, marks, render, refused)
     return carry_out(
         lambda: rubric_scores.record_consensus(db.session, application, current_user, posted, marks=marks),
-        back_to=url_for("review.consensus", application_id=application.id),
+        back_to=url_for(endpoint, application_id=application.id),
         done=_("The consensus is recorded."),
         refused=refused,
     )

@@ -9,6 +9,7 @@ Both functions return closures, built once per question by the scoring plan.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +33,11 @@ Checker = Callable[[Any], None]
 Pointer = Callable[[Any], Decimal]
 
 _TEXT_TYPES = (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT)
+_ZERO = Decimal(0)
+_BELOW_ALL, _ABOVE_ALL = Decimal("-Infinity"), Decimal("Infinity")
+#: the largest whole number `numbers.check_number` accepts (it refuses 10**MAX_DIGITS and more)
+_WIDEST = Decimal(10**numbers.MAX_DIGITS - 1)
+_STRING_TYPE = frozenset({str})
 
 
 def checker(question: Question) -> Checker:
@@ -75,17 +81,32 @@ def _multiple_choice_pointer(question: Question) -> Pointer:
     cap = question.cap
 
     def points(values: tuple[str, ...]) -> Decimal:
-        total = sum((table[value] for value in values), Decimal(0))
+        total = _ZERO
+        for value in values:
+            total += table[value]
         return total if cap is None else min(total, cap)
 
     return points
 
 
 def _band_pointer(bands: tuple[Band, ...]) -> Pointer:
+    # An open end as an infinity, so that each band is one chained comparison (`Band.contains`, inlined);
+    # an int compares with a Decimal exactly, so it needs no conversion.
+    limits = tuple(
+        (
+            _BELOW_ALL if band.minimum is None else band.minimum,
+            _ABOVE_ALL if band.maximum is None else band.maximum,
+            band.points,
+        )
+        for band in bands
+    )
+
     def points(value: int | Decimal) -> Decimal:
         # Bands never overlap (the standard's checks see to it); a value in a gap earns nothing.
-        number = Decimal(value)
-        return next((band.points for band in bands if band.contains(number)), Decimal(0))
+        for low, high, earned in limits:
+            if low <= value < high:
+                return earned
+        return _ZERO
 
     return points
 
@@ -119,9 +140,20 @@ def _single_choice_checker(question: Question) -> Checker:
 
 def _multiple_choice_checker(question: Question) -> Checker:
     single = _single_choice_checker(question)
+    options = frozenset(option.value for option in question.options)
     limit = question.max_choices
 
     def check(value: Any) -> None:
+        # The common case, a tuple of distinct known options, with no call per choice; anything else
+        # takes the checks below, which name the first fault.
+        if (
+            type(value) is tuple
+            and set(map(type, value)) <= _STRING_TYPE
+            and options.issuperset(value)
+            and len(set(value)) == len(value)
+            and (limit is None or len(value) <= limit)
+        ):
+            return
         if not isinstance(value, tuple):
             raise _wrong_type(question, OPTIONS, value)
         for choice in value:
@@ -139,8 +171,20 @@ def _number_checker(question: Question) -> Checker:
     integer = question.type == QuestionType.INTEGER
     expected = INTEGER if integer else NUMBER
     low, high = question.minimum, question.maximum
+    # What both the question's bounds and `numbers.check_number` accept, for a check without calls; a
+    # number outside takes the full checks below, which say which rule it breaks.
+    lowest = -_WIDEST if low is None else max(low, -_WIDEST)
+    highest = _WIDEST if high is None else min(high, _WIDEST)
+    lowest_integer, highest_integer = math.ceil(lowest), math.floor(highest)
 
     def check(value: Any) -> None:
+        kind = type(value)
+        if kind is int and lowest_integer <= value <= highest_integer:
+            return
+        # A whole Decimal has no places to count; the others are counted below.
+        whole = kind is Decimal and not integer and value.is_finite() and value == value.to_integral_value()
+        if whole and lowest <= value <= highest:
+            return
         # bool is an int subclass, and a float would carry binary rounding into the points: both refused.
         exact = isinstance(value, int) or (not integer and isinstance(value, Decimal) and value.is_finite())
         if isinstance(value, bool) or not exact:
@@ -161,6 +205,8 @@ def _is_date(value: Any) -> bool:
 
 
 def _is_tuple_of_str(value: Any) -> bool:
+    if type(value) is tuple and set(map(type, value)) <= _STRING_TYPE:
+        return True
     return isinstance(value, tuple) and all(isinstance(item, str) for item in value)
 
 

@@ -82,11 +82,10 @@ def _failures(plan: ScoringPlan, level: Level, judged: Judged) -> list[Reason]:
 
 def _requires_unmet(plan: ScoringPlan, level: Level, judged: Judged) -> list[Reason]:
     """One reason per unmet condition of the level or of a level below it, lowest level first."""
-    binding = sorted((lv for lv in plan.levels if lv.rank <= level.rank), key=lambda lv: lv.rank)
     return [
         _reason("requires_unmet", level, condition=source.requires_note or source.requires.source)
-        for source in binding
-        if source.requires is not None and not judged.requires.get(source.id, False)
+        for source in plan.requires_below[level.id]
+        if not judged.requires.get(source.id, False)
     ]
 
 

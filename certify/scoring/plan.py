@@ -1,25 +1,31 @@
 """The scoring plan of a standard: everything that does not depend on the answers, worked out once.
 
 A plan holds, per question, a closure that checks an answer's type and one that turns it into points; per
-indicator and area, their weights as exact fractions. `plan_for` caches plans by the standard's identity:
-a `Standard` is not hashable (levels hold `min_rubric` dicts), so the cache is keyed by `id()` and a
-`weakref.finalize` drops the entry when the standard is collected, before its id can be reused.
+indicator and area, their weights as exact fractions and as whole numbers on a common scale; per maturity
+phase, each indicator's pointed questions with the pointer that phase uses; the distinct `visible_if`
+conditions of the scored questions, so that each is evaluated once per submission.
+`plan_for` caches plans by the standard's identity: a `Standard` is not hashable (levels hold
+`min_rubric` dicts), so the cache is keyed by `id()` and a `weakref.finalize` drops the entry when the
+standard is collected, before its id can be reused.
 """
 
 from __future__ import annotations
 
+import math
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from certify.scoring.answers import checker, pointer
+from certify.scoring.answers import Pointer, checker, pointer
 from certify.scoring.results import ScoringInputError
+from certify.standards.conditions import Expression
 from certify.standards.definition import (
     RUBRIC_SCORES,
     Area,
+    Condition,
     Critical,
     Indicator,
     Level,
@@ -55,6 +61,11 @@ class IndicatorPlan:
     evidence: tuple[Question, ...]
     #: the score's ceiling (0-100) when required evidence is missing; None when evidence is optional
     cap: Fraction | None
+    #: `weight` times a factor shared by the area's indicators that makes every one of them whole
+    scaled_weight: int
+    #: phase id (None: no phase) -> (question id, pointer, max points) of each pointed question
+    pointers: Mapping[str | None, tuple[tuple[str, Pointer, Decimal], ...]]
+    evidence_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,8 @@ class AreaPlan:
     area: Area
     weight: Fraction
     indicators: tuple[IndicatorPlan, ...]
+    #: `weight` times a factor shared by the standard's areas that makes every one of them whole
+    scaled_weight: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,10 @@ class ScoringPlan:
     #: the ratio questions in questionnaire order, so that a ratio of ratios finds its sources computed
     ratios: tuple[Question, ...]
     phases: Phases | None
+    #: each distinct `visible_if` of a pointed or evidence question, with the ids of the questions it hides
+    visibility: tuple[tuple[Condition, tuple[str, ...]], ...]
+    #: level id -> the levels of its rank or below that have `requires`, lowest rank first
+    requires_below: Mapping[str, tuple[Level, ...]]
 
 
 _PLANS: dict[int, ScoringPlan] = {}
@@ -100,7 +117,12 @@ def build_plan(standard: Standard) -> ScoringPlan:
     _check_weights(standard)
     _check_points(standard)
     questions = {q.id: _question_plan(q) for q in standard.all_questions()}
-    areas = tuple(_area_plan(area, questions) for area in standard.areas)
+    phase_ids = (None, *(phase.id for phase in standard.phases.phases)) if standard.phases else (None,)
+    area_weights = _scaled(area.weight for area in standard.areas)
+    areas = tuple(
+        _area_plan(area, weight, questions, phase_ids)
+        for area, weight in zip(standard.areas, area_weights, strict=True)
+    )
     indicators = {i.indicator.id: i for area in areas for i in area.indicators}
     levels = tuple(sorted(standard.levels, key=lambda level: level.rank, reverse=True))
     _check_min_rubric(levels, indicators)
@@ -119,6 +141,8 @@ def build_plan(standard: Standard) -> ScoringPlan:
         not_applicable,
         ratios,
         standard.phases,
+        _visibility(indicators.values()),
+        _requires_below(levels),
     )
 
 
@@ -128,19 +152,76 @@ def _question_plan(question: Question) -> QuestionPlan:
     return QuestionPlan(question, checker(question), points, question.max_points, phase_points)
 
 
-def _area_plan(area: Area, questions: Mapping[str, QuestionPlan]) -> AreaPlan:
-    indicators = tuple(_indicator_plan(indicator, questions) for indicator in area.indicators)
-    return AreaPlan(area, Fraction(area.weight), indicators)
+def _area_plan(
+    area: Area, scaled_weight: int, questions: Mapping[str, QuestionPlan], phase_ids: tuple[str | None, ...]
+) -> AreaPlan:
+    weights = _scaled(indicator.weight for indicator in area.indicators)
+    indicators = tuple(
+        _indicator_plan(indicator, weight, questions, phase_ids)
+        for indicator, weight in zip(area.indicators, weights, strict=True)
+    )
+    return AreaPlan(area, Fraction(area.weight), indicators, scaled_weight)
 
 
-def _indicator_plan(indicator: Indicator, questions: Mapping[str, QuestionPlan]) -> IndicatorPlan:
+def _indicator_plan(
+    indicator: Indicator,
+    scaled_weight: int,
+    questions: Mapping[str, QuestionPlan],
+    phase_ids: tuple[str | None, ...],
+) -> IndicatorPlan:
+    pointed = tuple(questions[q.id] for q in indicator.questions if q.is_pointed)
+    evidence = tuple(q for q in indicator.questions if q.type == QuestionType.EVIDENCE)
+    pointers = {
+        phase: tuple((entry.question.id, entry.points_in(phase), entry.max_points) for entry in pointed)
+        for phase in phase_ids
+    }
     return IndicatorPlan(
         indicator,
         Fraction(indicator.weight),
-        tuple(questions[q.id] for q in indicator.questions if q.is_pointed),
-        tuple(q for q in indicator.questions if q.type == QuestionType.EVIDENCE),
+        pointed,
+        evidence,
         Fraction(indicator.cap_without_evidence) if indicator.evidence_required else None,
+        scaled_weight,
+        pointers,
+        tuple(q.id for q in evidence),
     )
+
+
+def _scaled(weights: Iterable[Decimal]) -> list[int]:
+    """The weights times the least factor that makes them all whole: a mean over them is the same."""
+    fractions = [Fraction(weight) for weight in weights]
+    factor = math.lcm(*(fraction.denominator for fraction in fractions))
+    return [int(fraction * factor) for fraction in fractions]
+
+
+def _visibility(indicators: Iterable[IndicatorPlan]) -> tuple[tuple[Condition, tuple[str, ...]], ...]:
+    """The conditions of the scored questions, each with the questions it shows, equal ones merged."""
+    hidden_by: dict[Hashable, tuple[Condition, list[str]]] = {}
+    for indicator in indicators:
+        scored = (*(entry.question for entry in indicator.pointed), *indicator.evidence)
+        for question in scored:
+            condition = question.visible_if
+            if condition is not None:
+                hidden_by.setdefault(_condition_key(condition), (condition, []))[1].append(question.id)
+    return tuple((condition, tuple(ids)) for condition, ids in hidden_by.values())
+
+
+def _condition_key(condition: Condition) -> Hashable:
+    # Parsed expressions of the same text hold on the same answers (and compare equal); another kind of
+    # condition, one built in code, is only known to equal itself.
+    return ("expression", condition.source) if type(condition) is Expression else ("object", id(condition))
+
+
+def _requires_below(levels: tuple[Level, ...]) -> dict[str, tuple[Level, ...]]:
+    # A level needs the `requires` of every level below it (certify.scoring.levels).
+    return {
+        level.id: tuple(
+            lower
+            for lower in sorted((lv for lv in levels if lv.rank <= level.rank), key=lambda lv: lv.rank)
+            if lower.requires is not None
+        )
+        for level in levels
+    }
 
 
 def _check_weights(standard: Standard) -> None:

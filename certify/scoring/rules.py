@@ -11,6 +11,7 @@ once (half up, one decimal) for display; levels are judged on those displayed va
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, localcontext
@@ -24,6 +25,10 @@ from certify.standards.definition import NOT_APPLICABLE, RUBRIC_SCORES, Phase, Q
 
 _ZERO = Decimal(0)
 _RUBRIC_STEP = Fraction(100, max(RUBRIC_SCORES))
+#: an exact score as an unreduced (numerator, denominator > 0): cheaper to add up than a `Fraction`
+Ratio = tuple[int, int]
+_NOTHING: Ratio = (0, 1)
+_TENTHS = tuple(Decimal(tenths).scaleb(-1) for tenths in range(1001))
 
 
 class _Tally:
@@ -58,9 +63,8 @@ def score(
     answers, declined = _split_not_applicable(plan, answers)
     answers = _with_ratios(plan, answers)
     phase = _phase(plan, answers, on)
-    phase_id = phase.id if phase is not None else None
     question_points: dict[str, Decimal] = {}
-    tallies = {i: _tally(p, answers, declined, question_points, phase_id) for i, p in plan.indicators.items()}
+    tallies = _tallies(plan, answers, declined, question_points, phase.id if phase is not None else None)
     eligibility = {r.id: r.rule.evaluate(answers) for r in plan.eligibility}
     requires = {lv.id: lv.requires.evaluate(answers) for lv in plan.levels if lv.requires is not None}
     own = {i: _earned_share(t) for i, t in tallies.items()}
@@ -69,7 +73,8 @@ def score(
     if rubric is None:
         return Result(self_assessment, None)
     check_rubric(plan, rubric)
-    rated = {i: _RUBRIC_STEP * rubric[i] for i in plan.indicators}
+    step_numerator, step_denominator = _RUBRIC_STEP.numerator, _RUBRIC_STEP.denominator
+    rated = {i: (step_numerator * rubric[i], step_denominator) for i in plan.indicators}
     return Result(self_assessment, _outcome(context, rated, rubric))
 
 
@@ -161,29 +166,44 @@ def check_rubric(plan: ScoringPlan, rubric: Mapping[str, int]) -> None:
         raise ScoringInputError("missing_rubric", indicators=", ".join(missing))
 
 
-def _tally(
-    plan: IndicatorPlan,
+def _tallies(
+    plan: ScoringPlan,
     answers: Mapping[str, Any],
     declined: frozenset[str],
     question_points: dict[str, Decimal],
     phase: str | None,
-) -> _Tally:
-    points = max_points = _ZERO
-    for entry in plan.pointed:
-        question = entry.question
-        # "Not applicable" takes the question out of the points and the maximum: it counts neither way.
-        if question.id not in declined and shown(question, answers):
-            value = answers.get(question.id)
-            earned = _ZERO if value is None else entry.points_in(phase)(value)
-            question_points[question.id] = earned
-            points += earned
-            max_points += entry.max_points
-    evidence_given = any(answers.get(q.id) and shown(q, answers) for q in plan.evidence)
-    # As if the declined questions were not in the standard: nothing left to score, nothing to say.
-    applicable = bool(plan.pointed) and (
-        not declined or any(entry.question.id not in declined for entry in plan.pointed)
-    )
-    return _Tally(points, max_points, evidence_given, applicable)
+) -> dict[str, _Tally]:
+    """Each indicator's tally; fills `question_points` with the points of every shown pointed question."""
+    # "Not applicable" takes a question out of the points and the maximum, as hiding it does.
+    left_out = _hidden(plan, answers)
+    left_out.update(declined)
+    tallies = {}
+    for indicator_id, indicator in plan.indicators.items():
+        points = max_points = _ZERO
+        for question_id, points_of, most in indicator.pointers[phase]:
+            if question_id not in left_out:
+                value = answers.get(question_id)
+                earned = _ZERO if value is None else points_of(value)
+                question_points[question_id] = earned
+                points += earned
+                max_points += most
+        evidence_given = any(answers.get(q) and q not in left_out for q in indicator.evidence_ids)
+        # As if the declined questions were not in the standard: nothing left to score, nothing to say.
+        pointed = indicator.pointed
+        applicable = bool(pointed) and (
+            not declined or any(entry.question.id not in declined for entry in pointed)
+        )
+        tallies[indicator_id] = _Tally(points, max_points, evidence_given, applicable)
+    return tallies
+
+
+def _hidden(plan: ScoringPlan, answers: Mapping[str, Any]) -> set[str]:
+    """The ids of the pointed and evidence questions these answers hide (`shown`, each condition once)."""
+    hidden: set[str] = set()
+    for condition, question_ids in plan.visibility:
+        if not condition.evaluate(answers):
+            hidden.update(question_ids)
+    return hidden
 
 
 def shown(question: Question, answers: Mapping[str, Any]) -> bool:
@@ -191,17 +211,16 @@ def shown(question: Question, answers: Mapping[str, Any]) -> bool:
     return question.visible_if is None or question.visible_if.evaluate(answers)
 
 
-def _earned_share(tally: _Tally) -> Fraction | None:
+def _earned_share(tally: _Tally) -> Ratio | None:
     # Nothing to score (no pointed question, or all declared not applicable): left out of the area.
     if not tally.applicable:
         return None
     # Every pointed question hidden: the answers say nothing, and silence earns nothing (docs/scoring.md).
     if not tally.max_points:
-        return Fraction(0)
-    # One Fraction built from integer ratios: converting each Decimal to a Fraction costs twice as much.
+        return _NOTHING
     points_numerator, points_denominator = tally.points.as_integer_ratio()
     max_numerator, max_denominator = tally.max_points.as_integer_ratio()
-    return Fraction(100 * points_numerator * max_denominator, points_denominator * max_numerator)
+    return 100 * points_numerator * max_denominator, points_denominator * max_numerator
 
 
 class _Context(NamedTuple):
@@ -217,21 +236,24 @@ class _Context(NamedTuple):
 
 
 def _outcome(
-    context: _Context, exact: Mapping[str, Fraction | None], rubric: Mapping[str, int] | None
+    context: _Context, exact: Mapping[str, Ratio | None], rubric: Mapping[str, int] | None
 ) -> Outcome:
     plan, tallies, question_points = context.plan, context.tallies, context.question_points
     indicators, capped_exact = {}, {}
-    for indicator_id, tally in tallies.items():
-        value, capped = _capped(plan.indicators[indicator_id], tally, exact[indicator_id])
+    for indicator_id, indicator in plan.indicators.items():
+        tally = tallies[indicator_id]
+        value, capped = _capped(indicator, tally, exact[indicator_id])
         capped_exact[indicator_id] = value
-        indicators[indicator_id] = IndicatorScore(displayed(value), tally.points, tally.max_points, capped)
-    areas, area_exact = {}, {}
+        score = None if value is None else _displayed_ratio(*value)
+        indicators[indicator_id] = IndicatorScore(score, tally.points, tally.max_points, capped)
+    areas, area_exact = {}, []
     for area in plan.areas:
-        value = weighted_mean((i.weight, capped_exact[i.indicator.id]) for i in area.indicators)
-        area_exact[area.area.id] = value
+        value = _weighted_mean((i.scaled_weight, capped_exact[i.indicator.id]) for i in area.indicators)
+        area_exact.append((area.scaled_weight, value))
         members = {i.indicator.id: indicators[i.indicator.id] for i in area.indicators}
-        areas[area.area.id] = AreaScore(displayed(value), members)
-    total = displayed(weighted_mean((a.weight, area_exact[a.area.id]) for a in plan.areas))
+        areas[area.area.id] = AreaScore(None if value is None else _displayed_ratio(*value), members)
+    total_exact = _weighted_mean(area_exact)
+    total = None if total_exact is None else _displayed_ratio(*total_exact)
     area_scores = {area_id: area.score for area_id, area in areas.items()}
     indicator_scores = {indicator_id: row.score for indicator_id, row in indicators.items()}
     judged = Judged(total, area_scores, indicator_scores, context.eligibility, rubric, context.requires)
@@ -240,35 +262,48 @@ def _outcome(
     return Outcome(total, areas, indicators, points, eligibility, level, reasons, context.phase)
 
 
-def _capped(plan: IndicatorPlan, tally: _Tally, value: Fraction | None) -> tuple[Fraction | None, bool]:
-    if value is None or plan.cap is None or tally.evidence_given or value <= plan.cap:
+def _capped(plan: IndicatorPlan, tally: _Tally, value: Ratio | None) -> tuple[Ratio | None, bool]:
+    cap = plan.cap
+    if value is None or cap is None or tally.evidence_given:
         return value, False
-    return plan.cap, True
+    numerator, denominator = value
+    if numerator * cap.denominator <= cap.numerator * denominator:
+        return value, False
+    return (cap.numerator, cap.denominator), True
 
 
-def weighted_mean(pairs: Iterable[tuple[Fraction, Fraction | None]]) -> Fraction | None:
+def _weighted_mean(pairs: Iterable[tuple[int, Ratio | None]]) -> Ratio | None:
     """The mean of the values that are not None, weights renormalised over them; None if none weighs.
 
-    Summed on integer numerators and denominators and reduced once at the end: each Fraction operation
-    reduces its result (a gcd and a new object), which made this the costliest step of scoring.
+    On whole weights (`AreaPlan.scaled_weight`) and unreduced integer ratios: a `Fraction` reduces every
+    intermediate result (a gcd and a new object), which made the means the costliest step of scoring.
+    The result is reduced once, so that a mean of means does not multiply ever longer denominators.
     """
-    total_numerator, total_denominator, weight_numerator, weight_denominator = 0, 1, 0, 1
+    total_numerator, total_denominator, total_weight = 0, 1, 0
     for weight, value in pairs:
         if value is not None:
-            numerator = weight.numerator * value.numerator
-            denominator = weight.denominator * value.denominator
-            total_numerator = total_numerator * denominator + numerator * total_denominator
+            numerator, denominator = value
+            total_numerator = total_numerator * denominator + weight * numerator * total_denominator
             total_denominator *= denominator
-            weight_numerator = weight_numerator * weight.denominator + weight.numerator * weight_denominator
-            weight_denominator *= weight.denominator
-    if not weight_numerator:
+            total_weight += weight
+    if not total_weight:
         return None
-    return Fraction(total_numerator * weight_denominator, total_denominator * weight_numerator)
+    total_denominator *= total_weight
+    common = math.gcd(total_numerator, total_denominator)
+    return total_numerator // common, total_denominator // common
 
 
 def displayed(value: Fraction | None) -> Decimal | None:
     """`value` rounded half up to one decimal, computed exactly (the same as Decimal's ROUND_HALF_UP)."""
     if value is None:
         return None
-    tenths = (value.numerator * 20 + value.denominator) // (value.denominator * 2)
+    return _displayed_ratio(value.numerator, value.denominator)
+
+
+def _displayed_ratio(numerator: int, denominator: int) -> Decimal:
+    """`numerator / denominator` (denominator > 0) rounded half up to one decimal, as `displayed`."""
+    tenths = (numerator * 20 + denominator) // (denominator * 2)
+    # Scores run from 0 to 100: their thousand and one Decimals are made once.
+    if 0 <= tenths < len(_TENTHS):
+        return _TENTHS[tenths]
     return Decimal(tenths).scaleb(-1)

@@ -68,7 +68,7 @@ class PracticalPart:
 
 @dataclass(frozen=True)
 class Procedure:
-    """The scheme's deadlines, in calendar days."""
+    """The scheme's deadlines, in calendar days, and who hears an appeal."""
 
     #: from a complete application to admission or a return with reasons
     admission_days: int
@@ -76,6 +76,9 @@ class Procedure:
     decision_days: int
     #: from the decision within which the candidate may appeal
     appeal_days: int
+    #: examiners on the panel that hears an appeal, none of whom examined the case; a panel of several
+    #: records its own consensus (ISO/IEC 17024: an appeal is heard by persons not involved before)
+    appeal_panel: int = 2
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,8 @@ def scheme_table(standard: Standard) -> str:
         (
             "Deadlines",
             f"admission {deadlines.admission_days} days; decision {deadlines.decision_days} days after the"
-            f" last stage; appeal within {deadlines.appeal_days} days",
+            f" last stage; appeal within {deadlines.appeal_days} days, heard by a panel of"
+            f" {deadlines.appeal_panel} examiners who took no part",
         ),
         ("Levels", "; ".join(_level(level) for level in levels)),
         ("Validity", f"{standard.validity_months} months"),

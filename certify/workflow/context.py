@@ -125,7 +125,12 @@ class Facts:
     #: `procedure.appeal_days`, 30 for an organisation's standard
     appeal_days: int = 30
     appeal_used: bool = False
-    appeal_assessor_assigned: bool = False
+    #: how many hear an appeal: a personal scheme's `procedure.appeal_panel`, one for an organisation's
+    appeal_panel: int = 1
+    #: the appeal's assessors assigned (declined ones excluded), and those of them who submitted scores
+    appeal_assessors_assigned: int = 0
+    appeal_scores_submitted: int = 0
+    #: a panel of several has recorded its own consensus
+    appeal_consensus_recorded: bool = False
     #: input: the assessor proposed for the appeal took part in the review under appeal
     appeal_assessor_took_part: bool = False
-    appeal_review_submitted: bool = False

@@ -362,10 +362,15 @@ WITHIN_APPEAL_PERIOD = Guard(
     N_("The appeal period ended on %(deadline)s: an appeal must be lodged within %(days)s days."),
     lambda actor, facts: {"deadline": _appeal_deadline(facts), "days": facts.appeal_days},
 )
-NO_APPEAL_ASSESSOR_YET = Guard(
-    "no appeal assessor assigned yet",
-    lambda actor, facts: not facts.appeal_assessor_assigned,
+APPEAL_PANEL_OPEN = Guard(
+    "fewer appeal assessors than the panel hearing it",
+    lambda actor, facts: facts.appeal_assessors_assigned < facts.appeal_panel,
     N_("An assessor is already assigned to this appeal."),
+    lambda actor, facts: {"panel": facts.appeal_panel},
+    reworded=(
+        lambda actor, facts: facts.appeal_panel > 1,
+        N_("The appeal panel already has its %(panel)s members."),
+    ),
 )
 TOOK_NO_PART = Guard(
     "the assessor took no part before",
@@ -374,9 +379,34 @@ TOOK_NO_PART = Guard(
     on_input=True,
 )
 APPEAL_REVIEW_IN = Guard(
-    "the appeal review submitted",
-    lambda actor, facts: facts.appeal_review_submitted,
+    "every member of the appeal panel submitted",
+    lambda actor, facts: facts.appeal_scores_submitted >= facts.appeal_panel,
     N_("The appeal assessor has not submitted the review yet."),
+    lambda actor, facts: {
+        "missing": facts.appeal_panel - facts.appeal_scores_submitted,
+        "panel": facts.appeal_panel,
+    },
+    reworded=(
+        lambda actor, facts: facts.appeal_panel > 1,
+        N_("%(missing)s of the appeal panel's %(panel)s members have not submitted their scores yet."),
+    ),
+)
+# A panel of several settles its scores as a review team does, in a consensus of its own; one assessor's
+# scores are the appeal review as they stand.
+APPEAL_PANEL_OF_SEVERAL = Guard(
+    "the appeal is heard by a panel of several",
+    lambda actor, facts: facts.appeal_panel > 1,
+    N_("An appeal heard by one assessor needs no consensus: the decision rests on their scores."),
+)
+NO_APPEAL_CONSENSUS_YET = Guard(
+    "the appeal panel's consensus not yet recorded",
+    lambda actor, facts: not facts.appeal_consensus_recorded,
+    N_("The appeal panel's consensus is already recorded."),
+)
+APPEAL_CONSENSUS_IN = Guard(
+    "a panel of several recorded its consensus",
+    lambda actor, facts: facts.appeal_panel == 1 or facts.appeal_consensus_recorded,
+    N_("The appeal panel has not recorded its consensus yet."),
 )
 
 LEVEL_CHOSEN = Branch("if a level is chosen", lambda actor, facts: facts.chosen_level is not None)

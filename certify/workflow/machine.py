@@ -200,15 +200,22 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         A.ASSIGN_APPEAL_ASSESSOR,
         None,
         [R.COORDINATOR],
-        [g.NO_APPEAL_ASSESSOR_YET, g.TOOK_NO_PART],
+        [g.APPEAL_PANEL_OPEN, g.TOOK_NO_PART],
     )
     + _rows([S.APPEALED], A.SUBMIT_SCORES, None, [R.ASSESSOR], _SCORING)
+    + _rows(
+        [S.APPEALED],
+        A.RECORD_CONSENSUS,
+        None,
+        [R.LEAD_ASSESSOR],
+        [g.APPEAL_PANEL_OF_SEVERAL, g.APPEAL_REVIEW_IN, g.NO_APPEAL_CONSENSUS_YET],
+    )
     + _rows(
         [S.APPEALED],
         A.DECIDE_APPEAL,
         S.CERTIFIED,
         [R.COORDINATOR],
-        [g.APPEAL_REVIEW_IN, *_DECISION],
+        [g.APPEAL_REVIEW_IN, g.APPEAL_CONSENSUS_IN, *_DECISION],
         g.LEVEL_CHOSEN,
     )
     + _rows(
@@ -216,7 +223,7 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         A.DECIDE_APPEAL,
         S.NOT_CERTIFIED,
         [R.COORDINATOR],
-        [g.APPEAL_REVIEW_IN, *_DECISION],
+        [g.APPEAL_REVIEW_IN, g.APPEAL_CONSENSUS_IN, *_DECISION],
         g.NO_LEVEL_CHOSEN,
     )
 )

@@ -145,6 +145,8 @@ def _recorded_actions() -> set[str]:
             if name not in ("record", "_record", "_record_link_request", "audit_exam", "_audit"):
                 continue
             values = [*node.args, *(k.value for k in node.keywords if k.arg == "action")]
+            # `"a.one" if … else "a.other"`: both are recorded
+            values += [side for v in values if isinstance(v, ast.IfExp) for side in (v.body, v.orelse)]
             for value in values:
                 if (
                     isinstance(value, ast.Constant)

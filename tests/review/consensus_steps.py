@@ -54,9 +54,10 @@ def checked_token(page: str) -> str:
     return html.unescape(match.group(1))
 
 
-def check_and_record(client, application, data: dict[str, str]):
-    """Check the consensus, then record exactly what was checked; returns the second answer."""
-    url = f"/review/applications/{application.id}/consensus"
+def check_and_record(client, application, data: dict[str, str], *, page: str = "consensus"):
+    """Check the consensus (`page`: "appeal/consensus" for an appeal panel's), then record exactly what
+    was checked; returns the second answer."""
+    url = f"/review/applications/{application.id}/{page}"
     checked = client.post(url, data={**data, "step": "check"})
     assert checked.status_code == 200, checked.get_data(as_text=True)
     token = checked_token(checked.get_data(as_text=True))

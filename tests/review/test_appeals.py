@@ -60,7 +60,7 @@ def test_the_whole_appeal(db, decided, login):
         ).status_code
         == 302
     )
-    assignment = appeals.appeal_assignment(db, application)
+    (assignment,) = appeals.appeal_panel(db, application)
     early = coordinator.post(f"/review/applications/{application.id}/appeal-decision", data={"reasons": "x"})
     assert early.status_code == 409
 

@@ -1,5 +1,6 @@
-"""A candidate's appeal: lodged by the candidate once within 30 days, examined by someone who did not examine
-the case, decided with its own written conclusion (issue 16; SQLite and PostgreSQL)."""
+"""A candidate's appeal: lodged by the candidate once within 30 days, heard by a panel of examiners who did
+not examine the case and settle it in their own consensus, decided with its own written conclusion
+(issue 16; SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from flask_babel import format_date
 
 from certify.accounts.models import Role, UserRole
 from certify.attestation import stages
+from certify.audit.models import AuditEntry
 from certify.certificates import reports
 from certify.insight import candidates as people
 from certify.questionnaire.services import standard_of
-from certify.review import appeals, decisions, queue
+from certify.review import appeals, comparison, decisions, queue, rubric_scores, staffing
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Decision
 from certify.standards.format import LIBRARY, load_standard_file
@@ -26,6 +28,7 @@ from tests import factories
 from tests.attestation import steps
 from tests.attestation.theory_steps import admitted, practical_submitted, sit
 from tests.factories import make_organisation, make_user
+from tests.review.consensus_steps import check_and_record, consensus_data
 
 
 @pytest.fixture
@@ -154,3 +157,64 @@ def test_the_appeal_is_decided_within_the_scheme_s_days_and_the_queue_says_by_wh
     row = next(row for row in people.candidates(db) if row.application.id == application.id)
     assert (row.stage, row.deadline, row.due) == (people.Stage.APPEALED, people.PersonDeadline.APPEAL, due)
     assert not row.overdue(due) and row.overdue(due + timedelta(days=1))
+
+
+def test_a_panel_of_two_hears_the_appeal_and_it_is_decided_on_their_own_consensus(db, decided, client_for):
+    application, _, coordinator = decided
+    reviewed = {i: row.score for i, row in comparison.consensus_of(db, application).items()}
+    appeals.lodge_appeal(db, application, application.candidate, "Экзаменаторы не учли кейс")
+    lead, member, third = (make_user(db, Role.ASSESSOR) for _ in range(3))
+    db.commit()
+    staff = client_for(coordinator)
+    assign = f"/review/applications/{application.id}/appeal-assessor"
+    for examiner in (lead, member):
+        assert staff.post(assign, data={"assessor": examiner.id}).status_code == 302
+    refused = staff.post(assign, data={"assessor": third.id})
+    assert refused.status_code == 409 and "уже 2 члена" in refused.get_data(as_text=True)
+    team_page = staff.get(f"/review/applications/{application.id}/team").get_data(as_text=True)
+    assert "Апелляционная комиссия из 2 экзаменаторов" in team_page
+
+    panel = appeals.appeal_panel(db, application)
+    assert [a.assessor_id for a in panel] == [lead.id, member.id] and panel[0].is_lead
+    indicators = [i.id for i in standard_of(application).indicators()]
+    marks = factories.every_item_accepted(db, application)
+    for assignment, value in zip(panel, (4, 3), strict=True):
+        staffing.confirm_independence(db, assignment, assignment.assessor)
+        scores = {i: (value, "") for i in indicators}
+        rubric_scores.save_scores(db, assignment, scores=scores, feedback={}, marks=marks)
+        rubric_scores.submit_scores(db, assignment, assignment.assessor)
+    db.commit()
+    with pytest.raises(ReviewError, match="не завершила"):  # both scored, no consensus yet
+        appeals.decide_appeal(db, application, coordinator, chosen_level=None, reasons="x", justification="")
+    db.rollback()
+
+    page = f"/review/applications/{application.id}/appeal/consensus"
+    assert client_for(member).get(page).status_code in (403, 404)  # the panel's lead records it
+    lead_client = client_for(lead)
+    assert "Консенсус апелляционной комиссии" in lead_client.get(page).get_data(as_text=True)
+    recorded = check_and_record(
+        lead_client, application, consensus_data(application, {}), page="appeal/consensus"
+    )
+    assert recorded.status_code == 302, recorded.get_data(as_text=True)
+    db.expire_all()
+    assert application.state == State.APPEALED
+    assert {row.score for row in comparison.consensus_of(db, application, for_appeal=True).values()} == {3}
+    assert {i: row.score for i, row in comparison.consensus_of(db, application).items()} == reviewed
+    assert db.scalar(
+        sa.select(AuditEntry.id).where(
+            AuditEntry.application_id == application.id,
+            AuditEntry.action == "review.appeal_consensus_recorded",
+        )
+    )
+
+    found = comparison.appeal_outcome(db, application)
+    assert found.level is not None
+    decision = appeals.decide_appeal(
+        db, application, coordinator, chosen_level=found.level.id, reasons="Кейс решён", justification=""
+    )
+    db.commit()
+    assert (decision.on_appeal, decision.computed_level, application.state) == (
+        True,
+        found.level.id,
+        State.CERTIFIED,
+    )

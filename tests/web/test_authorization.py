@@ -82,6 +82,9 @@ RULES = {
     ("review.autosave_scores", "POST"): set(),
     ("review.request_clarification", "POST"): set(),
     ("review.consensus", "GET"): STAFF,
+    # the application is not under appeal: there is no appeal panel's consensus for anyone to see (the
+    # panel's lead and staff open it under appeal: tests/review/test_person_appeal.py)
+    ("review.appeal_consensus", "GET"): set(),
     ("review.decision", "POST"): {"coordinator"},
     ("review.third_assessor", "POST"): STAFF,
     ("review.appeal_assessor", "POST"): STAFF,
@@ -174,6 +177,7 @@ COVERED_BY_GET = {
     "review.conflicts",
     "review.scores",
     "review.consensus",
+    "review.appeal_consensus",
 }
 
 

@@ -128,12 +128,13 @@ ALLOWED = [
     (S.NOT_CERTIFIED, A.APPEAL, MANAGER, APPEALABLE, S.APPEALED),
     (S.APPEALED, A.ASSIGN_APPEAL_ASSESSOR, COORDINATOR, Facts(), S.APPEALED),
     (S.APPEALED, A.SUBMIT_SCORES, SCORING_ASSESSOR, Facts(), S.APPEALED),
-    (S.APPEALED, A.DECIDE_APPEAL, COORDINATOR, replace(DECIDED, appeal_review_submitted=True), S.CERTIFIED),
+    (S.APPEALED, A.RECORD_CONSENSUS, LEAD, Facts(appeal_panel=2, appeal_scores_submitted=2), S.APPEALED),
+    (S.APPEALED, A.DECIDE_APPEAL, COORDINATOR, replace(DECIDED, appeal_scores_submitted=1), S.CERTIFIED),
     (
         S.APPEALED,
         A.DECIDE_APPEAL,
         COORDINATOR,
-        replace(NOT_DECIDED, appeal_review_submitted=True),
+        replace(NOT_DECIDED, appeal_scores_submitted=1),
         S.NOT_CERTIFIED,
     ),
 ]

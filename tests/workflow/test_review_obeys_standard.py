@@ -15,7 +15,7 @@ S, A = State, Action
 CLOSE = replace(SPLIT, totals_spread=Decimal(5), step_limit=2, largest_step_gap=1)
 DECISIONS = [
     (S.CONSENSUS, A.DECIDE, DECIDED),
-    (S.APPEALED, A.DECIDE_APPEAL, replace(DECIDED, appeal_review_submitted=True)),
+    (S.APPEALED, A.DECIDE_APPEAL, replace(DECIDED, appeal_scores_submitted=1)),
 ]
 
 

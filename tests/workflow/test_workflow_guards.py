@@ -145,7 +145,7 @@ UNMET = [
         S.APPEALED,
         A.DECIDE_APPEAL,
         replace(COORDINATOR, took_part=True),
-        replace(DECIDED, appeal_review_submitted=True),
+        replace(DECIDED, appeal_scores_submitted=1),
         g.DECIDER_TOOK_NO_PART,
         {},
     ),
@@ -198,16 +198,33 @@ UNMET = [
         S.APPEALED,
         A.ASSIGN_APPEAL_ASSESSOR,
         COORDINATOR,
-        Facts(appeal_assessor_assigned=True),
-        g.NO_APPEAL_ASSESSOR_YET,
-        {},
+        Facts(appeal_assessors_assigned=1),
+        g.APPEAL_PANEL_OPEN,
+        {"panel": 1},
     ),
-    (S.APPEALED, A.DECIDE_APPEAL, COORDINATOR, DECIDED, g.APPEAL_REVIEW_IN, {}),
+    (S.APPEALED, A.DECIDE_APPEAL, COORDINATOR, DECIDED, g.APPEAL_REVIEW_IN, {"missing": 1, "panel": 1}),
     (
         S.APPEALED,
         A.DECIDE_APPEAL,
         COORDINATOR,
-        replace(DECIDED, appeal_review_submitted=True, chosen_level="silver"),
+        replace(DECIDED, appeal_panel=2, appeal_scores_submitted=2),
+        g.APPEAL_CONSENSUS_IN,
+        {},
+    ),
+    (S.APPEALED, A.RECORD_CONSENSUS, LEAD, Facts(appeal_scores_submitted=1), g.APPEAL_PANEL_OF_SEVERAL, {}),
+    (
+        S.APPEALED,
+        A.RECORD_CONSENSUS,
+        LEAD,
+        Facts(appeal_panel=2, appeal_scores_submitted=2, appeal_consensus_recorded=True),
+        g.NO_APPEAL_CONSENSUS_YET,
+        {},
+    ),
+    (
+        S.APPEALED,
+        A.DECIDE_APPEAL,
+        COORDINATOR,
+        replace(DECIDED, appeal_scores_submitted=1, chosen_level="silver"),
         g.JUSTIFIED,
         {"computed": "gold"},
     ),
@@ -226,6 +243,28 @@ def test_an_unmet_requirement_is_refused_with_its_own_message(state, action, act
 def test_a_decision_that_departs_from_the_computed_level_stands_with_a_justification():
     facts = replace(DECIDED, chosen_level="silver", justification="I4 evidence is a draft")
     assert apply(S.CONSENSUS, A.DECIDE, COORDINATOR, facts) == S.CERTIFIED
+
+
+def test_a_panel_hears_an_appeal_in_full_and_settles_it_in_its_own_consensus():
+    panel = Facts(appeal_panel=2)
+    full = replace(panel, appeal_assessors_assigned=2)
+    assert apply(
+        S.APPEALED, A.ASSIGN_APPEAL_ASSESSOR, COORDINATOR, replace(panel, appeal_assessors_assigned=1)
+    )
+    assert str(refusal(S.APPEALED, A.ASSIGN_APPEAL_ASSESSOR, COORDINATOR, full)) == (
+        "The appeal panel already has its 2 members."
+    )
+    half_scored = replace(DECIDED, appeal_panel=2, appeal_assessors_assigned=2, appeal_scores_submitted=1)
+    assert str(refusal(S.APPEALED, A.DECIDE_APPEAL, COORDINATOR, half_scored)) == (
+        "1 of the appeal panel's 2 members have not submitted their scores yet."
+    )
+    assert refusal(
+        S.APPEALED, A.RECORD_CONSENSUS, LEAD, half_scored
+    ).message == g.APPEAL_REVIEW_IN.refusal_for(LEAD, half_scored)
+    scored = replace(half_scored, appeal_scores_submitted=2)
+    assert apply(S.APPEALED, A.RECORD_CONSENSUS, LEAD, scored) == S.APPEALED
+    settled = replace(scored, appeal_consensus_recorded=True)
+    assert apply(S.APPEALED, A.DECIDE_APPEAL, COORDINATOR, settled) == S.CERTIFIED
 
 
 def test_three_assessors_settle_a_wide_spread():

@@ -61,9 +61,11 @@ facts = st.builds(
     justification=TEXTS,
     decided_on=st.none() | st.integers(0, 45).map(lambda days: TODAY - timedelta(days=days)),
     appeal_used=st.booleans(),
-    appeal_assessor_assigned=st.booleans(),
+    appeal_panel=st.integers(1, 3),
+    appeal_assessors_assigned=st.integers(0, 3),
+    appeal_scores_submitted=st.integers(0, 3),
+    appeal_consensus_recorded=st.booleans(),
     appeal_assessor_took_part=st.booleans(),
-    appeal_review_submitted=st.booleans(),
 )
 INPUT_REFUSALS = {guard.refusal for row in TRANSITIONS for guard in row.requires if guard.on_input}
 #: what a careful actor enters: a complete questionnaire, a team within the limit, reasons, a justification,
