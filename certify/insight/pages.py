@@ -20,6 +20,7 @@ from certify.insight.calibration import THRESHOLD, Calibration, calibrate
 from certify.insight.deadlines import LABELS, Deadline, days_allowed
 from certify.insight.formatting import decimal, share
 from certify.insight.tallies import Tally, chart, choice, list_url
+from certify.monitoring.owed import DUE_SOON_DAYS, Owed, reports_owed
 from certify.review.queue import AWAITING_THE_BODY, waited
 from certify.standards.attestation import StandardKind
 from certify.standards.services import definition_of
@@ -86,7 +87,36 @@ def render_dashboard():
             len(pipeline.in_state(waiting, State.APPEALED)),
             list_url("applications", state=State.APPEALED.value),
         ),
+        reports_owed=[_owed_tally(owed, date.today()) for owed in Owed],
         **candidates_page.dashboard_tallies(),
+    )
+
+
+#: the heading of each list of reports owed, and its line on the dashboard
+OWED_LABELS = {
+    Owed.DUE_SOON: N_("Due within %(days)d days"),
+    Owed.OVERDUE: N_("Overdue"),
+    Owed.SUSPENSION_PROPOSED: N_("Overdue, suspension proposed"),
+}
+OWED_HEADINGS = {
+    Owed.DUE_SOON: N_("Yearly reports due within %(days)d days"),
+    Owed.OVERDUE: N_("Yearly reports overdue"),
+    Owed.SUSPENSION_PROPOSED: N_("Yearly reports overdue with a suspension proposed"),
+}
+
+
+def _owed_tally(owed: Owed, today: date) -> Tally:
+    count = len(reports_owed(db.session, owed, today))
+    return Tally(_(OWED_LABELS[owed], days=DUE_SOON_DAYS), count, list_url("reports", owed=owed.value))
+
+
+def render_reports_owed(value: str):
+    owed = choice(value, Owed) or Owed.OVERDUE
+    return render_template(
+        "insight/reports.html",
+        heading=_(OWED_HEADINGS[owed], days=DUE_SOON_DAYS),
+        owed=owed.value,
+        rows=reports_owed(db.session, owed, date.today()),
     )
 
 

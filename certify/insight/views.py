@@ -50,6 +50,14 @@ def assignments():
     return pages.render_assignments(request.args.get("assessor", ""), request.args.get("kind", ""))
 
 
+@bp.get("/reports")
+@roles_required(*STAFF)
+def reports():
+    """The yearly reports certified organisations owe: due soon, overdue, or with a suspension proposed
+    (with `owed`), the most urgent first."""
+    return pages.render_reports_owed(request.args.get("owed", ""))
+
+
 @bp.get("/certificates")
 @roles_required(*STAFF)
 def certificates():

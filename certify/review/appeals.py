@@ -113,8 +113,6 @@ def panel_compared(session, application: Application) -> bool:
     return size > 1 and len(panel) >= size and all(a.scores_submitted_at for a in panel)
 
 
-
-
 def decide_appeal(
     session,
     application: Application,

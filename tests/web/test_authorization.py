@@ -134,6 +134,7 @@ RULES = {
     ("insight.overdue", "GET"): STAFF,
     ("insight.assignments", "GET"): STAFF,
     ("insight.certificates", "GET"): STAFF,
+    ("insight.reports", "GET"): STAFF,
     ("insight.calibration", "GET"): STAFF,
     ("insight.statistics", "GET"): STAFF,
     ("insight.export_applications", "GET"): STAFF,
