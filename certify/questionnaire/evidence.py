@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +29,10 @@ from certify.questionnaire.services import (
 )
 
 CHUNK = 1024 * 1024
+STORAGE_UNAVAILABLE = _l(
+    "The file could not be stored: the server's file storage is not available. Nothing was saved; try "
+    "again in a few minutes, and tell the certification body if it goes on."
+)
 
 
 def evidence_folder() -> Path:
@@ -72,7 +77,7 @@ def store_evidence(
     except filetypes.FileRefused as error:
         raise QuestionnaireError(_(error.message, **error.params), 415) from error
     stored_name = secrets.token_hex(16)
-    digest = _copy_hashing(stream, evidence_folder() / stored_name)
+    digest = _store(stream, stored_name)
     row = EvidenceFile(
         application_id=application.id,
         evidence_for=evidence_for,
@@ -135,6 +140,24 @@ def _size_of(stream: BinaryIO) -> int:
     size = stream.tell()
     stream.seek(0)
     return size
+
+
+def _store(stream: BinaryIO, stored_name: str) -> str:
+    """Write the upload to the evidence folder; its SHA-256.
+
+    Storage that refuses the write (read-only, full, missing) is refused as "try again" (503) before any
+    row is recorded, and a partly written file is removed: no row ever names a file that is not there.
+    """
+    destination = None
+    try:
+        destination = evidence_folder() / stored_name
+        return _copy_hashing(stream, destination)
+    except OSError as error:
+        if destination is not None:
+            with suppress(OSError):  # a read-only folder keeps nothing to remove
+                destination.unlink(missing_ok=True)
+        current_app.logger.error("evidence storage refused a file: %s", error)
+        raise QuestionnaireError(STORAGE_UNAVAILABLE, 503) from error
 
 
 def _copy_hashing(stream: BinaryIO, destination: Path) -> str:
