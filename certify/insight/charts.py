@@ -9,9 +9,11 @@ inline styles, which the CSP (style-src 'self') would refuse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
 from html import escape
+from math import ceil
 
 #: the chart's natural width in pixels: it shrinks to a narrower column (Bootstrap's mw-100 and h-auto)
 #: but is not stretched, so that its text stays the size of the page's
@@ -223,3 +225,175 @@ def _marked_row(top: float, row: MarkedBar) -> str:
         f"{escape(row.label)}: {escape(row.shown)}</text>"
     )
     return label + track + bar + marks
+
+
+#: a line chart's plot area, below the legend and above the years; its value ticks (about four steps)
+PLOT_HEIGHT, VALUE_STEPS = 160, 4
+#: the median's line: dashed, in the marks' dark grey (8:1 on white), its dots hollow
+LINE_DASH, DOT_RADIUS = "6 4", 4
+#: the room a year's label takes on the axis, so that a long series labels every other year instead
+YEAR_ROOM = CHARACTER_WIDTH * LABEL_SIZE * 4 + 8
+
+
+@dataclass(frozen=True)
+class LinePoint:
+    """A line's value in one year of the chart, or a gap."""
+
+    #: None: nothing to draw that year, and the line breaks there
+    value: int | float | Decimal | None
+    #: what the point says: its value in the reader's language, or why there is none
+    spoken: str
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    #: one for each year of the chart, in its order
+    points: tuple[LinePoint, ...]
+    #: a dashed line with hollow dots (a median) rather than a solid one with filled dots
+    dashed: bool = False
+
+    @property
+    def colour(self) -> str:
+        return MARK_COLOUR if self.dashed else BAR_COLOUR
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def line_chart(
+    title: str, years: Sequence[int], lines: Sequence[Line], tick_text: Callable[[Decimal], str] = _plain
+) -> str:
+    """A line per series over the years, from a zero baseline, with a legend above naming each line.
+
+    A year without a value breaks the line; a point with no neighbour is still its dot, which is why the
+    dashed line has dots too. The value ticks are round numbers (1, 2 or 5 times a power of ten) chosen
+    here, so the caller writes them through `tick_text` in the reader's language.
+    """
+    if any(len(line.points) != len(years) for line in lines):
+        raise ValueError("a line has one point for each year")
+    values = [Decimal(str(p.value)) for line in lines for p in line.points if p.value is not None]
+    ticks = _value_ticks(max(values, default=Decimal(0)))
+    texts = [tick_text(tick) for tick in ticks]
+    plot = _Plot(
+        left=CHARACTER_WIDTH * LABEL_SIZE * max(len(text) for text in texts) + 12,
+        top=LEGEND_LINE * len(lines) + LABEL_SIZE,
+        years=len(years),
+        scale=float(ticks[-1]),
+    )
+    height = plot.bottom + AXIS_HEIGHT
+    spoken = escape(f"{title}: " + "; ".join(_spoken_line(years, line) for line in lines))
+    legend = "".join(_legend_entry(index, line) for index, line in enumerate(lines))
+    drawn = "".join(_series(plot, line) for line in lines)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart mw-100 h-auto" role="img"'
+        f' width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" aria-label="{spoken}">'
+        f"<title>{escape(title)}</title>{legend}{_value_axis(plot, ticks, texts)}"
+        f"{_year_axis(plot, years)}{drawn}</svg>"
+    )
+
+
+def _spoken_line(years: Sequence[int], line: Line) -> str:
+    """A line as a screen reader says it: its name, then every year with its point."""
+    points = zip(years, line.points, strict=True)
+    return f"{line.label}: " + ", ".join(f"{year}: {point.spoken}" for year, point in points)
+
+
+def _value_ticks(largest: Decimal) -> list[Decimal]:
+    """0 and round steps up to the first at or above the largest value (0 and 1 when all are 0)."""
+    if largest <= 0:
+        return [Decimal(0), Decimal(1)]
+    least = largest / VALUE_STEPS
+    step = next(
+        step for step in (Decimal(m).scaleb(least.adjusted()) for m in (1, 2, 5, 10)) if step >= least
+    )
+    count = int((largest / step).to_integral_value(rounding=ROUND_CEILING))
+    return [(step * k).normalize() for k in range(count + 1)]
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """Where a line chart's values and years fall: each year in the middle of its share of the width."""
+
+    left: float
+    top: float
+    years: int
+    scale: float
+
+    @property
+    def bottom(self) -> float:
+        return self.top + PLOT_HEIGHT
+
+    def x(self, index: int) -> float:
+        band = (WIDTH - self.left) / max(self.years, 1)
+        return self.left + band * (index + 0.5)
+
+    def y(self, value: float) -> float:
+        return self.bottom - PLOT_HEIGHT * min(max(value, 0), self.scale) / self.scale
+
+
+def _legend_entry(index: int, line: Line) -> str:
+    middle = LEGEND_LINE * index + LEGEND_LINE / 2
+    sample = _path(((0, middle), (24, middle)), line) + _dot(12, middle, line)
+    return sample + (
+        f'<text x="32" y="{LEGEND_LINE * (index + 1) - 4}" font-size="{LABEL_SIZE}" fill="{TEXT_COLOUR}">'
+        f"{escape(line.label)}</text>"
+    )
+
+
+def _value_axis(plot: _Plot, ticks: Sequence[Decimal], texts: Sequence[str]) -> str:
+    """The value axis on the left with a tick and its number at each step, and the zero baseline."""
+    axis = (
+        f'<line x1="{plot.left:.1f}" y1="{plot.top:.1f}" x2="{plot.left:.1f}" y2="{plot.bottom:.1f}"'
+        f' stroke="{TEXT_COLOUR}"/>'
+        f'<line x1="{plot.left:.1f}" y1="{plot.bottom:.1f}" x2="{WIDTH}" y2="{plot.bottom:.1f}"'
+        f' stroke="{TEXT_COLOUR}"/>'
+    )
+    for tick, text in zip(ticks, texts, strict=True):
+        y = plot.y(float(tick))
+        axis += (
+            f'<line x1="{plot.left - 5:.1f}" y1="{y:.1f}" x2="{plot.left:.1f}" y2="{y:.1f}"'
+            f' stroke="{TEXT_COLOUR}"/>'
+            f'<text x="{plot.left - 8:.1f}" y="{y + 5:.1f}" font-size="{LABEL_SIZE}" text-anchor="end"'
+            f' fill="{TEXT_COLOUR}">{escape(text)}</text>'
+        )
+    return axis
+
+
+def _year_axis(plot: _Plot, years: Sequence[int]) -> str:
+    """Each year under its place, or every n-th year when they would run into each other."""
+    every = max(1, ceil(len(years) * YEAR_ROOM / (WIDTH - plot.left)))
+    return "".join(
+        f'<text x="{plot.x(index):.1f}" y="{plot.bottom + 5 + LABEL_SIZE:.1f}" font-size="{LABEL_SIZE}"'
+        f' text-anchor="middle" fill="{TEXT_COLOUR}">{year}</text>'
+        for index, year in enumerate(years)
+        if index % every == 0
+    )
+
+
+def _series(plot: _Plot, line: Line) -> str:
+    """A line's runs of consecutive values joined, broken at each gap, and a dot at every value."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for index, point in enumerate(line.points):
+        if point.value is None:
+            runs.append([])
+        else:
+            runs[-1].append((plot.x(index), plot.y(float(point.value))))
+    joined = "".join(_path(run, line) for run in runs if len(run) > 1)
+    return joined + "".join(_dot(x, y, line) for run in runs for x, y in run)
+
+
+def _path(points: Sequence[tuple[float, float]], line: Line) -> str:
+    dash = f' stroke-dasharray="{LINE_DASH}"' if line.dashed else ""
+    joined = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    return f'<polyline points="{joined}" fill="none" stroke="{line.colour}" stroke-width="2"{dash}/>'
+
+
+def _dot(x: float, y: float, line: Line) -> str:
+    """A filled dot on the solid line; a hollow one, white inside, on the dashed line."""
+    fill = "#fff" if line.dashed else line.colour
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{DOT_RADIUS}" fill="{fill}" stroke="{line.colour}"'
+        ' stroke-width="2"/>'
+    )
