@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from certify.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +19,31 @@ log = logging.getLogger(__name__)
 OWN_PAGES = {400, 403, 404, 413, 429, 500}
 
 
+#: how long a client waits before trying again when the database is unreachable (a restart, a failover)
+RETRY_AFTER_SECONDS = 5
+#: the database's unavailability, in both languages: the page cannot ask the database (or the signed-in
+#: user, who is loaded from it) which language to speak, so it speaks both, as the PDFs do
+UNAVAILABLE = {
+    "ru": {
+        "heading": "Сервис временно недоступен",
+        "message": (
+            "Сервис ненадолго недоступен. Повторите попытку через минуту: всё сохранённое ранее не потеряно."
+        ),
+        "again": "Повторить",
+    },
+    "en": {
+        "heading": "Service briefly unavailable",
+        "message": (
+            "The service is briefly unavailable. Please try again in a minute: nothing saved before is lost."
+        ),
+        "again": "Try again",
+    },
+}
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(PoolTimeout, _database_unavailable)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -54,6 +83,27 @@ def loggable_path() -> str:
         if isinstance(value, str) and value:
             path = path.replace(value, REDACTED)
     return path
+
+
+def _database_unavailable(error: SQLAlchemyError):
+    """The database cannot be reached: "try again" (503), as JSON to a script, else as a page that needs
+    nothing from the database. Whatever the request was doing is rolled back, so nothing half-done is
+    acknowledged; the pool checks its connections before use (`pool_pre_ping`), so the next request after
+    the database is back works without restarting the workers."""
+    log.warning("database unavailable on %s %s: %s", request.method, loggable_path(), error)
+    with suppress(SQLAlchemyError):  # the connection that failed may fail the rollback too
+        db.session.rollback()
+    if request.accept_mimetypes.best == "application/json":
+        messages = {language: text["message"] for language, text in UNAVAILABLE.items()}
+        response = jsonify(saved=False, unavailable=True, messages=messages)
+    else:
+        # straight from the template, past the context processors: the navigation asks the database
+        template = current_app.jinja_env.get_template("errors/unavailable.html")
+        page = template.render(texts=UNAVAILABLE, request=request, url_for=url_for)
+        response = make_response(page)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _unexpected_error(error: Exception):

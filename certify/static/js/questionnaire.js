@@ -1,5 +1,5 @@
 // Questionnaire page: autosave while typing (answers the server refuses are marked with its reason, the
-// rest is saved), warn before leaving with unsaved changes, save before an evidence upload or removal
+// rest is saved; a save the server could not make is retried), warn before leaving with unsaved changes, save before an evidence upload or removal
 // leaves the page, show or hide conditional questions as the server decides, and while a question is
 // declared "not applicable" disable its own input and show the justification. Without this script the
 // page still works: Save posts it.
@@ -13,6 +13,9 @@
   let dirty = false;
   let timer = null;
   let submitting = false;
+  // milliseconds before an unsaved page is sent again, doubling up to the last
+  const FIRST_RETRY = 3000, LAST_RETRY = 30000;
+  let retryDelay = FIRST_RETRY;
 
   function say(text) { if (status) status.textContent = text; }
 
@@ -56,14 +59,28 @@
       if (result.body.errors || result.ok) mark(result.body.errors || {});
       if (result.ok && result.body.saved) {
         dirty = false;
+        retryDelay = FIRST_RETRY;
         say(form.dataset.savedText);
         return true;
       }
-      say(result.body.message || form.dataset.errorText);
+      if (result.status === 503) {
+        retryLater();
+      } else {
+        say(result.body.message || form.dataset.errorText);
+      }
     } catch (error) {
-      say(form.dataset.unsavedText);
+      retryLater();  // no answer at all: the network, or the server restarting
     }
     return false;
+  }
+
+  // The server could not save (its database restarting, the network gone): nothing typed is lost, and the
+  // same answers are sent again, less and less often, until they are saved or the manager saves by hand.
+  function retryLater() {
+    say(form.dataset.retryingText);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(autosave, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, LAST_RETRY);
   }
 
   // A declared answer is its justification: the input is not sent (the server would ignore it anyway),
