@@ -3,7 +3,9 @@ certify/api)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -46,10 +48,19 @@ from certify.standards.attestation import StandardKind
 from certify.textmarks import N_
 from certify.web.access import APPLYING_PERSONS, STAFF, is_applicant, is_staff, roles_required
 from certify.web.actions import carry_out
-from certify.web.i18n import current_language
+from certify.web.caching import cached_publicly
+from certify.web.i18n import address_language, current_language
 from certify.web.urls import external_url
 
 bp = Blueprint("certificates", __name__)
+
+#: How long a shared cache may keep the verification page and the registry: a suspension or a revocation must
+#: reach a verifier within minutes, and the status lists promise the same (their ttl), so the page and a
+#: credential's status never disagree for longer than that.
+PUBLIC_PAGE_FRESHNESS = publication.STATUS_LIST_TTL
+#: The signed credential and the issuer's profile change only with the body's key: a certificate's status is
+#: in the status lists, and a correction or a renewal is a new certificate under a new number.
+SIGNED_DOCUMENT_FRESHNESS = timedelta(hours=1)
 
 PAGE_SIZE = 20
 STATUS_LABELS = {
@@ -99,6 +110,7 @@ def _count_lookup(certificate: Certificate) -> None:
 
 
 @bp.get("/verify/<number>")
+@cached_publicly(PUBLIC_PAGE_FRESHNESS)
 @limiter.limit("60 per minute")
 def verify(number: str):
     """The public page a certificate's QR code points to; a number typed loosely leads to its own URL."""
@@ -107,7 +119,7 @@ def verify(number: str):
     if certificate is None:
         return _verify_page(LookupForm(formdata=None, number=number), UploadCheckForm(), not_found=number)
     if canonical != number:
-        return redirect(url_for("certificates.verify", number=canonical), 301)
+        return redirect(url_for("certificates.verify", number=canonical, lang=address_language()), 301)
     _count_lookup(certificate)
     return render_template(
         "certificates/verify.html",
@@ -155,6 +167,7 @@ def _verify_page(lookup, upload, result=None, certificate=None, status: int = 20
 
 
 @bp.get("/registry")
+@cached_publicly(PUBLIC_PAGE_FRESHNESS)
 def registry():
     """The public registry of certificates in force (organisations' and attested managers'), with search by
     name, filters by kind and level, and pagination."""
@@ -335,6 +348,7 @@ def report(application_id: int):
 
 
 @bp.get("/certificates/<number>.json")
+@cached_publicly(SIGNED_DOCUMENT_FRESHNESS)
 @limiter.limit("60 per minute")
 def credential(number: str):
     """The certificate as a signed Open Badges 3.0 credential (W3C VC 2.0, eddsa-jcs-2022 proof)."""
@@ -342,15 +356,28 @@ def credential(number: str):
 
 
 @bp.get("/credentials/status/<any(revocation, suspension):purpose>")
+@cached_publicly(publication.STATUS_LIST_TTL)
 def status_list(purpose: str):
     """The W3C Bitstring Status List: a verifier fetches the whole list, so nobody learns which it checks."""
-    response = _credential_response(publication.status_list(db.session, purpose))
-    response.cache_control.public = True
-    response.cache_control.max_age = int(publication.STATUS_LIST_TTL.total_seconds())
+    document = publication.status_list(db.session, purpose)
+    response = _credential_response(document)
+    response.set_etag(_status_list_tag(document), weak=True)
     return response
 
 
+def _status_list_tag(document: dict) -> str:
+    """What a status list states, without the moment it was signed (a weak validator, RFC 9110 §8.8.1).
+
+    Each answer is signed anew, so no two bodies are alike; a list with the same bits under the same key
+    says the same, and a verifier revalidating keeps the signed copy it has.
+    """
+    statement = {name: value for name, value in document.items() if name not in ("validFrom", "proof")}
+    signed_by = publication.issuer_profile()  # with the public key: a new key is a new list
+    return hashlib.sha256(json.dumps([statement, signed_by], sort_keys=True).encode()).hexdigest()
+
+
 @bp.get("/credentials/issuer")
+@cached_publicly(SIGNED_DOCUMENT_FRESHNESS)
 def issuer_profile():
     """The issuer's Open Badges Profile with the public key (Multikey) that verifies its credentials."""
     return _credential_response(publication.issuer_profile(), "application/json")
