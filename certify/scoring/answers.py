@@ -9,6 +9,7 @@ Both functions return closures, built once per question by the scoring plan.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from datetime import date, datetime
@@ -57,7 +58,7 @@ def checker(question: Question) -> Checker:
         return _type_checker(question, STRING, lambda value: isinstance(value, str))
     if kind == QuestionType.RATIO:
         return _computed_checker(question)
-    return _type_checker(question, FILE_IDS, _is_tuple_of_str)
+    return _file_ids_checker(question)
 
 
 def pointer(question: Question, phase: str | None = None) -> Pointer:
@@ -90,23 +91,50 @@ def _multiple_choice_pointer(question: Question) -> Pointer:
 
 
 def _band_pointer(bands: tuple[Band, ...]) -> Pointer:
-    # An open end as an infinity, so that each band is one chained comparison (`Band.contains`, inlined);
-    # an int compares with a Decimal exactly, so it needs no conversion.
-    limits = tuple(
-        (
-            _BELOW_ALL if band.minimum is None else band.minimum,
-            _ABOVE_ALL if band.maximum is None else band.maximum,
-            band.points,
-        )
-        for band in bands
-    )
+    steps = _steps(bands)
+    if steps is None:
+        return _scanning_pointer(bands)
+    edges, earned = steps
+    # An int answer is searched among int edges when they are whole: comparing an int with a Decimal
+    # converts it every time. Either way the comparisons are exact.
+    whole = all(edge == edge.to_integral_value() for edge in edges)
+    int_edges = tuple(int(edge) for edge in edges) if whole else edges
 
     def points(value: int | Decimal) -> Decimal:
-        # Bands never overlap (the standard's checks see to it); a value in a gap earns nothing.
-        for low, high, earned in limits:
-            if low <= value < high:
-                return earned
-        return _ZERO
+        return earned[bisect.bisect_right(int_edges if type(value) is int else edges, value)]
+
+    return points
+
+
+def _steps(bands: tuple[Band, ...]) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]] | None:
+    """The bands as a step function for a binary search: a value with `n` edges at or below it earns
+    `earned[n]` (a step between two bands is a gap, which earns nothing).
+
+    None when the bands overlap or one ends before it starts: the format refuses both, but a standard built
+    in code does not go through it, and there the first band that contains the value must still win.
+    """
+    edges, earned = [], [_ZERO]
+    for band in sorted(bands, key=_start):
+        edges += (_start(band), _ABOVE_ALL if band.maximum is None else band.maximum)
+        earned += (band.points, _ZERO)
+    if any(low > high for low, high in zip(edges, edges[1:], strict=False)):
+        return None
+    # Every value is above an open start and below an open end: those edges decide nothing.
+    while edges and edges[0] == _BELOW_ALL:
+        del edges[0], earned[0]
+    while edges and edges[-1] == _ABOVE_ALL:
+        del edges[-1], earned[-1]
+    return tuple(edges), tuple(earned)
+
+
+def _start(band: Band) -> Decimal:
+    return _BELOW_ALL if band.minimum is None else band.minimum
+
+
+def _scanning_pointer(bands: tuple[Band, ...]) -> Pointer:
+    def points(value: int | Decimal) -> Decimal:
+        number = Decimal(value)
+        return next((band.points for band in bands if band.contains(number)), _ZERO)
 
     return points
 
@@ -115,6 +143,20 @@ def _type_checker(question: Question, expected: Text, accepts: Callable[[Any], b
     def check(value: Any) -> None:
         if not accepts(value):
             raise _wrong_type(question, expected, value)
+
+    return check
+
+
+def _file_ids_checker(question: Question) -> Checker:
+    # The loop written out: the most frequent check of a submission, and a generator costs twice as much.
+    def check(value: Any) -> None:
+        if isinstance(value, tuple):
+            for item in value:
+                if not isinstance(item, str):
+                    break
+            else:
+                return
+        raise _wrong_type(question, FILE_IDS, value)
 
     return check
 
@@ -202,12 +244,6 @@ def _number_checker(question: Question) -> Checker:
 
 def _is_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
-
-
-def _is_tuple_of_str(value: Any) -> bool:
-    if type(value) is tuple and set(map(type, value)) <= _STRING_TYPE:
-        return True
-    return isinstance(value, tuple) and all(isinstance(item, str) for item in value)
 
 
 def _out_of_range(question: Question, value: int | Decimal) -> ScoringInputError:

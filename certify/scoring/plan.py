@@ -65,7 +65,8 @@ class IndicatorPlan:
     scaled_weight: int
     #: phase id (None: no phase) -> (question id, pointer, max points) of each pointed question
     pointers: Mapping[str | None, tuple[tuple[str, Pointer, Decimal], ...]]
-    evidence_ids: tuple[str, ...]
+    #: the ids of the evidence questions whose files lift the cap; none when there is no cap to lift
+    capping_evidence: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,8 @@ class ScoringPlan:
     #: the ratio questions in questionnaire order, so that a ratio of ratios finds its sources computed
     ratios: tuple[Question, ...]
     phases: Phases | None
-    #: each distinct `visible_if` of a pointed or evidence question, with the ids of the questions it hides
+    #: each distinct `visible_if` of a question that can change a score (`_visibility`), with the ids of
+    #: the questions it governs
     visibility: tuple[tuple[Condition, tuple[str, ...]], ...]
     #: level id -> the levels of its rank or below that have `requires`, lowest rank first
     requires_below: Mapping[str, tuple[Level, ...]]
@@ -175,15 +177,16 @@ def _indicator_plan(
         phase: tuple((entry.question.id, entry.points_in(phase), entry.max_points) for entry in pointed)
         for phase in phase_ids
     }
+    required = indicator.evidence_required
     return IndicatorPlan(
         indicator,
         Fraction(indicator.weight),
         pointed,
         evidence,
-        Fraction(indicator.cap_without_evidence) if indicator.evidence_required else None,
+        Fraction(indicator.cap_without_evidence) if required else None,
         scaled_weight,
         pointers,
-        tuple(q.id for q in evidence),
+        tuple(q.id for q in evidence) if required else (),
     )
 
 
@@ -195,11 +198,13 @@ def _scaled(weights: Iterable[Decimal]) -> list[int]:
 
 
 def _visibility(indicators: Iterable[IndicatorPlan]) -> tuple[tuple[Condition, tuple[str, ...]], ...]:
-    """The conditions of the scored questions, each with the questions it shows, equal ones merged."""
+    """The conditions of the questions that can change a score, each with the questions it shows, equal
+    ones merged: the pointed questions, and the evidence questions of indicators capped without evidence.
+    """
     hidden_by: dict[Hashable, tuple[Condition, list[str]]] = {}
     for indicator in indicators:
-        scored = (*(entry.question for entry in indicator.pointed), *indicator.evidence)
-        for question in scored:
+        capping = indicator.evidence if indicator.cap is not None else ()
+        for question in (*(entry.question for entry in indicator.pointed), *capping):
             condition = question.visible_if
             if condition is not None:
                 hidden_by.setdefault(_condition_key(condition), (condition, []))[1].append(question.id)

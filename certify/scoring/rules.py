@@ -177,17 +177,19 @@ def _tallies(
     # "Not applicable" takes a question out of the points and the maximum, as hiding it does.
     left_out = _hidden(plan, answers)
     left_out.update(declined)
+    answer_to = answers.get
     tallies = {}
     for indicator_id, indicator in plan.indicators.items():
         points = max_points = _ZERO
         for question_id, points_of, most in indicator.pointers[phase]:
             if question_id not in left_out:
-                value = answers.get(question_id)
+                value = answer_to(question_id)
                 earned = _ZERO if value is None else points_of(value)
                 question_points[question_id] = earned
                 points += earned
                 max_points += most
-        evidence_given = any(answers.get(q) and q not in left_out for q in indicator.evidence_ids)
+        capping = indicator.capping_evidence
+        evidence_given = bool(capping) and any(answer_to(q) and q not in left_out for q in capping)
         # As if the declined questions were not in the standard: nothing left to score, nothing to say.
         pointed = indicator.pointed
         applicable = bool(pointed) and (
@@ -198,7 +200,8 @@ def _tallies(
 
 
 def _hidden(plan: ScoringPlan, answers: Mapping[str, Any]) -> set[str]:
-    """The ids of the pointed and evidence questions these answers hide (`shown`, each condition once)."""
+    """The ids of the questions in `ScoringPlan.visibility` these answers hide (as `shown`, but each
+    condition evaluated once)."""
     hidden: set[str] = set()
     for condition, question_ids in plan.visibility:
         if not condition.evaluate(answers):
@@ -216,7 +219,7 @@ def _earned_share(tally: _Tally) -> Ratio | None:
     if not tally.applicable:
         return None
     # Every pointed question hidden: the answers say nothing, and silence earns nothing (docs/scoring.md).
-    if not tally.max_points:
+    if not tally.max_points or not tally.points:
         return _NOTHING
     points_numerator, points_denominator = tally.points.as_integer_ratio()
     max_numerator, max_denominator = tally.max_points.as_integer_ratio()
@@ -238,34 +241,44 @@ class _Context(NamedTuple):
 def _outcome(
     context: _Context, exact: Mapping[str, Ratio | None], rubric: Mapping[str, int] | None
 ) -> Outcome:
-    plan, tallies, question_points = context.plan, context.tallies, context.question_points
-    indicators, capped_exact = {}, {}
-    for indicator_id, indicator in plan.indicators.items():
-        tally = tallies[indicator_id]
-        value, capped = _capped(indicator, tally, exact[indicator_id])
-        capped_exact[indicator_id] = value
-        score = None if value is None else _displayed_ratio(*value)
-        indicators[indicator_id] = IndicatorScore(score, tally.points, tally.max_points, capped)
+    plan = context.plan
+    indicators: dict[str, IndicatorScore] = {}
     areas, area_exact = {}, []
     for area in plan.areas:
-        value = _weighted_mean((i.scaled_weight, capped_exact[i.indicator.id]) for i in area.indicators)
+        members = {}
+        value = _weighted_mean(_indicator_scores(context, area.indicators, exact, members))
         area_exact.append((area.scaled_weight, value))
-        members = {i.indicator.id: indicators[i.indicator.id] for i in area.indicators}
-        areas[area.area.id] = AreaScore(None if value is None else _displayed_ratio(*value), members)
-    total_exact = _weighted_mean(area_exact)
-    total = None if total_exact is None else _displayed_ratio(*total_exact)
+        areas[area.area.id] = AreaScore(_displayed_ratio(value), members)
+        indicators.update(members)
+    total = _displayed_ratio(_weighted_mean(area_exact))
     area_scores = {area_id: area.score for area_id, area in areas.items()}
     indicator_scores = {indicator_id: row.score for indicator_id, row in indicators.items()}
     judged = Judged(total, area_scores, indicator_scores, context.eligibility, rubric, context.requires)
     level, reasons = decide(plan, judged)
-    points, eligibility = dict(question_points), dict(context.eligibility)
+    points, eligibility = dict(context.question_points), dict(context.eligibility)
     return Outcome(total, areas, indicators, points, eligibility, level, reasons, context.phase)
 
 
-def _capped(plan: IndicatorPlan, tally: _Tally, value: Ratio | None) -> tuple[Ratio | None, bool]:
-    cap = plan.cap
-    if value is None or cap is None or tally.evidence_given:
-        return value, False
+def _indicator_scores(
+    context: _Context,
+    plans: tuple[IndicatorPlan, ...],
+    exact: Mapping[str, Ratio | None],
+    scores: dict[str, IndicatorScore],
+) -> list[tuple[int, Ratio | None]]:
+    """Fill `scores` with the indicators of one area; their weights and exact scores, for the mean."""
+    weighted, tallies = [], context.tallies
+    for indicator in plans:
+        indicator_id = indicator.indicator.id
+        tally, value, capped = tallies[indicator_id], exact[indicator_id], False
+        if indicator.cap is not None and value is not None and not tally.evidence_given:
+            value, capped = _capped(value, indicator.cap)
+        weighted.append((indicator.scaled_weight, value))
+        scores[indicator_id] = IndicatorScore(_displayed_ratio(value), tally.points, tally.max_points, capped)
+    return weighted
+
+
+def _capped(value: Ratio, cap: Fraction) -> tuple[Ratio, bool]:
+    """`value` held at the evidence cap, and whether that lowered it."""
     numerator, denominator = value
     if numerator * cap.denominator <= cap.numerator * denominator:
         return value, False
@@ -295,13 +308,14 @@ def _weighted_mean(pairs: Iterable[tuple[int, Ratio | None]]) -> Ratio | None:
 
 def displayed(value: Fraction | None) -> Decimal | None:
     """`value` rounded half up to one decimal, computed exactly (the same as Decimal's ROUND_HALF_UP)."""
+    return None if value is None else _displayed_ratio((value.numerator, value.denominator))
+
+
+def _displayed_ratio(value: Ratio | None) -> Decimal | None:
+    """`displayed` for a `Ratio`."""
     if value is None:
         return None
-    return _displayed_ratio(value.numerator, value.denominator)
-
-
-def _displayed_ratio(numerator: int, denominator: int) -> Decimal:
-    """`numerator / denominator` (denominator > 0) rounded half up to one decimal, as `displayed`."""
+    numerator, denominator = value
     tenths = (numerator * 20 + denominator) // (denominator * 2)
     # Scores run from 0 to 100: their thousand and one Decimals are made once.
     if 0 <= tenths < len(_TENTHS):
