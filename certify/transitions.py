@@ -71,8 +71,7 @@ def actor_on(session, user, application: Application) -> ActorContext:
         )
         if row.active
     ]
-    under_appeal = application.state == State.APPEALED
-    own = next((a for a in taken if a.for_appeal == under_appeal), None)
+    own = next((a for a in taken if a.for_appeal == under_appeal(application)), None)
     applicant = is_applicant(user, application)
     trained = application.is_person and trained_recently(session, user.id, application.candidate_id)
     return ActorContext(
@@ -158,13 +157,18 @@ def appeal_period(standard) -> int:
     return standard.attestation.procedure.appeal_days if standard.attestation else APPEAL_DAYS
 
 
+def under_appeal(application: Application) -> bool:
+    """The appeal is being heard: the appeal's assessors act, and a consensus recorded now is the panel's."""
+    return application.state == State.APPEALED
+
+
 def appeal_panel_size(standard) -> int:
     """How many hear an appeal: a personal scheme's panel; one assessor for an organisation's standard."""
     return standard.attestation.procedure.appeal_panel if standard.attestation else 1
 
 
 def _appeal_consensus_recorded(session, application: Application) -> bool:
-    if application.state != State.APPEALED:  # asked on every page: only under appeal can it matter
+    if not under_appeal(application):  # asked on every page: only under appeal can it matter
         return False
     recorded = sa.select(ConsensusScore.id).where(
         ConsensusScore.application_id == application.id, ConsensusScore.for_appeal.is_(True)

@@ -29,7 +29,7 @@ from certify.review.errors import ReviewError
 from certify.review.labels import review_words
 from certify.review.models import Appeal, Assignment, Decision
 from certify.review.staffing import check_can_assess
-from certify.transitions import active_assignments, appeal_panel_size, record, take
+from certify.transitions import active_assignments, appeal_panel_size, record, take, under_appeal
 from certify.workflow import Action, State
 
 
@@ -106,7 +106,7 @@ def appeal_panel(session, application: Application) -> list[Assignment]:
 
 def panel_compared(session, application: Application) -> bool:
     """Under appeal, a panel of several whose members have all submitted: their scores side by side."""
-    if application.state != State.APPEALED:
+    if not under_appeal(application):
         return False
     size = appeal_panel_size(standard_of(application))
     panel = appeal_panel(session, application)

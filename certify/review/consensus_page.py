@@ -33,7 +33,7 @@ from certify.review import comparison, decisions, findings, forms
 from certify.review.labels import review_words
 from certify.scoring import Outcome
 from certify.web.i18n import current_language
-from certify.workflow import Action, State
+from certify.workflow import Action
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def render_consensus(
         words=review_words(application),
         actions=actions,
         for_appeal=for_appeal,
-        mode=_mode(actions, checked, for_appeal == (application.state == State.APPEALED)),
+        mode=_mode(actions, checked, for_appeal == transitions.under_appeal(application)),
         standard=standard,
         team=compared.team,
         rows={row.indicator_id: row for row in compared.rows},

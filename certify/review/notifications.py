@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from certify.accounts.models import Role, User, UserRole
 from certify.outbox.services import queue_mail
 from certify.questionnaire.models import Application
-from certify.transitions import active_assignments
+from certify.transitions import active_assignments, under_appeal
 from certify.web.urls import external_url
 from certify.workflow import State
 
@@ -87,7 +87,7 @@ def scores_complete(session, application: Application) -> None:
 
 def consensus_recorded(session, application: Application) -> None:
     """The coordinators are told the consensus (the review's, or under appeal the panel's) awaits them."""
-    endpoint = "review.appeal_consensus" if application.state == State.APPEALED else "review.consensus"
+    endpoint = "review.appeal_consensus" if under_appeal(application) else "review.consensus"
     link = external_url(endpoint, application_id=application.id)
     _queue(session, coordinators(session), "review_consensus", application, link)
 

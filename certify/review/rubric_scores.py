@@ -28,7 +28,7 @@ from certify.review.findings import Marks, Unmarked
 from certify.review.models import AreaFeedback, Assignment, ConsensusScore, RubricScore
 from certify.scoring import Outcome
 from certify.timeutil import utcnow
-from certify.transitions import record, take
+from certify.transitions import record, take, under_appeal
 from certify.workflow import Action, State
 
 
@@ -221,7 +221,7 @@ def _checked(session, application: Application, lead, scores, marks: Marks) -> t
         raise ReviewError(_l("Every indicator needs a consensus score from 0 to 4."), 422)
     items = findings.items_of(session, application)
     findings.check_marks(items, marks)
-    compared = compare(session, application, for_appeal=_hearing_appeal(State(application.state)))
+    compared = compare(session, application, for_appeal=under_appeal(application))
     problems = consensus_problems(compared.rows, scores)
     unmarked = marks.unmarked(items)
     if problems or unmarked:
@@ -239,7 +239,7 @@ def record_consensus(
     its final mark. Under appeal it is the appeal panel's consensus, kept apart from the review's; the
     application stays under appeal until the appeal is decided.
     """
-    for_appeal = _hearing_appeal(State(application.state))
+    for_appeal = under_appeal(application)
     spread = compare(session, application, for_appeal=for_appeal).spread
     state, outcome = _checked(session, application, lead, scores, marks)
     application.state = state.value
@@ -276,11 +276,6 @@ def record_consensus(
     )
     notifications.consensus_recorded(session, application)
     return outcome
-
-
-def _hearing_appeal(state: State) -> bool:
-    """Whether a consensus recorded in `state` is an appeal panel's: the state stays 'appealed' meanwhile."""
-    return state == State.APPEALED
 
 
 def add_third_assessor(session, application: Application, coordinator) -> None:
