@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from certify.certificates.views import bp as certificates
     from certify.exams.views import bp as exams
     from certify.insight.views import bp as insight
+    from certify.monitoring.views import bp as monitoring
     from certify.outbox.views import bp as outbox
     from certify.questionnaire.views import bp as questionnaire
     from certify.review.views import bp as review
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         certificates,
         exams,
         insight,
+        monitoring,
         outbox,
         api,
     ):

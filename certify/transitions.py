@@ -39,7 +39,7 @@ from certify.workflow import (
     apply,
 )
 from certify.workflow import Role as WorkflowRole
-from certify.workflow.guards import APPEAL_DAYS
+from certify.workflow.guards import APPEAL_DAYS, MAX_ASSESSORS
 
 
 class TransitionError(DomainError):
@@ -118,6 +118,8 @@ def facts_about(session, application: Application, **inputs) -> Facts:
     known = {
         "today": date.today(),
         "subject_is_person": application.is_person,
+        "subject_is_report": application.is_yearly_report,
+        "team_maximum": 1 if application.is_yearly_report else MAX_ASSESSORS,
         "questionnaire_complete": application.submitted_at is not None,
         "assessors_assigned": len(team),
         "team_minimum": team_minimum(application),
@@ -179,8 +181,11 @@ def _appeal_consensus_recorded(session, application: Application) -> bool:
 def team_minimum(application: Application) -> int:
     """The fewest assessors the application's standard asks for: the most any of its levels needs.
 
-    The review may end at any level, so its team is sized for the most demanding one.
+    The review may end at any level, so its team is sized for the most demanding one. A yearly report
+    is reviewed by one assessor.
     """
+    if application.is_yearly_report:
+        return 1
     levels = definition_of(application.standard_version).levels
     return max((level.assessors for level in levels), default=1)
 

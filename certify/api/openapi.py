@@ -97,6 +97,19 @@ OPERATIONS = {
         ref("Statistics"),
         (),
     ),
+    "/api/v1/monitoring": (
+        N_("Monitoring of certified organisations"),
+        N_(
+            "Totals and medians of the yearly reports accepted from certified organisations (investment "
+            "attracted, joint projects, energy saved, CO₂ avoided), per year, region and green field. No "
+            "organisation can be identified: small cells are withheld."
+        ),
+        Scope.REGISTRY,
+        True,
+        (),
+        ref("MonitoringAggregates"),
+        (),
+    ),
     "/api/v1/openapi.json": (
         N_("This document"),
         N_("The OpenAPI 3.1 description of the API."),

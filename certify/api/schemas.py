@@ -10,12 +10,14 @@ from __future__ import annotations
 from certify.api.pagination import MAX_LIMIT
 from certify.api.statistics import HIDDEN, THRESHOLD
 from certify.certificates.models import CertificateStatus
+from certify.monitoring.aggregates import Breakdown
 from certify.standards.attestation import StandardKind
 from certify.standards.models import StandardStatus
 from certify.textmarks import N_
 from certify.workflow.states import State
 
 TEXT = {"type": "string"}
+BREAKDOWNS = tuple(breakdown.value for breakdown in Breakdown)
 DAY = {"type": "string", "format": "date"}
 MOMENT = {"type": "string", "format": "date-time"}
 
@@ -171,6 +173,47 @@ SCHEMAS = {
         },
     ),
     "ApplicationPage": page(N_("A page of the owner's applications."), "Application"),
+    "MonitoringAggregates": record(
+        N_(
+            "Totals and medians of the accepted yearly reports per year, region and green field; a cell of "
+            "fewer organisations than min_organisations, or one that could be worked out from the others, "
+            "is withheld (docs/monitoring.md)."
+        ),
+        {
+            "min_organisations": {"type": "integer"},
+            "figures": {
+                "type": "array",
+                "items": record(
+                    N_("A figure totalled: its KPI, name and unit."),
+                    {"kpi": TEXT, "name": NAMES, "unit": NAMES},
+                ),
+            },
+            "years": {
+                "type": "array",
+                "items": record(
+                    N_("One year's cells, by breakdown."),
+                    {
+                        "year": {"type": "integer"},
+                        "breakdowns": record(
+                            N_("The year as a whole, each region and each green field."),
+                            {name: {"type": "array", "items": ref("MonitoringCell")} for name in BREAKDOWNS},
+                        ),
+                    },
+                ),
+            },
+        },
+    ),
+    "MonitoringCell": record(
+        N_("One figure in one year and group; total and median are null when withheld."),
+        {
+            "group": nullable(TEXT),
+            "kpi": TEXT,
+            "organisations": {"type": "integer", "minimum": 0},
+            "total": nullable(TEXT),
+            "median": nullable(TEXT),
+            "withheld": {"type": "boolean"},
+        },
+    ),
     "Statistics": record(
         N_("Public aggregate figures."),
         {

@@ -21,6 +21,9 @@ from certify.certificates.forms import NUMBER, NUMBER_MAX_LENGTH
 from certify.certificates.models import Certificate
 from certify.certificates.public import public_view
 from certify.extensions import db, limiter
+from certify.monitoring.aggregates import public_json
+from certify.monitoring.records import accepted_reports, latest_standard
+from certify.monitoring.trends import MIN_PEERS
 from certify.questionnaire.models import Application
 from certify.standards import services as standards_services
 from certify.standards.models import StandardStatus, StandardVersion
@@ -146,6 +149,17 @@ def my_certificates():
 def statistics():
     """Certificates in force by standard version and level, decisions per year; counts under 5 hidden."""
     return json_answer(public_statistics(db.session), Caching.PRIVATE)
+
+
+@bp.get("/monitoring")
+@scoped(Scope.REGISTRY, anonymous=True)
+def monitoring():
+    """The public aggregates of the accepted yearly reports; nothing about fewer than five organisations."""
+    standard = latest_standard(db.session)
+    reports = accepted_reports(db.session)
+    if standard is None:
+        return json_answer({"min_organisations": MIN_PEERS, "figures": [], "years": []}, Caching.PUBLIC)
+    return json_answer(public_json(reports, standard.monitoring), Caching.PUBLIC)
 
 
 @bp.get("/openapi.json")

@@ -407,6 +407,14 @@ KINDS: dict[str, Kind] = {
             recipients=after("recipients"),
         ),
     ),
+    "monitoring.report_accepted": Kind(
+        N_("Yearly report accepted"),
+        _with(
+            N_("Yearly report %(period)s accepted (flags: %(flags)s)"),
+            period=after("period"),
+            flags=lambda f: "; ".join(f.after.get("flags", ())) or NOTHING,
+        ),
+    ),
     "account.created": Kind(
         N_("Account created"),
         _with(

@@ -15,17 +15,20 @@ else follows from it by itself: the coordinator decides.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from certify.questionnaire.pages import Page
-from certify.standards.definition import Question, QuestionType, Standard, Text
+from certify.questionnaire.pages import Page, all_pages
+from certify.standards.definition import Area, Indicator, Question, QuestionType, Standard, Text
 from certify.standards.monitoring import Kpi, KpiType, Monitoring
 
 #: the page of the core KPIs; each chosen field's page is `field_page(field)`
 CORE_PAGE = "report_core"
 CORE_TITLE = Text(ru="Итоги года", en="Results of the year")
+REPORT_TITLE = Text(
+    ru="Ежегодный отчёт сертифицированной организации", en="Yearly report of a certified organisation"
+)
 DOCUMENTS = Text(
     ru="Приложите документы, подтверждающие цифры: реестр участников, отчётность, договоры",
     en="Attach the documents behind the figures: the register of participants, statements, contracts",
@@ -54,27 +57,93 @@ def field_question_id(field: str, kpi: str, figure: str) -> str:
     return f"kpi_{field}_{kpi}_{figure}"
 
 
+def report_standard(standard: Standard, fields: Iterable[str]) -> Standard:
+    """The yearly report of a cluster that chose `fields` (option values of the fields question), as a
+    standard of its own: no eligibility, one area per page with one section, nothing scored.
+
+    It keeps the code, version, levels and monitoring of `standard`, so that the questionnaire's pages,
+    forms, evidence and workbook serve the report unchanged; made once per standard and choice of fields.
+    """
+    key = (id(standard), frozenset(fields))
+    made = _REPORT_STANDARDS.get(key)
+    if made is None or made[0] is not standard:
+        if len(_REPORT_STANDARDS) >= 64:
+            _REPORT_STANDARDS.clear()
+        made = _REPORT_STANDARDS[key] = (standard, _report_standard(standard, key[1]))
+    return made[1]
+
+
+#: (id of the standard, fields) → (the standard, its report): a standard holds mappings and cannot be
+#: hashed, and the parsed versions are shared for the process's life (certify.standards.services)
+_REPORT_STANDARDS: dict[tuple[int, frozenset[str]], tuple[Standard, Standard]] = {}
+
+
+def _report_standard(standard: Standard, fields: frozenset[str]) -> Standard:
+    areas = tuple(
+        Area(key, title, ZERO, indicators=(_section(key, title, questions),))
+        for key, title, questions in _report_sections(standard, fields)
+    )
+    return replace(standard, title=REPORT_TITLE, eligibility=(), areas=areas, phases=None, cross_checks=())
+
+
 def report_pages(standard: Standard, fields: Iterable[str]) -> tuple[Page, ...]:
-    """The report's pages for a cluster that chose `fields` (option values of the fields question).
+    """The report's pages for a cluster that chose `fields`: the core KPIs, then each chosen field's.
 
     Fields the standard does not know are left out, as are KPIs of a field that has none.
     """
+    return all_pages(report_standard(standard, fields))
+
+
+def _report_sections(standard: Standard, chosen: frozenset[str]):
+    """(page key, title, questions) of each page: the core KPIs' page, then each chosen field's."""
     monitoring = _monitoring(standard)
     core = tuple(_question(monitoring.kpi(kpi), core_question_id(kpi)) for kpi in monitoring.core)
-    pages = [Page(CORE_PAGE, CORE_TITLE, ((CORE_PAGE, CORE_TITLE, (*core, _documents(CORE_PAGE))),))]
-    chosen = set(fields)
-    titles = _field_titles(standard, monitoring)
+    yield CORE_PAGE, CORE_TITLE, (*core, _documents(CORE_PAGE))
+    titles = field_titles(standard)
     for entry in monitoring.fields:
         if entry.field not in chosen:
             continue
-        key, title = field_page(entry.field), titles[entry.field]
+        key = field_page(entry.field)
         questions = tuple(
             _question(monitoring.kpi(kpi), field_question_id(entry.field, kpi, figure), figure_label)
             for kpi in entry.kpis
             for figure, figure_label in FIELD_FIGURES
         )
-        pages.append(Page(key, title, ((key, title, (*questions, _documents(key))),)))
-    return tuple(pages)
+        yield key, titles[entry.field], (*questions, _documents(key))
+
+
+def _section(key: str, title: Text, questions: tuple[Question, ...]) -> Indicator:
+    """A page's one section: its questions, with nothing to score (no weight, no rubric)."""
+    blank = Text(ru="", en="")
+    return Indicator(key, title, ZERO, blank, (blank,) * 5, DOCUMENTS, questions)
+
+
+def carried_over(report: Standard) -> frozenset[str]:
+    """The questions a yearly report takes over from the organisation's report before: each field's
+    baseline and target, which the document setting them fixes for years (the actual figures are the
+    year's own, never copied)."""
+    monitoring = _monitoring(report)
+    fixed = {
+        field_question_id(entry.field, kpi, figure)
+        for entry in monitoring.fields
+        for kpi in entry.kpis
+        for figure in ("baseline", "target")
+    }
+    return frozenset(q.id for q in report.all_questions() if q.id in fixed)
+
+
+def figure_title(report: Standard, question_id: str) -> Text:
+    """How a report's figure is named to a reader: the question, after its field's page for a field's."""
+    for area in report.areas:
+        for question in area.indicators[0].questions:
+            if question.id != question_id:
+                continue
+            if area.id == CORE_PAGE:
+                return question.label
+            return Text(
+                ru=f"{area.title.ru} — {question.label.ru}", en=f"{area.title.en} — {question.label.en}"
+            )
+    raise KeyError(question_id)
 
 
 def _monitoring(standard: Standard) -> Monitoring:
@@ -83,9 +152,11 @@ def _monitoring(standard: Standard) -> Monitoring:
     return standard.monitoring
 
 
-def _field_titles(standard: Standard, monitoring: Monitoring) -> dict[str, Text]:
-    """Each field's name: its option's label in the question where the cluster chose it."""
-    question = next(q for q in standard.all_questions() if q.id == monitoring.fields_question)
+def field_titles(standard: Standard) -> dict[str, Text]:
+    """Each field's name: its option's label in the question of `standard` (the certified one, not a
+    report's) where the cluster chose it."""
+    fields_question = _monitoring(standard).fields_question
+    question = next(q for q in standard.all_questions() if q.id == fields_question)
     return {option.value: option.label for option in question.options}
 
 

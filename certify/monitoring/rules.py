@@ -97,3 +97,9 @@ def steps_due(
     if not proposed and today >= proposal_on(due_on, rules):
         steps.append((Step.PROPOSE_SUSPENSION, None))
     return steps
+
+
+def filing_opens_on(due_on: date, rules: Surveillance) -> date:
+    """The first day a report may be filed: the first reminder's, so that nobody is reminded of a report
+    they cannot yet start (30 days before the due date without reminders)."""
+    return due_on - timedelta(days=max(rules.reminders_days, default=30))

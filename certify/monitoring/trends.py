@@ -63,7 +63,7 @@ def series(
     reports: Iterable[YearReport], organisation_id: int, question_id: str
 ) -> list[tuple[int, Decimal]]:
     """The organisation's figure for `question_id`, year by year; a year without the figure is left out."""
-    own = [report for report in _one_per_year(reports) if report.organisation_id == organisation_id]
+    own = [report for report in one_per_year(reports) if report.organisation_id == organisation_id]
     return sorted(
         (report.year, report.figures[question_id]) for report in own if question_id in report.figures
     )
@@ -78,7 +78,7 @@ def peers(
         raise ValueError("a field is given for the field group, and only for it")
     return [
         report
-        for report in _one_per_year(reports)
+        for report in one_per_year(reports)
         if report.year == subject.year
         and report.organisation_id != subject.organisation_id
         and _same_group(report, subject, group, field)
@@ -122,7 +122,7 @@ def trend(
     The peers are taken by the organisation's report of that year, so a cluster certified at a higher
     level after a renewal is compared with that level's clusters from then on.
     """
-    reports = _one_per_year(reports)
+    reports = one_per_year(reports)
     own = {report.year: report for report in reports if report.organisation_id == organisation_id}
     return [
         TrendPoint(year, value, peer_median(reports, own[year], question_id, group, field))
@@ -130,7 +130,7 @@ def trend(
     ]
 
 
-def _one_per_year(reports: Iterable[YearReport]) -> list[YearReport]:
+def one_per_year(reports: Iterable[YearReport]) -> list[YearReport]:
     """The reports as a list, refused if an organisation has two for one year (it would count twice)."""
     listed = list(reports)
     keys = {(report.organisation_id, report.year) for report in listed}

@@ -64,6 +64,8 @@ def shown_answer(
 def shown_ratios(standard: Standard, answers: Mapping[str, Any], locale: str) -> dict[str, str]:
     """Each ratio question the typed `answers` let the engine compute, as read: two decimals and its unit."""
     questions = {q.id: q for q in standard.all_questions()}
+    if not any(q.type == QuestionType.RATIO for q in questions.values()):
+        return {}  # nothing to compute, and a standard that scores nothing (a yearly report) has no plan
     return {
         question_id: _with_unit(questions[question_id], _two_places(value, locale), locale)
         for question_id, value in derived_answers(standard, answers).items()

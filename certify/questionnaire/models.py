@@ -10,23 +10,26 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certify.accounts.models import Organisation, User
 from certify.extensions import db
+from certify.monitoring.models import ReportPeriod
 from certify.standards.models import StandardVersion
 from certify.timeutil import utcnow
 
-#: an organisation's draft, and a person's, as the partial unique indexes below read them
-ORGANISATION_DRAFT = sa.text("state = 'draft' AND candidate_id IS NULL")
+#: an organisation's certification draft, and a person's, as the partial unique indexes below read them
+ORGANISATION_DRAFT = sa.text("state = 'draft' AND candidate_id IS NULL AND period_id IS NULL")
 PERSON_DRAFT = sa.text("state = 'draft' AND candidate_id IS NOT NULL")
 
 
 class Application(db.Model):
     """An application, pinned to the standard version it started on: an organisation's for certification,
-    or a person's for attestation on a personal scheme (`candidate_id` set, issue 16)."""
+    a person's for attestation on a personal scheme (`candidate_id` set, issue 16), or a certified
+    organisation's yearly report (`period_id` set, issue 18), pinned to its certificate's version."""
 
     __tablename__ = "applications"
     __table_args__ = (
         # One application in preparation per organisation (certify.workflow.states.IN_PREPARATION), held by
         # the database too: two "Start" requests at once both pass the service's check (finding 13). A
-        # person's application names the candidate's organisation too, and does not count here.
+        # person's application names the candidate's organisation too, and does not count here; nor does a
+        # yearly report, prepared beside a renewal.
         sa.Index(
             "uq_applications_one_draft",
             "organisation_id",
@@ -81,6 +84,10 @@ class Application(db.Model):
     #: the report's PDF, stored under a random name in CERTIFY_STORAGE/reports, and its SHA-256
     report_name: Mapped[str | None] = mapped_column(sa.String(64))
     report_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    #: the yearly report's period (certify.monitoring.models.ReportPeriod) for a yearly report; None for
+    #: an application for certification or attestation. No foreign key, which would make applications,
+    #: certificates and their periods refer to one another in a circle; one report per period
+    period_id: Mapped[int | None] = mapped_column(unique=True)
 
     organisation: Mapped[Organisation | None] = relationship()
     candidate: Mapped[User | None] = relationship(foreign_keys=[candidate_id])
@@ -88,11 +95,25 @@ class Application(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     previous: Mapped[Application | None] = relationship(remote_side=[id])
+    period: Mapped[ReportPeriod | None] = relationship(
+        primaryjoin="foreign(Application.period_id) == ReportPeriod.id"
+    )
 
     @property
     def is_person(self) -> bool:
         """A person applies (an attestation candidate), not an organisation."""
         return self.candidate_id is not None
+
+    @property
+    def is_yearly_report(self) -> bool:
+        """A certified organisation's yearly report, not an application for a certificate."""
+        return self.period_id is not None
+
+    @property
+    def is_self_assessed(self) -> bool:
+        """An organisation's application for certification, whose answers earn points before any review:
+        a person's are judged by the examiners alone, and a yearly report's figures are not scored."""
+        return not self.is_person and not self.is_yearly_report
 
 
 class ApplicationPage(db.Model):

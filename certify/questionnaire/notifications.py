@@ -10,7 +10,8 @@ from certify.web.urls import external_url
 def send_receipt(session, application, user) -> None:
     """Confirm a submission to the manager who submitted it (sent once the submission is committed).
 
-    A person's application is confirmed to the candidate with the day its admission is due.
+    A person's application is confirmed to the candidate with the day its admission is due; a yearly
+    report, as what it is.
     """
     if application.is_person:
         send_submitted(session, application)
@@ -19,7 +20,7 @@ def send_receipt(session, application, user) -> None:
     queue_mail(
         session,
         user.email,
-        "application_receipt",
+        "monitoring_report_receipt" if application.is_yearly_report else "application_receipt",
         locale=user.locale,
         application=application,
         user=user,

@@ -70,7 +70,7 @@ class Overview:
     #: review before submitting: they leave the self-assessment's maximum, and the assessors confirm them
     not_applicable: list[tuple[Page, Question, str]]
     #: the preliminary score from the answers alone; None for a person, whose answers earn no points
-    #: (only the examiners' rubric scores the practical part)
+    #: (only the examiners' rubric scores the practical part), and for a yearly report
     assessment: AssessmentView | None
     #: answers that disagree with one another (the standard's cross-checks), to check before submitting
     warnings: list[tuple[CrossCheckWarning, list[tuple[Page, Question]]]]
@@ -139,7 +139,9 @@ def overview_of(session, user, application: Application) -> Overview:
     decision = decision_of(session, application)
     person = application.is_person
     part = part_of(session, application)
-    assessment = None if person else self_assessment(standard, typed, scoring_day(application))
+    assessment = (
+        self_assessment(standard, typed, scoring_day(application)) if application.is_self_assessed else None
+    )
     total_gaps, area_gaps = score_gaps(standard, assessment, language) if assessment else (None, [])
     return Overview(
         application=application,

@@ -66,7 +66,8 @@ def pages_through(standard: Standard, part: Part) -> tuple[Page, ...]:
 
 
 def all_pages(standard: Standard) -> tuple[Page, ...]:
-    """Every page of the standard, a personal scheme's practical ones included."""
+    """Every page of the standard, a personal scheme's practical ones included; eligibility first, unless
+    there is none to check (a yearly report's, certify.monitoring.report)."""
     eligibility = Page(
         ELIGIBILITY_PAGE,
         ELIGIBILITY_TITLE,
@@ -75,7 +76,7 @@ def all_pages(standard: Standard) -> tuple[Page, ...]:
     areas = tuple(
         Page(a.id, a.title, tuple((i.id, i.title, i.questions) for i in a.indicators)) for a in standard.areas
     )
-    return (eligibility, *areas)
+    return (eligibility, *areas) if standard.eligibility else areas
 
 
 def page_by_key(standard: Standard, key: str, part: Part = Part.APPLICATION) -> Page | None:

@@ -9,11 +9,13 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import object_session
 
 from certify.accounts.models import Organisation, User
 from certify.attestation.notifications import send_practical_submitted
 from certify.audit import services as audit
 from certify.errors import DomainError
+from certify.monitoring.report import report_standard
 from certify.questionnaire import pages as pages_module
 from certify.questionnaire.answers import (
     Stored,
@@ -55,7 +57,15 @@ class PageConflict(Exception):
 
 
 def standard_of(application: Application) -> Standard:
-    return definition_of(application.standard_version)
+    """What the application answers: its version's standard, or for a yearly report the report made of
+    its certificate's standard, for the green fields the certified application chose."""
+    standard = definition_of(application.standard_version)
+    if not application.is_yearly_report:
+        return standard
+    session = object_session(application)
+    certified = session.get(Application, application.period.certificate.application_id)
+    chosen = (certified.snapshot or {}).get(standard.monitoring.fields_question) or ()
+    return report_standard(standard, chosen)
 
 
 def start_application(
@@ -90,7 +100,7 @@ def open_draft(session, application: Application, user: User, previous: Applicat
     which open later (`pages.pages_of`).
     """
     version = application.standard_version
-    standard = definition_of(version)
+    standard = standard_of(application)
     session.add_all(
         ApplicationPage(application_id=application.id, page=p.key) for p in pages_module.all_pages(standard)
     )
@@ -113,6 +123,7 @@ def _draft_of(session, organisation: Organisation) -> Application | None:
         sa.select(Application).where(
             Application.organisation_id == organisation.id,
             Application.candidate_id.is_(None),
+            Application.period_id.is_(None),
             Application.state.in_(states.IN_PREPARATION),
         )
     )
@@ -494,11 +505,16 @@ def _write_answers(session, application, page, posted, stored, user) -> None:
 
 
 def applications_of(session, organisation: Organisation) -> list[Application]:
-    """The organisation's own applications; its members' personal attestations are theirs, not listed."""
+    """The organisation's own applications for certification; its members' personal attestations are
+    theirs, and its yearly reports are listed with the reports (certify.monitoring.filing)."""
     return list(
         session.scalars(
             sa.select(Application)
-            .where(Application.organisation_id == organisation.id, Application.candidate_id.is_(None))
+            .where(
+                Application.organisation_id == organisation.id,
+                Application.candidate_id.is_(None),
+                Application.period_id.is_(None),
+            )
             .order_by(Application.created_at.desc())
         )
     )
@@ -510,6 +526,7 @@ def last_submitted(session, organisation: Organisation) -> Application | None:
         .where(
             Application.organisation_id == organisation.id,
             Application.candidate_id.is_(None),
+            Application.period_id.is_(None),
             Application.submitted_at.is_not(None),
         )
         .order_by(Application.submitted_at.desc())
@@ -548,6 +565,8 @@ def submit_application(session, application: Application, user: User) -> None:
     if result.rowcount != 1:
         raise QuestionnaireError(already_submitted, 409)
     session.refresh(application)
+    if application.is_yearly_report:  # in: its period leaves the surveillance (no reminder, no alert)
+        application.period.submitted_at = now
     audit.record(
         session,
         actor=user,

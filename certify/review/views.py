@@ -39,7 +39,7 @@ from certify.review import queue as review_queue
 from certify.review.models import Assignment, AssignmentStatus
 from certify.transitions import active_assignments
 from certify.web.access import STAFF, assignment_opens_application, is_staff, require, roles_required
-from certify.web.actions import carry_out
+from certify.web.actions import carry_out, in_place
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
 from certify.workflow import ACTION_LABELS, Action, State
@@ -62,16 +62,6 @@ def review_labels():
         # the labels of a set of actions, in the workflow's order
         "action_labels": lambda actions: [_(ACTION_LABELS[a]) for a in Action if a in actions],
     }
-
-
-def _in_place(form, render):
-    """A `refused` for `carry_out`: the page again, with what the user typed and the reason at their form."""
-
-    def refused(error):
-        form.form_errors.append(error.message)
-        return render(error.status)
-
-    return refused
 
 
 @bp.get("/")
@@ -114,7 +104,7 @@ def assign(application_id: int):
         lambda: staffing.change_team(db.session, application, chosen, lead, current_user),
         back_to=url_for("review.team", application_id=application.id),
         done=_("The team is saved. Each assessor is asked to confirm independence."),
-        refused=_in_place(form, render),
+        refused=in_place(form, render),
     )
 
 
@@ -178,7 +168,7 @@ def decline(assignment_id: int):
         back_to=url_for("review.assignments"),
         done=_("The assignment is declined; the coordinator will choose someone else."),
         category="info",
-        refused=_in_place(form, render),
+        refused=in_place(form, render),
     )
 
 
@@ -205,7 +195,7 @@ def conflicts():
         ),
         back_to=url_for("review.conflicts"),
         done=_("Your declaration is recorded."),
-        refused=_in_place(form, render),
+        refused=in_place(form, render),
     )
 
 
@@ -219,6 +209,8 @@ def scores(assignment_id: int):
     (an indicator still unscored, a file unmarked, say) keeps the draft saved and names each one it lacks.
     """
     assignment = _open_assignment(assignment_id)
+    if assignment.application.is_yearly_report:  # reviewed, not scored: its own page
+        return redirect(url_for("monitoring.review", assignment_id=assignment.id), 303)
     if request.method == "GET":
         return pages.render_scores(assignment)
     standard = standard_of(assignment.application)
@@ -233,7 +225,7 @@ def scores(assignment_id: int):
         lambda: _save_scores(assignment, posted, forms.posted_marks(items, form), final=form.final),
         back_to=back_to,
         done=None,
-        refused=_in_place(form, render),
+        refused=in_place(form, render),
         answer=lambda refusal: _scores_saved(form, render, back_to, refusal),
     )
 
@@ -321,7 +313,7 @@ def request_clarification(assignment_id: int):
         ),
         back_to=url_for("review.scores", assignment_id=assignment.id),
         done=_("Your question is sent to the manager."),
-        refused=_in_place(form, render),
+        refused=in_place(form, render),
     )
 
 
@@ -460,7 +452,7 @@ def _decide(application: Application, decide, *, render, back_to: str, done: str
         ),
         back_to=back_to,
         done=done,
-        refused=_in_place(form, render),
+        refused=in_place(form, render),
     )
 
 
@@ -491,5 +483,5 @@ def appeal_assessor(application_id: int):
         lambda: appeals.assign_appeal_assessor(db.session, application, current_user, assessor),
         back_to=url_for("review.team", application_id=application.id),
         done=_("The appeal assessor is asked to confirm independence."),
-        refused=_in_place(form, render),
+        refused=in_place(form, render),
     )

@@ -23,7 +23,7 @@ from certify.workflow.states import DECIDED, State
 
 #: An application in these states is done with its version. An appeal may reopen a decided one, which
 #: a retired version does not hinder: retiring only stops new applications.
-CLOSED_STATES = DECIDED | {State.WITHDRAWN}
+CLOSED_STATES = DECIDED | {State.WITHDRAWN, State.ACCEPTED}
 
 
 class StandardRefused(DomainError):

@@ -65,3 +65,13 @@ def commit_and_deliver() -> None:
     """
     db.session.commit()
     deliver_queued_by(db.session)
+
+
+def in_place(form, render):
+    """A `refused` for `carry_out`: the page again, with what the user typed and the reason at their form."""
+
+    def refused(error: DomainError):
+        form.form_errors.append(error.message)
+        return render(error.status)
+
+    return refused

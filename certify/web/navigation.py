@@ -35,6 +35,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_l("Applications"), "questionnaire.index", (Role.MANAGER,)),
+    NavItem(_l("Yearly reports"), "monitoring.reports", (Role.MANAGER,)),
     # a manager's organisation's certificates and own attestations; a candidate's attestations
     NavItem(_l("My certificates"), "certificates.mine", (Role.MANAGER, Role.CANDIDATE)),
     NavItem(_l("Assignments"), "review.assignments", (Role.ASSESSOR,)),

@@ -74,6 +74,8 @@ class Facts:
     today: date = field(default_factory=date.today)
     #: the application is a person's (an attestation candidate's), not an organisation's
     subject_is_person: bool = False
+    #: the application is a certified organisation's yearly report (issue 18), reviewed by one assessor
+    subject_is_report: bool = False
     questionnaire_complete: bool = False
     #: input: the eligibility requirements a coordinator returns a person's application on, each with
     #: its reason
@@ -90,6 +92,8 @@ class Facts:
     proposed_team_size: int = 0
     #: the fewest assessors the application's standard asks for (the most any of its levels needs)
     team_minimum: int = 1
+    #: the most assessors on the team: 3, and 1 for a yearly report
+    team_maximum: int = 3
     #: input: the assessor being removed from the team has already submitted scores
     removed_has_submitted: bool = False
     lead_assigned: bool = False

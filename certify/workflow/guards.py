@@ -143,6 +143,19 @@ SUBJECT_IS_PERSON = Guard(
         "completion; an organisation's application goes to its assessors."
     ),
 )
+SUBJECT_IS_REPORT = Guard(
+    "the application is a yearly report",
+    lambda actor, facts: facts.subject_is_report,
+    N_("Only a certified organisation's yearly report is accepted this way; an application is scored."),
+)
+NOT_A_YEARLY_REPORT = Guard(
+    "the application is not a yearly report",
+    lambda actor, facts: not facts.subject_is_report,
+    N_(
+        "A yearly report is neither scored nor withdrawn: its assessor accepts it or asks the manager to "
+        "clarify it, and a draft is corrected until it is submitted."
+    ),
+)
 SUBJECT_IS_ORGANISATION = Guard(
     "the applicant is an organisation",
     lambda actor, facts: not facts.subject_is_person,
@@ -180,22 +193,22 @@ REASON_PER_REQUIREMENT = Guard(
     on_input=True,
 )
 TEAM_WITHIN_LIMIT = Guard(
-    "at most 3 assessors with those chosen",
-    lambda actor, facts: facts.proposed_team_size <= MAX_ASSESSORS,
-    N_("An application has at most %(most)s assessors."),
-    lambda actor, facts: {"most": MAX_ASSESSORS},
+    "at most the team's maximum with those chosen (3; 1 for a yearly report)",
+    lambda actor, facts: facts.proposed_team_size <= facts.team_maximum,
+    N_("No more assessors can be assigned: the team of this application is complete at %(most)s."),
+    lambda actor, facts: {"most": facts.team_maximum},
     on_input=True,
 )
 TEAM_SIZE = Guard(
-    "the standard's minimum to 3 assessors assigned",
-    lambda actor, facts: max(1, facts.team_minimum) <= facts.assessors_assigned <= MAX_ASSESSORS,
+    "the standard's minimum to the team's maximum assigned",
+    lambda actor, facts: max(1, facts.team_minimum) <= facts.assessors_assigned <= facts.team_maximum,
     N_(
         "The standard asks for %(least)s to %(most)s assessors on a review; %(count)s are assigned. "
         "Assign the missing assessors before the review starts."
     ),
     lambda actor, facts: {
         "least": max(1, facts.team_minimum),
-        "most": MAX_ASSESSORS,
+        "most": facts.team_maximum,
         "count": facts.assessors_assigned,
     },
 )

@@ -88,7 +88,7 @@ _ORGANISATION = g.SUBJECT_IS_ORGANISATION
 TRANSITIONS: tuple[Transition, ...] = tuple(
     _rows([S.DRAFT], A.SUBMIT, S.SUBMITTED, _APPLICANTS, [g.QUESTIONNAIRE_COMPLETE])
     # Withdrawing is possible until a coordinator starts the review, or a candidate's exam.
-    + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, _APPLICANTS)
+    + _rows([S.DRAFT, S.SUBMITTED], A.WITHDRAW, S.WITHDRAWN, _APPLICANTS, [g.NOT_A_YEARLY_REPORT])
     + _rows([S.ADMITTED, S.PRACTICAL_SUBMITTED], A.WITHDRAW, S.WITHDRAWN, [R.CANDIDATE])
     # A person's prerequisites are checked first (Decree 1204: within the scheme's admission deadline).
     # Returned, the application is a draft again, which the candidate completes and submits anew.
@@ -171,11 +171,33 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
         [R.ASSESSOR],
         [*_SCORING, g.INDICATORS_NAMED],
     )
-    + _rows([S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.APPEALED], A.SAVE_SCORES, None, [R.ASSESSOR], _SCORING)
+    + _rows(
+        [S.IN_REVIEW, S.CLARIFICATION_REQUESTED, S.APPEALED],
+        A.SAVE_SCORES,
+        None,
+        [R.ASSESSOR],
+        [*_SCORING, g.NOT_A_YEARLY_REPORT],
+    )
     # A candidate answers the examiners' questions on the practical part as a manager answers assessors.
     + _rows([S.CLARIFICATION_REQUESTED], A.ANSWER_CLARIFICATION, S.IN_REVIEW, _APPLICANTS)
-    + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.IN_REVIEW, [R.ASSESSOR], _SCORING, g.OTHERS_STILL_SCORING)
-    + _rows([S.IN_REVIEW], A.SUBMIT_SCORES, S.SCORED, [R.ASSESSOR], _SCORING, g.LAST_TO_SCORE)
+    + _rows(
+        [S.IN_REVIEW],
+        A.SUBMIT_SCORES,
+        S.IN_REVIEW,
+        [R.ASSESSOR],
+        [*_SCORING, g.NOT_A_YEARLY_REPORT],
+        g.OTHERS_STILL_SCORING,
+    )
+    + _rows(
+        [S.IN_REVIEW],
+        A.SUBMIT_SCORES,
+        S.SCORED,
+        [R.ASSESSOR],
+        [*_SCORING, g.NOT_A_YEARLY_REPORT],
+        g.LAST_TO_SCORE,
+    )
+    # A yearly report's one assessor accepts it, once any clarification asked is answered.
+    + _rows([S.IN_REVIEW], A.ACCEPT_REPORT, S.ACCEPTED, [R.ASSESSOR], [g.SUBJECT_IS_REPORT, g.CONFIRMED])
     + _rows(
         [S.SCORED],
         A.ADD_THIRD_ASSESSOR,

@@ -29,6 +29,8 @@ class State(StrEnum):
     #: an admitted candidate who passed the theory exam has submitted the practical part: examiners are
     #: assigned to it next (issue 16)
     PRACTICAL_SUBMITTED = "practical_submitted"
+    #: a certified organisation's yearly report accepted by its assessor (issue 18); its figures count
+    ACCEPTED = "report_accepted"
 
 
 class Action(StrEnum):
@@ -64,6 +66,9 @@ class Action(StrEnum):
     APPEAL = "appeal"
     ASSIGN_APPEAL_ASSESSOR = "assign_appeal_assessor"
     DECIDE_APPEAL = "decide_appeal"
+    # A yearly report is reviewed by one assessor, who accepts it or asks for clarification; its figures
+    # are checked against the thresholds when it is accepted (certify.monitoring.review).
+    ACCEPT_REPORT = "accept_report"
 
 
 class Role(StrEnum):
@@ -132,6 +137,7 @@ STATE_LABELS: dict[str, str] = {
     State.WITHDRAWN: N_("Withdrawn"),
     State.ADMITTED: N_("Admitted to the exam"),
     State.PRACTICAL_SUBMITTED: N_("Practical part submitted"),
+    State.ACCEPTED: N_("Report accepted"),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -156,6 +162,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.APPEAL: N_("Appeal the decision"),
     Action.ASSIGN_APPEAL_ASSESSOR: N_("Assign the appeal assessor"),
     Action.DECIDE_APPEAL: N_("Decide the appeal"),
+    Action.ACCEPT_REPORT: N_("Accept the report"),
 }
 
 ROLE_LABELS: dict[str, str] = {

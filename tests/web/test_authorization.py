@@ -11,6 +11,7 @@ import io
 import pytest
 
 from certify.accounts.models import Role
+from certify.monitoring.models import ReportPeriod
 from certify.outbox.models import OutboxMessage
 from certify.questionnaire.evidence import add_evidence
 from tests import factories
@@ -135,6 +136,18 @@ RULES = {
     ("insight.assignments", "GET"): STAFF,
     ("insight.certificates", "GET"): STAFF,
     ("insight.reports", "GET"): STAFF,
+    # the manager's own organisation's yearly reports; starting one, only on the holder's own certificate
+    ("monitoring.reports", "GET"): {"owner", "stranger"},
+    ("monitoring.start", "POST"): {"owner"},
+    # a yearly report's review is its assessor's; the world's assignment is an application's, so nobody
+    ("monitoring.review", "GET"): set(),
+    ("monitoring.accept", "POST"): set(),
+    ("monitoring.clarify", "POST"): set(),
+    # the body's monitoring view and its workbook; an organisation's yearly results, for the body and the
+    # organisation's own managers (the world's application is the owner's)
+    ("monitoring.overview", "GET"): STAFF,
+    ("monitoring.workbook", "GET"): set(),  # staff only, and 404 until a yearly report is accepted
+    ("monitoring.trends", "GET"): {"owner"} | STAFF,
     ("insight.calibration", "GET"): STAFF,
     ("insight.statistics", "GET"): STAFF,
     ("insight.export_applications", "GET"): STAFF,
@@ -212,6 +225,10 @@ def world(app, db):
         recipient="x@example.org", subject="—", body="—", template="t", locale="ru", status="failed"
     )
     db.add(message)
+    period = ReportPeriod(
+        certificate_id=certificate.id, number=1, starts_on=certificate.issued_on, due_on=certificate.issued_on
+    )
+    db.add(period)
     users = {
         "owner": owner,
         "stranger": make_user(db, Role.MANAGER),
@@ -248,6 +265,8 @@ def world(app, db):
         "exam_id": exam.id,
         "attempt_id": attempt.id,
         "entry_id": 1,
+        "period_id": period.id,
+        "organisation_id": owner.organisation_id,
     }
     return clients, values
 

@@ -34,6 +34,7 @@ from certify import create_app
 from certify.accounts import tokens
 from certify.accounts.models import Role, User
 from certify.extensions import db
+from certify.monitoring.models import ReportPeriod
 from certify.outbox.models import OutboxMessage
 from certify.questionnaire.evidence import add_evidence
 from certify.questionnaire.models import EvidenceFile
@@ -221,6 +222,13 @@ def _build(session) -> tuple[dict[str, list], dict[str, object]]:
         recipient="x@example.org", subject="—", body="—", template="t", locale="ru", status="failed"
     )
     session.add(message)
+    period = ReportPeriod(
+        certificate_id=certified.certificate.id,
+        number=1,
+        starts_on=certified.certificate.issued_on,
+        due_on=certified.certificate.issued_on,
+    )
+    session.add(period)
     session.flush()
     cases = [
         certified,
@@ -252,6 +260,7 @@ def _build(session) -> tuple[dict[str, list], dict[str, object]]:
         "exam_id": [exam.id, MISSING_ID],
         "attempt_id": [attempt.id, MISSING_ID],
         "entry_id": [MISSING_ID],
+        "period_id": [period.id, MISSING_ID],
     }
     return values, people
 

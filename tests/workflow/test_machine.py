@@ -19,7 +19,7 @@ from certify.workflow import (
     apply,
 )
 from certify.workflow import guards as g
-from certify.workflow.machine import WRONG_ROLE, WRONG_STATE
+from certify.workflow.machine import WRONG_ROLE, WRONG_STATE, TransitionRefused
 from tests.workflow.situations import (
     ADMIN,
     ALL_ACTORS,
@@ -38,6 +38,11 @@ from tests.workflow.situations import (
     SCORING_ASSESSOR,
     SPLIT,
     refusal,
+)
+
+#: a yearly report under review by its one assessor, who has confirmed independence
+REPORT = Facts(
+    subject_is_report=True, team_maximum=1, assessors_assigned=1, assessors_confirmed=1, lead_assigned=True
 )
 
 S, A = State, Action
@@ -115,6 +120,7 @@ ALLOWED = [
         S.CLARIFICATION_REQUESTED,
     ),
     (S.CLARIFICATION_REQUESTED, A.ANSWER_CLARIFICATION, MANAGER, Facts(), S.IN_REVIEW),
+    (S.IN_REVIEW, A.ACCEPT_REPORT, SCORING_ASSESSOR, REPORT, S.ACCEPTED),
     (S.IN_REVIEW, A.SAVE_SCORES, SCORING_ASSESSOR, SCORING, S.IN_REVIEW),
     (S.CLARIFICATION_REQUESTED, A.SAVE_SCORES, SCORING_ASSESSOR, SCORING, S.CLARIFICATION_REQUESTED),
     (S.APPEALED, A.SAVE_SCORES, SCORING_ASSESSOR, Facts(), S.APPEALED),
@@ -328,3 +334,31 @@ def test_a_scheme_s_own_appeal_period_decides_when_an_appeal_is_too_late():
     assert refused.message == g.WITHIN_APPEAL_PERIOD.refusal and refused.params["days"] == 20
     assert "20" in refused.text()
     assert apply(S.NOT_CERTIFIED, A.APPEAL, CANDIDATE, replace(shorter, appeal_days=30)) == S.APPEALED
+
+
+def test_a_yearly_report_is_accepted_never_scored_nor_withdrawn():
+    offered = allowed_actions(S.IN_REVIEW, SCORING_ASSESSOR, REPORT)
+    assert offered == [A.REQUEST_CLARIFICATION, A.ACCEPT_REPORT]
+    for action in (A.SAVE_SCORES, A.SUBMIT_SCORES):
+        with pytest.raises(TransitionRefused) as refused:
+            apply(S.IN_REVIEW, action, SCORING_ASSESSOR, REPORT)
+        assert refused.value.message == g.NOT_A_YEARLY_REPORT.refusal
+    for state in (S.DRAFT, S.SUBMITTED):
+        with pytest.raises(TransitionRefused):
+            apply(state, A.WITHDRAW, MANAGER, REPORT)
+
+
+def test_an_application_for_certification_is_never_accepted_as_a_report():
+    with pytest.raises(TransitionRefused) as refused:
+        apply(S.IN_REVIEW, A.ACCEPT_REPORT, SCORING_ASSESSOR, SCORING)
+    assert refused.value.message == g.SUBJECT_IS_REPORT.refusal
+
+
+def test_a_yearly_report_has_one_assessor():
+    with pytest.raises(TransitionRefused) as refused:
+        apply(S.SUBMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, replace(REPORT, proposed_team_size=2))
+    assert (
+        refused.value.text()
+        == "No more assessors can be assigned: the team of this application is complete at 1."
+    )
+    assert apply(S.SUBMITTED, A.ASSIGN_ASSESSORS, COORDINATOR, replace(REPORT, proposed_team_size=1))
