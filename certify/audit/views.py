@@ -6,7 +6,7 @@ import json
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_date, get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from certify.audit.models import AuditEntry
 from certify.audit.sentences import kinds_by_domain, sentence
-from certify.audit.services import AuditFilter, entries_matching
+from certify.audit.services import COUNT_CAP, AuditFilter, entries_matching, page_of_entries
 from certify.extensions import db
 from certify.review.blind import entries_shown_to
 from certify.web.access import STAFF, roles_required
@@ -88,9 +88,31 @@ def index():
     form.validate()
     kind = "" if form.kind.errors else form.kind.data or ""
     statement = _of_kind(entries_matching(_filters(form)), kind)
-    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    page = page_of_entries(
+        db.session, statement, per_page=PAGE_SIZE, before=_cursor("before"), after=_cursor("after")
+    )
     entries = entries_shown_to(db.session, current_user, page.items)
-    return render_template("audit/index.html", form=form, page=page, entries=entries)
+    return render_template(
+        "audit/index.html",
+        form=form,
+        page=page,
+        entries=entries,
+        count_cap=COUNT_CAP,
+        newer_url=_page_url(after=page.newer) if page.newer is not None else None,
+        older_url=_page_url(before=page.older) if page.older is not None else None,
+    )
+
+
+def _cursor(name: str) -> int | None:
+    """The entry id a page starts beside (`before` or `after`); anything else means the newest page."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _page_url(**cursor: int) -> str:
+    """This page's address with the filters kept and the cursor replaced."""
+    kept = {k: v for k, v in request.args.items(multi=True) if k not in ("before", "after", "page")}
+    return url_for("audit.index", **kept, **cursor)
 
 
 @bp.app_template_filter("audit_sentence")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from certify.audit.models import AuditEntry
 from certify.certificates.models import Certificate, CertificateStatus
@@ -31,12 +32,25 @@ def in_force(today: date | None = None) -> sa.Select:
     return sa.select(Certificate).where(with_status(CertificateStatus.VALID, today or date.today()))
 
 
-def levels_in_force(session) -> list[tuple[str, str, str]]:
-    """(id, name ru, name en) of the levels held by certificates in force, for the registry's filter."""
-    names = in_force().with_only_columns(
-        Certificate.level_id, Certificate.level_name_ru, Certificate.level_name_en
+def levels_in_force(session, today: date | None = None) -> list[tuple[str, str, str]]:
+    """(id, name ru, name en) of the levels held by certificates in force, for the registry's filter.
+
+    Found one level at a time, each the first in force after the last found in the index on these
+    columns: a handful of index probes, where reading every certificate in force grew with the registry.
+    """
+    columns = (Certificate.level_id, Certificate.level_name_ru, Certificate.level_name_en)
+    first_in_force = (
+        sa.select(*columns)
+        .where(with_status(CertificateStatus.VALID, today or date.today()))
+        .order_by(*columns)
+        .limit(1)
     )
-    return sorted({tuple(row) for row in session.execute(names)})
+    levels: list[tuple[str, str, str]] = []
+    while row := session.execute(
+        first_in_force.where(sa.tuple_(*columns) > sa.tuple_(*levels[-1])) if levels else first_in_force
+    ).first():
+        levels.append(tuple(row))
+    return sorted(levels)
 
 
 def with_status(status: CertificateStatus, today: date) -> sa.ColumnElement[bool]:
@@ -124,6 +138,62 @@ def matching(filters: RegisterFilter, today: date | None = None) -> sa.Select:
             Certificate.expires_on <= today + timedelta(days=EXPIRING_WITHIN_DAYS),
         )
     return statement.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+
+
+@dataclass(frozen=True)
+class CertificatePage:
+    """One page of a list in issue order (newest first), found from a certificate (keyset) rather than by
+    an offset, so a page deep in a long list costs what the first does."""
+
+    items: list[Certificate]
+    #: the id to pass as `after` for the page of newer certificates (None: there are none)
+    newer: int | None
+    #: the id to pass as `before` for the page of older certificates (None: there are none)
+    older: int | None
+
+
+def page_of(
+    session, statement: sa.Select, *, per_page: int, before: int | None = None, after: int | None = None
+) -> CertificatePage:
+    """The page of `statement`'s certificates (`registry` or `matching`: newest first) just after the
+    certificate `before` in that order, just ahead of the certificate `after`, or the first.
+
+    Two queries at most, both along the index on (issued_on, id): the page, with one more row than shown to
+    tell whether the far side goes on, and whether the near side does.
+    """
+    position = sa.tuple_(Certificate.issued_on, Certificate.id)
+    if after is not None:
+        rows = session.scalars(
+            statement.where(position > _position_of(after))
+            .order_by(None)
+            .order_by(Certificate.issued_on, Certificate.id)
+            .limit(per_page + 1)
+        ).all()
+        items = list(reversed(rows[:per_page]))
+        newer, older = (
+            len(rows) > per_page,
+            _exists(session, statement.where(position <= _position_of(after))),
+        )
+    else:
+        narrowed = statement if before is None else statement.where(position < _position_of(before))
+        rows = session.scalars(narrowed.limit(per_page + 1)).all()
+        items = rows[:per_page]
+        newer = before is not None and _exists(session, statement.where(position >= _position_of(before)))
+        older = len(rows) > per_page
+    # an empty page (the list changed since its link was made) still leads back beside its cursor
+    first, last = (items[0].id, items[-1].id) if items else (before, after)
+    return CertificatePage(items, newer=first if newer else None, older=last if older else None)
+
+
+def _position_of(certificate_id: int) -> sa.Tuple:
+    """Where the certificate `certificate_id` stands in issue order, for comparing others with it."""
+    cursor = aliased(Certificate)
+    issued_on = sa.select(cursor.issued_on).where(cursor.id == certificate_id).scalar_subquery()
+    return sa.tuple_(issued_on, sa.literal(certificate_id))
+
+
+def _exists(session, statement: sa.Select) -> bool:
+    return session.scalar(sa.select(statement.order_by(None).exists()))
 
 
 def revisions_of(session, certificate: Certificate) -> list[Certificate]:

@@ -172,7 +172,7 @@ def registry():
     """The public registry of certificates in force (organisations' and attested managers'), with search by
     name, filters by kind and level, and pagination."""
     filters = register.RegistryFilter.from_args(request.args)
-    page = db.paginate(register.registry(filters), per_page=PAGE_SIZE, error_out=False)
+    page = _page(register.registry(filters))
     return render_template(
         "certificates/registry.html",
         page=page,
@@ -180,7 +180,25 @@ def registry():
         filters=filters,
         kinds=register.SUBJECT_KINDS,
         levels=register.levels_in_force(db.session),
+        **_page_links(page, "certificates.registry"),
     )
+
+
+def _page(statement) -> register.CertificatePage:
+    """The page of a list of certificates the address asks for (`before` or `after` a certificate)."""
+    cursors = {name: request.args.get(name, "") for name in ("before", "after")}
+    return register.page_of(
+        db.session, statement, per_page=PAGE_SIZE, **{k: int(v) for k, v in cursors.items() if v.isdigit()}
+    )
+
+
+def _page_links(page: register.CertificatePage, endpoint: str) -> dict:
+    """The addresses of the newer and the older page, with the filters kept (None where there is none)."""
+    kept = {k: v for k, v in request.args.items(multi=True) if k not in ("before", "after", "page")}
+    return {
+        "newer_url": url_for(endpoint, **kept, after=page.newer) if page.newer is not None else None,
+        "older_url": url_for(endpoint, **kept, before=page.older) if page.older is not None else None,
+    }
 
 
 def _for_holder_or_staff(number: str) -> Certificate:
@@ -223,13 +241,14 @@ def pdf(number: str):
 def index():
     """Every certificate in any status, for the certification body: search, status, expiring soon."""
     filters = register.RegisterFilter.from_args(request.args)
-    page = db.paginate(register.matching(filters), per_page=PAGE_SIZE, error_out=False)
+    page = _page(register.matching(filters))
     return render_template(
         "certificates/index.html",
         page=page,
         filters=filters,
         statuses=list(CertificateStatus),
         kinds=register.SUBJECT_KINDS,
+        **_page_links(page, "certificates.index"),
     )
 
 

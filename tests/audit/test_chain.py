@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from certify.audit.chain import (
     checkpoint_bytes,
     entry_mac,
     first_broken,
+    keyed,
     plain,
     read_checkpoint,
     unkeyed_hash,
@@ -99,6 +101,21 @@ def test_the_mac_covers_the_previous_mac_and_every_field_under_the_key():
     for name, value in fields(2).items():
         if value != fields()[name]:
             assert entry_mac(KEY, GENESIS, fields(**{name: value})) != expected, name
+
+
+def test_a_pre_keyed_hmac_gives_the_same_mac_and_stays_unfed_for_the_next_entry():
+    mac = keyed(KEY)
+    for n in (1, 2, 1):
+        assert entry_mac(mac, GENESIS, fields(n)) == entry_mac(KEY, GENESIS, fields(n))
+
+
+class Colour(StrEnum):
+    RED = "red"
+
+
+@pytest.mark.parametrize("value", ["текст", 7, 2.5, True, None, Colour.RED, {"a": [Colour.RED, 1]}])
+def test_plain_values_and_str_subclasses_come_back_as_json_writes_them(value):
+    assert plain(value) == value and json.dumps(plain(value)) == json.dumps(value)
 
 
 def test_an_intact_chain_and_an_empty_one_hold():

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from flask import render_template
 
 import certify.audit.models  # noqa: F401  (the tables, until the app imports them)
 from certify.accounts.models import Role
-from certify.audit import services
+from certify.audit import services, views
 from certify.audit.views import bp
 
 
@@ -128,3 +131,40 @@ def test_history_partial_shows_an_applications_entries(app, db, entries):
     assert "application.submitted" in html and "standard.published" not in html
     assert "admin@certify-test.example.org" in html
     assert "Заявка подана" in html and "<summary>Данные</summary>" in html
+
+
+def _link(page: str, label: str) -> str | None:
+    """The address of the pagination link labelled `label`, None when it is disabled."""
+    found = re.search(rf'<a class="page-link" href="([^"]*)"[^>]*>[^<]*{label}', page)
+    return None if found is None or found.group(1) == "#" else html.unescape(found.group(1))
+
+
+def test_pages_follow_the_entries_by_id_and_keep_the_filters(db, entries, login, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for version in range(4, 9):
+        services.record(
+            db, actor=None, action="standard.published", subject_type="standard", subject_id=version
+        )
+    db.commit()
+    client, _ = login(Role.COORDINATOR, locale="en")
+    newest = client.get("/admin/audit/?kind=standard").get_data(as_text=True)
+    assert "Standard version 8 published" in newest and "Standard version 7 published" in newest
+    assert _link(newest, "Newer") is None
+    older_url = _link(newest, "Older")
+    assert "kind=standard" in older_url and "before=" in older_url
+    older = client.get(older_url).get_data(as_text=True)
+    assert "Standard version 6 published" in older and "Standard version 5 published" in older
+    assert "Standard version 7 published" not in older
+    oldest = client.get(_link(older, "Older")).get_data(as_text=True)
+    assert "Standard version 3 published" in oldest and _link(oldest, "Older") is None
+    assert "<code>application.submitted</code>" not in oldest  # the filter holds on every page
+    back = client.get(_link(older, "Newer")).get_data(as_text=True)
+    assert "Standard version 8 published" in back and _link(back, "Newer") is None
+
+
+def test_the_count_stops_at_its_cap(entries, login, monkeypatch):
+    monkeypatch.setattr(services, "COUNT_CAP", 1)
+    monkeypatch.setattr(views, "COUNT_CAP", 1)
+    client, _ = login(Role.COORDINATOR, locale="en")
+    assert "More than 1 entries" in client.get("/admin/audit/").get_data(as_text=True)
+    assert "1 entry" in client.get("/admin/audit/?kind=standard").get_data(as_text=True)
