@@ -47,6 +47,7 @@ RULES = {
     ("api.certificate", "GET"): EVERYONE,
     ("api.standards", "GET"): EVERYONE,
     ("api.standard_version", "GET"): EVERYONE,
+    ("api.monitoring", "GET"): EVERYONE,
     ("api.openapi", "GET"): EVERYONE,
     ("api.docs", "GET"): EVERYONE,
     # read with a personal token only (tests/api): a session cookie opens none of them
