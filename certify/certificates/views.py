@@ -293,6 +293,10 @@ def _detail_page(
         changes=lifecycle.offered_changes(certificate) if coordinator else frozenset(),
         # an organisation's assessment report; a person's written conclusion comes with their decision
         report_offered=not certificate.is_person,
+        # an organisation's yearly results (docs/monitoring.md): its reports' figures against its peers
+        holder_id=None
+        if certificate.is_person
+        else db.session.get(Application, certificate.application_id).organisation_id,
         # formdata=None: a form that was not sent must not pick up the other one's fields (all have `reason`)
         form=form or correction_form(certificate, formdata=None, obj=certificate),
         status_forms=status_forms(status_form),

@@ -82,16 +82,16 @@ def perform(session, duty: Duty, today: date) -> int | None:
     mail = _Mail(certificate, period, today, proposal_on(period.due_on, rules))
     if duty.step == Step.REMIND:
         people = holders(session, certificate)
-        mail.send(session, people, "monitoring_reminder")
+        mail.send(session, people, "monitoring_reminder", external_url("monitoring.reports"))
         _record(session, "monitoring.reminded", certificate, period, people, days_before=duty.days)
         return len(people)
     people = [person for person in coordinators(session) if person.active]
     overdue = (today - period.due_on).days
     if duty.step == Step.ALERT:
-        mail.send(session, people, "monitoring_overdue")
+        mail.send(session, people, "monitoring_overdue", mail.certificate_page)
         _record(session, "monitoring.overdue_alert", certificate, period, people, days_overdue=overdue)
     else:
-        mail.send(session, people, "monitoring_suspension_proposed")
+        mail.send(session, people, "monitoring_suspension_proposed", mail.certificate_page)
         _record(session, "monitoring.suspension_proposed", certificate, period, people, days_overdue=overdue)
     return len(people)
 
@@ -125,7 +125,12 @@ class _Mail:
     today: date
     proposal_day: date
 
-    def send(self, session, people: list[User], template: str) -> None:
+    @property
+    def certificate_page(self) -> str:
+        return external_url("certificates.detail", number=self.certificate.number)
+
+    def send(self, session, people: list[User], template: str, link: str) -> None:
+        """`link`: where the recipients act, the managers' yearly reports or the coordinators' certificate."""
         for person in people:
             queue_mail(
                 session,
@@ -138,7 +143,7 @@ class _Mail:
                 days_left=(self.period.due_on - self.today).days,
                 days_overdue=(self.today - self.period.due_on).days,
                 proposal_on=self.proposal_day,
-                link=external_url("certificates.detail", number=self.certificate.number),
+                link=link,
             )
 
 

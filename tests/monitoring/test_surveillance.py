@@ -82,7 +82,7 @@ def test_each_reminder_is_sent_once_to_the_managers(db, monitored, runner):
     subjects = {mail.locale: mail.subject for mail in first}
     assert subjects["en"].startswith(f"Yearly report for certificate {certificate.number} due on")
     assert subjects["ru"].startswith(f"Ежегодный отчёт по сертификату {certificate.number}")
-    assert all("30" in mail.body for mail in first)
+    assert all("30" in mail.body and "/monitoring/reports" in mail.body for mail in first)
     remind(runner, due - timedelta(days=7))
     remind(runner, due - timedelta(days=7))
     assert len(mails(db, "monitoring_reminder")) == 2 * len(first)

@@ -70,6 +70,8 @@ def test_the_accepted_reports_are_read_as_one_a_year(db, peers):
 def test_the_coordinator_sees_each_figure_against_the_peers_median(db, peers, client_for):
     client = client_for(peers[0].coordinator)
     organisation = peers[0].application.organisation
+    certificate_page = html(client.get(f"/certificates/{peers[0].certificate.number}"))
+    assert f"/monitoring/organisations/{organisation.id}/trends" in certificate_page
     page = html(client.get(f"/monitoring/organisations/{organisation.id}/trends"))
     assert "<svg" in page and "Участники кластера" in page
     # the five others reported 30 … 70 participants last year: their median is 50; the year before no peers
