@@ -3,7 +3,8 @@
 Scores come from the one scoring engine (the consensus rubric over the application's answers as the
 consensus marks accept them, certify.review.findings), exactly as the decision computed them. Peers are
 the other organisations certified on the same standard code; only percentiles derived from their area
-scores leave this module, never a name or a score of theirs.
+scores leave this module, never a name or a score of theirs. The results between certifications
+(`report_trends`) follow the same rule: only the peers' medians of five or more.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from certify.certificates.issuance import CertificateError, attestations_numbere
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.register import latest_of_application
 from certify.certificates.report_pdf import AreaReport, IndicatorReport, ReportContext, percentile_rank
+from certify.certificates.report_trends import trends_reported
 from certify.questionnaire.answers import typed_answers
 from certify.questionnaire.models import Answer, Application, EvidenceFile
 from certify.questionnaire.services import attestation_numbers, scoring_day, standard_of
@@ -67,6 +69,7 @@ def report_context(session, application: Application) -> ReportContext:
         peer_count=peer_count,
         phase_name_ru=outcome.phase.name.ru if outcome and outcome.phase else None,
         phase_name_en=outcome.phase.name.en if outcome and outcome.phase else None,
+        trends=trends_reported(session, application, decision),
     )
 
 

@@ -1,7 +1,8 @@
 """The assessment report PDF: a frozen context of plain values in, PDF/A-3b bytes out.
 
 Pure like render.py (no Flask, no database): `certify.certificates.report_data` gathers the values. The bar
-chart is SVG written here and drawn by WeasyPrint, so the PDF needs no JavaScript and fetches nothing.
+chart is SVG written here, the yearly results' line charts are the web's (`certify.insight.charts`), and
+WeasyPrint draws them, so the PDF needs no JavaScript and fetches nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from certify.certificates.render import DATE_LOCALES, render_pdf_template
+from certify.insight.charts import Line, LinePoint, line_chart
+from certify.monitoring.trends import TrendPoint
 
 #: Fewer peers than this and a percentile could all but name them, so none is shown.
 MIN_PEERS = 5
@@ -30,6 +33,11 @@ AXIS_TICKS = 4
 #: Longer area names are cut in the chart (a line of SVG text never wraps); tables print them in full.
 LABEL_LIMIT = 85
 CHART_LABEL = "Оценки по областям / Scores by area"
+#: the yearly results' charts name their lines in both languages; figures are written the Russian way, as
+#: the tables' are
+OWN_LINE = "Организация / This organisation"
+MEDIAN_LINE = "Медиана сопоставимых / Peers' median"
+NO_MEDIAN = "менее 5 сопоставимых / fewer than 5 peers"
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,19 @@ class AreaReport:
 
 
 @dataclass(frozen=True)
+class TrendReport:
+    """One KPI of the organisation's yearly reports accepted before the decision, year by year, with the
+    peers' median (never a peer's own figure)."""
+
+    name_ru: str
+    name_en: str
+    unit_ru: str
+    unit_en: str
+    #: at least one year; a median is None where fewer than MIN_PEERS peers reported the figure
+    points: tuple[TrendPoint, ...]
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything printed in an assessment report, as plain values (no models, no request)."""
 
@@ -91,6 +112,9 @@ class ReportContext:
     #: the cluster's maturity phase when it applied; None when the standard has no phases
     phase_name_ru: str | None = None
     phase_name_en: str | None = None
+    #: the results between certifications: each KPI the organisation reported (empty before its first
+    #: accepted yearly report, and for a person)
+    trends: tuple[TrendReport, ...] = ()
 
 
 def percentile_rank(value: Decimal, peers: Sequence[Decimal]) -> int | None:
@@ -110,6 +134,26 @@ def percentile_rank(value: Decimal, peers: Sequence[Decimal]) -> int | None:
 def number(value: Decimal | None, lang: str) -> str:
     """A score with one decimal in the language's style (87,5 / 87.5), or a dash when there is none."""
     return "—" if value is None else format_decimal(value, format="0.0", locale=lang)
+
+
+def quantity(value: Decimal) -> str:
+    """A reported figure in the Russian style (125 000 000, 3,5), with no more decimals than it has."""
+    return format_decimal(value, locale="ru")
+
+
+def trend_chart_svg(kpi: TrendReport) -> Markup:
+    """The KPI's line over the years against the peers' median's, titled in both languages."""
+    title = f"{kpi.name_ru}, {kpi.unit_ru} / {kpi.name_en}, {kpi.unit_en}"
+
+    def shown(value: Decimal | None, missing: str) -> LinePoint:
+        return LinePoint(value, missing if value is None else quantity(value))
+
+    lines = [
+        Line(OWN_LINE, tuple(shown(point.value, "—") for point in kpi.points)),
+        Line(MEDIAN_LINE, tuple(shown(point.median, NO_MEDIAN) for point in kpi.points), dashed=True),
+    ]
+    chart = line_chart(title, [point.year for point in kpi.points], lines, quantity)
+    return Markup(chart)  # noqa: S704 (line_chart escapes every text)
 
 
 def area_chart_svg(areas: Sequence[AreaReport]) -> Markup:
@@ -183,7 +227,8 @@ def _label(text: str) -> str:
 
 def template_values(ctx: ReportContext) -> dict:
     """The values the template prints: the context, the chart, the date and a number formatter."""
-    values = {"r": ctx, "chart_svg": area_chart_svg(ctx.areas), "number": number}
+    values = {"r": ctx, "chart_svg": area_chart_svg(ctx.areas), "number": number, "quantity": quantity}
+    values["trend_charts"] = [(kpi, trend_chart_svg(kpi)) for kpi in ctx.trends]
     values["shows_peers"] = any(area.peer_percentile is not None for area in ctx.areas)
     for lang, locale in DATE_LOCALES.items():
         values[f"decided_on_{lang}"] = format_date(ctx.decided_on, format="long", locale=locale)

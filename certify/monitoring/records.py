@@ -9,11 +9,13 @@ green priority fields chosen in the certified application.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from certify.accounts.models import Organisation
+from certify.audit.models import AuditEntry
 from certify.certificates.models import Certificate
 from certify.monitoring.models import ReportFlag, ReportPeriod
 from certify.monitoring.review import figures
@@ -23,9 +25,19 @@ from certify.questionnaire.services import standard_of
 from certify.standards.services import definition_of
 from certify.workflow import State
 
+#: the audit action of a report's acceptance (`certify.monitoring.review.accept_report`), whose time is the
+#: only record of when a report was accepted
+REPORT_ACCEPTED = "monitoring.report_accepted"
 
-def accepted_reports(session, organisation_id: int | None = None) -> list[YearReport]:
-    """Every accepted yearly report (of one organisation, if given), oldest first."""
+
+def accepted_reports(
+    session, organisation_id: int | None = None, *, accepted_by: datetime | None = None
+) -> list[YearReport]:
+    """Every accepted yearly report (of one organisation, if given), oldest first.
+
+    With `accepted_by` (UTC), only the reports accepted by then: what a document of that moment read, so
+    that a report accepted later does not change it.
+    """
     certified = aliased(Application)
     statement = (
         sa.select(Application, ReportPeriod, Certificate, certified.snapshot)
@@ -37,6 +49,14 @@ def accepted_reports(session, organisation_id: int | None = None) -> list[YearRe
     )
     if organisation_id is not None:
         statement = statement.where(Application.organisation_id == organisation_id)
+    if accepted_by is not None:
+        statement = statement.where(
+            sa.exists().where(
+                AuditEntry.application_id == Application.id,
+                AuditEntry.action == REPORT_ACCEPTED,
+                AuditEntry.occurred_at <= accepted_by,
+            )
+        )
     rows = session.execute(statement).all()
     answers = _answers(session, [report.id for report, *_ in rows])
     found: dict[tuple[int, int], YearReport] = {}

@@ -10,8 +10,8 @@ from flask_babel import format_decimal, gettext
 from markupsafe import Markup
 
 from certify.insight.charts import Line, LinePoint, line_chart
-from certify.monitoring.report import core_question_id, field_question_id
-from certify.monitoring.trends import MIN_PEERS, PeerGroup, TrendPoint, YearReport, trend
+from certify.monitoring.kpi_trends import kpi_trends
+from certify.monitoring.trends import MIN_PEERS, PeerGroup, TrendPoint, YearReport
 from certify.standards.definition import Text
 from certify.standards.monitoring import Monitoring
 
@@ -37,26 +37,11 @@ def figure_trends(
     group: PeerGroup,
     language: str,
 ) -> list[FigureTrend]:
-    """Each core KPI against the peers of `group`, then each figure of the fields the organisation chose
-    (in its latest report) against the organisations that chose the field."""
-    own = [report for report in reports if report.organisation_id == organisation_id]
-    chosen = own[-1].fields if own else frozenset()
-    found = []
-    for kpi_id in monitoring.core:
-        kpi = monitoring.kpi(kpi_id)
-        points = trend(reports, organisation_id, core_question_id(kpi_id), group)
-        found.append(_figure(kpi.name, kpi.unit, points, language))
-    for entry in monitoring.fields:
-        if entry.field not in chosen:
-            continue
-        for kpi_id in entry.kpis:
-            kpi = monitoring.kpi(kpi_id)
-            question_id = field_question_id(entry.field, kpi_id, "actual")
-            points = trend(reports, organisation_id, question_id, PeerGroup.FIELD, entry.field)
-            field = field_titles[entry.field]
-            title = Text(ru=f"{field.ru} — {kpi.name.ru}", en=f"{field.en} — {kpi.name.en}")
-            found.append(_figure(title, kpi.unit, points, language))
-    return found
+    """Each figure of `kpi_trends` (core KPIs against `group`, then the chosen fields'), with its chart."""
+    return [
+        _figure(found.title, found.unit, list(found.points), language)
+        for found in kpi_trends(reports, organisation_id, monitoring, field_titles, group)
+    ]
 
 
 def _figure(title: Text, unit: Text, points: list[TrendPoint], language: str) -> FigureTrend:
