@@ -27,6 +27,7 @@ from certify.questionnaire.services import standard_of
 from certify.review import clarification
 from certify.review import forms as review_forms
 from certify.review.models import Assignment
+from certify.standards.services import current_version, definition_of
 from certify.web.access import STAFF, assignment_opens_application, is_staff, require, roles_required
 from certify.web.actions import carry_out, in_place
 from certify.web.i18n import current_language
@@ -168,10 +169,11 @@ def overview():
 @bp.get("/effectiveness.xlsx")
 @roles_required(*STAFF)
 def workbook():
-    """Every year's index, its components and the totals, for the body (nothing withheld)."""
-    standard = records.latest_standard(db.session)
+    """Every year's index, its components and the totals, for the body (nothing withheld); before any
+    report is accepted, the sheets with their headings only, on the current standard's KPIs."""
+    standard = records.latest_standard(db.session) or _current_standard()
     reports = records.accepted_reports(db.session)
-    if standard is None:
+    if standard is None or standard.monitoring is None:
         abort(404)
     data = export.monitoring_workbook(
         reports,
@@ -185,3 +187,9 @@ def workbook():
         as_attachment=True,
         download_name="monitoring.xlsx",
     )
+
+
+def _current_standard():
+    """The standard new applications start on, if any."""
+    current = current_version(db.session)
+    return definition_of(current) if current is not None else None

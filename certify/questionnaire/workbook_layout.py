@@ -54,8 +54,8 @@ ELIGIBILITY_HEADING = Text("Требования допуска", "Eligibility r
 INSTRUCTIONS = (
     ("Как заполнить анкету офлайн", "How to fill in the questionnaire offline"),
     (
-        "Каждый следующий лист — часть анкеты: сначала требования допуска, затем по листу на раздел.",
-        "Each following sheet is a part of the questionnaire: eligibility first, then one sheet per area.",
+        "Каждый следующий лист — страница анкеты, в том же порядке, что и на сайте.",
+        "Each following sheet is a page of the questionnaire, in the same order as on the website.",
     ),
     (
         "Заполняйте только столбец «ОТВЕТ» (G); не меняйте идентификаторы вопросов в столбце A.",

@@ -135,7 +135,7 @@ def test_submitting_freezes_the_report_and_ends_the_surveillance_of_its_period(d
     start(client, owed.period)
     report = db.scalar(sa.select(Application).where(Application.period_id == owed.period.id))
     refused = client.post(f"/applications/{report.id}/submit", data={"confirm": "y"}, follow_redirects=True)
-    assert "ответов не хватает" in html(refused) or "не хватает" in html(refused)
+    assert "Чего не хватает для подачи" in html(refused)
     answers = core_figures()
     for page in questionnaire_pages(report)[1:]:
         for question in page.questions:
@@ -171,8 +171,8 @@ def test_the_next_report_carries_the_baselines_and_targets_over_and_never_the_ac
     }
     report.state, report.submitted_at, report.snapshot = "submitted", owed.period.starts_on, figures
     owed.period.submitted_at = report.submitted_at
-    (later,) = [p for p in schedule_certificate(db, owed.certificate)] or [None]
-    assert later is None  # a 24-month certificate owes one report: make a second period by hand
+    # a 24-month certificate owes one report: the second period is made by hand
+    assert schedule_certificate(db, owed.certificate) == []
     second = ReportPeriod(
         certificate_id=owed.certificate.id, number=2, starts_on=owed.period.due_on, due_on=date.today()
     )

@@ -110,3 +110,14 @@ def test_the_coordinator_sees_the_flags_the_index_and_downloads_the_workbook(db,
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert "Индекс - Index" in book.sheetnames
+
+
+def test_before_any_accepted_report_the_workbook_has_its_headings_and_no_rows(db, client_for):
+    factories.install_default_standard(db, "1.2")
+    coordinator = factories.make_user(db, Role.COORDINATOR)
+    db.commit()
+    response = client_for(coordinator).get("/monitoring/effectiveness.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    index = book["Индекс - Index"]
+    assert index.max_row == 1 and index.cell(1, 1).value
