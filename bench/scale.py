@@ -527,7 +527,14 @@ def pages() -> list[Page]:
     from certify.audit.services import AuditFilter, entries_matching
 
     return [
-        Page("queue", "coordinator", "/review/", queue.matching(queue.QueueFilter()), queue.PAGE_SIZE),
+        Page(
+            "queue",
+            "coordinator",
+            "/review/",
+            queue.matching(queue.QueueFilter()),
+            queue.PAGE_SIZE,
+            ("after", Application.id),
+        ),
         Page(
             "register",
             "coordinator",

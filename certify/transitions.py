@@ -8,10 +8,12 @@ translated into the user's language, labels included.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext
+from sqlalchemy.orm import joinedload
 
 from certify.audit import services as audit
 from certify.errors import DomainError
@@ -46,31 +48,75 @@ class TransitionError(DomainError):
     """The workflow refused an action; `message` is already in the user's language."""
 
 
-def active_assignments(session, application: Application, *, for_appeal: bool = False) -> list[Assignment]:
-    """The review team (or the appeal's assessor): assignments not declined, oldest first."""
-    rows = session.scalars(
+@dataclass(frozen=True)
+class Loaded:
+    """The rows the workflow reads about an application, read for a whole list at once (`load_for`), so
+    that a page asks the workflow about each row without a query per row."""
+
+    #: every assignment on the application, declined ones too, oldest first (their assessors loaded)
+    assignments: tuple[Assignment, ...]
+    #: the latest decision, None before the first
+    decision: Decision | None
+    appealed: bool
+    #: the appeal panel recorded its consensus; only ever true under appeal, where it matters
+    appeal_consensus_recorded: bool
+
+
+def load_for(session, applications) -> dict[int, Loaded]:
+    """What `actor_on`, `facts_about` and `active_assignments` read, for every one of `applications`: four
+    queries whatever their number (three when none is under appeal)."""
+    ids = [a.id for a in applications]
+    assignments: dict[int, list[Assignment]] = {i: [] for i in ids}
+    for row in session.scalars(
         sa.select(Assignment)
-        .where(Assignment.application_id == application.id, Assignment.for_appeal.is_(for_appeal))
+        .where(Assignment.application_id.in_(ids))
         .order_by(Assignment.id)
+        .options(joinedload(Assignment.assessor))
+    ):
+        assignments[row.application_id].append(row)
+    decisions = session.scalars(
+        sa.select(Decision).where(Decision.application_id.in_(ids)).order_by(Decision.id)
     )
-    return [row for row in rows if row.active]
+    latest = {decision.application_id: decision for decision in decisions}  # the last one read stays
+    appealed = set(session.scalars(sa.select(Appeal.application_id).where(Appeal.application_id.in_(ids))))
+    under_appeal_ids = [a.id for a in applications if under_appeal(a)]
+    panel_agreed = set()
+    if under_appeal_ids:  # asked on every page: only under appeal can it matter
+        panel_agreed = set(
+            session.scalars(
+                sa.select(ConsensusScore.application_id).where(
+                    ConsensusScore.application_id.in_(under_appeal_ids), ConsensusScore.for_appeal.is_(True)
+                )
+            )
+        )
+    return {i: Loaded(tuple(assignments[i]), latest.get(i), i in appealed, i in panel_agreed) for i in ids}
 
 
-def actor_on(session, user, application: Application) -> ActorContext:
+def _loaded(session, application: Application, loaded: Loaded | None) -> Loaded:
+    return loaded if loaded is not None else load_for(session, [application])[application.id]
+
+
+def active_assignments(
+    session, application: Application, *, for_appeal: bool = False, loaded: Loaded | None = None
+) -> list[Assignment]:
+    """The review team (or the appeal's assessor): assignments not declined, oldest first."""
+    if loaded is not None:
+        rows = loaded.assignments
+    else:
+        rows = session.scalars(
+            sa.select(Assignment).where(Assignment.application_id == application.id).order_by(Assignment.id)
+        )
+    return [row for row in rows if row.for_appeal == for_appeal and row.active]
+
+
+def actor_on(session, user, application: Application, *, loaded: Loaded | None = None) -> ActorContext:
     """The user as the workflow sees them on this application: account roles and their assignments.
 
     Under appeal only the appeal's assessor acts; before that, the review team. Any assignment not
     declined, on either, means the user took part (and so does not decide).
     """
-    taken = [
-        row
-        for row in session.scalars(
-            sa.select(Assignment).where(
-                Assignment.application_id == application.id, Assignment.assessor_id == user.id
-            )
-        )
-        if row.active
-    ]
+    every = loaded.assignments if loaded is not None else _assignments_of(session, application, user)
+    taken = [row for row in every if row.assessor_id == user.id and row.active]
     own = next((a for a in taken if a.for_appeal == under_appeal(application)), None)
     applicant = is_applicant(user, application)
     trained = application.is_person and trained_recently(session, user.id, application.candidate_id)
@@ -85,6 +131,13 @@ def actor_on(session, user, application: Application) -> ActorContext:
         took_part=bool(taken),
         trained_candidate=trained,
     )
+
+
+def _assignments_of(session, application: Application, user) -> list[Assignment]:
+    statement = sa.select(Assignment).where(
+        Assignment.application_id == application.id, Assignment.assessor_id == user.id
+    )
+    return list(session.scalars(statement))
 
 
 def trained_recently(session, user_id: int, candidate_id: int, today: date | None = None) -> bool:
@@ -106,14 +159,13 @@ def trained_recently(session, user_id: int, candidate_id: int, today: date | Non
     )
 
 
-def facts_about(session, application: Application, **inputs) -> Facts:
-    """The workflow's view of the application now, plus what the actor enters with the action (`inputs`)."""
-    team = active_assignments(session, application)
-    appeal_team = active_assignments(session, application, for_appeal=True)
-    decision = session.scalar(
-        sa.select(Decision).where(Decision.application_id == application.id).order_by(Decision.id.desc())
-    )
-    appealed = session.scalar(sa.select(Appeal.id).where(Appeal.application_id == application.id))
+def facts_about(session, application: Application, *, loaded: Loaded | None = None, **inputs) -> Facts:
+    """The workflow's view of the application now, plus what the actor enters with the action (`inputs`);
+    its rows from `loaded` when the caller read them for a list, else read here."""
+    loaded = _loaded(session, application, loaded)
+    team = active_assignments(session, application, loaded=loaded)
+    appeal_team = active_assignments(session, application, for_appeal=True, loaded=loaded)
+    decision = loaded.decision
     standard = definition_of(application.standard_version)
     known = {
         "today": date.today(),
@@ -134,11 +186,11 @@ def facts_about(session, application: Application, **inputs) -> Facts:
         "decision_assessors": sum(a.scores_submitted_at is not None for a in team + appeal_team),
         "decided_on": as_utc(decision.decided_at).date() if decision else None,
         "appeal_days": appeal_period(standard),
-        "appeal_used": appealed is not None,
+        "appeal_used": loaded.appealed,
         "appeal_panel": appeal_panel_size(standard),
         "appeal_assessors_assigned": len(appeal_team),
         "appeal_scores_submitted": sum(a.scores_submitted_at is not None for a in appeal_team),
-        "appeal_consensus_recorded": _appeal_consensus_recorded(session, application),
+        "appeal_consensus_recorded": loaded.appeal_consensus_recorded,
         **_theory(session, application),
     }
     return Facts(**(known | inputs))
@@ -167,15 +219,6 @@ def under_appeal(application: Application) -> bool:
 def appeal_panel_size(standard) -> int:
     """How many hear an appeal: a personal scheme's panel; one assessor for an organisation's standard."""
     return standard.attestation.procedure.appeal_panel if standard.attestation else 1
-
-
-def _appeal_consensus_recorded(session, application: Application) -> bool:
-    if not under_appeal(application):  # asked on every page: only under appeal can it matter
-        return False
-    recorded = sa.select(ConsensusScore.id).where(
-        ConsensusScore.application_id == application.id, ConsensusScore.for_appeal.is_(True)
-    )
-    return session.scalar(recorded.limit(1)) is not None
 
 
 def team_minimum(application: Application) -> int:
@@ -210,10 +253,13 @@ def _scores_apart(session, application: Application) -> dict:
     return {"totals_spread": compared.spread, "largest_step_gap": compared.largest_step_gap}
 
 
-def allowed(session, user, application: Application) -> frozenset[Action]:
-    """The actions to offer `user` on `application` now (what they will type is checked on taking them)."""
-    actor = actor_on(session, user, application)
-    return frozenset(allowed_actions(State(application.state), actor, facts_about(session, application)))
+def allowed(session, user, application: Application, *, loaded: Loaded | None = None) -> frozenset[Action]:
+    """The actions to offer `user` on `application` now (what they will type is checked on taking them);
+    `loaded`: its rows, read for a list (`load_for`)."""
+    loaded = _loaded(session, application, loaded)
+    actor = actor_on(session, user, application, loaded=loaded)
+    facts = facts_about(session, application, loaded=loaded)
+    return frozenset(allowed_actions(State(application.state), actor, facts))
 
 
 def take(session, application: Application, action: Action, user, **inputs) -> State:

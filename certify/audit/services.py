@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from certify import keyset
 from certify.audit.chain import GENESIS, HASHED_FIELDS, ChainWalk, Checkpoint, entry_mac, plain
 from certify.audit.checkpoints import checkpoint_after_commit, read_checkpoints, write_checkpoint
 from certify.audit.keys import audit_key, checkpoint_folder
@@ -275,35 +276,21 @@ class EntryPage:
         return self.total <= COUNT_CAP
 
 
+#: the trail's pages, newest first, along its primary key
+TRAIL_ORDER = keyset.Keyset((AuditEntry.id,))
+
+
 def page_of_entries(
     session, statement: sa.Select, *, per_page: int, before: int | None = None, after: int | None = None
 ) -> EntryPage:
     """The page of `statement`'s entries (newest first, `entries_matching`) just older than the entry
-    `before`, just newer than the entry `after`, or the newest. Three indexed queries at most: the page
-    (one row more than shown tells whether the far side goes on), whether the near side does, the count.
-    """
-    if after is not None:
-        rows = session.scalars(
-            statement.where(AuditEntry.id > after).order_by(None).order_by(AuditEntry.id).limit(per_page + 1)
-        ).all()
-        items = list(reversed(rows[:per_page]))
-        newer_exists, older_exists = len(rows) > per_page, _exists(session, statement, AuditEntry.id <= after)
-    else:
-        narrowed = statement if before is None else statement.where(AuditEntry.id < before)
-        rows = session.scalars(narrowed.limit(per_page + 1)).all()
-        items = rows[:per_page]
-        newer_exists = before is not None and _exists(session, statement, AuditEntry.id >= before)
-        older_exists = len(rows) > per_page
-    # an empty page (its entries gone past the cursor) still leads back to the entries beside the cursor
-    newest, oldest = (items[0].id, items[-1].id) if items else ((before or 0) - 1, (after or 0) + 1)
+    `before`, just newer than the entry `after`, or the newest (`certify.keyset`), with the matching
+    entries counted up to the cap. Three indexed queries at most."""
+    page = keyset.page_of(session, statement, TRAIL_ORDER, per_page=per_page, before=before, after=after)
     counted = statement.order_by(None).with_only_columns(AuditEntry.id).limit(COUNT_CAP + 1).subquery()
     return EntryPage(
-        items=items,
+        items=page.items,
         total=session.scalar(sa.select(sa.func.count()).select_from(counted)),
-        newer=newest if newer_exists else None,
-        older=oldest if older_exists else None,
+        newer=page.newer,
+        older=page.older,
     )
-
-
-def _exists(session, statement: sa.Select, condition) -> bool:
-    return session.scalar(sa.select(statement.order_by(None).where(condition).exists()))

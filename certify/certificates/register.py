@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
+from certify import keyset
 from certify.audit.models import AuditEntry
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.questionnaire.models import Answer, Application
@@ -140,60 +140,19 @@ def matching(filters: RegisterFilter, today: date | None = None) -> sa.Select:
     return statement.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
 
 
-@dataclass(frozen=True)
-class CertificatePage:
-    """One page of a list in issue order (newest first), found from a certificate (keyset) rather than by
-    an offset, so a page deep in a long list costs what the first does."""
-
-    items: list[Certificate]
-    #: the id to pass as `after` for the page of newer certificates (None: there are none)
-    newer: int | None
-    #: the id to pass as `before` for the page of older certificates (None: there are none)
-    older: int | None
+#: the certificates' lists in issue order, newest first, along the index on (issued_on, id)
+ISSUE_ORDER = keyset.Keyset((Certificate.issued_on, Certificate.id))
+#: a page of certificates: `items`, and the cursors of the `newer` and the `older` page
+CertificatePage = keyset.KeysetPage
 
 
 def page_of(
     session, statement: sa.Select, *, per_page: int, before: int | None = None, after: int | None = None
 ) -> CertificatePage:
     """The page of `statement`'s certificates (`registry` or `matching`: newest first) just after the
-    certificate `before` in that order, just ahead of the certificate `after`, or the first.
-
-    Two queries at most, both along the index on (issued_on, id): the page, with one more row than shown to
-    tell whether the far side goes on, and whether the near side does.
-    """
-    position = sa.tuple_(Certificate.issued_on, Certificate.id)
-    if after is not None:
-        rows = session.scalars(
-            statement.where(position > _position_of(after))
-            .order_by(None)
-            .order_by(Certificate.issued_on, Certificate.id)
-            .limit(per_page + 1)
-        ).all()
-        items = list(reversed(rows[:per_page]))
-        newer, older = (
-            len(rows) > per_page,
-            _exists(session, statement.where(position <= _position_of(after))),
-        )
-    else:
-        narrowed = statement if before is None else statement.where(position < _position_of(before))
-        rows = session.scalars(narrowed.limit(per_page + 1)).all()
-        items = rows[:per_page]
-        newer = before is not None and _exists(session, statement.where(position >= _position_of(before)))
-        older = len(rows) > per_page
-    # an empty page (the list changed since its link was made) still leads back beside its cursor
-    first, last = (items[0].id, items[-1].id) if items else (before, after)
-    return CertificatePage(items, newer=first if newer else None, older=last if older else None)
-
-
-def _position_of(certificate_id: int) -> sa.Tuple:
-    """Where the certificate `certificate_id` stands in issue order, for comparing others with it."""
-    cursor = aliased(Certificate)
-    issued_on = sa.select(cursor.issued_on).where(cursor.id == certificate_id).scalar_subquery()
-    return sa.tuple_(issued_on, sa.literal(certificate_id))
-
-
-def _exists(session, statement: sa.Select) -> bool:
-    return session.scalar(sa.select(statement.order_by(None).exists()))
+    certificate `before` in issue order, just ahead of the certificate `after`, or the first; two queries
+    along the index on (issued_on, id) however deep the page (`certify.keyset`)."""
+    return keyset.page_of(session, statement, ISSUE_ORDER, per_page=per_page, before=before, after=after)
 
 
 def revisions_of(session, certificate: Certificate) -> list[Certificate]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from functools import partial
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -24,12 +23,11 @@ from certify.monitoring.report import CORE_PAGE, field_titles, figure_title
 from certify.monitoring.trends import PeerGroup
 from certify.questionnaire.forms import EmptyForm
 from certify.questionnaire.services import standard_of
-from certify.review import clarification
-from certify.review import forms as review_forms
+from certify.review import pages as review_pages
 from certify.review.models import Assignment
 from certify.standards.services import current_version, definition_of
 from certify.web.access import STAFF, assignment_opens_application, is_staff, require, roles_required
-from certify.web.actions import carry_out, in_place
+from certify.web.actions import carry_out
 from certify.web.i18n import current_language
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
@@ -97,17 +95,8 @@ def accept(assignment_id: int):
 def clarify(assignment_id: int):
     """Ask the manager about named pages of the report; the manager may then change only those."""
     assignment = _report_assignment(assignment_id)
-    form = review_forms.clarification_form(standard_of(assignment.application), current_language())
-    render = partial(review_page.render, assignment, clarification_form=form)
-    if not form.validate_on_submit():
-        return render(422)
-    return carry_out(
-        lambda: clarification.request_clarification(
-            db.session, assignment, current_user, form.indicators.data, form.question.data
-        ),
-        back_to=url_for("monitoring.review", assignment_id=assignment.id),
-        done=_("Your question is sent to the manager."),
-        refused=in_place(form, render),
+    return review_pages.ask_for_clarification(
+        assignment, review_page.render, back_to=url_for("monitoring.review", assignment_id=assignment.id)
     )
 
 

@@ -48,6 +48,8 @@ class Application(db.Model):
             sqlite_where=PERSON_DRAFT,
             postgresql_where=PERSON_DRAFT,
         ),
+        # The review queue's order (the longest submitted first), which it pages along by key.
+        sa.Index("ix_applications_submitted_at_id", "submitted_at", "id"),
         # Someone applies: an organisation, or a person (who may belong to one).
         sa.CheckConstraint("organisation_id IS NOT NULL OR candidate_id IS NOT NULL", name="subject"),
     )

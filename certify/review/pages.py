@@ -8,13 +8,15 @@ refused form gets that form back, as the user filled it in; every other form on 
 
 from __future__ import annotations
 
+from functools import partial
+
 import sqlalchemy as sa
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from certify import transitions
+from certify import keyset, transitions
 from certify.audit.services import history as audit_history
 from certify.extensions import db
 from certify.questionnaire import services as questionnaire
@@ -26,26 +28,55 @@ from certify.review import appeals, blind, clarification, comparison, findings, 
 from certify.review.labels import review_words
 from certify.review.models import Assignment, ConflictDeclaration
 from certify.web.access import assignment_opens_application
+from certify.web.actions import carry_out, in_place
 from certify.web.forms import select_choices
 from certify.web.i18n import current_language
 from certify.workflow import Action, State, guards
 
 
-def render_queue(queue_filter: queue.QueueFilter, status: int = 200):
-    """One page of the queue: each application's team, how long it has waited in its state, its next step."""
-    page = db.paginate(queue.matching(queue_filter), per_page=queue.PAGE_SIZE, error_out=False)
-    applications = list(page.items)
+def ask_for_clarification(assignment: Assignment, render_page, back_to: str):
+    """The assessor's question to the manager about named parts of what they review (an application's
+    indicators, a yearly report's pages), from the form posted on `render_page` (the page it is on, given
+    the assignment and the form); a refused question comes back on that page as typed."""
+    form = forms.clarification_form(questionnaire.standard_of(assignment.application), current_language())
+    render = partial(render_page, assignment, clarification_form=form)
+    if not form.validate_on_submit():
+        return render(422)
+    return carry_out(
+        lambda: clarification.request_clarification(
+            db.session, assignment, current_user, form.indicators.data, form.question.data
+        ),
+        back_to=back_to,
+        done=_("Your question is sent to the manager."),
+        refused=in_place(form, render),
+    )
+
+
+def render_queue(queue_filter: queue.QueueFilter, cursors: dict[str, int], status: int = 200):
+    """One page of the queue, found by key from `cursors` (`before` or `after` an application): each
+    application's team, how long it has waited in its state, its next step. The workflow's rows for the
+    whole page are read at once, so the page's queries do not grow with its rows."""
+    page = keyset.page_of(
+        db.session, queue.matching(queue_filter), queue.QUEUE_ORDER, per_page=queue.PAGE_SIZE, **cursors
+    )
+    applications = page.items
+    loaded = transitions.load_for(db.session, applications)
     entered = queue.entered_state_at(db.session, applications)
+    kept = {"state": queue_filter.value} if queue_filter.value else {}
     return render_template(
         "review/queue.html",
-        page=page,
+        applications=applications,
+        newer_url=url_for("review.queue", **kept, after=page.newer) if page.newer is not None else None,
+        older_url=url_for("review.queue", **kept, before=page.older) if page.older is not None else None,
         filters=queue_filter,
         states=queue.QUEUE_STATES,
         every_state=queue.EVERY_STATE,
-        teams={a.id: transitions.active_assignments(db.session, a) for a in applications},
+        teams={
+            a.id: transitions.active_assignments(db.session, a, loaded=loaded[a.id]) for a in applications
+        },
         waited={a.id: queue.waited(entered[a.id]) for a in applications},
         entered=entered,
-        next_steps={a.id: queue.next_step(db.session, current_user, a) for a in applications},
+        next_steps={a.id: queue.next_step(db.session, current_user, a, loaded[a.id]) for a in applications},
     ), status
 
 

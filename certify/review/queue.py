@@ -16,10 +16,12 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import format_date, format_timedelta
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from certify import transitions
 from certify.attestation.admission import admission_due
 from certify.audit.models import AuditEntry
+from certify.keyset import Keyset
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import practical_open
 from certify.textmarks import N_
@@ -46,6 +48,8 @@ AWAITING_THE_BODY = frozenset(
 EVERY_STATE = "all"
 #: rows on a page of the queue, as on the certificates' list
 PAGE_SIZE = 20
+#: the queue's order, the longest submitted first, paged along the index on (submitted_at, id)
+QUEUE_ORDER = Keyset((Application.submitted_at, Application.id), newest_first=False)
 
 #: the coordinator's steps that move an application on, most urgent first, with the page taking each
 STEPS = (
@@ -133,11 +137,20 @@ class NextStep:
 
 
 def matching(queue_filter: QueueFilter) -> sa.Select:
-    """The applications the filter chooses, the longest submitted first."""
+    """The applications the filter chooses, the longest submitted first, with what each row shows of them.
+
+    Every state past the draft is reached by submitting, so `submitted_at` is always there; said in the
+    query too, because a row without it would be on no page found by key (`certify.keyset`).
+    """
     return (
         sa.select(Application)
-        .where(Application.state.in_(sorted(queue_filter.states())))
-        .order_by(Application.submitted_at, Application.id)
+        .where(Application.state.in_(sorted(queue_filter.states())), Application.submitted_at.is_not(None))
+        .order_by(*QUEUE_ORDER.ordering(newest_first=False))
+        .options(
+            selectinload(Application.organisation),
+            selectinload(Application.candidate),
+            selectinload(Application.standard_version),
+        )
     )
 
 
@@ -174,9 +187,11 @@ def waited(since: datetime, now: datetime | None = None) -> str:
     return format_timedelta((now or utcnow()) - since, threshold=1.5)
 
 
-def next_step(session, user, application: Application) -> NextStep:
-    """The coordinator's next step on `application`, from what the workflow allows them now."""
-    allowed = transitions.allowed(session, user, application)
+def next_step(session, user, application: Application, loaded: transitions.Loaded | None = None) -> NextStep:
+    """The coordinator's next step on `application`, from what the workflow allows them now; `loaded`:
+    the workflow's rows, read for the whole page (`transitions.load_for`)."""
+    loaded = loaded or transitions.load_for(session, [application])[application.id]
+    allowed = transitions.allowed(session, user, application, loaded=loaded)
     if application.is_person:
         return _person_step(session, application, allowed)
     for action, endpoint in STEPS:
@@ -184,7 +199,7 @@ def next_step(session, user, application: Application) -> NextStep:
             return NextStep(_(ACTION_LABELS[action]), url_for(endpoint, application_id=application.id))
     state = State(application.state)
     if Action.ASSIGN_ASSESSORS in allowed and state == State.SUBMITTED:
-        refused = _refusal(session, user, application, Action.START_REVIEW)
+        refused = _refusal(session, user, application, Action.START_REVIEW, loaded)
         if refused is not None and refused.message in TEAM_TO_CHANGE:
             team = url_for("review.team", application_id=application.id)
             return NextStep(_(ACTION_LABELS[Action.ASSIGN_ASSESSORS]), team, refused.text(_))
@@ -215,10 +230,12 @@ def _person_step(session, application: Application, allowed) -> NextStep:
     return NextStep(_(WAITING_FOR_PERSON.get(state, WAITING_FOR[state])), note=note)
 
 
-def _refusal(session, user, application: Application, action: Action) -> TransitionRefused | None:
+def _refusal(
+    session, user, application: Application, action: Action, loaded: transitions.Loaded
+) -> TransitionRefused | None:
     """Why the workflow refuses `action` to `user` now (None: it would not)."""
-    actor = transitions.actor_on(session, user, application)
-    facts = transitions.facts_about(session, application)
+    actor = transitions.actor_on(session, user, application, loaded=loaded)
+    facts = transitions.facts_about(session, application, loaded=loaded)
     try:
         find_transition(State(application.state), action, actor, facts)
     except TransitionRefused as refused:

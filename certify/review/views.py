@@ -18,13 +18,13 @@ from certify.accounts.models import Role, User
 from certify.accounts.organisations import organisation_choices
 from certify.errors import DomainError
 from certify.extensions import db
+from certify.keyset import cursors_in
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.questionnaire.subject import staff_page
 from certify.review import (
     appeals,
     blind,
-    clarification,
     comparison,
     consensus_page,
     decisions,
@@ -69,7 +69,7 @@ def review_labels():
 def queue():
     """Every application past its draft, filtered by state (by default those awaiting the body), each
     with its team, how long it has waited in its state and its next step."""
-    return pages.render_queue(review_queue.QueueFilter.from_args(request.args))
+    return pages.render_queue(review_queue.QueueFilter.from_args(request.args), cursors_in(request.args))
 
 
 @bp.get("/applications/<int:application_id>/team")
@@ -303,17 +303,8 @@ def _leave_out(posted: tuple[dict, dict], errors) -> tuple[dict, dict]:
 def request_clarification(assignment_id: int):
     """Ask the manager about named indicators; the manager may then change only those answers."""
     assignment = _open_assignment(assignment_id)
-    form = forms.clarification_form(standard_of(assignment.application), current_language())
-    render = partial(pages.render_scores, assignment, clarification_form=form)
-    if not form.validate_on_submit():
-        return render(422)
-    return carry_out(
-        lambda: clarification.request_clarification(
-            db.session, assignment, current_user, form.indicators.data, form.question.data
-        ),
-        back_to=url_for("review.scores", assignment_id=assignment.id),
-        done=_("Your question is sent to the manager."),
-        refused=in_place(form, render),
+    return pages.ask_for_clarification(
+        assignment, pages.render_scores, back_to=url_for("review.scores", assignment_id=assignment.id)
     )
 
 

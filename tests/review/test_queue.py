@@ -3,9 +3,11 @@ long it has waited in its state and its next step as a link."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from freezegun import freeze_time
 
 from certify.accounts.models import Role
@@ -95,13 +97,71 @@ def test_each_row_says_how_long_it_has_waited_in_its_state(db, client_for):
     assert "3 дня" in row
 
 
-def test_the_queue_is_paginated(db, client_for, monkeypatch):
-    monkeypatch.setattr(queue, "PAGE_SIZE", 1)
-    first = factories.submitted(db)
-    second = factories.submitted(db, manager=make_user(db, Role.MANAGER))
+def _link(page: str, label: str) -> str | None:
+    """The address of the pager's link labelled `label`, None when it is disabled."""
+    found = re.search(rf'<a class="page-link" href="([^"]*)"[^>]*>[^<]*{label}', page)
+    return None if found is None or found.group(1) == "#" else html.unescape(found.group(1))
+
+
+def test_the_queue_pages_by_key_from_the_longest_waiting_and_keeps_its_filter(db, client_for, monkeypatch):
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    with freeze_time(datetime(2026, 3, 2, 10, 0)) as clock:
+        cases = []
+        for _ in range(5):
+            cases.append(factories.submitted(db, manager=make_user(db, Role.MANAGER)))
+            clock.tick(timedelta(hours=1))
+    coordinator = make_user(db, Role.COORDINATOR)
+    db.commit()
+    ids = [case.application.id for case in cases]  # in the order they were submitted
+    client = client_for(coordinator)
+
+    def get(url: str) -> tuple[list[int], str]:
+        page = client.get(url).get_data(as_text=True)
+        return list(rows(page)), page
+
+    shown, first = get("/review/?state=submitted")
+    assert shown == ids[0:2] and _link(first, "Новее") and _link(first, "Старше") is None
+    shown, second = get(_link(first, "Новее"))
+    assert shown == ids[2:4] and "state=submitted" in _link(second, "Новее")
+    shown, last = get(_link(second, "Новее"))
+    assert shown == ids[4:5] and _link(last, "Новее") is None
+    shown, _ = get(_link(last, "Старше"))
+    assert shown == ids[2:4]
+    assert list(queue_of(client, page=2)) == ids[0:2]  # an old link by page number: the first page
+
+
+#: applications in the queue's common situations, each a workflow question of its own: a team to choose
+#: (the refusal to start says so), a review under way, an appeal to staff
+SITUATIONS = (factories.submitted, factories.in_review, factories.appealed)
+
+
+def test_a_page_costs_the_same_queries_however_many_rows_it_shows(db, app, client_for):
     coordinator = make_user(db, Role.COORDINATOR)
     db.commit()
     client = client_for(coordinator)
-    assert set(queue_of(client)) == {first.application.id}
-    assert set(queue_of(client, page=2)) == {second.application.id}
-    assert 'class="pagination' in client.get("/review/").get_data(as_text=True)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def rows_and_queries() -> tuple[int, int]:
+        statements.clear()
+        sa.event.listen(db.get_bind(), "before_cursor_execute", count)
+        try:
+            shown = queue_of(client)
+        finally:
+            sa.event.remove(db.get_bind(), "before_cursor_execute", count)
+        return len(shown), len(statements)
+
+    def add_one_of_each():
+        for situation in SITUATIONS:
+            situation(db, manager=make_user(db, Role.MANAGER))
+        db.commit()
+
+    add_one_of_each()
+    shown_three, with_three = rows_and_queries()
+    for _ in range(4):
+        add_one_of_each()
+    shown_fifteen, with_fifteen = rows_and_queries()
+    assert (shown_three, shown_fifteen) == (3, 15)
+    assert with_fifteen == with_three
