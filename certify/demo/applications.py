@@ -49,7 +49,7 @@ def _draft_application(session, manager):
     keep = {q.id for page in pages_of(standard)[:3] for q in page.questions}
     answers = plausible_answers(standard, seed=0, strength=0.5)
     _store_answers(session, application, manager, {q: v for q, v in answers.items() if q in keep})
-    _attach_evidence(session, application, manager, complete=False)
+    attach_evidence(session, application, manager, complete=False)
     return application
 
 
@@ -64,7 +64,7 @@ def submitted_application(
     if head is not None:
         answers |= {q.id: head for q in standard.all_questions() if q.type == QuestionType.ATTESTATION}
     _store_answers(session, application, manager, answers)
-    _attach_evidence(session, application, manager, complete=True)
+    attach_evidence(session, application, manager, complete=True)
     services.submit_application(session, application, manager)
     return application
 
@@ -76,7 +76,7 @@ def _store_answers(session, application, manager, answers: dict) -> None:
     )
 
 
-def _attach_evidence(session, application, manager, *, complete: bool) -> None:
+def attach_evidence(session, application, manager, *, complete: bool) -> None:
     pages = pages_of(services.standard_of(application))
     for page in pages if complete else pages[:1]:
         for target, _, questions in page.sections:

@@ -10,6 +10,7 @@ from certify.demo.applications import load_demo_applications
 from certify.demo.attestation import attested_heads, load_demo_attestation
 from certify.demo.certificates import load_demo_certificates
 from certify.demo.exams import load_demo_exams
+from certify.demo.monitoring import load_demo_monitoring
 from certify.demo.organisations import ensure_organisation
 from certify.demo.review import load_demo_reviews
 from certify.questionnaire.models import Application
@@ -170,6 +171,7 @@ def load_demo(session, password: str | None = None) -> list[tuple[str, list[Role
     )
     load_demo_applications(session, managers, attested_heads(session))
     load_demo_reviews(session, coordinator, assessors, _submitted(session))
+    logins += load_demo_monitoring(session, coordinator, assessors, password or DEFAULT_PASSWORD)
     return logins
 
 

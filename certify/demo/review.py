@@ -68,6 +68,25 @@ def decide_after_review(
     session, application: Application, coordinator, lead, second, *, seed: int = 0, decided_at=None
 ):
     """Take a submitted application through a full review to a decision; `seed` varies the scores."""
+    level = review_to_consensus(session, application, coordinator, lead, second, seed=seed)
+    return decide_as_agreed(session, application, coordinator, level, decided_at=decided_at)
+
+
+def decide_as_agreed(session, application: Application, coordinator, level: str | None, *, decided_at=None):
+    """The coordinator's decision on the level the consensus gave, dated `decided_at` (None: now)."""
+    return decisions.decide(
+        session,
+        application,
+        coordinator,
+        chosen_level=level,
+        reasons=REASONS,
+        justification="",
+        decided_at=decided_at,
+    )
+
+
+def review_to_consensus(session, application: Application, coordinator, lead, second, *, seed: int = 0):
+    """Review a submitted application up to its recorded consensus; the id of the level it gives."""
     staffing.assign_assessors(session, application, [lead, second], lead, coordinator)
     team: list[Assignment] = active_assignments(session, application)
     for assignment in team:
@@ -83,16 +102,7 @@ def decide_after_review(
     agreed = {i: _score(n, seed) for n, i in enumerate(indicators)}
     consensus = {i: (value, JUSTIFICATIONS.get(value, "")) for i, value in agreed.items()}
     outcome = rubric_scores.record_consensus(session, application, lead, consensus, marks=marks)
-    level = outcome.level.id if outcome.level else None
-    return decisions.decide(
-        session,
-        application,
-        coordinator,
-        chosen_level=level,
-        reasons=REASONS,
-        justification="",
-        decided_at=decided_at,
-    )
+    return outcome.level.id if outcome.level else None
 
 
 def _assessor_score(agreed: int, position: int) -> int:

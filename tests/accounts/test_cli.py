@@ -9,6 +9,7 @@ from certify.demo.attestation import CANDIDATES
 from certify.demo.certificates import HOLDERS
 from certify.demo.data import USERS
 from certify.demo.exams import SIMULATED
+from certify.demo.monitoring import MONITORED, MORE_ASSESSORS
 
 
 def test_user_create_with_roles(runner, db):
@@ -68,7 +69,8 @@ def test_demo_is_idempotent_and_prints_a_login_for_every_role(runner, db):
     second = runner.invoke(args=["certify", "demo"])
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     # the simulated candidates sit the demo exam and have no login of their own to print
-    people = len(USERS) + len(HOLDERS) + SIMULATED + len(CANDIDATES)
+    monitoring = len(MONITORED) + len(MORE_ASSESSORS)
+    people = len(USERS) + len(HOLDERS) + SIMULATED + len(CANDIDATES) + monitoring
     assert db.scalar(sa.select(sa.func.count(User.id))) == people
     for role in Role:
         assert role.value in first.output
