@@ -14,6 +14,7 @@ import smtplib
 import uuid
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from pathlib import Path
 
 from flask import current_app
 
@@ -44,7 +45,8 @@ def send(message: EmailMessage) -> None:
     if config["MAIL_SERVER"]:
         _send_smtp(message, config)
     else:
-        _save(message, config["MAIL_FOLDER"])
+        # a Path from the environment's settings, a string from settings given as JSON (the benches')
+        _save(message, Path(config["MAIL_FOLDER"]))
 
 
 def _send_smtp(message: EmailMessage, config) -> None:

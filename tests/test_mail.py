@@ -22,6 +22,15 @@ def test_without_a_server_the_message_is_saved_to_the_mail_folder(app, mailbox):
     assert message.get_content() == "Текст письма\n"
 
 
+def test_a_mail_folder_given_as_text_is_used_as_the_folder(app):
+    folder = app.config["MAIL_FOLDER"]
+    app.config["MAIL_FOLDER"] = str(folder)  # as settings read from JSON give it
+    with app.app_context():
+        mail.send(mail.compose("a@example.org", "Тема", "Текст\n", reference="certify.outbox.2.x"))
+    (saved,) = folder.glob("*.eml")
+    assert b"To: a@example.org" in saved.read_bytes()
+
+
 def test_a_server_refusing_connections_raises_at_once(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port(), MAIL_USE_TLS=False)
     with app.app_context(), pytest.raises(ConnectionRefusedError):
