@@ -10,13 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from certify.accounts import services as accounts
 from certify.accounts.models import PriorityField, Role
 from certify.certificates import lifecycle
 from certify.certificates.issuance import latest_for_decision
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.demo.applications import submitted_application
-from certify.demo.organisations import ensure_organisation
+from certify.demo.organisations import ensure_organisation, ensure_person
 from certify.demo.review import decide_after_review
 from certify.questionnaire.models import Application
 
@@ -127,18 +126,7 @@ def load_demo_certificates(session, coordinator, assessors, password: str) -> li
     lead, second, _ = assessors
     for seed, (organisation_fields, holder, days_ago, fate) in enumerate(HOLDERS, start=1):
         organisation = ensure_organisation(session, organisation_fields)
-        email, name_ru, name_en, locale = holder
-        user = accounts.find_user(session, email) or accounts.create_user(
-            session,
-            email=email,
-            password=password,
-            full_name_ru=name_ru,
-            full_name_en=name_en,
-            roles=[Role.MANAGER],
-            organisation=organisation,
-            locale=locale,
-            confirmed=True,
-        )
+        user = ensure_person(session, holder, Role.MANAGER, organisation, password)
         logins.append((user.email, [Role.MANAGER]))
         if session.scalar(sa.select(Application.id).where(Application.organisation_id == organisation.id)):
             continue

@@ -20,12 +20,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from freezegun import freeze_time
 
-from certify.accounts import services as accounts
 from certify.accounts.models import PriorityField, Role
 from certify.certificates.issuance import latest_for_decision
 from certify.demo.answers import plausible_answers
 from certify.demo.applications import attach_evidence, submitted_application
-from certify.demo.organisations import ensure_organisation
+from certify.demo.organisations import ensure_organisation, ensure_person
 from certify.demo.review import decide_as_agreed, review_to_consensus
 from certify.monitoring import filing
 from certify.monitoring.report import core_question_id, field_question_id
@@ -231,7 +230,7 @@ def load_demo_monitoring(session, coordinator, assessors: list, password: str) -
     """The monitored clusters with their history, unless they exist; their managers' and the extra
     assessors' logins."""
     pool = list(assessors) + [
-        _user(session, person, Role.ASSESSOR, None, password) for person in MORE_ASSESSORS
+        ensure_person(session, person, Role.ASSESSOR, None, password) for person in MORE_ASSESSORS
     ]
     logins = [(person.email, [Role.ASSESSOR]) for person in pool[len(assessors) :]]
     standard = definition_of(current_version(session))
@@ -242,7 +241,7 @@ def load_demo_monitoring(session, coordinator, assessors: list, password: str) -
         organisation = ensure_organisation(
             session, monitored.organisation | {"priority_fields": [PROFILE_FIELDS[f].value for f in fields]}
         )
-        manager = _user(session, monitored.manager, Role.MANAGER, organisation, password)
+        manager = ensure_person(session, monitored.manager, Role.MANAGER, organisation, password)
         logins.append((manager.email, [Role.MANAGER]))
         if session.scalar(sa.select(Application.id).where(Application.organisation_id == organisation.id)):
             continue
@@ -250,21 +249,6 @@ def load_demo_monitoring(session, coordinator, assessors: list, password: str) -
     if clusters:
         _replay(session, coordinator, pool, clusters)
     return logins
-
-
-def _user(session, person: tuple[str, str, str, str], role: Role, organisation, password: str):
-    email, name_ru, name_en, locale = person
-    return accounts.find_user(session, email) or accounts.create_user(
-        session,
-        email=email,
-        password=password,
-        full_name_ru=name_ru,
-        full_name_en=name_en,
-        roles=[role],
-        organisation=organisation,
-        locale=locale,
-        confirmed=True,
-    )
 
 
 def _replay(session, coordinator, pool: list, clusters: list) -> None:
