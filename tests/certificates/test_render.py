@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 from datetime import date
 from decimal import Decimal
@@ -210,6 +211,40 @@ def test_renders_reuse_one_font_configuration_and_stylesheet():
     render_certificate(make_context(number="CMQ-2026-000002"))
     assert render._font_config() is font_config
     assert render._stylesheet() is stylesheet
+
+
+def test_the_collector_is_paused_while_laying_out_and_back_on_after(monkeypatch):
+    seen: list[bool] = []
+    original_layout = render._layout
+
+    def recording_layout(values, density):
+        seen.append(gc.isenabled())
+        return original_layout(values, density)
+
+    monkeypatch.setattr(render, "_layout", recording_layout)
+    assert gc.isenabled()
+    render_certificate(make_context())
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_the_collector_comes_back_on_after_a_failed_render(monkeypatch):
+    def failing_layout(values, density):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(render, "_layout", failing_layout)
+    with pytest.raises(RuntimeError):
+        render_certificate(make_context())
+    assert gc.isenabled()
+
+
+def test_a_render_leaves_a_collector_switched_off_by_its_caller_off():
+    gc.disable()
+    try:
+        render_certificate(make_context())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize(
