@@ -95,11 +95,26 @@ def load_signing_key(
     return _signing_key(private_key, certificate, [])
 
 
+def _let_the_signer_name_the_producer(writer: IncrementalPdfFileWriter) -> None:
+    """Drop the renderer's /Producer from the document information, in the signature's update.
+
+    PDF/A requires the information dictionary and the XMP metadata to agree. Signing sets the XMP
+    producer to pyHanko but appends pyHanko to an existing information /Producer ("WeasyPrint …;
+    pyHanko …"); without one it writes pyHanko alone, and the two copies agree.
+    """
+    info_reference = writer.trailer.raw_get("/Info")
+    info = info_reference.get_object()
+    if "/Producer" in info:
+        del info["/Producer"]
+        writer.mark_update(info_reference)
+
+
 def sign_pdf(
     pdf_bytes: bytes, key: SigningKey, *, reason: str, location: str, field_name: str = "CertifySignature"
 ) -> bytes:
     """Return `pdf_bytes` with a PAdES B-B signature (SHA-256) appended as an incremental update."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    _let_the_signer_name_the_producer(writer)
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name,
         reason=reason,

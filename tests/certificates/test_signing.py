@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import stat
 from io import BytesIO
 
@@ -71,7 +72,11 @@ def test_a_signed_certificate_stays_the_pdf_1_7_its_pdf_a_3_metadata_claims(unsi
     extensions = reader.root.get("/Extensions", {})
     assert not any(name.startswith("/ISO_") for name in extensions)  # ISO/TS 32001/32002 are PDF 2.0 only
     assert not raises_pdf_version(development_key)
-    assert 'pdfaid:part="3"' in reader.root["/Metadata"].data.decode()
+    xmp = reader.root["/Metadata"].data.decode()
+    assert 'pdfaid:part="3"' in xmp
+    # PDF/A: the information dictionary and the XMP metadata name the same producer
+    (producer,) = re.findall(r'pdf:Producer(?:="|>)([^"<]+)', xmp)
+    assert reader.trailer["/Info"]["/Producer"] == producer
 
 
 def test_an_ecdsa_key_would_raise_the_pdf_version(tmp_path, unsigned_pdf):
