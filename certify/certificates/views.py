@@ -48,7 +48,7 @@ from certify.standards.attestation import StandardKind
 from certify.textmarks import N_
 from certify.web.access import APPLYING_PERSONS, STAFF, is_applicant, is_staff, roles_required
 from certify.web.actions import carry_out
-from certify.web.caching import cached_publicly
+from certify.web.caching import cached_publicly, rendered_for_anyone
 from certify.web.i18n import address_language, current_language
 from certify.web.urls import external_url
 
@@ -121,11 +121,12 @@ def verify(number: str):
     if canonical != number:
         return redirect(url_for("certificates.verify", number=canonical, lang=address_language()), 301)
     _count_lookup(certificate)
-    return render_template(
-        "certificates/verify.html",
-        view=public_view(db.session, certificate),
-        can_manage=current_user.is_authenticated
-        and (is_staff(current_user) or is_applicant(current_user, _application_of(certificate))),
+    can_manage = current_user.is_authenticated and (
+        is_staff(current_user) or is_applicant(current_user, _application_of(certificate))
+    )
+    # the page the QR code opens, scanned by anyone: rendered once per content and language (caching.py)
+    return rendered_for_anyone(
+        "certificates/verify.html", view=public_view(db.session, certificate), can_manage=can_manage
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask import template_rendered
 
 from certify.accounts.models import Role
 from certify.certificates import publication
@@ -93,6 +94,38 @@ def test_an_answer_that_writes_the_session_is_kept_by_the_browser_alone(client, 
     response = client.get(f"/verify/{case.certificate.number}")
     assert "Set-Cookie" in response.headers
     assert response.cache_control.private and not response.cache_control.public
+
+
+def test_the_page_a_qr_code_opens_is_rendered_once_until_what_it_states_changes(
+    app, client, client_for, case
+):
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    url, number = f"/verify/{case.certificate.number}", case.certificate.number
+    with template_rendered.connected_to(record, app):
+        for _ in range(3):
+            client.get(url)
+        assert rendered.count("certificates/verify.html") == 1
+        client_for(case.coordinator).post(f"/certificates/{number}/suspend", data={"reason": "Жалоба"})
+        rendered.clear()
+        assert "Жалоба" in client.get(url).get_data(as_text=True)
+    assert rendered == ["certificates/verify.html"]
+
+
+def test_a_kept_page_is_nobody_elses_and_a_session_gets_its_own(app, client, case):
+    url = f"/verify/{case.certificate.number}"
+    first = client.get(url).get_data(as_text=True)  # rendered once, kept for anyone
+    flashed = app.test_client()
+    with flashed.session_transaction() as session:
+        session["_flashes"] = [("info", "Сообщение только для этого посетителя")]
+    assert "Сообщение только для этого посетителя" in flashed.get(url).get_data(as_text=True)
+    again = app.test_client().get(url).get_data(as_text=True)
+    assert again == first and "Сообщение только для этого посетителя" not in again
+    english = client.get(f"{url}?lang=en").get_data(as_text=True)
+    assert english != first and 'lang="en"' in english
 
 
 def test_a_number_not_found_is_not_revalidated(client):
