@@ -349,7 +349,7 @@ def reviewed_report(coordinator) -> dict:
     (application,) = setup.applicants(db.session, 1, password_hash, first=REPORT_ORGANISATION)
     setup.certificates(db.session, [application], coordinator, lead, second)
     db.session.commit()
-    stored = reports.stored_report(db.session, application)
+    stored = reports.stored_report(db.session, reports.download_of(db.session, application.id, coordinator))
     return {
         "report_pdf": stored.path,
         "report_application": application.id,

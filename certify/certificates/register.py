@@ -179,7 +179,16 @@ def history_of(session, certificate: Certificate) -> list[AuditEntry]:
 
 def latest_of_application(session, application_id: int) -> Certificate | None:
     """The application's most recent certificate (after corrections, the one in force)."""
-    return session.scalar(
+    return session.scalar(_latest_of(application_id))
+
+
+def latest_number_of(application_id) -> sa.ScalarSelect:
+    """The number of `latest_of_application`, as a subquery on `application_id` (a column)."""
+    return _latest_of(application_id).with_only_columns(Certificate.number).scalar_subquery()
+
+
+def _latest_of(application_id) -> sa.Select:
+    return (
         sa.select(Certificate)
         .where(Certificate.application_id == application_id)
         .order_by(Certificate.id.desc())

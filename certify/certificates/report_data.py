@@ -79,15 +79,24 @@ def decision_reported(session, application: Application) -> Decision:
     The same query as certify.review.decisions.decision_of, which cannot be imported here: the decisions
     store their report (certify.certificates.reports), which reads this module.
     """
-    decision = session.scalar(
+    decision = session.scalar(standing_decision(application.id))
+    if decision is None:
+        raise not_decided()
+    return decision
+
+
+def standing_decision(application_id) -> sa.Select:
+    """The query of `decision_reported`, on an application's id or on a column (as a subquery)."""
+    return (
         sa.select(Decision)
-        .where(Decision.application_id == application.id)
+        .where(Decision.application_id == application_id)
         .order_by(Decision.id.desc())
         .limit(1)
     )
-    if decision is None:
-        raise CertificateError(_l("The application has not been decided yet, so there is no report."), 409)
-    return decision
+
+
+def not_decided() -> CertificateError:
+    return CertificateError(_l("The application has not been decided yet, so there is no report."), 409)
 
 
 def certificate_reported(session, application: Application, decision: Decision) -> Certificate | None:

@@ -26,8 +26,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from certify.certificates import conclusion_data, conclusion_pdf, report_data, report_pdf
+from certify.certificates.register import latest_number_of
 from certify.files import private_folder, write_private
 from certify.questionnaire.models import Application
+from certify.review.blind import kept_blind_on
 from certify.review.models import Decision
 from certify.textmarks import N_
 
@@ -78,18 +80,54 @@ def store_report(session, application: Application) -> None:
     _render_and_store(session, application, report_data.decision_reported(session, application))
 
 
-def stored_report(session, application: Application) -> StoredReport:
+@dataclass(frozen=True)
+class ReportDownload:
+    """What a download of an application's document needs to know, read in one query (`download_of`)."""
+
+    application: Application
+    #: the decision that stands (on appeal, the appeal's); None before any decision
+    decision_id: int | None
+    #: the number of the certificate the document names (`report_data.certificate_reported`), if any
+    certificate_number: str | None
+    #: the reader still has to submit scores on it (`certify.review.blind.kept_blind`)
+    kept_blind: bool
+
+
+def download_of(session, application_id: int, reader) -> ReportDownload | None:
+    """The application and what its download depends on for `reader`; None when there is no such application.
+
+    One query, as a certificate's download makes one: the download is the page's most frequent request.
+    """
+    standing = report_data.standing_decision(Application.id)
+    row = session.execute(
+        sa.select(
+            Application,
+            standing.with_only_columns(Decision.id).scalar_subquery(),
+            standing.with_only_columns(Decision.chosen_level).scalar_subquery(),
+            latest_number_of(Application.id),
+            kept_blind_on(reader, Application.id),
+        ).where(Application.id == application_id)
+    ).first()
+    if row is None:
+        return None
+    application, decision_id, chosen_level, certificate_number, blind = row
+    # an upheld appeal keeps the first decision's certificate; a decision not to certify names none
+    return ReportDownload(application, decision_id, certificate_number if chosen_level else None, blind)
+
+
+def stored_report(session, download: ReportDownload) -> StoredReport:
     """The document of the decision that stands, as stored; CertificateError (409) before a decision.
 
     An application decided before documents were stored (or by a step that stores none) gets its document
     rendered and stored now, once: when two first downloads race, both render, one stores, and both serve
     the stored one.
     """
-    decision = report_data.decision_reported(session, application)
-    if application.report_decision_id != decision.id or not application.report_name:
-        _render_and_store(session, application, decision)
-    certificate = report_data.certificate_reported(session, application, decision)
-    named = certificate.number if certificate else application.id
+    application = download.application
+    if download.decision_id is None:
+        raise report_data.not_decided()
+    if application.report_decision_id != download.decision_id or not application.report_name:
+        _render_and_store(session, application, session.get(Decision, download.decision_id))
+    named = download.certificate_number or application.id
     return StoredReport(
         path=storage_folder() / application.report_name,
         download_name=f"{document_of(application).file_prefix}-{named}.pdf",

@@ -43,7 +43,6 @@ from certify.certificates.public import public_view
 from certify.certificates.verify import verify_issued_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
-from certify.review.blind import kept_blind
 from certify.standards.attestation import StandardKind
 from certify.textmarks import N_
 from certify.web.access import APPLYING_PERSONS, STAFF, is_applicant, is_staff, roles_required
@@ -355,13 +354,13 @@ def change_status(number: str, action: str):
 @login_required
 def report(application_id: int):
     """The assessment report PDF as stored with the decision: for the applicant's managers and the body."""
-    application = db.get_or_404(Application, application_id)
-    if not (is_staff(current_user) or is_applicant(current_user, application)):
+    download = reports.download_of(db.session, application_id, current_user)
+    if download is None or not (is_staff(current_user) or is_applicant(current_user, download.application)):
         abort(404)
-    if kept_blind(db.session, current_user, application):  # staff still scoring it (an appeal) read no scores
+    if download.kept_blind:  # staff still scoring it (an appeal) read no scores
         abort(404)
     try:
-        stored = reports.stored_report(db.session, application)
+        stored = reports.stored_report(db.session, download)
     except issuance.CertificateError as error:
         flash(error.message, "danger")
         return render_template("errors/generic.html", code=error.status), error.status

@@ -134,21 +134,30 @@ class ShownEntry:
     hidden: bool = False
 
 
+def _still_scoring_conditions(user) -> tuple:
+    """`user`'s assignments (not declined) without their scores in."""
+    return (
+        Assignment.assessor_id == user.id,
+        Assignment.status != AssignmentStatus.DECLINED.value,
+        Assignment.scores_submitted_at.is_(None),
+    )
+
+
 def still_scoring(session, user) -> frozenset[int]:
     """The applications on which `user` holds an assignment (not declined) without their scores in."""
-    rows = session.scalars(
-        sa.select(Assignment.application_id).where(
-            Assignment.assessor_id == user.id,
-            Assignment.status != AssignmentStatus.DECLINED.value,
-            Assignment.scores_submitted_at.is_(None),
-        )
+    return frozenset(
+        session.scalars(sa.select(Assignment.application_id).where(*_still_scoring_conditions(user)))
     )
-    return frozenset(rows)
 
 
 def kept_blind(session, user, application: Application) -> bool:
     """`user` still has to submit scores on `application`, so sees nobody else's there, whatever the roles."""
     return application.id in still_scoring(session, user)
+
+
+def kept_blind_on(user, application_id) -> sa.Exists:
+    """`kept_blind` as an SQL condition on `application_id` (a column), for a query reading more at once."""
+    return sa.exists().where(Assignment.application_id == application_id, *_still_scoring_conditions(user))
 
 
 def entries_shown_to(session, user, entries: Iterable[AuditEntry]) -> list[ShownEntry]:

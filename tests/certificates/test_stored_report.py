@@ -115,17 +115,20 @@ def test_finding_12_two_first_downloads_at_once_store_one_report(app, db, monkey
     db.commit()
     forget_stored_report(db, case.application)
     before = report_files(app)
+    application_id, reader = case.application.id, case.coordinator
     original, other_result = report_pdf.render_report, []
 
     def render_while_the_other_stores(context):
         monkeypatch.setattr(report_pdf, "render_report", original)
         with Session(_db.engine) as other:
-            other_result.append(reports.stored_report(other, other.get(Application, case.application.id)))
+            other_result.append(
+                reports.stored_report(other, reports.download_of(other, application_id, reader))
+            )
             other.commit()
         return original(context)
 
     monkeypatch.setattr(report_pdf, "render_report", render_while_the_other_stores)
-    ours = reports.stored_report(db, db.get(Application, case.application.id))
+    ours = reports.stored_report(db, reports.download_of(db, application_id, reader))
     db.commit()
 
     assert ours.path == other_result[0].path
