@@ -16,6 +16,7 @@ the name on the application (`certify.files`, as certificates are).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -98,21 +99,27 @@ def download_of(session, application_id: int, reader) -> ReportDownload | None:
 
     One query, as a certificate's download makes one: the download is the page's most frequent request.
     """
-    standing = report_data.standing_decision(Application.id)
     row = session.execute(
-        sa.select(
-            Application,
-            standing.with_only_columns(Decision.id).scalar_subquery(),
-            standing.with_only_columns(Decision.chosen_level).scalar_subquery(),
-            latest_number_of(Application.id),
-            kept_blind_on(reader, Application.id),
-        ).where(Application.id == application_id)
+        _download_query(), {"application_id": application_id, "reader_id": reader.id}
     ).first()
     if row is None:
         return None
     application, decision_id, chosen_level, certificate_number, blind = row
     # an upheld appeal keeps the first decision's certificate; a decision not to certify names none
     return ReportDownload(application, decision_id, certificate_number if chosen_level else None, blind)
+
+
+@functools.cache
+def _download_query() -> sa.Select:
+    # built once, with bound parameters: composing its subqueries took a third of the download's time
+    standing = report_data.standing_decision(Application.id)
+    return sa.select(
+        Application,
+        standing.with_only_columns(Decision.id).scalar_subquery(),
+        standing.with_only_columns(Decision.chosen_level).scalar_subquery(),
+        latest_number_of(Application.id),
+        kept_blind_on(sa.bindparam("reader_id"), Application.id),
+    ).where(Application.id == sa.bindparam("application_id"))
 
 
 def stored_report(session, download: ReportDownload) -> StoredReport:

@@ -134,10 +134,10 @@ class ShownEntry:
     hidden: bool = False
 
 
-def _still_scoring_conditions(user) -> tuple:
-    """`user`'s assignments (not declined) without their scores in."""
+def _still_scoring_conditions(user_id) -> tuple:
+    """The assignments (not declined) of `user_id` (a value or a bound parameter) without their scores in."""
     return (
-        Assignment.assessor_id == user.id,
+        Assignment.assessor_id == user_id,
         Assignment.status != AssignmentStatus.DECLINED.value,
         Assignment.scores_submitted_at.is_(None),
     )
@@ -146,7 +146,7 @@ def _still_scoring_conditions(user) -> tuple:
 def still_scoring(session, user) -> frozenset[int]:
     """The applications on which `user` holds an assignment (not declined) without their scores in."""
     return frozenset(
-        session.scalars(sa.select(Assignment.application_id).where(*_still_scoring_conditions(user)))
+        session.scalars(sa.select(Assignment.application_id).where(*_still_scoring_conditions(user.id)))
     )
 
 
@@ -155,9 +155,9 @@ def kept_blind(session, user, application: Application) -> bool:
     return application.id in still_scoring(session, user)
 
 
-def kept_blind_on(user, application_id) -> sa.Exists:
-    """`kept_blind` as an SQL condition on `application_id` (a column), for a query reading more at once."""
-    return sa.exists().where(Assignment.application_id == application_id, *_still_scoring_conditions(user))
+def kept_blind_on(user_id, application_id) -> sa.Exists:
+    """`kept_blind` as an SQL condition (on columns or bound parameters), for a query reading more at once."""
+    return sa.exists().where(Assignment.application_id == application_id, *_still_scoring_conditions(user_id))
 
 
 def entries_shown_to(session, user, entries: Iterable[AuditEntry]) -> list[ShownEntry]:
