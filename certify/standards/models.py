@@ -43,7 +43,8 @@ class StandardVersion(db.Model):
     title_ru: Mapped[str] = mapped_column(sa.String(300))
     title_en: Mapped[str] = mapped_column(sa.String(300))
     #: the YAML file exactly as imported; everything else about the version is derived from it
-    source: Mapped[str] = mapped_column(sa.Text)
+    #: deferred: read once per process, when the version is first parsed (`services.definition_of`)
+    source: Mapped[str] = mapped_column(sa.Text, deferred=True)
     source_sha256: Mapped[str] = mapped_column(sa.String(64))
     imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

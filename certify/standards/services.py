@@ -186,19 +186,30 @@ def current_version_ids(session) -> set[int]:
     return {row.id for row in rows if row is not None}
 
 
+#: parsed standards by the SHA-256 of their source, the oldest parsed let go past PARSED_KEPT (tests make
+#: hundreds of versions; a deployment has a few). A stored version never changes (the models refuse it).
+_parsed: dict[str, Standard] = {}
+PARSED_KEPT = 32
+
+
 def definition_of(row: StandardVersion) -> Standard:
-    """The parsed standard of a stored version; parsed once per process and shared (it is immutable)."""
-    return _parse(row.source_sha256, row.source, f"{row.code}-{row.version}.yaml")
+    """The parsed standard of a stored version; parsed once per process and shared (it is immutable).
+
+    The source (up to 300 KB of YAML, deferred on the model) is read from the database only the first time:
+    every questionnaire request asks for its standard.
+    """
+    standard = _parsed.get(row.source_sha256)
+    if standard is None:
+        standard = load_standard(row.source, source_name=f"{row.code}-{row.version}.yaml")
+        if len(_parsed) >= PARSED_KEPT:
+            del _parsed[next(iter(_parsed))]
+        _parsed[row.source_sha256] = standard
+    return standard
 
 
 @lru_cache(maxsize=32)
 def _load(source: str | bytes, source_name: str) -> Standard:
     """load_standard once per source: the same library file is installed again and again (tests, demo)."""
-    return load_standard(source, source_name=source_name)
-
-
-@lru_cache(maxsize=32)
-def _parse(digest: str, source: str, source_name: str) -> Standard:
     return load_standard(source, source_name=source_name)
 
 
