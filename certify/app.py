@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from certify import deployment
+from certify import collector, deployment
 from certify.certificates import lookups
 from certify.config import PROJECT_ROOT, settings_from_environment
 from certify.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -30,6 +30,7 @@ def build_app(overrides: dict | None = None) -> Flask:
     for noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _trust_proxies(app)
+    app.wsgi_app = collector.PausedPerRequest(app.wsgi_app)  # outermost: the whole request
     _import_models()
     _init_extensions(app)
     _register_blueprints(app)

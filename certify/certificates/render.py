@@ -6,9 +6,7 @@ renewal or a reprint) from the same plain values anywhere: a view, a CLI command
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import mimetypes
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +25,8 @@ from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from certify.collector import collector_paused
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "certificates" / "pdf"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -220,26 +220,6 @@ def render_pdf_template(template_name: str, stylesheet_name: str, values: dict) 
     html = _template(template_name).render(values)
     with collector_paused():
         return write_pdf(lay_out(html, _stylesheet(stylesheet_name)))
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Hold Python's cyclic garbage collector off while a document is laid out and written.
-
-    A laid-out certificate is some 8,000 objects held in reference cycles (WeasyPrint's boxes and styles).
-    With the collector on, young collections run several times per render, find the half-built document
-    alive and promote it to the older generations, and the promoted objects bring on a full collection over
-    the worker's whole heap about one render in twenty (tens of ms: most of the p95). Paused, the first young
-    collection after the render frees the whole document in one pass, so nothing is left behind and no more
-    than one document's memory is held. Restores the previous state: nested, it leaves the collector off.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def lay_out(html_text: str, stylesheet: CSS):
