@@ -126,6 +126,26 @@ def test_autosave_keeps_the_draft_and_names_what_it_refused(db, in_review):
     assert db.get(Assignment, assignment.id).scores_submitted_at is None  # autosave never submits
 
 
+def test_the_page_draws_the_draft_as_saved_with_the_limits_and_markup_as_text(db, in_review):
+    application, (client, _, assignment), _ = in_review
+    first, second, *_ = indicators(application)
+    url = f"/review/assignments/{assignment.id}/scores"
+    typed = '<b>Реестр</b> "ведётся" & обновляется'
+    draft = {f"score-{first.id}": "3", f"comment-{first.id}": typed, f"score-{second.id}": "9"}
+    assert client.post(f"{url}/autosave", data=draft).status_code == 422  # 9 refused, the rest saved
+    page = client.get(url).get_data(as_text=True)
+    checked = re.findall(
+        r'<input checked class="form-check-input" id="(score-[^"]+)" name="([^"]+)" type="radio"'
+        r' value="(\d)">',
+        page,
+    )
+    assert checked == [(f"score-{first.id}-3", f"score-{first.id}", "3")]
+    assert f'<label class="form-check-label small" for="score-{first.id}-3"><strong>3</strong>' in page
+    comment = re.search(rf'<textarea[^>]* id="comment-{first.id}"[^>]*>\s*(.*?)</textarea>', page, re.S)
+    assert 'maxlength="5000"' in comment.group(0)
+    assert comment.group(1) == "&lt;b&gt;Реестр&lt;/b&gt; &#34;ведётся&#34; &amp; обновляется"
+
+
 def test_autosave_is_refused_while_scoring_is_not_open(db, client_for):
     assignment = confirmed_before_start(db)
     first = indicators(assignment.application)[0]
