@@ -10,11 +10,12 @@ sync workers (bench/exams.py's `serve`) and the rate limits on as in production:
 
 locust (as a library, headless, one greenlet per person) plays them as their pages' scripts do, each
 logging in through the login form first:
-- managers type a number on a questionnaire page every AUTOSAVE_SECONDS; leaving the field asks which
-  questions are shown, then the page autosaves the whole form (questionnaire.js); after EDITS_PER_PAGE
-  edits they open their next page;
-- assessors change a rubric score every AUTOSAVE_SECONDS and the scoring page autosaves the draft
-  (scoring.js); after EDITS_PER_PAGE edits they open their other assignment;
+- managers type a number on a questionnaire page every AUTOSAVE_SECONDS, each at their own moment in
+  those seconds (released together by the login queue, they would otherwise act in lock-step); leaving
+  the field asks which questions are shown, then the page autosaves the whole form (questionnaire.js);
+  after EDITS_PER_PAGE edits they open their next page;
+- assessors change a rubric score every AUTOSAVE_SECONDS (at their own moments too) and the scoring
+  page autosaves the draft (scoring.js); after EDITS_PER_PAGE edits they open their other assignment;
 - anonymous verifiers open a certificate's public page every VERIFY_PAUSE seconds, without a cache;
 - candidates start their attempt, then answer an item every ANSWER_PAUSE seconds (exam.js: one item
   per request) and ask for the time left every STATUS_SECONDS.
@@ -175,8 +176,13 @@ class Person(FastHttpUser):
         if self.call("POST", "/login", "POST login", form=form, expect=302) is None:
             raise RuntimeError(f"{email} could not log in")
 
-    def is_ready(self) -> None:
+    def is_ready(self, *, pace: float | None = None) -> None:
+        """Counted as ready. Someone acting every `pace` seconds first waits a random part of it: people
+        the login queue let through together would otherwise act in lock-step from then on, in bursts no
+        set of browsers sends (every manager's autosave in the same 100 ms, every 5 s)."""
         self.plan.ready += 1
+        if pace:
+            gevent.sleep(self.rng.uniform(0, pace))
 
 
 class Manager(Person):
@@ -190,7 +196,7 @@ class Manager(Person):
         for _ in range(self.application_id % len(self.plan.number_questions)):
             next(self.pages)  # managers start on different pages
         self.open_next_page()
-        self.is_ready()
+        self.is_ready(pace=AUTOSAVE_SECONDS)
 
     def open_next_page(self) -> None:
         self.page, self.edits = next(self.pages), 0
@@ -232,7 +238,7 @@ class Assessor(Person):
         self.log_in(me.email)
         self.assignments = itertools.cycle(me.assignment_ids)
         self.open_next_assignment()
-        self.is_ready()
+        self.is_ready(pace=AUTOSAVE_SECONDS)
 
     def open_next_assignment(self) -> None:
         self.assignment_id, self.edits = next(self.assignments), 0
