@@ -152,7 +152,7 @@ def still_scoring(session, user) -> frozenset[int]:
 
 def kept_blind(session, user, application: Application) -> bool:
     """`user` still has to submit scores on `application`, so sees nobody else's there, whatever the roles."""
-    return application.id in still_scoring(session, user)
+    return session.scalar(sa.select(kept_blind_on(user.id, application.id)))
 
 
 def kept_blind_on(user_id, application_id) -> sa.Exists:

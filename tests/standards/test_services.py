@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -21,6 +23,29 @@ def test_import_stores_a_draft_with_its_source_and_hash(db):
     assert row.source == MINIMAL and len(row.source_sha256) == 64
     assert services.definition_of(row).areas[0].id == "one"
     assert services.current_version(db) is None
+
+
+def test_a_version_s_source_is_read_from_the_database_only_when_it_is_first_parsed(db):
+    """Every questionnaire request asks for its standard: the YAML (up to 300 KB) must not come with it."""
+    row = services.import_standard(
+        db, MINIMAL.replace('en: "Demo"', 'en: "Demo, read once"'), source_name="demo.yaml"
+    )
+    db.commit()
+    parsed = services.definition_of(row)
+    db.expire_all()
+    statements: list[str] = []
+
+    def record(connection, cursor, statement, *rest):
+        statements.append(statement)
+
+    engine = db.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert services.definition_of(db.get(StandardVersion, row.id)) is parsed
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1 and "standard_versions.source_sha256" in statements[0]
+    assert not re.search(r"standard_versions\.source\b(?!_)", statements[0])
 
 
 def test_an_invalid_file_stores_nothing(db):
