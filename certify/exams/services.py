@@ -20,6 +20,7 @@ from certify.errors import DomainError
 from certify.exams.bank import Bank, Blueprint, Item, ItemStatus, item_content, item_from_data, load_bank
 from certify.exams.models import Exam, ExamBankVersion, ExamItemVersion, PassMarkMethod
 from certify.exams.supply import blueprint_supply
+from certify.parsed import ParsedBySource
 from certify.timeutil import as_utc, utcnow
 
 #: Statuses the body gives an item version that keep it off new forms, whatever its bank file says.
@@ -138,17 +139,14 @@ def find_bank_version(session, code: str, version: str) -> ExamBankVersion | Non
     )
 
 
-#: parsed banks by the SHA-256 of their source: parsing the default bank takes most of a second, and a
-#: stored version never changes (the models refuse it), so each process parses each version once
-_parsed_banks: dict[str, Bank] = {}
+_parsed_banks = ParsedBySource[Bank]()
 
 
 def bank_of(row: ExamBankVersion) -> Bank:
-    """The parsed bank of a stored version; its source is read from the database only the first time."""
-    bank = _parsed_banks.get(row.source_sha256)
-    if bank is None:
-        bank = _parsed_banks[row.source_sha256] = load_bank(row.source, source_name=row.file_name)
-    return bank
+    """The parsed bank of a stored version, shared; its source (deferred on the model) is read from the
+    database only when this process first parses it (`certify.parsed`: the default bank takes most of a
+    second to parse)."""
+    return _parsed_banks.get(row.source_sha256, lambda: load_bank(row.source, source_name=row.file_name))
 
 
 def blueprint_of(exam: Exam) -> Blueprint:

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from certify.exams import bank as banks
 from certify.exams.models import ExamBankVersion
 from certify.exams.services import bank_of
+from certify.parsed import ParsedBySource
 from certify.standards.attestation import ExamPart
 
 
@@ -52,21 +53,20 @@ def _library_blueprints(code: str) -> list[frozenset[str]]:
     return found
 
 
-#: SHA-256 of a bank file -> its code and blueprint ids (None: it does not load); parsing the default
+#: a bank file's code and blueprint ids (None: it does not load), by its SHA-256: parsing the default
 #: bank takes about half a second, and schemes are installed again and again (tests, the demo)
-_parsed: dict[str, tuple[str, frozenset[str]] | None] = {}
+_parsed = ParsedBySource[tuple[str, frozenset[str]] | None]()
 
 
 def _blueprints_in(raw: bytes, source_name: str) -> tuple[str, frozenset[str]] | None:
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest not in _parsed:
+    def parse() -> tuple[str, frozenset[str]] | None:
         try:
             bank = banks.load_bank(raw, source_name=source_name)
         except banks.BankInvalid:
-            _parsed[digest] = None
-        else:
-            _parsed[digest] = (bank.code, frozenset(blueprint.id for blueprint in bank.blueprints))
-    return _parsed[digest]
+            return None
+        return bank.code, frozenset(blueprint.id for blueprint in bank.blueprints)
+
+    return _parsed.get(hashlib.sha256(raw).hexdigest(), parse)
 
 
 def _stored_blueprints(session, code: str) -> list[frozenset[str]]:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
 from certify.errors import DomainError
+from certify.parsed import ParsedBySource
 from certify.questionnaire.models import Application
 from certify.standards.attestation import StandardKind
 from certify.standards.definition import Standard
@@ -186,25 +187,15 @@ def current_version_ids(session) -> set[int]:
     return {row.id for row in rows if row is not None}
 
 
-#: parsed standards by the SHA-256 of their source, the oldest parsed let go past PARSED_KEPT (tests make
-#: hundreds of versions; a deployment has a few). A stored version never changes (the models refuse it).
-_parsed: dict[str, Standard] = {}
-PARSED_KEPT = 32
+_parsed = ParsedBySource[Standard]()
 
 
 def definition_of(row: StandardVersion) -> Standard:
-    """The parsed standard of a stored version; parsed once per process and shared (it is immutable).
-
-    The source (up to 300 KB of YAML, deferred on the model) is read from the database only the first time:
-    every questionnaire request asks for its standard.
-    """
-    standard = _parsed.get(row.source_sha256)
-    if standard is None:
-        standard = load_standard(row.source, source_name=f"{row.code}-{row.version}.yaml")
-        if len(_parsed) >= PARSED_KEPT:
-            del _parsed[next(iter(_parsed))]
-        _parsed[row.source_sha256] = standard
-    return standard
+    """The parsed standard of a stored version, shared; its source (deferred on the model) is read from the
+    database only when this process first parses it (`certify.parsed`)."""
+    return _parsed.get(
+        row.source_sha256, lambda: load_standard(row.source, source_name=f"{row.code}-{row.version}.yaml")
+    )
 
 
 @lru_cache(maxsize=32)
