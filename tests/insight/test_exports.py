@@ -45,7 +45,8 @@ def written(value) -> str:
 
 def exports_recorded(db) -> list[AuditEntry]:
     db.rollback()  # a fresh look: what the export committed since
-    return list(db.scalars(sa.select(AuditEntry).where(AuditEntry.action == "insight.exported")))
+    recorded = sa.select(AuditEntry).where(AuditEntry.action == "insight.exported")
+    return list(db.scalars(recorded.order_by(AuditEntry.id)))  # in the order taken: no order is no order
 
 
 def test_the_applications_export_has_the_pages_applications_and_figures(db, client_for):
