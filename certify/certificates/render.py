@@ -139,6 +139,26 @@ def _stylesheet(name: str = "certificate.css") -> CSS:
 
 
 @functools.cache
+def _certificate_user_agent() -> CSS:
+    return _stylesheet("certificate-ua.css")
+
+
+class _HTMLWithUserAgent(HTML):
+    """An HTML document laid out with a user-agent stylesheet of our choosing instead of WeasyPrint's.
+
+    `_ua_stylesheets` is the hook WeasyPrint's own tests override the same way (their FakeHTML); it is
+    pinned with WeasyPrint in requirements.txt.
+    """
+
+    def __init__(self, *, user_agent: CSS, **kwargs):
+        super().__init__(**kwargs)
+        self._user_agent = user_agent
+
+    def _ua_stylesheets(self, forms=False):
+        return [self._user_agent]
+
+
+@functools.cache
 def _srgb_profile() -> ColorProfile:
     # PDF/A needs an ICC output intent. Left to itself, WeasyPrint opens its sRGB profile file on every
     # render and never closes it (a leaked file handle and a ResourceWarning per certificate). The same
@@ -208,7 +228,8 @@ def render_certificate(ctx: CertificateContext) -> bytes:
 
 def _layout(values: dict, density: str):
     """Lay the certificate out at one density and return WeasyPrint's Document."""
-    return lay_out(_template().render(values, density=density), _stylesheet())
+    html = _template().render(values, density=density)
+    return lay_out(html, _stylesheet(), user_agent=_certificate_user_agent())
 
 
 def render_pdf_template(template_name: str, stylesheet_name: str, values: dict) -> bytes:
@@ -222,9 +243,13 @@ def render_pdf_template(template_name: str, stylesheet_name: str, values: dict) 
         return write_pdf(lay_out(html, _stylesheet(stylesheet_name)))
 
 
-def lay_out(html_text: str, stylesheet: CSS):
-    """Lay `html_text` out with the shared fetcher, fonts and output intent; return WeasyPrint's Document."""
-    html = HTML(string=html_text, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_fetcher())
+def lay_out(html_text: str, stylesheet: CSS, user_agent: CSS | None = None):
+    """Lay `html_text` out with the shared fetcher, fonts and output intent; return WeasyPrint's Document.
+
+    `user_agent` replaces WeasyPrint's HTML5 user-agent stylesheet (None keeps it).
+    """
+    source = {"string": html_text, "base_url": STATIC_DIR.as_uri() + "/", "url_fetcher": _fetcher()}
+    html = HTML(**source) if user_agent is None else _HTMLWithUserAgent(user_agent=user_agent, **source)
     return html.render(
         font_config=_font_config(),
         color_profiles={OUTPUT_INTENT: _srgb_profile()},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import re
+import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -146,6 +147,48 @@ def test_long_names_still_fit_on_one_page(tmp_path, repeat):
 
     assert re.search(r"^Pages:\s+1$", poppler("pdfinfo", pdf), re.MULTILINE)
     assert "Константинопольская-Вознесенская" in pdf_text(pdf, layout=True)
+
+
+PERSON = {
+    "subject_kind": "person",
+    "document_name_ru": "Аттестат кластерного менеджера",
+    "document_name_en": "Cluster manager attestation",
+    "holder_name_ru": "Анна Сергеевна Иванова",
+    "holder_name_en": "Anna Ivanova",
+    "areas_passed": (("Стратегия", "Strategy"), ("Управление", "Governance"), ("Финансы", "Finance")),
+}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"phase_name_ru": "Рост", "phase_name_en": "Growth"},
+        PERSON,
+        {"organisation_name_ru": LONG_ORGANISATION * 2, "cluster_name_ru": LONG_ORGANISATION * 2},
+    ],
+    ids=["organisation", "phase", "person", "long-names"],
+)
+def test_the_certificates_own_user_agent_sheet_prints_what_weasyprints_printed(tmp_path, changes):
+    # certificate-ua.css keeps only the rules of WeasyPrint's HTML5 sheet the certificate's elements use:
+    # an element added to the template without its rules would shift or restyle the page here.
+    values = render.template_values(make_context(**changes))
+    for density in render.DENSITIES:
+        html = render._template().render(values, density=density)
+        own = render.lay_out(html, render._stylesheet(), user_agent=render._certificate_user_agent())
+        full = render.lay_out(html, render._stylesheet())
+        if len(full.pages) == 1:
+            break
+    assert len(own.pages) == len(full.pages)
+    assert own.make_bookmark_tree() == full.make_bookmark_tree()
+    for name, document in (("own", own), ("full", full)):
+        (tmp_path / f"{name}.pdf").write_bytes(render.write_pdf(document))
+        pdf = tmp_path / f"{name}.pdf"
+        subprocess.run(["pdftoppm", "-r", "60", "-gray", str(pdf), str(tmp_path / name)], check=True)
+    own_pages, full_pages = sorted(tmp_path.glob("own*.pgm")), sorted(tmp_path.glob("full*.pgm"))
+    assert own_pages and len(own_pages) == len(full_pages)
+    for own_page, full_page in zip(own_pages, full_pages, strict=True):
+        assert own_page.read_bytes() == full_page.read_bytes(), own_page.name
 
 
 def test_qr_code_is_drawn_as_vectors(pdf_file):
