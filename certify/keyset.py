@@ -78,7 +78,9 @@ def page_of(
 
     Two queries at most, both along the index on the keyset's columns: the page, read from the cursor
     away from it with one row more than shown to tell whether that side goes on, and whether any row
-    stands on the cursor's other side.
+    stands on the cursor's other side. When nothing stands beyond the cursor any more (the list changed
+    since its link was made), the page is the list's end on that side instead, the cursor's own row
+    included if it is still listed: a page found from its cursor leads on to every row of the list.
     """
     unordered = statement.order_by(None)
     cursor = after if after is not None else before
@@ -89,22 +91,26 @@ def page_of(
         position, at = keyset.position, keyset.position_of(cursor)
         ahead = unordered.where(position > at if toward_newer else position < at)
         behind = unordered.where(position <= at if toward_newer else position >= at)
-    rows = session.scalars(
-        ahead.order_by(*keyset.ordering(newest_first=not toward_newer)).limit(per_page + 1)
-    ).all()
+
+    def first_rows(rows, toward_newer: bool) -> list:
+        ordered = rows.order_by(*keyset.ordering(newest_first=not toward_newer))
+        return session.scalars(ordered.limit(per_page + 1)).all()
+
+    rows = first_rows(ahead, toward_newer)
+    if rows or behind is None:
+        came_from = behind is not None and session.scalar(sa.select(behind.exists()))
+    else:
+        # read from the cursor back: the rows at the list's end, and none beyond them
+        toward_newer = not toward_newer
+        rows, came_from = first_rows(behind, toward_newer), False
     shown = rows[:per_page]
     goes_on = len(rows) > per_page
-    came_from = behind is not None and session.scalar(sa.select(behind.exists()))
     oldest_first = shown if toward_newer else shown[::-1]
     newer_exist, older_exist = (goes_on, came_from) if toward_newer else (came_from, goes_on)
-    # an empty page (the list changed since its link was made) still leads back beside its cursor
-    newest, oldest = (
-        (keyset.id_of(oldest_first[-1]), keyset.id_of(oldest_first[0])) if shown else (before, after)
-    )
     return KeysetPage(
         items=oldest_first[::-1] if keyset.newest_first else oldest_first,
-        newer=newest if newer_exist else None,
-        older=oldest if older_exist else None,
+        newer=keyset.id_of(oldest_first[-1]) if newer_exist else None,
+        older=keyset.id_of(oldest_first[0]) if older_exist else None,
     )
 
 

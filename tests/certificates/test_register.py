@@ -65,6 +65,20 @@ def test_pages_go_through_the_list_in_issue_order_and_back(db, listed):
     assert pages[0].newer is None and pages[-1].older is None
 
 
+def test_a_page_past_the_end_of_a_list_that_changed_shows_the_end_with_its_cursor(db, listed):
+    # a link made before the rows beyond its cursor went (revoked and filtered out, say) finds nothing
+    # there: it shows the list's end on that side, the cursor's row still among them, and leads back
+    statement = register.matching(register.RegisterFilter(), TODAY)
+    oldest_end = register.page_of(db, statement, per_page=3, before=listed[-1])
+    assert [c.id for c in oldest_end.items] == listed[4:7]
+    assert (oldest_end.newer, oldest_end.older) == (listed[4], None)
+    newest_end = register.page_of(db, statement, per_page=3, after=listed[0])
+    assert [c.id for c in newest_end.items] == listed[0:3]
+    assert (newest_end.newer, newest_end.older) == (None, listed[2])
+    short = register.page_of(db, statement, per_page=10, before=listed[-1])
+    assert [c.id for c in short.items] == listed and short.newer is None and short.older is None
+
+
 def test_pages_keep_the_filter(db, listed):
     revoked = db.scalar(sa.select(Certificate.id).where(Certificate.status == "revoked"))
     pages = []
