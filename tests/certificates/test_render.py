@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from certify.certificates import render
@@ -191,9 +193,17 @@ def test_the_certificates_own_user_agent_sheet_prints_what_weasyprints_printed(t
         assert own_page.read_bytes() == full_page.read_bytes(), own_page.name
 
 
+def test_qr_code_scanned_off_the_printed_page_is_the_verification_address(pdf_file, tmp_path):
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf_file), str(tmp_path / "page")], check=True
+    )
+    scanned = [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))]
+    assert scanned == [make_context().verify_url]
+
+
 def test_qr_code_is_drawn_as_vectors(pdf_file):
-    # No QR decoder is installed; the check is that segno's path reached the page as vector strokes
-    # (hundreds of line segments) and no raster image stands in for it.
+    # segno's path reached the page as vector strokes (hundreds of line segments), sharp at any print
+    # size, and no raster image stands in for it.
     with pdf_file.open("rb") as stream:
         page = PdfFileReader(stream).root["/Pages"]["/Kids"][0]
         content = page["/Contents"].data
