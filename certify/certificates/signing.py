@@ -16,6 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp as asn1_tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,9 +25,10 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
+from pyhanko.sign import attributes, fields, signers
+from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.signers import constants as signer_constants
-from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.signers.pdf_cms import CAdESSignedAttributeProviderSpec, PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
@@ -64,6 +66,7 @@ class PreloadedKeySigner(signers.SimpleSigner):
             cert_registry=registry,
         )
         self._private_key = private_key
+        self.signed_attr_prov_spec = PadesAttributesKeptParsed(certificate)
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         # signature_algo normalises e.g. "sha256_ecdsa" to "ecdsa"; it raises for exotic mechanisms.
@@ -79,6 +82,37 @@ class PreloadedKeySigner(signers.SimpleSigner):
             return key.sign(data, PKCS1v15(), hash_algorithm)
         # Rarer mechanisms (RSASSA-PSS, EdDSA…): pyHanko's own path is correct, just slower.
         return super().sign_raw(data, digest_algorithm)
+
+
+class PadesAttributesKeptParsed(CAdESSignedAttributeProviderSpec):
+    """The signed attributes pyHanko gives a PAdES signature, with the signing-certificate-v2 value built
+    once per key and kept as parsed DER.
+
+    The value names the key's certificate by hash and issuer, so it is the same in every signature. Built
+    from Python values, as pyHanko builds it, asn1crypto encodes it again each time the attributes are
+    read (hundreds of times in one signature: about 8 ms of each signature's 12); decoded from its own
+    DER it is read as bytes. For the signatures `sign_pdf` makes: PAdES, no CAdES extras, no timestamp.
+    """
+
+    def __init__(self, certificate: asn1_x509.Certificate):
+        super().__init__(
+            attr_settings=PdfCMSSignedAttributes(), signing_cert=certificate, is_pades=True, timestamper=None
+        )
+        self._kept = _SigningCertificateKept(certificate)
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        for provider in super().signed_attr_providers(data_digest, digest_algorithm):
+            yield self._kept if isinstance(provider, attributes.SigningCertificateV2Provider) else provider
+
+
+class _SigningCertificateKept(attributes.SigningCertificateV2Provider):
+    def __init__(self, certificate: asn1_x509.Certificate):
+        super().__init__(certificate)
+        built = as_signing_certificate_v2(certificate)
+        self._value = asn1_tsp.SigningCertificateV2.load(built.dump())
+
+    async def build_attr_value(self, dry_run=False) -> asn1_tsp.SigningCertificateV2:
+        return self._value
 
 
 def load_signing_key(

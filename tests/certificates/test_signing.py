@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import stat
 from io import BytesIO
@@ -14,7 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -101,6 +104,30 @@ def test_signature_is_intact_pades_sha256_and_trusted(unsigned_pdf, development_
     assert signature.field_name == "CertifySignature"
     assert signature.sig_object["/Reason"] == "Certificate issued"
     assert signature.sig_object["/Location"] == "Kazan"
+
+
+def signed_attributes(signed: bytes) -> dict:
+    (signature,) = PdfFileReader(BytesIO(signed)).embedded_signatures
+    (signer_info,) = signature.signed_data["signer_infos"]
+    return {attribute["type"].native: attribute["values"] for attribute in signer_info["signed_attrs"]}
+
+
+def test_the_signed_attributes_are_those_pyhanko_signs_with_the_certificate_named_by_hash(
+    unsigned_pdf, development_key
+):
+    ours = signed_attributes(sign_pdf(unsigned_pdf, development_key, reason="r", location="l"))
+    signer = development_key.signer
+    plain = signers.SimpleSigner(signer.signing_cert, signer.signing_key, signer.cert_registry)
+    metadata = signers.PdfSignatureMetadata(
+        field_name="CertifySignature", subfilter=fields.SigSeedSubFilter.PADES
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(unsigned_pdf))
+    theirs = signed_attributes(signers.sign_pdf(writer, metadata, signer=plain).getvalue())
+
+    assert ours.keys() == theirs.keys() >= {"content_type", "message_digest", "signing_certificate_v2"}
+    assert ours["signing_certificate_v2"].dump() == theirs["signing_certificate_v2"].dump()
+    ((named,),) = (value["certs"] for value in ours["signing_certificate_v2"])
+    assert named["cert_hash"].native == hashlib.sha256(development_key.certificate.dump()).digest()
 
 
 def test_signing_is_an_incremental_update(unsigned_pdf, development_key):
