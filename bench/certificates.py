@@ -53,6 +53,7 @@ from certify.questionnaire.models import Application  # noqa: E402
 from certify.questionnaire.services import standard_of  # noqa: E402
 from certify.review.models import Decision  # noqa: E402
 from certify.standards.services import install_library  # noqa: E402
+from certify.storage import CERTIFICATES, REPORTS, storage  # noqa: E402
 
 PASSWORD = "Bench-Harbour-Lantern-42"  # noqa: S105  (throw-away users in a temporary database)
 WARM_UP_RENDERS = 20
@@ -333,7 +334,7 @@ def issue_and_render(app, args) -> dict:
         decisions = decided_applications(args.certificates, coordinator)
         certificates, timings = issue_all(decisions, coordinator)
         rss = rss_growth(certificates, args.renders)
-        number, pdf = certificates[0].number, issuance.pdf_path(certificates[0])
+        number, pdf = certificates[0].number, storage().path(CERTIFICATES, certificates[0].pdf_name)
         report = reviewed_report(coordinator)
     page_bytes = len(app.test_client().get(f"/verify/{number}").data)
     return {"timings": timings, "rss": rss, "number": number, "pdf": pdf, "page_bytes": page_bytes} | report
@@ -351,7 +352,7 @@ def reviewed_report(coordinator) -> dict:
     db.session.commit()
     stored = reports.stored_report(db.session, reports.download_of(db.session, application.id, coordinator))
     return {
-        "report_pdf": stored.path,
+        "report_pdf": storage().path(REPORTS, stored.name),
         "report_application": application.id,
         "report_manager": application.created_by.email,
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from certify import collector, deployment
+from certify import collector, deployment, storage
 from certify.certificates import lookups
 from certify.config import PROJECT_ROOT, settings_from_environment
 from certify.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -64,6 +64,7 @@ def _import_models() -> None:
 def _init_extensions(app: Flask) -> None:
     from certify.web import i18n, navigation, security
 
+    storage.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

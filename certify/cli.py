@@ -38,14 +38,17 @@ def init_command() -> None:
 
 @certify_cli.command("check")
 def check_command() -> None:
-    """List the settings that are dangerous in production, with the fix for each.
+    """Name the file storage in use, and list the settings that are dangerous in production, with the fix
+    for each.
 
     Exits with status 1 when there is any, unless the app runs in debug or testing mode.
     """
     from flask import current_app
 
     from certify import deployment
+    from certify.storage import storage
 
+    click.echo(f"storage: {storage().describe()}")
     found = deployment.findings(current_app)
     for finding in found:
         click.echo(f"dangerous: {finding.setting}: {finding.problem}")

@@ -64,6 +64,14 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SECRET_KEY": _secret_key(instance_path),
         "CERTIFY_STORAGE": storage,
+        # Where certificate PDFs, decision documents and evidence are kept (certify/storage): `local`, the
+        # folders of CERTIFY_STORAGE, or `s3`, a bucket on AWS or an S3-compatible service, its
+        # credentials taken by boto3 from its usual places (AWS_ACCESS_KEY_ID …), never from here.
+        "CERTIFY_STORAGE_BACKEND": os.environ.get("CERTIFY_STORAGE_BACKEND", "local"),
+        "CERTIFY_S3_BUCKET": os.environ.get("CERTIFY_S3_BUCKET", ""),
+        "CERTIFY_S3_PREFIX": os.environ.get("CERTIFY_S3_PREFIX", ""),
+        "CERTIFY_S3_ENDPOINT_URL": os.environ.get("CERTIFY_S3_ENDPOINT_URL") or None,
+        "CERTIFY_S3_REGION": os.environ.get("CERTIFY_S3_REGION") or None,
         # The certification body's signing key for certificate PDFs: a PKCS#12 file in production; without
         # it, a development key and self-signed certificate are generated once in the instance folder.
         "CERTIFY_PKCS12_PATH": os.environ.get("CERTIFY_PKCS12_PATH") or None,

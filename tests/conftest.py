@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import secrets
 import shutil
 import sys
 
@@ -181,6 +182,56 @@ def app_settings(tmp_path, database_url) -> dict:
     """Settings of the test app; a test may change them before asking for `app`."""
     url = database_url or f"sqlite:///{tmp_path / 'test.sqlite'}"
     return settings_for_tests(tmp_path, url)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 HTTP API (moto's server) on a free local port, for this worker's tests of the S3 storage."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_client(s3_endpoint, monkeypatch):
+    """A client of the S3 server, and boto3's credentials in the environment, where the app finds them
+    (any will do for moto; an operator's own AWS settings are kept out)."""
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "certify-tests")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "certify-tests")
+    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    client = boto3.session.Session().client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def s3_bucket(s3_client) -> str:
+    """A new, empty bucket of the test's own on the S3 server."""
+    bucket = f"certify-{secrets.token_hex(8)}"
+    s3_client.create_bucket(Bucket=bucket)
+    return bucket
+
+
+@pytest.fixture
+def s3_settings(app_settings, s3_endpoint, s3_bucket) -> dict:
+    """The test app's settings with the S3 storage, on the test's bucket: ask for it before `app`."""
+    app_settings.update(
+        CERTIFY_STORAGE_BACKEND="s3",
+        CERTIFY_S3_BUCKET=s3_bucket,
+        CERTIFY_S3_PREFIX="certify",
+        CERTIFY_S3_ENDPOINT_URL=s3_endpoint,
+        CERTIFY_S3_REGION="us-east-1",
+    )
+    return app_settings
 
 
 @pytest.fixture

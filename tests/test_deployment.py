@@ -89,7 +89,8 @@ def test_check_passes_a_safe_configuration(app_settings, tmp_path, safe):
     app = create_app(dict(app_settings, TESTING=False, **safe, CERTIFY_AUDIT_KEY_PATH=str(audit_key)))
     app.config["RATELIMIT_STORAGE_URI"] = "redis://redis.internal:6379"  # only read by the check here
     result = _check(app)
-    assert (result.exit_code, result.output) == (0, "no dangerous settings found\n")
+    storage = f"storage: local files in {app_settings['CERTIFY_STORAGE']}\n"
+    assert (result.exit_code, result.output) == (0, storage + "no dangerous settings found\n")
 
 
 @pytest.mark.parametrize(

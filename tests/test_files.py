@@ -9,13 +9,14 @@ import stat
 import pytest
 
 from certify import mail
-from certify.certificates.issuance import pdf_path
-from certify.questionnaire.evidence import add_evidence, evidence_path
+from certify.questionnaire.evidence import add_evidence
 from certify.questionnaire.pages import evidence_targets
 from certify.questionnaire.services import standard_of
+from certify.storage import EVIDENCE
 from tests import factories
 from tests.factories import make_application, make_user
 from tests.questionnaire.test_services import MINIMAL_PDF
+from tests.stored import certificate_pdf_path, stored_path
 
 
 @pytest.fixture
@@ -43,10 +44,10 @@ def test_evidence_files_are_owner_only(app, db, permissive_umask):
     application = make_application(db, manager)
     target = next(iter(evidence_targets(standard_of(application))))
     row = add_evidence(db, application, target, io.BytesIO(MINIMAL_PDF), "устав.pdf", manager)
-    stored = evidence_path(row)
+    stored = stored_path(EVIDENCE, row.stored_name)
     assert (_mode(stored.parent), _mode(stored)) == (0o700, 0o600)
 
 
 def test_certificate_files_are_owner_only(db, permissive_umask):
-    stored = pdf_path(factories.certified(db).certificate)
+    stored = certificate_pdf_path(factories.certified(db).certificate)
     assert (_mode(stored.parent), _mode(stored)) == (0o700, 0o600)

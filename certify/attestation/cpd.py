@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import BinaryIO
 
 import sqlalchemy as sa
@@ -122,9 +121,9 @@ def record_entry(
 
 def update_entry(
     session, entry: CpdEntry, user, fields: CpdFields, stream: BinaryIO | None = None, filename: str = ""
-) -> Path | None:
-    """Change an entry, and its file when a new one is given; returns the replaced file's path, which the
-    caller deletes once the change is committed."""
+) -> str | None:
+    """Change an entry, and its file when a new one is given; returns the replaced file's stored name,
+    which the caller deletes once the change is committed."""
     certificate = entry.certificate
     _refuse_change(session, certificate, user)
     _refuse_fields(session, certificate, fields)
@@ -144,8 +143,8 @@ def update_entry(
     return replaced
 
 
-def delete_entry(session, entry: CpdEntry, user) -> Path:
-    """Delete an entry and forget its file; returns the file's path to delete once committed."""
+def delete_entry(session, entry: CpdEntry, user) -> str:
+    """Delete an entry and forget its file; returns the file's stored name, to delete once committed."""
     _refuse_change(session, entry.certificate, user)
     before, evidence = _stated(entry), entry.evidence
     _audit(session, user, "cpd.deleted", entry, before=before)

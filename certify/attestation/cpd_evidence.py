@@ -9,7 +9,6 @@ upload step the two share, `evidence.store_evidence`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import BinaryIO
 
 from certify.attestation.models import CPD_EVIDENCE
@@ -25,10 +24,11 @@ def store_cpd_evidence(
     return evidence.store_evidence(session, application, CPD_EVIDENCE, stream, filename, user)
 
 
-def forget_cpd_evidence(session, row: EvidenceFile, user) -> Path:
-    """Forget the file of an entry deleted or given a new file; returns the path the caller deletes once
-    the change is committed (a rolled-back change keeps its file)."""
-    path = evidence.evidence_path(row)
+def forget_cpd_evidence(session, row: EvidenceFile, user) -> str:
+    """Forget the file of an entry deleted or given a new file; returns its stored name, which the caller
+    deletes once the change is committed (`evidence.discard_evidence`: a rolled-back change keeps its
+    file)."""
+    stored_name = row.stored_name
     session.delete(row)
     session.flush()
     _audit(
@@ -38,7 +38,7 @@ def forget_cpd_evidence(session, row: EvidenceFile, user) -> Path:
         row,
         before={"for": CPD_EVIDENCE, "name": row.original_name, "sha256": row.sha256},
     )
-    return path
+    return stored_name
 
 
 def _audit(session, user, action: str, row: EvidenceFile, **change) -> None:

@@ -17,6 +17,7 @@ from certify.attestation.views import bp
 from certify.certificates.issuance import find
 from certify.certificates.models import Certificate
 from certify.extensions import db
+from certify.questionnaire import evidence
 from certify.questionnaire.models import Application
 from certify.web.access import APPLYING_PERSONS, STAFF, is_applicant, is_staff, require, roles_required
 from certify.web.actions import carry_out
@@ -97,7 +98,7 @@ def update_cpd(number: str, entry_id: int):
         back_to=_record_url(number),
         done=_("The entry is saved."),
         refused=lambda error: _refused_edit(entry, form, error),
-        then=lambda replaced: replaced.unlink(missing_ok=True) if replaced else None,
+        then=evidence.discard_evidence,
     )
 
 
@@ -112,7 +113,7 @@ def delete_cpd(number: str, entry_id: int):
         lambda: cpd.delete_entry(db.session, entry, current_user),
         back_to=_record_url(number),
         done=_("The entry is deleted."),
-        then=lambda path: path.unlink(missing_ok=True),
+        then=evidence.discard_evidence,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import date
@@ -21,12 +20,12 @@ from certify.certificates.models import Certificate, CertificateSequence, Certif
 from certify.certificates.render import CertificateContext, render_certificate
 from certify.certificates.signing import SigningKey, load_signing_key, sign_pdf
 from certify.errors import DomainError
-from certify.files import private_folder, write_private
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import maturity_phase, standard_of
 from certify.review.models import Decision
 from certify.standards.attestation import StandardKind
 from certify.standards.definition import Phase
+from certify.storage import CERTIFICATES, storage
 from certify.timeutil import as_utc
 from certify.web.urls import external_url
 
@@ -73,10 +72,6 @@ def signing_key() -> SigningKey:
     return _signing_key(
         current_app.instance_path, config.get("CERTIFY_PKCS12_PATH"), config.get("CERTIFY_PKCS12_PASSWORD")
     )
-
-
-def storage_folder() -> Path:
-    return private_folder(Path(current_app.config["CERTIFY_STORAGE"]) / "certificates")
 
 
 #: The stated names of the subject (which of them a correction may change: `subjects.CORRECTABLE`, by kind).
@@ -209,8 +204,7 @@ def create_certificate(
         location="Certify",
     )
     certificate.pdf_name = secrets.token_hex(16)
-    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    write_private(storage_folder() / certificate.pdf_name, pdf)
+    certificate.pdf_sha256 = storage().store(CERTIFICATES, certificate.pdf_name, pdf)
     session.add(certificate)
     session.flush()
     return certificate
@@ -306,7 +300,3 @@ def in_force_on(attestations: Iterable[Certificate], on: date) -> dict[str, str]
 
 def find(session, number: str) -> Certificate | None:
     return session.scalar(sa.select(Certificate).where(Certificate.number == number))
-
-
-def pdf_path(certificate: Certificate) -> Path:
-    return storage_folder() / certificate.pdf_name

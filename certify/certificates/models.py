@@ -110,7 +110,7 @@ class Certificate(db.Model):
     status_reason: Mapped[str] = mapped_column(sa.Text, default="")
     status_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     superseded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
-    #: the signed PDF, stored once under a random name in CERTIFY_STORAGE/certificates
+    #: the signed PDF, stored once under a random name in the storage's `certificates` area (certify.storage)
     pdf_name: Mapped[str] = mapped_column(sa.String(64))
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
     lookups: Mapped[int] = mapped_column(default=0)

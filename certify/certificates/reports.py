@@ -10,36 +10,35 @@ stored with the decision. The stored report is also what the decision said at th
 certificate: peers certified later, a new edition of the standard or a renamed organisation do not
 change it. A decision on appeal stores a document of its own; the earlier one stays on disk as it was.
 
-Files are stored owner-only under a random name in CERTIFY_STORAGE/reports, their SHA-256 kept beside
-the name on the application (`certify.files`, as certificates are).
+Files are stored under a random name in the storage's `reports` area (`certify.storage`, as certificates
+are), their SHA-256 kept beside the name on the application.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 
 from certify.certificates import conclusion_data, conclusion_pdf, report_data, report_pdf
 from certify.certificates.register import latest_number_of
-from certify.files import private_folder, write_private
 from certify.questionnaire.models import Application
 from certify.review.blind import kept_blind_on
 from certify.review.models import Decision
+from certify.storage import REPORTS, storage
 from certify.textmarks import N_
 
 
 @dataclass(frozen=True)
 class StoredReport:
-    """A stored document and the name it is downloaded under."""
+    """A stored document (its name in the storage's `reports` area and its SHA-256) and the name it is
+    downloaded under."""
 
-    path: Path
+    name: str
+    sha256: str
     download_name: str
 
 
@@ -70,10 +69,6 @@ CONCLUSION = DecisionDocument(_render_conclusion, "conclusion", N_("Conclusion o
 def document_of(application: Application) -> DecisionDocument:
     """A person's decision is stated in the written conclusion, an organisation's in the assessment report."""
     return CONCLUSION if application.is_person else ASSESSMENT_REPORT
-
-
-def storage_folder() -> Path:
-    return private_folder(Path(current_app.config["CERTIFY_STORAGE"]) / "reports")
 
 
 def store_report(session, application: Application) -> None:
@@ -136,7 +131,8 @@ def stored_report(session, download: ReportDownload) -> StoredReport:
         _render_and_store(session, application, session.get(Decision, download.decision_id))
     named = download.certificate_number or application.id
     return StoredReport(
-        path=storage_folder() / application.report_name,
+        name=application.report_name,
+        sha256=application.report_sha256,
         download_name=f"{document_of(application).file_prefix}-{named}.pdf",
     )
 
@@ -152,19 +148,16 @@ def _render_and_store(session, application: Application, decision: Decision) -> 
     """
     pdf = document_of(application).render(session, application)
     name = secrets.token_hex(16)
-    path = storage_folder() / name
-    write_private(path, pdf)
+    sha256 = storage().store(REPORTS, name, pdf)
     stored = session.execute(
         sa.update(Application)
         .where(
             Application.id == application.id,
             sa.or_(Application.report_decision_id.is_(None), Application.report_decision_id < decision.id),
         )
-        .values(
-            report_decision_id=decision.id, report_name=name, report_sha256=hashlib.sha256(pdf).hexdigest()
-        )
+        .values(report_decision_id=decision.id, report_name=name, report_sha256=sha256)
         .execution_options(synchronize_session=False)
     )
     if stored.rowcount != 1:
-        path.unlink()
+        storage().delete(REPORTS, name)
     session.refresh(application, ["report_decision_id", "report_name", "report_sha256"])

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -44,6 +43,7 @@ from certify.certificates.verify import verify_issued_pdf
 from certify.extensions import db, limiter
 from certify.questionnaire.models import Application
 from certify.standards.attestation import StandardKind
+from certify.storage import CERTIFICATES, REPORTS, storage
 from certify.textmarks import N_
 from certify.web.access import APPLYING_PERSONS, STAFF, is_applicant, is_staff, roles_required
 from certify.web.actions import carry_out
@@ -228,11 +228,12 @@ def _application_of(certificate: Certificate) -> Application:
 def pdf(number: str):
     """The signed PDF, as issued: for the holder organisation's managers and the certification body."""
     certificate = _for_holder_or_staff(number)
-    return send_file(
-        issuance.pdf_path(certificate),
+    return storage().download(
+        CERTIFICATES,
+        certificate.pdf_name,
         mimetype="application/pdf",
-        as_attachment=True,
         download_name=f"{certificate.number}.pdf",
+        sha256=certificate.pdf_sha256,
     )
 
 
@@ -365,8 +366,12 @@ def report(application_id: int):
         flash(error.message, "danger")
         return render_template("errors/generic.html", code=error.status), error.status
     db.session.commit()  # a report decided before reports were stored is stored at its first download
-    return send_file(
-        stored.path, mimetype="application/pdf", as_attachment=True, download_name=stored.download_name
+    return storage().download(
+        REPORTS,
+        stored.name,
+        mimetype="application/pdf",
+        download_name=stored.download_name,
+        sha256=stored.sha256,
     )
 
 

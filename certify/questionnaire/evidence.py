@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from contextlib import suppress
-from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
@@ -13,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from certify.audit import services as audit
-from certify.files import open_private, private_folder
 from certify.questionnaire import filetypes
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import evidence_targets
@@ -27,16 +23,12 @@ from certify.questionnaire.services import (
     part_of,
     standard_of,
 )
+from certify.storage import EVIDENCE, StorageUnavailable, storage
 
-CHUNK = 1024 * 1024
 STORAGE_UNAVAILABLE = _l(
     "The file could not be stored: the server's file storage is not available. Nothing was saved; try "
     "again in a few minutes, and tell the certification body if it goes on."
 )
-
-
-def evidence_folder() -> Path:
-    return private_folder(Path(current_app.config["CERTIFY_STORAGE"]) / "evidence")
 
 
 def upload_limit() -> int:
@@ -109,10 +101,11 @@ def store_evidence(
     return row
 
 
-def remove_evidence(session, application: Application, row: EvidenceFile, user) -> Path:
-    """Forget a file before submission (afterwards evidence is read-only); returns the path to delete.
+def remove_evidence(session, application: Application, row: EvidenceFile, user) -> str:
+    """Forget a file before submission (afterwards evidence is read-only); returns its stored name.
 
-    The caller deletes the stored file only after the commit, so a failed transaction loses nothing.
+    The caller deletes the stored file only after the commit (`discard_evidence`), so a failed
+    transaction loses nothing.
     """
     part = ensure_editable(session, application)
     if row.evidence_for not in evidence_targets(standard_of(application), part):
@@ -128,11 +121,21 @@ def remove_evidence(session, application: Application, row: EvidenceFile, user) 
         application_id=application.id,
         before={"for": row.evidence_for, "name": row.original_name, "sha256": row.sha256},
     )
-    return evidence_path(row)
+    return row.stored_name
 
 
-def evidence_path(row: EvidenceFile) -> Path:
-    return evidence_folder() / row.stored_name
+def discard_evidence(stored_name: str | None) -> None:
+    """Delete the stored file of a removal just committed (None: nothing was removed).
+
+    The removal stands whatever the storage does now: a refused deletion is logged and leaves a file no
+    row names, which is never served.
+    """
+    if stored_name is None:
+        return
+    try:
+        storage().delete(EVIDENCE, stored_name)
+    except StorageUnavailable as error:
+        current_app.logger.warning("a removed evidence file stays in the storage: %s", error)
 
 
 def _size_of(stream: BinaryIO) -> int:
@@ -143,28 +146,13 @@ def _size_of(stream: BinaryIO) -> int:
 
 
 def _store(stream: BinaryIO, stored_name: str) -> str:
-    """Write the upload to the evidence folder; its SHA-256.
+    """Store the upload; its SHA-256.
 
-    Storage that refuses the write (read-only, full, missing) is refused as "try again" (503) before any
-    row is recorded, and a partly written file is removed: no row ever names a file that is not there.
+    Storage that refuses the write (read-only, full, missing, unreachable) is refused as "try again" (503)
+    before any row is recorded, and keeps no partly written file: no row ever names a file that is not there.
     """
-    destination = None
     try:
-        destination = evidence_folder() / stored_name
-        return _copy_hashing(stream, destination)
-    except OSError as error:
-        if destination is not None:
-            with suppress(OSError):  # a read-only folder keeps nothing to remove
-                destination.unlink(missing_ok=True)
+        return storage().store(EVIDENCE, stored_name, stream)
+    except StorageUnavailable as error:
         current_app.logger.error("evidence storage refused a file: %s", error)
         raise QuestionnaireError(STORAGE_UNAVAILABLE, 503) from error
-
-
-def _copy_hashing(stream: BinaryIO, destination: Path) -> str:
-    digest = hashlib.sha256()
-    with open_private(destination) as target:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-            target.write(chunk)
-    stream.seek(0)
-    return digest.hexdigest()

@@ -83,7 +83,7 @@ class Application(db.Model):
     #: the decision the stored assessment report was rendered for (certify.certificates.reports); no
     #: foreign key, which would make applications and decisions refer to each other
     report_decision_id: Mapped[int | None]
-    #: the report's PDF, stored under a random name in CERTIFY_STORAGE/reports, and its SHA-256
+    #: the report's PDF, stored under a random name in the storage's `reports` area, and its SHA-256
     report_name: Mapped[str | None] = mapped_column(sa.String(64))
     report_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     #: the yearly report's period (certify.monitoring.models.ReportPeriod) for a yearly report; None for

@@ -22,6 +22,7 @@ from certify.questionnaire.subject import staff_page, subject_of
 from certify.review.appeals import lodge_appeal
 from certify.review.clarification import answer_clarification as answer_questions
 from certify.review.labels import review_words
+from certify.storage import EVIDENCE, storage
 from certify.transitions import allowed
 from certify.web.access import can_view_application, is_applicant, require, roles_required
 from certify.web.actions import carry_out
@@ -351,7 +352,7 @@ def remove_evidence(application_id: int, file_id: int):
         back_to=url_for("questionnaire.summary", application_id=application.id),
         success_to=_page_url(application, page_key),
         done=_("%(name)s removed.", name=name),
-        then=lambda path: path.unlink(missing_ok=True),  # a rolled-back removal keeps its file
+        then=evidence.discard_evidence,  # a rolled-back removal keeps its file
     )
 
 
@@ -361,11 +362,12 @@ def download_evidence(application_id: int, file_id: int):
     application = _application(application_id)
     row = db.get_or_404(EvidenceFile, file_id)
     require(row.application_id == application.id)
-    return send_file(
-        evidence.evidence_path(row),
+    return storage().download(
+        EVIDENCE,
+        row.stored_name,
         mimetype=filetypes.FileKind(row.kind).media_type,
-        as_attachment=True,
         download_name=row.original_name,
+        sha256=row.sha256,
     )
 
 

@@ -9,9 +9,10 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from certify.extensions import db
+from certify.storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ UNAVAILABLE = {
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(PoolTimeout, _database_unavailable)
+    app.register_error_handler(StorageUnavailable, _storage_unavailable)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -102,6 +104,17 @@ def _database_unavailable(error: SQLAlchemyError):
         page = template.render(texts=UNAVAILABLE, request=request, url_for=url_for)
         response = make_response(page)
     response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _storage_unavailable(error: StorageUnavailable):
+    """The file storage failed where no caller answered it (a download, a certificate being issued):
+    "try again" (503). The request's transaction is rolled back, so no row names a file that was not
+    stored; an upload answers the failure itself, on its own page (`certify.questionnaire.evidence`)."""
+    log.error("storage unavailable on %s %s: %s", request.method, loggable_path(), error)
+    db.session.rollback()
+    response = _render(ServiceUnavailable())
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

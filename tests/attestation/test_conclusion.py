@@ -15,13 +15,14 @@ import pytest
 
 from certify.accounts.models import Role
 from certify.attestation import stages, theory
-from certify.certificates import conclusion_pdf, reports
+from certify.certificates import conclusion_pdf
 from certify.certificates.conclusion_pdf import ConclusionContext, PracticalArea, render_conclusion
 from certify.certificates.register import latest_of_application
 from certify.certificates.render import StaticFilesFetcher
 from certify.questionnaire.models import Application
 from certify.questionnaire.services import standard_of
 from certify.review import appeals, decisions
+from certify.storage import REPORTS
 from certify.timeutil import utcnow
 from certify.workflow import State
 from tests import factories
@@ -29,6 +30,7 @@ from tests.attestation import steps
 from tests.attestation.theory_steps import admitted, practical_submitted, sit
 from tests.factories import make_organisation, make_user
 from tests.pdfs import pdf_text, poppler
+from tests.stored import stored_bytes, stored_path
 
 HOSTILE = '<img src="file:///etc/passwd"> <script>alert(1)</script>'
 RECOMMENDATION = "Пройти курс по финансированию кластеров"
@@ -192,7 +194,7 @@ def test_not_attested_the_conclusion_is_stored_and_the_candidate_and_staff_downl
 def test_stored_once_a_download_serves_the_stored_file(db, passed, client_for, monkeypatch, tmp_path):
     not_attested(db, passed, reviewed(db, passed, 1))
     db.commit()
-    stored = (reports.storage_folder() / passed.report_name).read_bytes()
+    stored = stored_bytes(REPORTS, passed.report_name)
     rendered = []
     monkeypatch.setattr(conclusion_pdf, "render_conclusion", lambda *args: rendered.append(args) or b"")
     with client_for(passed.candidate).get(f"/applications/{passed.id}/report.pdf") as response:
@@ -214,7 +216,7 @@ def test_attested_the_conclusion_names_the_level_and_the_attestation(db, passed,
 def test_the_appeal_decision_stores_its_own_conclusion(db, passed, client_for, tmp_path):
     coordinator = reviewed(db, passed, 1)
     first = not_attested(db, passed, coordinator)
-    first_file = reports.storage_folder() / passed.report_name
+    first_file = stored_path(REPORTS, passed.report_name)
     factories.appeal(db, passed, passed.candidate, "Экзаменаторы не учли кейс")
     factories.review_appeal(db, passed, coordinator, value=4)
     appeal_decision = appeals.decide_appeal(

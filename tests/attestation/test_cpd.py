@@ -15,9 +15,10 @@ from certify.attestation import cpd
 from certify.attestation.models import CpdEntry
 from certify.audit.models import AuditEntry
 from certify.demo.applications import DEMO_PDF
-from certify.questionnaire.evidence import evidence_path
 from certify.questionnaire.models import EvidenceFile
+from certify.storage import EVIDENCE
 from tests.certificates import persons
+from tests.stored import stored_bytes, stored_path
 
 
 @pytest.fixture
@@ -62,7 +63,8 @@ def test_the_holder_records_entries_and_sees_the_hours_against_the_caps(db, atte
     rows = db.scalars(sa.select(CpdEntry).order_by(CpdEntry.id)).all()
     assert [(r.kind, r.hours) for r in rows] == [("training", Decimal("12.5")), ("events", Decimal(30))]
     file = db.get(EvidenceFile, rows[0].evidence_file_id)
-    assert file.application_id == attested.application.id and evidence_path(file).read_bytes() == DEMO_PDF
+    assert file.application_id == attested.application.id
+    assert stored_bytes(EVIDENCE, file.stored_name) == DEMO_PDF
     with holder.get(f"/applications/{file.application_id}/evidence/{file.id}") as download:
         assert download.status_code == 200 and download.data == DEMO_PDF
     actions = db.scalars(sa.select(AuditEntry.action).where(AuditEntry.subject_type == "cpd_entry")).all()
@@ -101,7 +103,7 @@ def test_bad_input_is_refused_in_russian_and_keeps_what_was_typed(db, attested, 
 def test_the_holder_changes_and_deletes_an_entry_and_its_old_file_goes(db, attested, client_for):
     row = record(db, attested, "8")
     db.commit()
-    old_file = evidence_path(row.evidence)
+    old_file = stored_path(EVIDENCE, row.evidence.stored_name)
     number = attested.certificate.number
     holder = client_for(attested.candidate)
     url = f"/attestation/certificates/{number}/cpd/{row.id}"
@@ -117,7 +119,7 @@ def test_the_holder_changes_and_deletes_an_entry_and_its_old_file_goes(db, attes
     assert holder.post(url, data=kept, content_type="multipart/form-data").status_code == 302
     db.expire_all()
     assert db.get(CpdEntry, row.id).evidence.original_name == "новый.pdf"
-    current_file = evidence_path(db.get(CpdEntry, row.id).evidence)
+    current_file = stored_path(EVIDENCE, db.get(CpdEntry, row.id).evidence.stored_name)
     assert holder.post(f"{url}/delete").status_code == 302
     assert db.scalar(sa.select(sa.func.count()).select_from(CpdEntry)) == 0 and not current_file.exists()
     audited = db.scalars(

@@ -15,6 +15,7 @@ from certify.config import settings_from_environment
 from certify.review.decisions import decision_of
 from tests.certificates.test_signing import make_pkcs12
 from tests.pdfs import pdf_text
+from tests.stored import certificate_pdf, certificate_pdf_path
 
 
 def test_a_positive_decision_issues_one_numbered_signed_certificate(db, certified):
@@ -29,7 +30,7 @@ def test_a_positive_decision_issues_one_numbered_signed_certificate(db, certifie
     again = issuance.issue_certificate(db, decision_of(db, application), None)
     assert again.id == certificate.id
     assert db.scalar(sa.select(sa.func.count(Certificate.id))) == 1
-    stored = issuance.pdf_path(certificate).read_bytes()
+    stored = certificate_pdf(certificate)
     import hashlib
 
     assert hashlib.sha256(stored).hexdigest() == certificate.pdf_sha256
@@ -49,7 +50,7 @@ def test_the_certificate_states_the_organisation_as_certified_and_names_no_perso
     """The manager who submitted is not necessarily the organisation's head: no person is stated."""
     certificate, application, *_ = certified
     organisation, submitter = application.organisation, application.submitted_by
-    text = " ".join(pdf_text(issuance.pdf_path(certificate)).split())
+    text = " ".join(pdf_text(certificate_pdf_path(certificate)).split())
     subject = text.index("Настоящим удостоверяется, что специализированная организация кластера")
     assert subject < text.index(organisation.name_ru) < text.index("соответствует требованиям стандарта")
     assert "Руководитель" not in text and submitter.full_name_ru not in text
@@ -60,7 +61,7 @@ def test_the_certificate_states_the_organisation_as_certified_and_names_no_perso
 
 def test_the_uploaded_pdf_is_checked(db, certified, client):
     certificate, *_ = certified
-    genuine = issuance.pdf_path(certificate).read_bytes()
+    genuine = certificate_pdf(certificate)
     ok = client.post(
         "/verify", data={"file": (io.BytesIO(genuine), "c.pdf")}, content_type="multipart/form-data"
     )

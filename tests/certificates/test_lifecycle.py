@@ -18,6 +18,7 @@ from certify.review.decisions import decision_of
 from tests.certificates.test_public import make_certificate
 from tests.factories import make_user
 from tests.pdfs import pdf_text
+from tests.stored import certificate_pdf, certificate_pdf_path
 
 
 def correction_form(certificate: Certificate, **changes) -> dict:
@@ -29,7 +30,7 @@ def correction_form(certificate: Certificate, **changes) -> dict:
 def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certified, client):
     certificate, application, coordinator, _ = certified
     old_number, old_sha = certificate.number, certificate.pdf_sha256
-    old_pdf = issuance.pdf_path(certificate).read_bytes()
+    old_pdf = certificate_pdf(certificate)
     response = coordinator.post(
         f"/certificates/{old_number}/correct",
         data=correction_form(certificate, organisation_name_ru="АНО «Кластерный центр „Исток“»"),
@@ -41,9 +42,9 @@ def test_a_correction_issues_a_new_certificate_that_supersedes_the_old(db, certi
     assert new.number != old_number and new.revision == 1 and new.decision_id == old.decision_id
     assert old.superseded_by_id == new.id and new.expires_on == old.expires_on
     assert new.correction_reason == "Опечатка в названии"
-    assert "АНО «Кластерный центр „Исток“»" in pdf_text(issuance.pdf_path(new))
+    assert "АНО «Кластерный центр „Исток“»" in pdf_text(certificate_pdf_path(new))
     # the issued PDF is never rewritten
-    assert old.pdf_sha256 == old_sha and issuance.pdf_path(old).read_bytes() == old_pdf
+    assert old.pdf_sha256 == old_sha and certificate_pdf(old) == old_pdf
     page = client.get(f"/verify/{old_number}").get_data(as_text=True)
     assert "заменён более новым сертификатом" in page and new.number in page
     assert client.get(f"/verify/{new.number}").get_data(as_text=True).count("Кластерный центр „Исток“") == 1

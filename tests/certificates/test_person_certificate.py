@@ -21,6 +21,7 @@ from tests import factories
 from tests.certificates import persons
 from tests.certificates.test_render import make_context
 from tests.pdfs import pdf_text, poppler
+from tests.stored import certificate_pdf, certificate_pdf_path
 
 DOCUMENT = "Аттестат кластерного менеджера"
 SCHEME = "Схема аттестации кластерных менеджеров"
@@ -84,7 +85,7 @@ def test_a_second_attestation_of_the_year_takes_the_next_number_of_its_series(db
 def test_the_pdf_states_the_document_person_scheme_level_areas_dates_and_number(db, attested):
     case, _ = attested
     certificate = case.certificate
-    path = issuance.pdf_path(certificate)
+    path = certificate_pdf_path(certificate)
     text = " ".join(pdf_text(path).split())
     for stated in (
         DOCUMENT,
@@ -122,7 +123,7 @@ def test_the_verification_page_says_it_is_a_managers_attestation_and_names_the_p
     assert MONITORING_RU not in main and "cma 1.0" in main and "ДЕЙСТВИТЕЛЕН" in main
     assert case.certificate.organisation_name_ru not in main and "@" not in main
     # the QR code's URL, as printed on the PDF, and a number typed loosely lead to the same page
-    printed = re.search(r"http://localhost(/verify/\S+)", pdf_text(issuance.pdf_path(case.certificate)))
+    printed = re.search(r"http://localhost(/verify/\S+)", pdf_text(certificate_pdf_path(case.certificate)))
     assert printed[1] == f"/verify/{number}"
     assert client.get(printed[1]).status_code == 200
     loose = client.get(f"/verify/{number.lower().replace('-', ' ')}")
@@ -131,7 +132,7 @@ def test_the_verification_page_says_it_is_a_managers_attestation_and_names_the_p
 
 def test_the_uploaded_pdf_is_found_genuine_and_its_attestation_shown(db, attested, client):
     case, _ = attested
-    genuine = issuance.pdf_path(case.certificate).read_bytes()
+    genuine = certificate_pdf(case.certificate)
     response = client.post(
         "/verify", data={"file": (io.BytesIO(genuine), "a.pdf")}, content_type="multipart/form-data"
     )

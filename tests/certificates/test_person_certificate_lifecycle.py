@@ -19,6 +19,7 @@ from tests import factories
 from tests.certificates import persons
 from tests.factories import make_user
 from tests.pdfs import pdf_text
+from tests.stored import certificate_pdf, certificate_pdf_path
 
 MAIL_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "mail" / "attestation_expiry.txt"
 
@@ -35,7 +36,7 @@ def test_the_candidate_and_staff_may_download_it_and_nobody_else(db, attested, c
     pdf, page = f"/certificates/{certificate.number}.pdf", f"/certificates/{certificate.number}"
     candidate = client_for(attested.candidate)
     with candidate.get(pdf) as download:  # closed: the file is streamed from storage
-        assert download.status_code == 200 and download.data == issuance.pdf_path(certificate).read_bytes()
+        assert download.status_code == 200 and download.data == certificate_pdf(certificate)
     own = candidate.get(page).get_data(as_text=True)
     assert pdf in own and "/report.pdf" not in own and "Отозвать" not in own
     assert certificate.number in candidate.get("/certificates/mine").get_data(as_text=True)
@@ -90,7 +91,7 @@ def test_a_correction_reissues_the_persons_name_and_keeps_the_rest(db, attested,
         "",
     )
     assert new.areas_passed == old.areas_passed and new.document_name_ru == old.document_name_ru
-    assert "Anna Ivanova-Petrova" in pdf_text(issuance.pdf_path(new))
+    assert "Anna Ivanova-Petrova" in pdf_text(certificate_pdf_path(new))
     assert (
         client.get(f"/api/v1/certificates/{new.number}").get_json()["person"]["en"] == "Anna Ivanova-Petrova"
     )

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from babel.dates import format_date
 
-from certify.certificates import issuance
 from certify.certificates.forms import canonical_number
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.timeutil import utcnow
+from tests.stored import certificate_pdf
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_a_valid_certificate_is_declared_in_force(db, certified, client):
 
 def test_the_genuine_pdf_of_a_revoked_certificate_is_declared_not_valid(db, certified, client):
     certificate, _, coordinator, _ = certified
-    genuine = issuance.pdf_path(certificate).read_bytes()
+    genuine = certificate_pdf(certificate)
     coordinator.post(
         f"/certificates/{certificate.number}/revoke", data={"reason": "Нарушение условий", "confirm": "y"}
     )

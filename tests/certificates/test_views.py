@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from certify.accounts.models import Role
 from certify.audit.models import AuditEntry
-from certify.certificates import issuance
 from certify.certificates.models import Certificate
 from tests import factories
+from tests.stored import certificate_pdf
 
 
 def test_a_number_typed_loosely_leads_to_the_certificate(db, certified, client):
@@ -36,7 +36,7 @@ def test_the_check_without_a_file_asks_for_one(client):
 
 def test_a_signed_pdf_that_is_not_the_issued_file_is_refused(db, certified, client):
     certificate, *_ = certified
-    genuine = issuance.pdf_path(certificate).read_bytes()
+    genuine = certificate_pdf(certificate)
     db.get(Certificate, certificate.id).pdf_sha256 = "0" * 64  # as if another file had been issued
     db.commit()
     response = client.post(

@@ -8,10 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from certify.audit.services import verify_chain
-from certify.certificates.issuance import pdf_path, status_of
+from certify.certificates.issuance import status_of
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.certificates.register import with_status
 from certify.outbox.models import OutboxMessage
+from tests.stored import certificate_pdf
 
 
 def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, client):
@@ -23,7 +24,7 @@ def test_demo_certificates_cover_every_status_and_are_loaded_once(runner, db, cl
     for status in CertificateStatus:
         chosen = db.scalars(sa.select(Certificate.id).where(with_status(status, date.today()))).all()
         assert set(chosen) == {c.id for c in certificates if status_of(c) == status}, status
-    assert all(pdf_path(c).read_bytes().startswith(b"%PDF") for c in certificates)
+    assert all(certificate_pdf(c).startswith(b"%PDF") for c in certificates)
     corrected = next(c for c in certificates if c.revision == 1)
     assert corrected.organisation_name_en == "Lithuanian Water Cluster Association"
     # the registry shows only those in force

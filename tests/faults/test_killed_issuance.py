@@ -19,41 +19,44 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from certify.certificates.issuance import storage_folder
 from certify.certificates.models import Certificate, CertificateSequence
 from certify.review import decisions
 from certify.review.models import Decision
+from certify.storage import CERTIFICATES
 from certify.transitions import TransitionError
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
+from tests.stored import stored_path
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="a worker's lock and death seen by a database server: PostgreSQL only"
 )
 ROOT = Path(__file__).resolve().parents[2]
 
-#: the worker: decides to certify as the coordinator, and stops for good once the PDF is on disk,
+#: the worker: decides to certify as the coordinator, and stops for good once the PDF is stored,
 #: before its transaction commits; it writes `ready` so the test knows when to kill it
 WORKER = """
 import sys, time
 from pathlib import Path
 from certify import create_app
-from certify.certificates import issuance
 from certify.extensions import db
+from certify.storage.local import LocalStorage
 from certify.accounts.models import User
 from certify.questionnaire.models import Application
 from certify.review import decisions
 from tests.conftest import settings_for_tests
 
 folder, url, application_id, coordinator_id, level, ready = sys.argv[1:]
-written = issuance.write_private
+stored = LocalStorage.store
 
-def write_then_hang(path, data):
-    written(path, data)
-    Path(ready).write_text(str(path))
-    time.sleep(600)
+def store_then_hang(storage, area, name, content):
+    digest = stored(storage, area, name, content)
+    if area == "certificates":
+        Path(ready).write_text(str(storage.path(area, name)))
+        time.sleep(600)
+    return digest
 
-issuance.write_private = write_then_hang
+LocalStorage.store = store_then_hang
 app = create_app(settings_for_tests(Path(folder), url))
 with app.app_context():
     application = db.session.get(Application, int(application_id))
@@ -125,7 +128,7 @@ def test_a_worker_killed_while_issuing_leaves_no_gap_no_duplicate_and_issuing_ag
     db.commit()
     (certificate,) = db.scalars(sa.select(Certificate)).all()
     assert certificate.number.endswith("-000001") and certificate.decision_id == decision.id
-    stored = storage_folder() / certificate.pdf_name
+    stored = stored_path(CERTIFICATES, certificate.pdf_name)
     assert stored != orphan and stored.read_bytes().startswith(b"%PDF")
     assert not db.scalar(sa.select(Certificate.id).where(Certificate.pdf_name == orphan.name))
     with pytest.raises(TransitionError):  # decided: the workflow takes no second decision

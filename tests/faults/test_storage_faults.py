@@ -1,9 +1,11 @@
-"""Evidence storage that refuses a write (read-only, or full) during an upload: the manager is told to try
-again, the answers on the page stay, and no row names a file that is not there (issue 19, faults).
+"""Evidence storage that refuses a write (read-only, full, or a missing bucket) during an upload: the
+manager is told to try again, the answers on the page stay, and no row names a file that is not there
+(issue 19, faults).
 
 Real faults, not mocks of the code under test: the folder is made read-only by the kernel (an immutable
-directory, since the tests may run as root), and a full disk is the kernel's own /dev/full, whose writes
-fail with ENOSPC. Both databases: the fault is the file system's.
+directory, since the tests may run as root), a full disk is the kernel's own /dev/full, whose writes
+fail with ENOSPC, and the S3 storage is a real S3 server without the configured bucket. Both databases:
+the fault is the storage's.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 
 from certify.accounts.models import Role
-from certify.questionnaire import evidence
 from certify.questionnaire.models import EvidenceFile
+from certify.storage import local
 from tests.factories import install_default_standard
 from tests.questionnaire.test_services import MINIMAL_PDF
 from tests.questionnaire.test_views import started
@@ -65,12 +67,16 @@ def read_only_storage(app):
     subprocess.run(["chattr", "-i", str(folder)], check=True)
 
 
-def assert_refused_and_nothing_kept(response, db, app, before: list[str]):
+def assert_refused_with_a_try_again(response, db):
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     assert "хранилище файлов сервера недоступно" in page and "Traceback" not in page
     assert 'name="str_members_total"' in page, "the page comes back with its form"
     assert db.scalar(sa.select(sa.func.count(EvidenceFile.id))) == 0
+
+
+def assert_refused_and_nothing_kept(response, db, app, before: list[str]):
+    assert_refused_with_a_try_again(response, db)
     assert stored_files(app) == before
 
 
@@ -91,10 +97,17 @@ def test_a_full_disk_refuses_the_upload_and_leaves_no_partial_file(manager, db, 
         Path(path).touch()
         return open("/dev/full", "wb")  # noqa: SIM115 (closed by the caller's `with`)
 
-    monkeypatch.setattr(evidence, "open_private", on_a_full_disk)
+    monkeypatch.setattr(local, "open_private", on_a_full_disk)
     response = upload(client, application)
     assert opened, "the upload reached the storage"
     assert_refused_and_nothing_kept(response, db, app, before)
     monkeypatch.undo()
     assert upload(client, application).status_code == 302, "once there is room, the same upload is stored"
     assert db.scalar(sa.select(sa.func.count(EvidenceFile.id))) == 1
+
+
+def test_an_s3_storage_without_its_bucket_refuses_the_upload_alike(s3_settings, s3_client, manager, db, app):
+    s3_client.delete_bucket(Bucket=s3_settings["CERTIFY_S3_BUCKET"])  # gone since the app was built
+    application = started(manager, db)
+    assert_refused_with_a_try_again(upload(manager, application), db)
+    assert stored_files(app) == [], "nothing went to the local folder instead"

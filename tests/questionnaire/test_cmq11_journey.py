@@ -11,10 +11,10 @@ from datetime import date, timedelta
 import pytest
 
 from certify.accounts.models import Role
-from certify.certificates.issuance import pdf_path
 from certify.questionnaire.models import Answer
 from tests import factories
 from tests.pdfs import pdf_text
+from tests.stored import certificate_pdf_path
 
 
 @pytest.fixture
@@ -76,6 +76,6 @@ def test_the_certificate_states_the_clusters_maturity_phase(newest, db):
         db, manager, answers={"str_cluster_founded": founded_years_ago(5)}
     )
     case = factories.certified(db, application=application)
-    text = " ".join(pdf_text(pdf_path(case.certificate)).split())
+    text = " ".join(pdf_text(certificate_pdf_path(case.certificate)).split())
     assert "Этап развития кластера: Развивающийся кластер" in text
     assert "Maturity phase: Growing cluster" in text

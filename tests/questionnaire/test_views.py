@@ -12,9 +12,11 @@ from certify.demo.answers import plausible_answers
 from certify.questionnaire import services
 from certify.questionnaire.models import Application, EvidenceFile
 from certify.questionnaire.pages import pages_of
+from certify.storage import EVIDENCE
 from tests import factories
 from tests.factories import install_default_standard, make_application
 from tests.questionnaire.test_services import MINIMAL_PDF
+from tests.stored import stored_bytes
 
 
 @pytest.fixture
@@ -139,8 +141,8 @@ def test_evidence_upload_checks_content_and_keeps_the_name(manager_setup, db, ap
     assert client.post(url, data=good, content_type="multipart/form-data").status_code == 302
     row = db.scalar(sa.select(EvidenceFile))
     assert row.original_name == "Устав АНО.pdf" and row.kind == "pdf" and len(row.sha256) == 64
-    stored = app.config["CERTIFY_STORAGE"] / "evidence" / row.stored_name
-    assert stored.read_bytes() == MINIMAL_PDF
+    stored = app.config["CERTIFY_STORAGE"] / "evidence" / row.stored_name  # where it always was
+    assert stored.read_bytes() == stored_bytes(EVIDENCE, row.stored_name) == MINIMAL_PDF
     with client.get(f"/applications/{application.id}/evidence/{row.id}") as download:
         assert download.data == MINIMAL_PDF and "attachment" in download.headers["Content-Disposition"]
 

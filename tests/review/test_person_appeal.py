@@ -14,13 +14,13 @@ from flask_babel import format_date
 from certify.accounts.models import Role, UserRole
 from certify.attestation import stages
 from certify.audit.models import AuditEntry
-from certify.certificates import reports
 from certify.insight import candidates as people
 from certify.questionnaire.services import standard_of
 from certify.review import appeals, comparison, decisions, queue, rubric_scores, staffing
 from certify.review.errors import ReviewError
 from certify.review.models import Appeal, Decision
 from certify.standards.format import LIBRARY, load_standard_file
+from certify.storage import REPORTS
 from certify.timeutil import as_utc
 from certify.transitions import TransitionError, appeal_period
 from certify.workflow import State
@@ -29,6 +29,7 @@ from tests.attestation import steps
 from tests.attestation.theory_steps import admitted, practical_submitted, sit
 from tests.factories import make_organisation, make_user
 from tests.review.consensus_steps import check_and_record, consensus_data
+from tests.stored import stored_path
 
 
 @pytest.fixture
@@ -132,7 +133,7 @@ def test_the_appeal_decision_needs_and_stores_its_own_conclusion(db, decided, cl
         application, "подтверждено на апелляции"
     )
     assert application.report_decision_id == decision.id and application.report_name != first_name
-    assert (reports.storage_folder() / first_name).exists()  # the first decision's conclusion, as it was
+    assert stored_path(REPORTS, first_name).exists()  # the first decision's conclusion, as it was
     page = client_for(application.candidate).get(f"/attestation/applications/{application.id}")
     assert "Рекомендации: подтверждено на апелляции" in page.get_data(as_text=True)
 
