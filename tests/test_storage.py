@@ -158,6 +158,15 @@ def test_a_refused_write_is_storage_unavailable(refusing):
         read(refusing, EVIDENCE, "e1")
 
 
+def test_discarding_a_file_the_storage_will_not_delete_is_logged_not_raised(refusing, app, caplog):
+    # what was committed stands: the file left behind is named by no row
+    with pytest.raises(StorageUnavailable):
+        refusing.delete(EVIDENCE, "e1")
+    with app.app_context():
+        refusing.discard(EVIDENCE, "e1")
+    assert "a file no row names stays in the storage: evidence/e1 could not be deleted" in caplog.text
+
+
 def test_local_files_keep_the_layout_of_existing_installations_owner_only(tmp_path):
     previous = os.umask(0)
     try:

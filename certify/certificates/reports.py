@@ -159,5 +159,5 @@ def _render_and_store(session, application: Application, decision: Decision) -> 
         .execution_options(synchronize_session=False)
     )
     if stored.rowcount != 1:
-        storage().delete(REPORTS, name)
+        storage().discard(REPORTS, name)
     session.refresh(application, ["report_decision_id", "report_name", "report_sha256"])

@@ -125,17 +125,9 @@ def remove_evidence(session, application: Application, row: EvidenceFile, user) 
 
 
 def discard_evidence(stored_name: str | None) -> None:
-    """Delete the stored file of a removal just committed (None: nothing was removed).
-
-    The removal stands whatever the storage does now: a refused deletion is logged and leaves a file no
-    row names, which is never served.
-    """
-    if stored_name is None:
-        return
-    try:
-        storage().delete(EVIDENCE, stored_name)
-    except StorageUnavailable as error:
-        current_app.logger.warning("a removed evidence file stays in the storage: %s", error)
+    """Delete the stored file of a removal just committed (None: nothing was removed)."""
+    if stored_name is not None:
+        storage().discard(EVIDENCE, stored_name)
 
 
 def _size_of(stream: BinaryIO) -> int:

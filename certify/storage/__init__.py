@@ -68,6 +68,14 @@ class Storage(abc.ABC):
     def describe(self) -> str:
         """Where the files are, for an operator (`flask certify check`)."""
 
+    def discard(self, area: str, name: str) -> None:
+        """Delete a file no row names any more, whatever the storage says: a refusal is logged, not raised,
+        since what was committed stands and a file no row names is never served (an orphan, faults.md)."""
+        try:
+            self.delete(area, name)
+        except StorageUnavailable as error:
+            current_app.logger.warning("a file no row names stays in the storage: %s", error)
+
 
 def chunks_of(content: bytes | BinaryIO) -> Iterator[bytes]:
     """`content` in pieces of at most CHUNK bytes (bytes are given whole)."""
